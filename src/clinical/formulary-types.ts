@@ -1,0 +1,70 @@
+/**
+ * Schema of the candidate drug list ("formulary"). The bundled file is
+ * src/clinical/data/formulary.json; a site may instead supply a plain JSON array of names
+ * (e.g. the official 651-drug CHIP list), which the loader turns into entries with no
+ * aliases and no safety facts.
+ */
+
+export type TherapeuticArea =
+  | 'diabetes'
+  | 'hypertension'
+  | 'lipids'
+  | 'antithrombotic'
+  | 'cardiac'
+  | 'gout'
+  | 'thyroid'
+  | 'osteoporosis'
+  | 'renal'
+  | 'neuropathy'
+  | 'liver'
+  | 'gastrointestinal'
+  | 'anti-infective'
+  | 'respiratory'
+  | 'neuro-psych'
+  | 'urology'
+  | 'other';
+
+/** A contraindication the app can check against facts extracted from a note. */
+export type Contraindication =
+  | { kind: 'egfr_below'; value: number; note: string; source: string }
+  | { kind: 'pregnancy'; note: string; source: string }
+  /** Triggered when the note mentions one of these condition keywords (e.g. 酮症酸中毒, 心力衰竭). */
+  | { kind: 'condition'; keywords: string[]; note: string; source: string }
+  /** Triggered by an allergy to any of these drug names or classes. */
+  | { kind: 'allergy'; keywords: string[]; note: string; source: string };
+
+export interface Interaction {
+  /** Canonical name of the other drug, or `group:<duplicationGroup>` for a whole group. */
+  with: string;
+  severity: 'major' | 'moderate';
+  note: string;
+  source: string;
+}
+
+export interface FormularyDrug {
+  /** Canonical Chinese generic name: what predictions contain, e.g. 二甲双胍. */
+  name: string;
+  /** Salt forms, dosage-form suffixes, trade names, common abbreviations; never another drug's name. */
+  aliases: string[];
+  /** WHO ATC code where one exists (e.g. A10BA02), else ''. */
+  atc: string;
+  /** Chinese pharmacological class label shown in the UI, e.g. 双胍类. */
+  class: string;
+  area: TherapeuticArea;
+  /** Drugs sharing a group are a therapeutic duplication when prescribed together (e.g. 'statin'). */
+  duplicationGroup?: string;
+  contraindications?: Contraindication[];
+  interactions?: Interaction[];
+}
+
+export interface FormularySource {
+  id: string;
+  citation: string;
+}
+
+export interface FormularyFile {
+  version: string;
+  description: string;
+  sources: FormularySource[];
+  drugs: FormularyDrug[];
+}
