@@ -1,0 +1,257 @@
+/**
+ * transformers.js adapter: a `StepModel` over a loaded `PreTrainedModel` (AutoModelForCausalLM,
+ * e.g. model_type "llama" exported with input_ids / attention_mask / position_ids /
+ * past_key_values.N.{key,value} → logits / present.N.{key,value}).
+ *
+ * No `node:` import: runs on onnxruntime-node and onnxruntime-web (WASM / WebGPU).
+ *
+ * How it drives transformers.js v4 (read from node_modules/@huggingface/transformers/src):
+ * - `model.forward(inputs)` → `decoder_forward`: it drops `past_key_values` from the inputs and
+ *   `Object.assign`s its entries (named `past_key_values.N.key` …) into the session feeds; with
+ *   no past it creates empty (past length 0) tensors itself; `pick()` keeps only the inputs the
+ *   graph declares, so passing position_ids to a graph without them is harmless.
+ * - Outputs are `logits` and `present.*`; we rename `present` → `past_key_values` exactly as
+ *   `getPastKeyValues` does.
+ * - On WebGPU the session is created with preferredOutputLocation 'gpu-buffer' for `present.*`,
+ *   so cache tensors may live on the GPU: reading them needs `ort_tensor.getData()` (async
+ *   download). Beam reordering therefore downloads, gathers rows on the CPU and feeds CPU
+ *   tensors back (ORT uploads them); the identity selection (greedy, or a beam set that did not
+ *   move) never touches the cache. Replaced GPU tensors are disposed.
+ */
+
+import { Tensor } from '@huggingface/transformers';
+import type { PreTrainedModel } from '@huggingface/transformers';
+import { decodeDrugList } from './constrained-decoder.ts';
+import { createTrieCache, type CandidateTrie, type EncodeFn } from './trie.ts';
+import type { DecodeOptions, DecodeResult, FormatTokens, LogitsRow, StepModel, StepOutput } from './types.ts';
+
+/** KV cache of a batch of beams: one tensor per past input, batch dimension first. */
+export interface KvCache {
+  entries: Record<string, Tensor>;
+  /** Batch rows (beams). */
+  rows: number;
+  /** Tokens already in the cache (prompt + generated). */
+  pastLength: number;
+}
+
+/** Minimal slice of PreTrainedModel we use (lets tests pass a stub). */
+export type ForwardModel = Pick<PreTrainedModel, 'forward'>;
+
+type AnyTypedArray =
+  | Float32Array
+  | Float64Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** CPU data of a tensor, downloading it first when it lives on the GPU. */
+async function tensorData(t: Tensor): Promise<AnyTypedArray> {
+  if (t.location !== 'cpu' && t.location !== 'cpu-pinned') {
+    const ort = t.ort_tensor as unknown as { getData(releaseData?: boolean): Promise<AnyTypedArray> };
+    return await ort.getData();
+  }
+  return t.data as AnyTypedArray;
+}
+
+function disposeIfGpu(t: Tensor): void {
+  if (t.location === 'gpu-buffer' || t.location === 'ml-tensor') t.dispose();
+}
+
+/** IEEE 754 half → float. */
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** Last-position logits of each batch row as Float32Array (handles float16 graphs). */
+async function lastLogits(logits: Tensor): Promise<LogitsRow[]> {
+  const dims = logits.dims;
+  const [batch, seq, vocab] = dims.length === 3 ? (dims as [number, number, number]) : [dims[0]!, 1, dims[1]!];
+  const data = await tensorData(logits);
+  const rows: LogitsRow[] = [];
+  for (let b = 0; b < batch; b++) {
+    const off = (b * seq + seq - 1) * vocab;
+    if (logits.type === 'float16') {
+      const src = data as Uint16Array;
+      const row = new Float32Array(vocab);
+      if (src instanceof Uint16Array) for (let i = 0; i < vocab; i++) row[i] = halfToFloat(src[off + i]!);
+      else for (let i = 0; i < vocab; i++) row[i] = Number((src as ArrayLike<number>)[off + i]);
+      rows.push(row);
+    } else {
+      rows.push(Float32Array.from((data as Float32Array).subarray(off, off + vocab)));
+    }
+  }
+  disposeIfGpu(logits);
+  return rows;
+}
+
+function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, value] of Object.entries(outputs)) {
+    if (!name.startsWith('present')) continue;
+    const newName = name
+      .replace('present_ssm', 'past_ssm')
+      .replace('present_conv', 'past_conv')
+      .replace('present_recurrent', 'past_recurrent')
+      .replace('present', 'past_key_values');
+    out[newName] = value as Tensor;
+  }
+  return out;
+}
+
+function int64(values: readonly number[], dims: number[]): Tensor {
+  return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+}
+
+/** Row-gather along dim 0: row j of the result = row indices[j] of `t`. */
+export async function gatherRows(t: Tensor, indices: readonly number[]): Promise<Tensor> {
+  const dims = t.dims;
+  const batch = dims[0] ?? 1;
+  const rowSize = batch === 0 ? 0 : t.size / batch;
+  const data = await tensorData(t);
+  const Ctor = data.constructor as new (n: number) => AnyTypedArray;
+  const out = new Ctor(indices.length * rowSize);
+  indices.forEach((src, j) => {
+    if (src < 0 || src >= batch) throw new RangeError(`gatherRows: row ${src} of ${batch}`);
+    // Both arrays share the same constructor, so set() is a typed copy.
+    (out as Float32Array).set((data as Float32Array).subarray(src * rowSize, (src + 1) * rowSize), j * rowSize);
+  });
+  return new Tensor(t.type as 'float32', out as Float32Array, [indices.length, ...dims.slice(1)]);
+}
+
+/**
+ * StepModel over a transformers.js causal LM. The prompt runs once with batch 1; the first
+ * `selectBeams([0, 0, …])` expands the cache to B rows.
+ */
+export function createCausalLmStepModel(model: ForwardModel): StepModel<KvCache> {
+  const run = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    (await model.forward(inputs)) as Record<string, unknown>;
+
+  return {
+    async start(promptIds): Promise<StepOutput<KvCache>> {
+      const n = promptIds.length;
+      if (n === 0) throw new Error('empty prompt');
+      const outputs = await run({
+        input_ids: int64(promptIds, [1, n]),
+        attention_mask: int64(new Array<number>(n).fill(1), [1, n]),
+        position_ids: int64(
+          Array.from({ length: n }, (_, i) => i),
+          [1, n],
+        ),
+      });
+      const logits = await lastLogits(outputs['logits'] as Tensor);
+      return { logits, cache: { entries: pastFromOutputs(outputs), rows: 1, pastLength: n } };
+    },
+
+    async step(cache, tokenIds): Promise<StepOutput<KvCache>> {
+      const b = tokenIds.length;
+      if (b !== cache.rows) throw new Error(`step: ${b} tokens for ${cache.rows} beams`);
+      const total = cache.pastLength + 1;
+      const outputs = await run({
+        input_ids: int64(tokenIds, [b, 1]),
+        attention_mask: int64(new Array<number>(b * total).fill(1), [b, total]),
+        position_ids: int64(new Array<number>(b).fill(cache.pastLength), [b, 1]),
+        past_key_values: cache.entries,
+      });
+      const logits = await lastLogits(outputs['logits'] as Tensor);
+      const entries = pastFromOutputs(outputs);
+      for (const [name, t] of Object.entries(cache.entries)) if (entries[name] !== t) disposeIfGpu(t);
+      return { logits, cache: { entries, rows: b, pastLength: total } };
+    },
+
+    async selectBeams(cache, indices): Promise<KvCache> {
+      const entries: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(cache.entries)) {
+        entries[name] = await gatherRows(t, indices);
+        disposeIfGpu(t);
+      }
+      return { entries, rows: indices.length, pastLength: cache.pastLength };
+    },
+
+    release(cache): void {
+      for (const t of Object.values(cache.entries)) disposeIfGpu(t);
+    },
+  };
+}
+
+/** The parts of a transformers.js tokenizer we use. */
+export interface TokenizerLike {
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  unk_token_id?: number | null;
+}
+
+/** Encoder for drug names: no special tokens (no bos). */
+export function nameEncoder(tokenizer: TokenizerLike): EncodeFn {
+  return (name) => tokenizer.encode(name, { add_special_tokens: false });
+}
+
+/**
+ * Resolve the output-format tokens from their strings (prompt-spec.json target.separator /
+ * target.end, e.g. "<sep>" and "</s>"). Each must encode to exactly one id.
+ */
+export function resolveFormatTokens(
+  tokenizer: TokenizerLike,
+  strings: { separator: string; end: string },
+): FormatTokens & { unkId: number | null } {
+  const one = (s: string, what: string): number => {
+    const ids = tokenizer.encode(s, { add_special_tokens: false });
+    if (ids.length !== 1) throw new Error(`${what} "${s}" encodes to ${ids.length} tokens, expected 1`);
+    return ids[0]!;
+  };
+  const unk = tokenizer.unk_token_id;
+  return {
+    separatorId: one(strings.separator, 'separator'),
+    eosId: one(strings.end, 'end token'),
+    unkId: typeof unk === 'number' ? unk : null,
+  };
+}
+
+const trieCache = createTrieCache(4);
+const encoders = new WeakMap<object, EncodeFn>();
+
+/** Trie for (tokenizer, candidates), memoised; `excluded` lists names the model cannot write. */
+export function candidateTrieFor(
+  tokenizer: TokenizerLike,
+  candidates: readonly string[],
+  format: FormatTokens & { unkId: number | null },
+): CandidateTrie {
+  let enc = encoders.get(tokenizer);
+  if (!enc) {
+    enc = nameEncoder(tokenizer);
+    encoders.set(tokenizer, enc);
+  }
+  return trieCache(candidates, enc, { unkId: format.unkId, reservedIds: [format.separatorId, format.eosId] });
+}
+
+export interface RecommendInput {
+  model: ForwardModel;
+  tokenizer: TokenizerLike;
+  /** Prompt text (src/clinical/prompt.ts buildPrompt); encoded with special tokens (bos). */
+  prompt: string;
+  candidates: readonly string[];
+  /** Target format strings; default "<sep>" and "</s>" (prompt-spec.json). */
+  format?: { separator: string; end: string };
+  options?: Omit<DecodeOptions, 'separatorId' | 'eosId'>;
+}
+
+/** One-call convenience for the CLI and the worker: prompt text in, drug list out. */
+export async function recommendWithCausalLm(input: RecommendInput): Promise<DecodeResult & { trie: CandidateTrie }> {
+  const format = resolveFormatTokens(input.tokenizer, input.format ?? { separator: '<sep>', end: '</s>' });
+  const trie = candidateTrieFor(input.tokenizer, input.candidates, format);
+  const promptIds = input.tokenizer.encode(input.prompt, { add_special_tokens: true });
+  const result = await decodeDrugList(createCausalLmStepModel(input.model), promptIds, trie, {
+    ...input.options,
+    separatorId: format.separatorId,
+    eosId: format.eosId,
+  });
+  return { ...result, trie };
+}

@@ -1,0 +1,428 @@
+/**
+ * Constrained beam / greedy search over drug SETS. Pure (no transformers.js): the model is a
+ * `StepModel`. Every emitted name is an exact entry of the candidate list. See docs/decoding.md.
+ */
+
+import { applyThresholds } from './threshold.ts';
+import { hasOpenName, openChildren, type CandidateTrie, type TrieNode } from './trie.ts';
+import type {
+  DecodeAlternative,
+  DecodedDrug,
+  DecodeOptions,
+  DecodeResult,
+  FinishReason,
+  LogitsRow,
+  StepModel,
+} from './types.ts';
+
+interface Hyp {
+  /** Sum of constrained log-probs of the tokens so far. */
+  score: number;
+  tokens: number[];
+  /** Trie position: root = between drugs (or at the start). */
+  node: TrieNode;
+  emitted: ReadonlySet<number>;
+  /** Sorted emitted indices joined by ',' (set identity). */
+  emittedKey: string;
+  drugs: DecodedDrug[];
+  /** Tokens of the name in progress. */
+  curTokens: number[];
+  /** log confidence of the name in progress. */
+  curLogConf: number;
+  stops: number[];
+  finishReason?: FinishReason;
+}
+
+interface Candidate {
+  parent: number;
+  token: number;
+  score: number;
+  finished: boolean;
+  /** Key identifying the state as a set (for dedupe). */
+  key: () => string;
+  make: () => Hyp;
+}
+
+const NEG_INF = Number.NEGATIVE_INFINITY;
+
+/** Logit of `id`; missing / NaN read as -Infinity (a broken row can never select a token). */
+function at(row: LogitsRow, id: number): number {
+  const v = row[id];
+  return v === undefined || Number.isNaN(v) ? NEG_INF : v;
+}
+
+function logSumExp(row: LogitsRow, ids: Iterable<number>): number {
+  let max = NEG_INF;
+  for (const i of ids) {
+    const v = at(row, i);
+    if (v > max) max = v;
+  }
+  if (max === NEG_INF || max === Number.POSITIVE_INFINITY) return max;
+  let s = 0;
+  for (const i of ids) s += Math.exp(at(row, i) - max);
+  return max + Math.log(s);
+}
+
+/** x − z, guarded so that an all −∞ (or +∞) row never yields NaN. */
+function sub(x: number, z: number): number {
+  const d = x - z;
+  return Number.isNaN(d) ? (x === NEG_INF ? NEG_INF : 0) : d;
+}
+
+function logAddExp(a: number, b: number): number {
+  const m = Math.max(a, b);
+  if (m === NEG_INF) return NEG_INF;
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
+
+/** Constrained log-softmax: log-probs of `allowed` ids renormalised over `allowed` only. */
+export function constrainedLogSoftmax(row: LogitsRow, allowed: readonly number[]): Map<number, number> {
+  const z = logSumExp(row, allowed);
+  const out = new Map<number, number>();
+  for (const id of allowed) out.set(id, sub(at(row, id), z));
+  return out;
+}
+
+/** P(eos) / (P(eos) + P(sep)) computed stably. */
+function stopProbability(row: LogitsRow, sepId: number, eosId: number): number {
+  const e = at(row, eosId);
+  const s = at(row, sepId);
+  if (e === s) return 0.5;
+  return 1 / (1 + Math.exp(s - e));
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw signal.reason ?? new DOMException('Decoding aborted', 'AbortError');
+  }
+}
+
+function addToKey(key: string, index: number): string {
+  if (key === '') return String(index);
+  const parts = key.split(',').map(Number);
+  parts.push(index);
+  parts.sort((a, b) => a - b);
+  return parts.join(',');
+}
+
+/**
+ * Decode a drug list for one prompt.
+ *
+ * @param model  batch-of-beams causal LM
+ * @param promptIds  tokenised prompt (ends where the first drug name starts)
+ * @param trie  candidate trie built with the same tokenizer
+ */
+export async function decodeDrugList<C>(
+  model: StepModel<C>,
+  promptIds: readonly number[],
+  trie: CandidateTrie,
+  options: DecodeOptions,
+): Promise<DecodeResult> {
+  const B = Math.max(1, Math.floor(options.beamWidth ?? 4));
+  const t = options.stopThreshold;
+  if (t !== undefined && !(t >= 0 && t <= 1)) throw new RangeError(`stopThreshold must be in [0, 1], got ${t}`);
+  const thresholdMode = t !== undefined;
+  const minConfidence = options.minConfidence ?? 0;
+  const minDrugs = Math.max(0, options.minDrugs ?? 1);
+  const maxDrugs = Math.max(0, options.maxDrugs ?? 30);
+  const maxTokens = Math.max(1, options.maxTokens ?? 512);
+  const lengthPenalty = options.lengthPenalty ?? 0;
+  const numAlternatives = options.numAlternatives ?? B;
+  const { separatorId: sep, eosId: eos, signal } = options;
+  if (sep === eos) throw new Error('separatorId and eosId must differ');
+  const root = trie.root;
+  const names = trie.names;
+
+  /** Candidates extending hypothesis h (index `parent`) given its next-token logits. */
+  function expand(h: Hyp, parent: number, row: LogitsRow, out: Candidate[]): void {
+    const k = h.drugs.length;
+    const emitted = h.emitted;
+
+    const childCandidate = (tok: number, child: TrieNode, score: number, confLp: number): Candidate => ({
+      parent,
+      token: tok,
+      score: h.score + score,
+      finished: false,
+      key: () => `${h.emittedKey}|${h.curTokens.join(',')},${tok}`,
+      make: () => ({
+        ...h,
+        score: h.score + score,
+        tokens: [...h.tokens, tok],
+        node: child,
+        curTokens: [...h.curTokens, tok],
+        curLogConf: h.curLogConf + confLp,
+      }),
+    });
+
+    if (h.node === root) {
+      const open = openChildren(root, emitted);
+      const openIds = open.map(([id]) => id);
+      const zStarts = logSumExp(row, openIds);
+      if (k === 0) {
+        // Start boundary: a first drug, or the empty list.
+        const pStop0 =
+          open.length === 0 ? 1 : Math.exp(sub(at(row, eos), logAddExp(at(row, eos), zStarts)));
+        const stops = [pStop0];
+        const contAllowed = open.length > 0 && maxDrugs > 0;
+        const stopAllowed = !contAllowed || minDrugs <= 0;
+        let allowStart = contAllowed;
+        let allowEos = stopAllowed;
+        if (contAllowed && stopAllowed && thresholdMode) {
+          if (1 - pStop0 >= t) allowEos = false;
+          else allowStart = false;
+        }
+        const eosReason: FinishReason = !contAllowed
+          ? open.length === 0
+            ? 'exhausted'
+            : 'maxDrugs'
+          : thresholdMode
+            ? 'threshold'
+            : 'eos';
+        // Natural mode renormalises over everything allowed; threshold mode scores the drug
+        // choice only (the list decision is deterministic and costs 0).
+        const z = thresholdMode ? zStarts : logAddExp(allowEos ? at(row, eos) : NEG_INF, allowStart ? zStarts : NEG_INF);
+        if (allowStart) {
+          for (const [tok, child] of open) {
+            const lp = sub(at(row, tok), z);
+            const c = childCandidate(tok, child, lp, sub(at(row, tok), zStarts));
+            const make = c.make;
+            c.make = () => ({ ...make(), stops });
+            out.push(c);
+          }
+        }
+        if (allowEos) {
+          const lp = thresholdMode || !allowStart ? 0 : sub(at(row, eos), z);
+          out.push({
+            parent,
+            token: eos,
+            score: h.score + lp,
+            finished: true,
+            key: () => h.emittedKey,
+            make: () => ({ ...h, score: h.score + lp, tokens: [...h.tokens, eos], stops, finishReason: eosReason }),
+          });
+        }
+      } else {
+        // After a separator: a next drug must start (eos right after a separator is not a format).
+        for (const [tok, child] of open) {
+          const lp = sub(at(row, tok), zStarts);
+          out.push(childCandidate(tok, child, lp, lp));
+        }
+      }
+      return;
+    }
+
+    // Inside a name.
+    const node = h.node;
+    const open = openChildren(node, emitted);
+    const termOpen = node.terminal >= 0 && !emitted.has(node.terminal);
+    const lSep = at(row, sep);
+    const lEos = at(row, eos);
+    const lEnd = logAddExp(lSep, lEos);
+    const zChildren = logSumExp(row, open.map(([id]) => id));
+    // Confidence renormalisation: continuations of open names, plus "this name ends here".
+    const zConf = termOpen ? logAddExp(zChildren, lEnd) : zChildren;
+
+    if (!termOpen) {
+      for (const [tok, child] of open) {
+        const lp = sub(at(row, tok), zConf);
+        out.push(childCandidate(tok, child, lp, lp));
+      }
+      return;
+    }
+
+    const idx = node.terminal;
+    const emittedAfter = new Set(emitted);
+    emittedAfter.add(idx);
+    const keyAfter = addToKey(h.emittedKey, idx);
+    const kAfter = k + 1;
+    const moreOpen = hasOpenName(root, emittedAfter);
+    const contAllowed = moreOpen && kAfter < maxDrugs;
+    const stopAllowed = !contAllowed || kAfter >= minDrugs;
+    const pStop = stopProbability(row, sep, eos);
+    const endConf = sub(lEnd, zConf);
+    const drug: DecodedDrug = {
+      name: names[idx]!,
+      index: idx,
+      confidence: Math.exp(h.curLogConf + endConf),
+      position: k,
+    };
+    const stops = [...h.stops, pStop];
+
+    let allowSep = contAllowed;
+    let allowEos = stopAllowed;
+    if (contAllowed && stopAllowed && thresholdMode) {
+      if (1 - pStop >= t) allowEos = false;
+      else allowSep = false;
+    }
+    const eosReason: FinishReason = !contAllowed
+      ? moreOpen
+        ? 'maxDrugs'
+        : 'exhausted'
+      : thresholdMode
+        ? 'threshold'
+        : 'eos';
+
+    let zAllowed: number;
+    let sepLp: number;
+    let eosLp: number;
+    if (thresholdMode) {
+      zAllowed = zConf;
+      sepLp = endConf;
+      eosLp = endConf;
+    } else {
+      zAllowed = logAddExp(zChildren, logAddExp(allowSep ? lSep : NEG_INF, allowEos ? lEos : NEG_INF));
+      sepLp = sub(lSep, zAllowed);
+      eosLp = sub(lEos, zAllowed);
+    }
+    for (const [tok, child] of open) {
+      out.push(childCandidate(tok, child, sub(at(row, tok), zAllowed), sub(at(row, tok), zConf)));
+    }
+    if (allowSep) {
+      out.push({
+        parent,
+        token: sep,
+        score: h.score + sepLp,
+        finished: false,
+        key: () => `${keyAfter}|`,
+        make: () => ({
+          score: h.score + sepLp,
+          tokens: [...h.tokens, sep],
+          node: root,
+          emitted: emittedAfter,
+          emittedKey: keyAfter,
+          drugs: [...h.drugs, drug],
+          curTokens: [],
+          curLogConf: 0,
+          stops,
+        }),
+      });
+    }
+    if (allowEos) {
+      out.push({
+        parent,
+        token: eos,
+        score: h.score + eosLp,
+        finished: true,
+        key: () => keyAfter,
+        make: () => ({
+          score: h.score + eosLp,
+          tokens: [...h.tokens, eos],
+          node: root,
+          emitted: emittedAfter,
+          emittedKey: keyAfter,
+          drugs: [...h.drugs, drug],
+          curTokens: [],
+          curLogConf: 0,
+          stops,
+          finishReason: eosReason,
+        }),
+      });
+    }
+  }
+
+  const rankScore = (h: Hyp): number =>
+    lengthPenalty === 0 ? h.score : h.score / Math.pow(Math.max(1, h.tokens.length), lengthPenalty);
+
+  throwIfAborted(signal);
+  let { logits, cache } = await model.start(promptIds);
+  let steps = 1;
+  let rows = 1;
+  try {
+    throwIfAborted(signal);
+    let live: Hyp[] = [
+      {
+        score: 0,
+        tokens: [],
+        node: root,
+        emitted: new Set(),
+        emittedKey: '',
+        drugs: [],
+        curTokens: [],
+        curLogConf: 0,
+        stops: [],
+      },
+    ];
+    const finished = new Map<string, Hyp>();
+    const finishedRanked = (): Hyp[] => [...finished.values()].sort((a, b) => rankScore(b) - rankScore(a));
+
+    for (let generated = 0; live.length > 0; generated++) {
+      if (generated >= maxTokens) {
+        for (const h of live) {
+          const key = h.emittedKey;
+          const prev = finished.get(key);
+          const done: Hyp = { ...h, finishReason: 'maxTokens' };
+          if (!prev || rankScore(done) > rankScore(prev)) finished.set(key, done);
+        }
+        break;
+      }
+      const cands: Candidate[] = [];
+      live.forEach((h, i) => {
+        const row = logits[i];
+        if (!row) throw new Error(`model returned ${logits.length} logits rows for ${live.length} beams`);
+        expand(h, i, row, cands);
+      });
+      cands.sort((a, b) => b.score - a.score);
+
+      const next: Hyp[] = [];
+      const parents: number[] = [];
+      const nextTokens: number[] = [];
+      const seen = new Set<string>();
+      for (let r = 0; r < cands.length && next.length < B; r++) {
+        const c = cands[r]!;
+        if (c.finished) {
+          if (r >= B) continue; // only top-B-ranked eos candidates finish (standard beam search)
+          const key = c.key();
+          const prev = finished.get(key);
+          if (!prev || c.score > prev.score) finished.set(key, c.make());
+          continue;
+        }
+        const key = c.key();
+        if (seen.has(key)) continue; // same set + same partial name, different order: keep best
+        seen.add(key);
+        next.push(c.make());
+        parents.push(c.parent);
+        nextTokens.push(c.token);
+      }
+
+      if (next.length === 0) break;
+      if (finished.size >= B) {
+        if (lengthPenalty !== 0) break;
+        const top = finishedRanked().slice(0, B);
+        const worst = top[top.length - 1]!.score;
+        if (next[0]!.score <= worst) break;
+      }
+
+      throwIfAborted(signal);
+      const identity = parents.length === rows && parents.every((p, i) => p === i);
+      if (!identity) cache = await model.selectBeams(cache, parents);
+      throwIfAborted(signal);
+      ({ logits, cache } = await model.step(cache, nextTokens));
+      rows = nextTokens.length;
+      steps++;
+      throwIfAborted(signal);
+      live = next;
+    }
+
+    const ranked = finishedRanked();
+    const best = ranked[0];
+    if (!best) throw new Error('constrained decoding produced no hypothesis');
+    const settings = { beamWidth: B, stopThreshold: t, minConfidence, minDrugs, maxDrugs };
+    const kept = applyThresholds(best.drugs, best.stops, { stopThreshold: t, minConfidence, minDrugs });
+    const alternatives: DecodeAlternative[] = ranked
+      .slice(0, Math.max(1, numAlternatives))
+      .map((h) => ({ names: h.drugs.map((d) => d.name), score: h.score }));
+    return {
+      drugs: kept.map((d) => ({ name: d.name, confidence: d.confidence })),
+      trajectory: best.drugs,
+      stopProbabilities: best.stops,
+      steps,
+      tokens: best.tokens,
+      score: best.score,
+      finishReason: best.finishReason ?? 'eos',
+      alternatives,
+      settings,
+    };
+  } finally {
+    await model.release?.(cache);
+  }
+}
