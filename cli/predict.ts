@@ -1,0 +1,123 @@
+/**
+ * npm run predict -- --in IN.jsonl --out PRED.json --method frequency|cooccurrence|mention
+ *                    [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value …]
+ *
+ * Writes the CHIP submission ([{"ID", "prediction"}], candidate names only) and prints a
+ * short summary to stderr (plus the CHIP score when every input record is labelled).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { requireLabels } from '../src/clinical/parse-record.ts';
+import { serializeSubmission, toSubmission } from '../src/clinical/submission.ts';
+import { evaluate } from '../src/clinical/metrics.ts';
+import {
+  CliError,
+  UsageError,
+  loadCandidates,
+  optionalFlag,
+  parseFlags,
+  parseKeyValues,
+  readRecordsFile,
+  requireFlag,
+  round,
+  runCli,
+  isMain,
+} from './cli-support.ts';
+import { getMethod, methodNames, type MethodContext } from './methods.ts';
+
+export const PREDICT_USAGE =
+  'npm run predict -- --in IN.jsonl --out PRED.json --method <' +
+  methodNames().join('|') +
+  '> [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value]';
+
+export async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, {
+    in: { type: 'string' },
+    out: { type: 'string' },
+    method: { type: 'string' },
+    train: { type: 'string' },
+    dev: { type: 'string' },
+    candidates: { type: 'string' },
+    opt: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags['help']) {
+    process.stdout.write(PREDICT_USAGE + '\n');
+    return 0;
+  }
+  const inPath = requireFlag(flags, 'in');
+  const outPath = requireFlag(flags, 'out');
+  const methodName = requireFlag(flags, 'method');
+  const method = getMethod(methodName);
+  if (!method) throw new UsageError(`unknown method "${methodName}" (known: ${methodNames().join(', ')})`);
+  const trainPath = optionalFlag(flags, 'train');
+  const devPath = optionalFlag(flags, 'dev');
+  if (method.needsTrain && trainPath === undefined) {
+    throw new UsageError(`method "${methodName}" needs --train TRAIN.jsonl (labelled records)`);
+  }
+  const options = parseKeyValues(flags['opt'] as string[] | undefined);
+  for (const key of Object.keys(options)) {
+    if (method.options && !method.options.includes(key)) {
+      throw new UsageError(`method "${methodName}" has no option "${key}"` + (method.options.length ? ` (options: ${method.options.join(', ')})` : ''));
+    }
+  }
+
+  const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
+  const input = await readRecordsFile(inPath);
+  const ctx: MethodContext = { formulary, options, log: (m) => process.stderr.write(`predict: ${m}\n`) };
+  if (trainPath !== undefined) {
+    const train = await readRecordsFile(trainPath);
+    requireLabels(train);
+    ctx.train = train.map((x) => x.record);
+  }
+  if (devPath !== undefined) {
+    const dev = await readRecordsFile(devPath);
+    requireLabels(dev);
+    ctx.dev = dev.map((x) => x.record);
+  }
+
+  const recommender = await method.create(ctx);
+  const records = input.map((x) => x.record);
+  const raw = recommender.predictBatch
+    ? await recommender.predictBatch(records)
+    : await Promise.all(records.map((r) => recommender.predict(r)));
+  if (raw.length !== records.length) throw new CliError(`method "${methodName}" returned ${raw.length} predictions for ${records.length} records`);
+
+  // Only canonical candidate names go into the submission.
+  let dropped = 0;
+  const predictions = new Map<string, string[]>();
+  records.forEach((r, i) => {
+    const names: string[] = [];
+    for (const n of raw[i] ?? []) {
+      const c = formulary.has(n) ? n : formulary.normalize(n);
+      if (c !== null && formulary.has(c)) names.push(c);
+      else dropped++;
+    }
+    predictions.set(r.就诊标识, names);
+  });
+
+  const entries = toSubmission(predictions);
+  try {
+    await mkdir(dirname(outPath), { recursive: true });
+    await writeFile(outPath, serializeSubmission(entries), 'utf8');
+  } catch (e) {
+    throw new CliError(`${outPath}: cannot write output (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+
+  const mean = entries.reduce((s, e) => s + e.prediction.length, 0) / Math.max(1, entries.length);
+  const settings = recommender.describe ? ` (${recommender.describe()})` : '';
+  let summary = `predict: method=${methodName}${settings}, ${entries.length} records, mean ${round(mean, 2)} drugs/visit → ${outPath}`;
+  if (dropped > 0) summary += `; ${dropped} non-candidate names dropped`;
+  if (records.length > 0 && records.every((r) => r.出院带药列表 !== undefined)) {
+    const m = evaluate(
+      new Map(records.map((r) => [r.就诊标识, r.出院带药列表 ?? []] as const)),
+      predictions,
+      { normalize: (n) => formulary.normalize(n) },
+    );
+    summary += `; input is labelled: score ${round(m.score)} (jaccard ${round(m.jaccard)}, f1 ${round(m.f1)})`;
+  }
+  process.stderr.write(summary + '\n');
+  return 0;
+}
+
+if (isMain(import.meta.url)) runCli(main, PREDICT_USAGE);

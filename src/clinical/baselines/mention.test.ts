@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { Formulary } from '../formulary.ts';
+import { MINI_FORMULARY } from '../__fixtures__/mini-formulary.ts';
+import type { TextField } from '../record.ts';
+import { analyzeText, fitMention, mentionedDrugs, type MentionStatus } from './mention.ts';
+import { rec } from './test-helpers.ts';
+
+const formulary = Formulary.fromJson(MINI_FORMULARY, 'mini');
+
+function statuses(text: string, field: TextField = '现病史'): Array<[string, MentionStatus]> {
+  return analyzeText(text, field, formulary).map((m) => [m.name, m.status]);
+}
+
+describe('mention analysis', () => {
+  it('plain mentions are positive', () => {
+    expect(statuses('长期口服盐酸二甲双胍缓释片0.5g bid，血糖控制可。')).toEqual([['二甲双胍', 'positive']]);
+  });
+
+  it.each([
+    ['否认服用阿司匹林。', [['阿司匹林', 'negated']]],
+    ['否认高血压、冠心病史，否认阿司匹林、氨氯地平服用史。', [['阿司匹林', 'negated'], ['氨氯地平', 'negated']]],
+    ['既往无阿司匹林服用史', [['阿司匹林', 'negated']]],
+    ['未服用二甲双胍', [['二甲双胍', 'negated']]],
+    ['拒绝甘精胰岛素治疗', [['甘精胰岛素', 'negated']]],
+    ['对青霉素过敏', [['青霉素', 'negated']]],
+    ['二甲双胍不耐受', [['二甲双胍', 'negated']]],
+    ['否认药物过敏史，长期服用二甲双胍', [['二甲双胍', 'positive']]],
+    ['无明显诱因出现多饮多尿，自服二甲双胍', [['二甲双胍', 'positive']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('negation: %s', (text, expected) => {
+    expect(statuses(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['停用格列美脲，改为达格列净', [['格列美脲', 'stopped'], ['达格列净', 'positive']]],
+    ['将格列美脲改为西格列汀', [['格列美脲', 'stopped'], ['西格列汀', 'positive']]],
+    ['阿卡波糖因胃肠道反应已停用', [['阿卡波糖', 'stopped']]],
+    ['二甲双胍已停', [['二甲双胍', 'stopped']]],
+    ['停用二甲双胍、格列美脲，加用西格列汀', [['二甲双胍', 'stopped'], ['格列美脲', 'stopped'], ['西格列汀', 'positive']]],
+    ['加用阿卡波糖后停用二甲双胍', [['阿卡波糖', 'positive'], ['二甲双胍', 'stopped']]],
+    ['二甲双胍剂量调整为1.0g bid', [['二甲双胍', 'positive']]],
+    ['自行停服阿托伐他汀半年', [['阿托伐他汀', 'stopped']]],
+    ['阿托伐他汀不再使用', [['阿托伐他汀', 'stopped']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('stopping: %s', (text, expected) => {
+    expect(statuses(text)).toEqual(expected);
+  });
+
+  it('marks intravenous/pump drugs in 诊疗过程描述 as inpatient, but not subcutaneous injections', () => {
+    const text = '入院后予注射用头孢呋辛钠静滴抗感染，氯化钾注射液静脉补钾，门冬胰岛素泵入降糖，血糖平稳后改为甘精胰岛素皮下注射。';
+    expect(statuses(text, '诊疗过程描述')).toEqual([
+      ['头孢呋辛', 'inpatient'],
+      ['氯化钾', 'inpatient'],
+      ['门冬胰岛素', 'inpatient'],
+      ['甘精胰岛素', 'positive'],
+    ]);
+    // the route heuristic applies only to 诊疗过程描述
+    expect(statuses('曾予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'positive']]);
+  });
+});
+
+describe('mention baseline', () => {
+  it('uses the last status across fields in chronological order', () => {
+    const r = rec('m1', {
+      既往史: '高血压病史5年，服用苯磺酸氨氯地平片5mg qd。否认阿司匹林服用史。对青霉素过敏。',
+      现病史: '10年前诊断2型糖尿病，口服二甲双胍片、格列美脲片。',
+      诊疗过程描述: '入院后停用格列美脲，改为西格列汀；停用氨氯地平，改用缬沙坦胶囊。予头孢呋辛静滴抗感染。继续二甲双胍。',
+    });
+    expect(mentionedDrugs(r, formulary)).toEqual(['二甲双胍', '西格列汀', '缬沙坦']);
+  });
+
+  it('a drug stopped early but restarted later is kept', () => {
+    const r = rec('m2', { 现病史: '1年前自行停用阿托伐他汀。', 诊疗过程描述: '予阿托伐他汀钙片20mg qn调脂。' });
+    expect(fitMention(formulary).predict(r)).toEqual(['阿托伐他汀']);
+  });
+
+  it('returns only canonical candidate names and nothing for an empty note', () => {
+    const m = fitMention(formulary);
+    expect(m.predict(rec('e'))).toEqual([]);
+    const out = m.predict(rec('x', { 现病史: '服用拜糖平、立普妥、优甲乐及某中成药' }));
+    expect(out).toEqual(['阿卡波糖', '阿托伐他汀', '左甲状腺素']);
+    for (const n of out) expect(formulary.has(n)).toBe(true);
+  });
+});

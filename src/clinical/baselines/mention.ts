@@ -1,0 +1,167 @@
+/**
+ * Mention baseline: predict the candidate drugs the note itself says the patient takes.
+ *
+ * Mentions come from `lexicon.findMentions(text)` over the text fields, processed in
+ * rough chronological order 主诉 → 既往史 → 现病史 → 入院情况 → 诊疗过程描述. Each mention gets a
+ * status from a small cue-based state machine over *clauses* (split at 。；;！？!? newline and
+ * ，, — the enumeration comma 、 does not split, so "否认高血压、二甲双胍服用史" negates both):
+ *
+ *  - negated: a negation cue earlier in the clause (否认, 无 — except 无明显/无特殊/无诱因…,
+ *    未服用/未使用/未用/未予, 从未, 拒绝/拒用), or an allergy/intolerance right after the
+ *    mention ("青霉素过敏", "二甲双胍不耐受").
+ *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用 …
+ *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
+ *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
+ *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为) when a drug follows the cue
+ *    ("将二甲双胍改为达格列净" → 二甲双胍 stopped, 达格列净 kept). A replacement cue followed by
+ *    a dose ("剂量调整为1.0g") is ignored.
+ *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
+ *    泵入, 微泵, 输注, 滴注, ivgtt, iv) — drugs given only during the admission. Plain 注射 /
+ *    皮下注射 does NOT count: home insulin and GLP-1 RAs are subcutaneous injections.
+ *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合) end a negation or stop scope.
+ *
+ * A drug is predicted when its *last* positive-or-stopped mention is positive (negated and
+ * inpatient mentions neither add nor remove a drug). Output order: first positive mention.
+ */
+import type { CDrugRedRecord, TextField } from '../record.ts';
+import type { DrugLexicon, LexiconMention, Recommender } from './types.ts';
+
+export type MentionStatus = 'positive' | 'negated' | 'stopped' | 'inpatient';
+
+export interface AnalyzedMention {
+  field: TextField;
+  name: string;
+  start: number;
+  end: number;
+  status: MentionStatus;
+}
+
+export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史', '现病史', '入院情况', '诊疗过程描述'];
+
+const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
+const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
+const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效)|未(?:曾)?(?:服用|使用|应用|用药|用|予)|从未|拒绝|拒用/g;
+const STOP_CUE = /停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停/g;
+const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
+const POS_CUE = /加用|给予|予以?|继续|开始|联合/g;
+const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|ivgtt|iv(?![a-z])/i;
+const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
+
+type Token =
+  | { kind: 'mention'; start: number; end: number; mention: LexiconMention }
+  | { kind: 'neg' | 'stop' | 'replace' | 'pos' | 'boundary'; start: number; end: number };
+
+function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
+  const out: Token[] = [];
+  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'pos' | 'boundary') => {
+    for (const m of text.matchAll(re)) out.push({ kind, start: m.index, end: m.index + m[0].length });
+  };
+  add(CLAUSE_BOUNDARY, 'boundary');
+  add(NEG_CUE, 'neg');
+  add(STOP_CUE, 'stop');
+  add(REPLACE_CUE, 'replace');
+  add(POS_CUE, 'pos');
+  // Cues overlapping a drug name (e.g. a 予 inside an alias) are not cues.
+  const inMention = (t: Token) => mentions.some((m) => t.start < m.end && m.start < t.end);
+  const cues = out.filter((t) => t.kind === 'boundary' || !inMention(t));
+  for (const m of mentions) cues.push({ kind: 'mention', start: m.start, end: m.end, mention: m });
+  return cues.sort((a, b) => a.start - b.start || (a.kind === 'mention' ? 1 : 0) - (b.kind === 'mention' ? 1 : 0));
+}
+
+/** Status of every candidate-drug mention in one text field. */
+export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon): AnalyzedMention[] {
+  const mentions = lexicon
+    .findMentions(text)
+    .filter((m) => lexicon.has(m.name))
+    .sort((a, b) => a.start - b.start);
+  if (mentions.length === 0) return [];
+  const toks = tokens(text, mentions);
+  const result: AnalyzedMention[] = [];
+  // Clause ranges for the inpatient cue.
+  const clauseOf = (pos: number): string => {
+    let s = pos;
+    while (s > 0 && !/[。；;！!？?\n，,]/.test(text[s - 1] ?? '')) s--;
+    let e = pos;
+    while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
+    return text.slice(s, e);
+  };
+
+  let state: 'neutral' | 'negated' | 'stopped' = 'neutral';
+  let pending: AnalyzedMention[] = [];
+  let last: AnalyzedMention | null = null; // last mention in the current sentence
+
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    const next = toks[i + 1];
+    const nextInClauseIsMention = next !== undefined && next.kind === 'mention';
+    switch (t.kind) {
+      case 'boundary':
+        state = 'neutral';
+        pending = [];
+        if (SENTENCE_BOUNDARY.test(text.slice(t.start, t.end))) last = null;
+        break;
+      case 'neg':
+        state = 'negated';
+        pending = [];
+        break;
+      case 'pos':
+        state = 'neutral';
+        pending = [];
+        break;
+      case 'stop':
+        if (nextInClauseIsMention) {
+          state = 'stopped';
+          pending = [];
+        } else if (last && last.status === 'positive') {
+          const gap = text.slice(last.end, t.start);
+          if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
+        }
+        break;
+      case 'replace':
+        if (nextInClauseIsMention) {
+          for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient') p.status = 'stopped';
+          state = 'neutral';
+          pending = [];
+        }
+        break;
+      case 'mention': {
+        let status: MentionStatus;
+        if (state === 'negated') status = 'negated';
+        else if (state === 'stopped') status = 'stopped';
+        else if (field === '诊疗过程描述' && INPATIENT_CUE.test(clauseOf(t.start))) status = 'inpatient';
+        else status = 'positive';
+        if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
+        const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
+        result.push(a);
+        pending.push(a);
+        last = a;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/** Status of every mention in a record, in MENTION_FIELD_ORDER. */
+export function analyzeRecord(record: CDrugRedRecord, lexicon: DrugLexicon): AnalyzedMention[] {
+  return MENTION_FIELD_ORDER.flatMap((f) => analyzeText(record[f] ?? '', f, lexicon));
+}
+
+/** Drugs whose last positive-or-stopped mention is positive, in first-positive order. */
+export function mentionedDrugs(record: CDrugRedRecord, lexicon: DrugLexicon): string[] {
+  const finalStatus = new Map<string, 'positive' | 'stopped'>();
+  const order: string[] = [];
+  for (const m of analyzeRecord(record, lexicon)) {
+    if (m.status === 'positive') {
+      if (!order.includes(m.name)) order.push(m.name);
+      finalStatus.set(m.name, 'positive');
+    } else if (m.status === 'stopped') {
+      finalStatus.set(m.name, 'stopped');
+    }
+  }
+  return order.filter((n) => finalStatus.get(n) === 'positive');
+}
+
+export function fitMention(lexicon: DrugLexicon): Recommender {
+  return { name: 'mention', predict: (record) => mentionedDrugs(record, lexicon) };
+}

@@ -1,0 +1,302 @@
+/**
+ * Parsing and validation of one CDrugRed record (a JSON value) into CDrugRedRecord.
+ *
+ * Lenient where real data is messy:
+ *  - BMI: number | null | "" | "24.5" | "24.5kg/m2" | "BMI 24.5" → number | null
+ *    (non-numeric or implausible values → null);
+ *  - 患者序号 / 就诊标识 given as numbers → strings;
+ *  - 出院诊断 / 出院带药列表 given as one string separated by 、，,;； or newlines → array
+ *    (bracket-aware, sequential list numbering "1." "2、" stripped, items trimmed, empties dropped);
+ *  - missing (or null) text fields → '';  出院带药列表 absent/null → undefined;
+ *  - unknown keys kept in 其他 as strings (non-strings JSON-encoded).
+ * Strict where it matters:
+ *  - the value must be a JSON object;  就诊标识 must be present and non-empty;
+ *  - a text field holding an object/array-of-objects is an error, not silently stringified.
+ *
+ * Browser-safe: no Node imports.
+ */
+import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedRecord } from './record.ts';
+import { RecordError, describeType, type RecordLocation } from './errors.ts';
+
+export type { RecordLocation } from './errors.ts';
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([...CDRUGRED_FIELDS, '其他']);
+
+/** Plausible BMI range; values outside are treated as unparseable (null). */
+const BMI_MIN = 5;
+const BMI_MAX = 150;
+
+/**
+ * Lenient BMI parsing. Takes the first decimal number in a string (full-width digits and
+ * `．` accepted); returns null for null/undefined/''/非数值 or values outside 5–150.
+ */
+export function parseBmi(value: unknown): number | null {
+  let n: number;
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') {
+    n = value;
+  } else if (typeof value === 'string') {
+    const s = value.normalize('NFKC');
+    const m = /(\d+(?:\.\d+)?)/.exec(s);
+    if (!m) return null;
+    n = Number(m[1]);
+  } else {
+    return null;
+  }
+  if (!Number.isFinite(n) || n < BMI_MIN || n > BMI_MAX) return null;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------
+// List splitting (shared with free-text.ts)
+
+const OPEN_BRACKETS = '（(【[《{〔';
+const CLOSE_BRACKETS = '）)】]》}〕';
+const LIST_SEPARATORS = '、，,;；\n';
+
+const CN_DIGITS: Record<string, number> = {
+  一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10,
+};
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+
+/** A list-numbering marker at `text[pos]`: `1.` `1、` `1)` `(1)` `（1）` `①` `一、`. */
+const MARKER_RE =
+  /(?:(\d{1,2})\s*[.．、)）]|[（(](\d{1,2})[)）]|([①-⑳])|([一二三四五六七八九十])、)/y;
+
+interface Marker {
+  start: number;
+  end: number;
+  num: number;
+}
+
+function markerAt(text: string, pos: number): Marker | null {
+  MARKER_RE.lastIndex = pos;
+  const m = MARKER_RE.exec(text);
+  if (!m) return null;
+  let num: number;
+  if (m[1] !== undefined) num = Number(m[1]);
+  else if (m[2] !== undefined) num = Number(m[2]);
+  else if (m[3] !== undefined) num = CIRCLED.indexOf(m[3]) + 1;
+  else num = CN_DIGITS[m[4] ?? ''] ?? -1;
+  return { start: pos, end: pos + m[0].length, num };
+}
+
+/**
+ * Split a numbered list "1.2型糖尿病 2.高血压病3级 3.高脂血症" at its markers. A marker is
+ * only accepted if it carries the next expected number (1, 2, 3 …) and is not glued to a
+ * preceding digit, so decimals such as "0.5g" or "3.5级" are never mistaken for numbering.
+ * Returns null if the text does not start with marker 1.
+ */
+export function splitNumbered(text: string): string[] | null {
+  const t = text.trim();
+  const first = markerAt(t, 0);
+  if (!first || first.num !== 1) return null;
+  const items: string[] = [];
+  let expected = 2;
+  let itemStart = first.end;
+  for (let i = first.end; i < t.length; i++) {
+    const prev = t[i - 1] ?? '';
+    if (/[\d.．]/.test(prev)) continue;
+    const m = markerAt(t, i);
+    if (m && m.num === expected) {
+      items.push(t.slice(itemStart, m.start));
+      itemStart = m.end;
+      expected++;
+      i = m.end - 1;
+    }
+  }
+  items.push(t.slice(itemStart));
+  return items;
+}
+
+/** Split on separators outside brackets: "糖尿病肾病（CKD3期、蛋白尿），高血压" → 2 items. */
+export function splitOutsideBrackets(text: string, separators: string = LIST_SEPARATORS): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (OPEN_BRACKETS.includes(ch)) depth++;
+    else if (CLOSE_BRACKETS.includes(ch)) depth = Math.max(0, depth - 1);
+    if (ch === '\n') depth = 0; // a newline always ends an item, even with an unclosed bracket
+    if (depth === 0 && separators.includes(ch)) {
+      out.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Strip one leading list marker ("1." "2、" "(3)" "④" "一、") if it is followed by text. */
+export function stripNumbering(item: string): string {
+  const t = item.trim();
+  const m = markerAt(t, 0);
+  if (!m) return t;
+  const rest = t.slice(m.end).trim();
+  // "1.5mg" is not numbering: a decimal point followed by a digit and a unit. Only strip a
+  // `N.` marker followed by a digit when the remainder looks like "2型…" (a CJK char follows).
+  if (/^\d+[.．]/.test(t) && /^\d/.test(rest) && !/^\d+[\u4e00-\u9fff]/.test(rest)) return t;
+  return rest;
+}
+
+/**
+ * Turn a list given as one string into items: lines and numbered items first, then
+ * 、，,;； outside brackets; numbering stripped; trimmed; empties dropped.
+ */
+export function splitList(text: string): string[] {
+  const items: string[] = [];
+  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+    // A line that starts a numbered list is split at its markers; otherwise its own leading
+    // marker ("二、冠心病" on a later line) is removed before splitting on 、 etc.
+    const numbered = splitNumbered(line) ?? [stripNumbering(line)];
+    for (const chunk of numbered) {
+      for (const piece of splitOutsideBrackets(chunk)) {
+        const s = stripNumbering(piece).replace(/[。.]+$/u, '').trim();
+        if (s) items.push(s);
+      }
+    }
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------
+
+function textField(obj: Record<string, unknown>, field: string, where: RecordLocation): string {
+  const v = obj[field];
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) {
+    return v.map(String).join('\n');
+  }
+  throw new RecordError(`expected text, got ${describeType(v)}`, where, field);
+}
+
+function idField(obj: Record<string, unknown>, field: string, where: RecordLocation): string {
+  const v = obj[field];
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new RecordError(`expected a string or number, got ${describeType(v)}`, where, field);
+}
+
+function listField(
+  obj: Record<string, unknown>,
+  field: string,
+  where: RecordLocation,
+): string[] | undefined {
+  const v = obj[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return splitList(v);
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    v.forEach((x, i) => {
+      if (x === null || x === undefined) return;
+      if (typeof x !== 'string' && typeof x !== 'number') {
+        throw new RecordError(`item ${i}: expected a string, got ${describeType(x)}`, where, field);
+      }
+      const s = String(x).trim();
+      if (s) out.push(s);
+    });
+    return out;
+  }
+  throw new RecordError(`expected a list of strings, got ${describeType(v)}`, where, field);
+}
+
+function asText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * Parse one record. Keys are matched after trimming whitespace/BOM. Throws RecordError
+ * (with `where` and the offending field) if the value is not an object or has no visit id.
+ */
+export function parseRecord(value: unknown, where: RecordLocation): CDrugRedRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RecordError(`expected a JSON object (one record), got ${describeType(value)}`, where);
+  }
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    obj[k.replace(/^\uFEFF/, '').trim()] = v;
+  }
+
+  const id = idField(obj, '就诊标识', where);
+  if (!id) throw new RecordError('missing visit id', where, '就诊标识');
+
+  const record: CDrugRedRecord = {
+    患者序号: idField(obj, '患者序号', where),
+    就诊标识: id,
+    性别: textField(obj, '性别', where).trim(),
+    出生日期: textField(obj, '出生日期', where).trim(),
+    民族: textField(obj, '民族', where).trim(),
+    BMI: parseBmi(obj['BMI']),
+    就诊时间: textField(obj, '就诊时间', where).trim(),
+    诊疗过程描述: '',
+    入院情况: '',
+    现病史: '',
+    既往史: '',
+    主诉: '',
+    出院诊断: listField(obj, '出院诊断', where) ?? [],
+  };
+  for (const f of TEXT_FIELDS) record[f] = textField(obj, f, where);
+  const drugs = listField(obj, '出院带药列表', where);
+  if (drugs !== undefined) record.出院带药列表 = drugs;
+
+  const other: Record<string, string> = {};
+  const given = obj['其他'];
+  if (given !== undefined && given !== null) {
+    if (typeof given === 'object' && !Array.isArray(given)) {
+      for (const [k, v] of Object.entries(given as Record<string, unknown>)) other[k] = asText(v);
+    } else {
+      other['其他'] = asText(given);
+    }
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (!KNOWN_FIELDS.has(k) && v !== undefined) other[k] = asText(v);
+  }
+  if (Object.keys(other).length > 0) record.其他 = other;
+  return record;
+}
+
+/** A parsed record with where it came from (for duplicate reports). */
+export interface LocatedRecord {
+  record: CDrugRedRecord;
+  where: RecordLocation;
+}
+
+/** `line 3` / `element [2]` — the short form used when naming the *other* occurrence. */
+function shortLocation(where: RecordLocation): string {
+  if (where.line !== undefined) return `line ${where.line}`;
+  if (where.index !== undefined) return `element [${where.index}]`;
+  return where.source;
+}
+
+/**
+ * Flag duplicate 就诊标识 within one file: throws a RecordError at the second occurrence
+ * naming the first, e.g. `a.jsonl line 9, field 就诊标识: duplicate visit id "v1" (first at line 2)`.
+ */
+export function validateRecords(items: readonly LocatedRecord[]): void {
+  const seen = new Map<string, RecordLocation>();
+  for (const { record, where } of items) {
+    const first = seen.get(record.就诊标识);
+    if (first) {
+      throw new RecordError(
+        `duplicate visit id "${record.就诊标识}" (first at ${shortLocation(first)})`,
+        where,
+        '就诊标识',
+      );
+    }
+    seen.set(record.就诊标识, where);
+  }
+}
+
+/** Require the label (出院带药列表) on every record, e.g. for a gold file. */
+export function requireLabels(items: readonly LocatedRecord[]): void {
+  for (const { record, where } of items) {
+    if (record.出院带药列表 === undefined) {
+      throw new RecordError('missing discharge drugs (the gold label)', where, '出院带药列表');
+    }
+  }
+}
