@@ -46,6 +46,12 @@ export interface FormularyDrug {
   name: string;
   /** Salt forms, dosage-form suffixes, trade names, common abbreviations; never another drug's name. */
   aliases: string[];
+  /**
+   * Optional subset of `aliases` that are also ordinary words or names (e.g. 可定, 安定):
+   * Formulary.normalize() still maps them, but Formulary.findMentions() does not match them
+   * in free text.
+   */
+  ambiguousAliases?: string[];
   /** WHO ATC code where one exists (e.g. A10BA02), else ''. */
   atc: string;
   /** Chinese pharmacological class label shown in the UI, e.g. 双胍类. */

@@ -1,0 +1,532 @@
+/**
+ * The candidate drug list ("formulary"): loading/validation, name normalisation and
+ * mention finding. Schema: ./formulary-types.ts. Conventions: docs/formulary.md.
+ *
+ * Every lookup goes through `fold()`, which makes text comparable: NFKC (full-width →
+ * half-width, ㎎ → mg, Ⅱ → II), ASCII lower case, all brackets → (), hyphens / middle dots /
+ * whitespace dropped.
+ */
+import type {
+  Contraindication,
+  FormularyDrug,
+  FormularyFile,
+  FormularySource,
+  Interaction,
+  TherapeuticArea,
+} from './formulary-types.ts';
+import bundledJson from './data/formulary.json' with { type: 'json' };
+
+export class FormularyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormularyError';
+  }
+}
+
+/** A drug mention found in free text. */
+export interface Mention {
+  /** Canonical name. */
+  name: string;
+  /** The matched surface text, exactly as it appears in the input. */
+  alias: string;
+  /** [start, end) in UTF-16 code units of the input. */
+  start: number;
+  end: number;
+}
+
+const AREAS: ReadonlySet<string> = new Set<TherapeuticArea>([
+  'diabetes', 'hypertension', 'lipids', 'antithrombotic', 'cardiac', 'gout', 'thyroid',
+  'osteoporosis', 'renal', 'neuropathy', 'liver', 'gastrointestinal', 'anti-infective',
+  'respiratory', 'neuro-psych', 'urology', 'other',
+]);
+
+// ---- text folding ---------------------------------------------------------------------
+
+const BRACKET: Record<string, string> = {
+  '[': '(', ']': ')', '{': '(', '}': ')', '【': '(', '】': ')', '〔': '(', '〕': ')',
+  '〈': '(', '〉': ')', '《': '(', '》': ')', '「': '(', '」': ')', '〖': '(', '〗': ')',
+};
+/** Dropped everywhere: hyphens, dashes, middle dots, zero-width characters, quotes. */
+const DROPPED = /^[-‐‑‒–—―_·・‧•'"“”‘’\u200b\u200c\u200d\ufeff]$/;
+const SPACE = /^\s$/;
+
+/** Folds one code point. `space` is what whitespace becomes. */
+function foldChar(ch: string, space: string): string {
+  const code = ch.charCodeAt(0);
+  // Fast paths: CJK ideographs and plain ASCII letters/digits are by far the most common.
+  if (code >= 0x4e00 && code <= 0x9fff && ch.length === 1) return ch;
+  if (code < 0x80) {
+    if (code >= 0x41 && code <= 0x5a) return String.fromCharCode(code + 32);
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) return ch;
+  }
+  if (SPACE.test(ch)) return space;
+  let out = '';
+  for (const c of ch.normalize('NFKC')) {
+    if (SPACE.test(c)) {
+      out += space;
+      continue;
+    }
+    if (DROPPED.test(c)) continue;
+    const b = BRACKET[c];
+    if (b) out += b;
+    else if (c >= 'A' && c <= 'Z') out += c.toLowerCase();
+    else out += c;
+  }
+  return out;
+}
+
+/** Canonical comparison form of a whole string (whitespace removed). */
+function fold(s: string): string {
+  let out = '';
+  for (const ch of s) out += foldChar(ch, '');
+  return out;
+}
+
+/** A whitespace-separated token that starts a dose/spec ("0.5g*20片", "12U", "×30"). */
+const SPEC_TOKEN = /^[*×x]?\d/;
+/** ...but a bare product marker after a space ("诺和锐 30", "优泌林 70/30", "诺和灵 30R") is kept. */
+const PRODUCT_MARKER = /^\d+(?:\/\d+)?r?$/;
+
+/**
+ * Folds a single-drug mention: whitespace-separated trailing dose/spec tokens are dropped
+ * before the whitespace is removed, so "诺和锐30 0.5g" does not become "诺和锐300.5g".
+ */
+function foldMention(s: string): string {
+  let spaced = '';
+  for (const ch of s) spaced += foldChar(ch, ' ');
+  const tokens = spaced.split(' ').filter((t) => t.length > 0);
+  const kept: string[] = [];
+  for (const [i, t] of tokens.entries()) {
+    if (i > 0 && SPEC_TOKEN.test(t) && !PRODUCT_MARKER.test(t)) break;
+    kept.push(t);
+  }
+  return kept.join('');
+}
+
+// ---- stripping rules (operate on folded strings) ---------------------------------------
+
+const NUM = String.raw`\d+(?:\.\d+)?`;
+const UNIT =
+  '(?:万iu|万u|万单位|国际单位|单位|mg|μg|ug|mcg|ml|iu|kg|g|l|u|%|mmol|毫克|微克|毫升|克|片|粒|支|袋|丸|瓶|盒|揿|喷|吸|贴|枚|包|板|s|t)';
+const TRAILING_SPEC = [
+  new RegExp(`[:*×x/,;+]?${NUM}${UNIT}(?:/${UNIT})?$`),
+  new RegExp(`[*×x]${NUM}$`),
+  new RegExp(`/${UNIT}$`),
+  /[:*×x/,;+]$/,
+];
+const DOSE_IN_PARENS = new RegExp(`${NUM}${UNIT}`);
+
+/** Dosage-form suffixes, longest first. */
+const FORMS = [
+  '口腔崩解片', '吸入粉雾剂', '预填充注射笔', '吸入气雾剂', '吸入混悬液', '吸入溶液', '粉吸入剂',
+  '缓释片', '控释片', '肠溶片', '分散片', '咀嚼片', '泡腾片', '口崩片', '薄膜衣片', '糖衣片', '舌下片',
+  '缓释胶囊', '控释胶囊', '肠溶胶囊', '肠溶软胶囊', '软胶囊', '硬胶囊', '胶丸', '胶囊',
+  '颗粒剂', '颗粒', '干混悬剂', '混悬液', '口服溶液', '口服液', '溶液', '糖浆', '合剂', '滴剂',
+  '滴丸', '浓缩丸', '水丸', '蜜丸', '注射液', '注射剂', '粉针剂', '注射笔', '笔芯', '特充', '预充',
+  '气雾剂', '粉雾剂', '喷雾剂', '鼻喷剂', '贴片', '贴剂', '乳膏', '软膏', '凝胶', '微球',
+  '散剂', '散', '片剂', '片', '丸', '针', '笔',
+];
+const SALT_PREFIXES = [
+  '甲苯磺酸', '硫酸氢', '氢溴酸', '甲磺酸', '苯磺酸', '马来酸', '琥珀酸', '酒石酸', '富马酸', '枸橼酸',
+  '门冬氨酸', '苯甲酸', '苹果酸', '二盐酸', '盐酸', '硫酸', '磷酸', '醋酸', '乳酸', '草酸', '脯氨酸',
+];
+const SALT_SUFFIXES = ['叔丁胺', '精氨酸', '氨丁三醇', '钠', '钾', '钙', '镁', '酯'];
+const PREFIXES = ['注射用'];
+
+const MIN_CORE = 2;
+
+function stripForm(s: string): string | null {
+  for (const f of FORMS) {
+    if (s.endsWith(f) && s.length - f.length >= MIN_CORE) return s.slice(0, -f.length);
+  }
+  return null;
+}
+
+function stripSpec(s: string): string | null {
+  // A trailing parenthesised group is stripped when it is an annotation without numbers
+  // ("(进口)", "(II)") or a dose/spec ("(0.5g)"), but never a product marker such as
+  // "(25)", "(预混30R)" or "(30/70)", which tells insulin products apart.
+  const paren = /\(([^()]*)\)?$/.exec(s);
+  if (paren && paren.index >= MIN_CORE) {
+    const inner = paren[1] ?? '';
+    if (!/\d/.test(inner) || DOSE_IN_PARENS.test(inner)) return s.slice(0, paren.index);
+  }
+  const lead = /^\(([^()\d]*)\)/.exec(s);
+  if (lead && s.length - lead[0].length >= MIN_CORE) return s.slice(lead[0].length);
+  for (const re of TRAILING_SPEC) {
+    const m = re.exec(s);
+    if (m && m.index >= MIN_CORE) return s.slice(0, m.index);
+  }
+  return null;
+}
+
+function stripSaltPrefix(s: string): string | null {
+  for (const p of [...SALT_PREFIXES, ...PREFIXES]) {
+    if (s.startsWith(p) && s.length - p.length >= MIN_CORE) return s.slice(p.length);
+  }
+  return null;
+}
+
+function stripSaltSuffix(s: string): string | null {
+  for (const p of SALT_SUFFIXES) {
+    if (s.endsWith(p) && s.length - p.length >= MIN_CORE) return s.slice(0, -p.length);
+  }
+  return null;
+}
+
+/** One-step variants, least destructive first. */
+function variants(s: string): string[] {
+  const out: string[] = [];
+  for (const f of [stripForm, stripSpec, stripSaltPrefix, stripSaltSuffix]) {
+    const v = f(s);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Greedy full strip (used to derive the core of a plain-list name). */
+function core(s: string): string {
+  let cur = s;
+  for (let i = 0; i < 10; i++) {
+    const v = variants(cur)[0];
+    if (!v) break;
+    cur = v;
+  }
+  return cur;
+}
+
+// ---- trie ------------------------------------------------------------------------------
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  /** Canonical drug name when a key ends here. */
+  name?: string;
+}
+
+const ASCII_ALNUM = /^[a-z0-9]$/;
+const ENDS_DIGIT = /\d$/;
+/** Characters that, right after a key ending in a digit, mean the digits were a dose. */
+const DOSE_CONTINUATION = /^[0-9.umig单万毫国微克%]$/;
+
+// ---- validation helpers ----------------------------------------------------------------
+
+const isObj = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const nonEmpty = (x: unknown): x is string => typeof x === 'string' && x.trim().length > 0;
+
+// ---- Formulary -------------------------------------------------------------------------
+
+export class Formulary {
+  readonly version: string;
+  readonly names: readonly string[];
+  readonly drugs: readonly FormularyDrug[];
+  /** Sources of the safety facts (empty for a plain list). */
+  readonly sources: readonly FormularySource[];
+
+  private readonly byName: Map<string, FormularyDrug>;
+  /** folded key → canonical name */
+  private readonly index: Map<string, string>;
+  private readonly trie: TrieNode;
+
+  private constructor(
+    version: string,
+    drugs: FormularyDrug[],
+    sources: FormularySource[],
+    index: Map<string, string>,
+    textKeys: Map<string, string>,
+  ) {
+    this.version = version;
+    this.drugs = Object.freeze(drugs);
+    this.names = Object.freeze(drugs.map((d) => d.name));
+    this.sources = Object.freeze(sources);
+    this.byName = new Map(drugs.map((d) => [d.name, d]));
+    this.index = index;
+    this.trie = { next: new Map() };
+    for (const [key, name] of textKeys) {
+      let node = this.trie;
+      for (const ch of key) {
+        let n = node.next.get(ch);
+        if (!n) {
+          n = { next: new Map() };
+          node.next.set(ch, n);
+        }
+        node = n;
+      }
+      node.name = name;
+    }
+  }
+
+  private static cachedBundled: Formulary | undefined;
+
+  /** The bundled src/clinical/data/formulary.json. */
+  static bundled(): Formulary {
+    Formulary.cachedBundled ??= Formulary.fromJson(bundledJson as unknown, 'bundled formulary.json');
+    return Formulary.cachedBundled;
+  }
+
+  /**
+   * Accepts a FormularyFile or a plain JSON array of names. Throws FormularyError naming
+   * `sourceLabel` and the (0-based) entry index on any problem.
+   */
+  static fromJson(json: unknown, sourceLabel?: string): Formulary {
+    const where = `Candidate list${sourceLabel ? ` (${sourceLabel})` : ''}`;
+    const fail = (msg: string): never => {
+      throw new FormularyError(`${where}: ${msg}`);
+    };
+    if (Array.isArray(json)) return Formulary.fromNames(json, where, fail);
+    if (!isObj(json)) {
+      return fail(`expected a JSON array of drug names or an object with "version" and "drugs", got ${json === null ? 'null' : typeof json}`);
+    }
+    if (!nonEmpty(json.version)) fail('has no "version" string');
+    if (!Array.isArray(json.drugs)) fail('has no "drugs" array');
+    const version = (json.version as string).trim();
+    const rawSources = json.sources ?? [];
+    if (!Array.isArray(rawSources)) return fail('"sources" must be an array');
+    const sources: FormularySource[] = rawSources.map((s, i) => {
+      if (!isObj(s) || !nonEmpty(s.id) || !nonEmpty(s.citation)) {
+        return fail(`source ${i} needs a non-empty "id" and "citation"`);
+      }
+      return { id: s.id, citation: s.citation };
+    });
+    const sourceIds = new Set(sources.map((s) => s.id));
+    if (sourceIds.size !== sources.length) fail('source ids are not unique');
+
+    const drugs = (json.drugs as unknown[]).map((raw, i) =>
+      Formulary.parseDrug(raw, sourceIds, (m) => fail(`entry ${i}${isObj(raw) && nonEmpty(raw.name) ? ` (${raw.name})` : ''} ${m}`)),
+    );
+
+    // Names, then aliases: every folded key belongs to exactly one drug.
+    const index = new Map<string, string>();
+    const owner = new Map<string, number>();
+    drugs.forEach((d, i) => {
+      const key = fold(d.name);
+      if (!key) fail(`entry ${i} has a name with no visible characters`);
+      const prev = owner.get(key);
+      if (prev !== undefined) fail(`entry ${i} (${d.name}) duplicates the name of entry ${prev} (${drugs[prev]?.name})`);
+      owner.set(key, i);
+      index.set(key, d.name);
+    });
+    const textKeys = new Map(index);
+    drugs.forEach((d, i) => {
+      const ambiguous = new Set((d.ambiguousAliases ?? []).map(fold));
+      for (const a of d.aliases) {
+        const key = fold(a);
+        if (!key) continue;
+        const prev = owner.get(key);
+        if (prev !== undefined && prev !== i) {
+          fail(`entry ${i} (${d.name}) has alias '${a}', which is already a name or alias of entry ${prev} (${drugs[prev]?.name})`);
+        }
+        owner.set(key, i);
+        index.set(key, d.name);
+        if (!ambiguous.has(key)) textKeys.set(key, d.name);
+      }
+    });
+
+    // Cross-references.
+    const names = new Set(drugs.map((d) => d.name));
+    const groups = new Set(drugs.map((d) => d.duplicationGroup).filter(isStr));
+    drugs.forEach((d, i) => {
+      (d.interactions ?? []).forEach((x, j) => {
+        const ok = x.with.startsWith('group:') ? groups.has(x.with.slice(6)) : names.has(x.with);
+        if (!ok) fail(`entry ${i} (${d.name}) interaction ${j} refers to unknown drug or group '${x.with}'`);
+      });
+    });
+    return new Formulary(version, drugs, sources, index, textKeys);
+  }
+
+  private static fromNames(list: unknown[], where: string, fail: (m: string) => never): Formulary {
+    if (list.length === 0) fail('is empty');
+    const drugs: FormularyDrug[] = [];
+    const index = new Map<string, string>();
+    const owner = new Map<string, number>();
+    list.forEach((raw, i) => {
+      if (!isStr(raw)) fail(`entry ${i} is not a string (got ${raw === null ? 'null' : typeof raw})`);
+      const name = (raw as string).trim();
+      if (!name) fail(`entry ${i} has an empty name`);
+      const key = fold(name);
+      if (!key) fail(`entry ${i} has a name with no visible characters`);
+      const prev = owner.get(key);
+      if (prev !== undefined) fail(`entry ${i} ('${name}') duplicates entry ${prev} ('${drugs[prev]?.name}')`);
+      owner.set(key, i);
+      index.set(key, name);
+      drugs.push({ name, aliases: [], atc: '', class: '', area: 'other' });
+    });
+    // Derived keys (salt / dosage form / spec stripped), only where unambiguous.
+    const derived = new Map<string, string | null>();
+    for (const d of drugs) {
+      const c = core(fold(d.name));
+      if (index.has(c)) continue;
+      derived.set(c, derived.has(c) && derived.get(c) !== d.name ? null : d.name);
+    }
+    for (const [k, name] of derived) if (name && k.length >= MIN_CORE) index.set(k, name);
+    return new Formulary(`custom list (${drugs.length} names)`, drugs, [], index, new Map(index));
+  }
+
+  private static parseDrug(
+    raw: unknown,
+    sourceIds: ReadonlySet<string>,
+    fail: (m: string) => never,
+  ): FormularyDrug {
+    if (!isObj(raw)) return fail('is not an object');
+    if (!nonEmpty(raw.name)) fail('has no name');
+    const name = (raw.name as string).trim();
+    const strList = (v: unknown, field: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || !v.every(isStr)) return fail(`"${field}" must be an array of strings`);
+      return v.map((s) => s.trim()).filter((s) => s.length > 0);
+    };
+    const aliases = strList(raw.aliases, 'aliases');
+    const ambiguous = strList(raw.ambiguousAliases, 'ambiguousAliases');
+    for (const a of ambiguous) if (!aliases.includes(a)) fail(`ambiguous alias '${a}' is not one of its aliases`);
+    if (raw.atc !== undefined && !isStr(raw.atc)) fail('"atc" must be a string');
+    if (raw.class !== undefined && !isStr(raw.class)) fail('"class" must be a string');
+    const area = raw.area ?? 'other';
+    if (!isStr(area) || !AREAS.has(area)) fail(`has unknown area '${String(area)}'`);
+    if (raw.duplicationGroup !== undefined && !nonEmpty(raw.duplicationGroup)) fail('"duplicationGroup" must be a non-empty string');
+    const checkSource = (src: unknown, what: string): string => {
+      if (!isStr(src) || !sourceIds.has(src)) return fail(`${what} cites unknown source '${String(src)}'`);
+      return src;
+    };
+    const rawCi = raw.contraindications ?? [];
+    if (!Array.isArray(rawCi)) return fail('"contraindications" must be an array');
+    const contraindications = rawCi.map((c, j): Contraindication => {
+      const what = `contraindication ${j}`;
+      if (!isObj(c) || !isStr(c.note)) return fail(`${what} must be an object with a "note"`);
+      const source = checkSource(c.source, what);
+      const note = c.note;
+      switch (c.kind) {
+        case 'egfr_below':
+          if (typeof c.value !== 'number' || !(c.value > 0)) return fail(`${what} needs a positive numeric "value"`);
+          return { kind: 'egfr_below', value: c.value, note, source };
+        case 'pregnancy':
+          return { kind: 'pregnancy', note, source };
+        case 'condition':
+        case 'allergy': {
+          const keywords = strList(c.keywords, `${what}.keywords`);
+          if (!keywords.length) return fail(`${what} needs at least one keyword`);
+          return { kind: c.kind, keywords, note, source };
+        }
+        default:
+          return fail(`${what} has unknown kind '${String(c.kind)}'`);
+      }
+    });
+    const rawIx = raw.interactions ?? [];
+    if (!Array.isArray(rawIx)) return fail('"interactions" must be an array');
+    const interactions = rawIx.map((x, j): Interaction => {
+      const what = `interaction ${j}`;
+      if (!isObj(x) || !nonEmpty(x.with) || !isStr(x.note)) return fail(`${what} needs "with" and "note"`);
+      if (x.severity !== 'major' && x.severity !== 'moderate') return fail(`${what} has severity '${String(x.severity)}' (expected major or moderate)`);
+      return { with: x.with, severity: x.severity, note: x.note, source: checkSource(x.source, what) };
+    });
+    const drug: FormularyDrug = {
+      name,
+      aliases,
+      atc: (raw.atc as string | undefined) ?? '',
+      class: (raw.class as string | undefined) ?? '',
+      area: area as TherapeuticArea,
+    };
+    if (ambiguous.length) drug.ambiguousAliases = ambiguous;
+    if (raw.duplicationGroup !== undefined) drug.duplicationGroup = raw.duplicationGroup as string;
+    if (contraindications.length) drug.contraindications = contraindications;
+    if (interactions.length) drug.interactions = interactions;
+    return drug;
+  }
+
+  /** Exact canonical name. */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  get(name: string): FormularyDrug | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * Maps any alias or free-form mention of a single drug (salt, dosage form, spec, trade
+   * name, full/half width, spacing) to its canonical name, or null. Tries the least-stripped
+   * form first, so a product marker is never stripped while a longer match exists.
+   */
+  normalize(mention: string): string | null {
+    const start = foldMention(mention);
+    if (!start) return null;
+    const seen = new Set([start]);
+    let frontier = [start];
+    for (let depth = 0; depth < 10 && frontier.length; depth++) {
+      for (const s of frontier) {
+        const hit = this.index.get(s);
+        if (hit) return hit;
+      }
+      const next: string[] = [];
+      for (const s of frontier) {
+        for (const v of variants(s)) {
+          if (!seen.has(v)) {
+            seen.add(v);
+            next.push(v);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return null;
+  }
+
+  /** All non-overlapping mentions, leftmost-longest, in text order. */
+  findMentions(text: string): Mention[] {
+    // Fold the text code point by code point, remembering where each folded char came from.
+    const chars: string[] = [];
+    const from: number[] = [];
+    const to: number[] = [];
+    let pos = 0;
+    for (const ch of text) {
+      const f = foldChar(ch, ' ');
+      for (const c of f) {
+        chars.push(c);
+        from.push(pos);
+        to.push(pos + ch.length);
+      }
+      pos += ch.length;
+    }
+    const out: Mention[] = [];
+    const n = chars.length;
+    let i = 0;
+    while (i < n) {
+      let node: TrieNode | undefined = this.trie;
+      let best = -1;
+      let bestName = '';
+      let key = '';
+      const prevAlnum = i > 0 && ASCII_ALNUM.test(chars[i - 1] ?? '');
+      for (let j = i; j < n && node; j++) {
+        const c = chars[j] as string;
+        node = node.next.get(c);
+        if (!node) break;
+        key += c;
+        if (node.name !== undefined && this.acceptable(key, chars[j + 1], prevAlnum)) {
+          best = j + 1;
+          bestName = node.name;
+        }
+      }
+      if (best > i) {
+        const start = from[i] as number;
+        const end = to[best - 1] as number;
+        out.push({ name: bestName, alias: text.slice(start, end), start, end });
+        i = best;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** Boundary checks for a candidate match `key` followed by `next`. */
+  private acceptable(key: string, next: string | undefined, prevAlnum: boolean): boolean {
+    const first = key[0] ?? '';
+    const last = key[key.length - 1] ?? '';
+    // ASCII keys (EPO, PTU, L-T4) must not be glued to other ASCII letters/digits.
+    if (prevAlnum && ASCII_ALNUM.test(first)) return false;
+    if (next !== undefined && /^[a-z]$/.test(last) && ASCII_ALNUM.test(next)) return false;
+    // "门冬胰岛素30u" is aspart 30 units, not 门冬胰岛素30.
+    if (next !== undefined && ENDS_DIGIT.test(key) && DOSE_CONTINUATION.test(next)) return false;
+    return true;
+  }
+}
