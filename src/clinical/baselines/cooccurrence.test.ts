@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Formulary } from '../formulary.ts';
 import { MINI_FORMULARY } from '../__fixtures__/mini-formulary.ts';
 import { evaluate } from '../metrics.ts';
-import { CUTOFF_GRID, cleanDiagnosis, diagnosisKeys, fitCooccurrence } from './cooccurrence.ts';
+import { CUTOFF_GRID, cleanDiagnosis, cooccurrenceFromTable, diagnosisKeys, fitCooccurrence, fitCooccurrenceTable } from './cooccurrence.ts';
 import { TRAIN, rec } from './test-helpers.ts';
 
 const formulary = Formulary.fromJson(MINI_FORMULARY, 'mini');
@@ -49,7 +49,7 @@ describe('cooccurrence baseline', () => {
     expect(s.get('二甲双胍')).toBe(1);
     expect(s.get('氨氯地平')).toBe(1);
     expect(s.get('阿卡波糖')).toBe(0.25);
-    expect(s.get('阿托伐他汀')).toBeCloseTo(1 / 3, 12);
+    expect(s.get('阿托伐他汀')).toBe(0.3333); // 1/3, rounded to the table's 4 decimals
     expect(r.predict(x)).toEqual(['二甲双胍', '氨氯地平']);
   });
 
@@ -66,7 +66,7 @@ describe('cooccurrence baseline', () => {
     expect(r.predict(rec('y', { 出院诊断: ['急性阑尾炎'] }))).toEqual(['二甲双胍']);
     expect(r.predict(rec('z'))).toEqual(['二甲双胍']);
     const strict = fitCooccurrence(TRAIN, formulary, { cutoff: 0.5, minSupport: 10 });
-    expect(strict.scores(rec('x', { 出院诊断: ['冠心病'] }))[0]).toEqual({ name: '二甲双胍', score: 4 / 6 });
+    expect(strict.scores(rec('x', { 出院诊断: ['冠心病'] }))[0]).toEqual({ name: '二甲双胍', score: 0.6667 }); // 4/6 at 4 decimals
   });
 
   it('tunes the cut-off to the best CHIP score on the training data', () => {
@@ -94,5 +94,22 @@ describe('cooccurrence baseline', () => {
     const r = fitCooccurrence(TRAIN, formulary, { cutoff: 0.05 });
     for (const t of TRAIN) for (const n of r.predict(t)) expect(formulary.has(n)).toBe(true);
     expect(r.predict(TRAIN[2]!)).not.toContain('某中成药');
+  });
+});
+
+describe('co-occurrence table (what the browser loads)', () => {
+  it('round-trips through JSON and predicts exactly like the fitted recommender', () => {
+    const table = fitCooccurrenceTable(TRAIN, formulary);
+    const restored = cooccurrenceFromTable(JSON.parse(JSON.stringify(table)));
+    const direct = fitCooccurrence(TRAIN, formulary);
+    expect(restored.cutoff).toBe(direct.cutoff);
+    for (const r of [...TRAIN, rec('u', { 出院诊断: ['急性阑尾炎'] })]) {
+      expect(restored.predict(r)).toEqual(direct.predict(r));
+      expect(restored.scores(r)).toEqual(direct.scores(r));
+    }
+  });
+
+  it('rejects a file that is not a co-occurrence table with a clear message', () => {
+    expect(() => cooccurrenceFromTable({ drugs: [] } as never)).toThrow(/not a DischargeRx co-occurrence table/);
   });
 });

@@ -123,11 +123,35 @@ export interface CooccurrenceRecommender extends Recommender {
 
 export const CUTOFF_GRID: readonly number[] = Array.from({ length: 19 }, (_, i) => Math.round((0.05 + i * 0.05) * 100) / 100);
 
+/**
+ * The fitted co-occurrence model as plain JSON, so the browser can use a table fitted offline
+ * (models/baselines/cooccurrence.json) without shipping any training records.
+ */
+export interface CooccurrenceTable {
+  kind: 'dischargerx-cooccurrence';
+  combine: 'max' | 'noisy-or';
+  minSupport: number;
+  cutoff: number;
+  /** Diagnosis key → [drug, P(drug | key)] pairs. */
+  conditional: Record<string, Array<[string, number]>>;
+  /** Drug → overall frequency, used when a record has no known diagnosis key. */
+  prior: Array<[string, number]>;
+  trainedOn: { visits: number };
+}
+
 export function fitCooccurrence(
   train: readonly CDrugRedRecord[],
   lexicon: DrugLexicon,
   options: CooccurrenceOptions = {},
 ): CooccurrenceRecommender {
+  return cooccurrenceFromTable(fitCooccurrenceTable(train, lexicon, options));
+}
+
+export function fitCooccurrenceTable(
+  train: readonly CDrugRedRecord[],
+  lexicon: DrugLexicon,
+  options: CooccurrenceOptions = {},
+): CooccurrenceTable {
   const minSupport = options.minSupport ?? 2;
   const combine = options.combine ?? 'max';
   const keyCount = new Map<string, number>();
@@ -148,14 +172,64 @@ export function fitCooccurrence(
   }
   if (labelled === 0) throw new Error('cooccurrence baseline: no labelled training records (出院带药列表)');
 
-  const cond = new Map<string, Map<string, number>>();
-  for (const [k, n] of keyCount) {
+  const conditional: CooccurrenceTable['conditional'] = {};
+  for (const [k, n] of [...keyCount].sort((a, b) => byCodePoint(a[0], b[0]))) {
     if (n < minSupport) continue;
-    const m = new Map<string, number>();
-    for (const [d, c] of pair.get(k) ?? []) m.set(d, c / n);
-    cond.set(k, m);
+    conditional[k] = [...(pair.get(k) ?? [])]
+      .map(([d, c]) => [d, roundProbability(c / n)] as [string, number])
+      .filter(([, p]) => p >= MIN_TABLE_PROBABILITY)
+      .sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]));
   }
-  const priorP = new Map([...prior].map(([d, c]) => [d, c / labelled] as const));
+  const table: CooccurrenceTable = {
+    kind: 'dischargerx-cooccurrence',
+    combine,
+    minSupport,
+    cutoff: options.cutoff ?? 0.5,
+    conditional,
+    prior: [...prior].map(([d, c]) => [d, roundProbability(c / labelled)] as [string, number]).sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0])),
+    trainedOn: { visits: labelled },
+  };
+  if (options.cutoff === undefined) {
+    const dev = (options.dev ?? train).filter((r) => r.出院带药列表 !== undefined);
+    const gold = new Map(dev.map((r) => [r.就诊标识, r.出院带药列表 ?? []] as const));
+    const scorer = cooccurrenceFromTable(table);
+    const ranked = dev.map((r) => [r.就诊标识, scorer.scores(r)] as const);
+    let best = -1;
+    for (const c of CUTOFF_GRID) {
+      const pred = new Map(ranked.map(([id, rk]) => [id, selectAboveCutoff(rk, c)] as const));
+      const s = evaluate(gold, pred, { normalize: (n) => lexicon.normalize(n) }).score;
+      if (s > best + 1e-12) {
+        best = s;
+        table.cutoff = c;
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * The table ships to the browser: 4 decimals and no near-zero pairs keep it small. Applied
+ * when fitting, so the CLI and the browser score from exactly the same numbers.
+ */
+const MIN_TABLE_PROBABILITY = 0.005;
+function roundProbability(p: number): number {
+  return Math.round(p * 1e4) / 1e4;
+}
+
+function selectAboveCutoff(ranked: ReadonlyArray<{ name: string; score: number }>, cutoff: number): string[] {
+  const out = ranked.filter((x) => x.score >= cutoff - 1e-12).map((x) => x.name);
+  if (out.length === 0 && ranked[0]) out.push(ranked[0].name);
+  return out;
+}
+
+/** Rebuilds the recommender from a table; throws a clear error on a file that is not one. */
+export function cooccurrenceFromTable(table: CooccurrenceTable): CooccurrenceRecommender {
+  if (table?.kind !== 'dischargerx-cooccurrence' || typeof table.conditional !== 'object' || !Array.isArray(table.prior)) {
+    throw new Error('not a DischargeRx co-occurrence table (expected kind "dischargerx-cooccurrence")');
+  }
+  const cond = new Map(Object.entries(table.conditional).map(([k, pairs]) => [k, new Map(pairs)] as const));
+  const priorP = new Map(table.prior);
+  const combine = table.combine;
 
   const scores = (record: CDrugRedRecord): Array<{ name: string; score: number }> => {
     const known = recordKeys(record).filter((k) => cond.has(k));
@@ -176,33 +250,10 @@ export function fitCooccurrence(
       .sort((a, b) => b.score - a.score || (priorP.get(b.name) ?? 0) - (priorP.get(a.name) ?? 0) || byCodePoint(a.name, b.name));
   };
 
-  const select = (ranked: Array<{ name: string; score: number }>, cutoff: number): string[] => {
-    const out = ranked.filter((x) => x.score >= cutoff - 1e-12).map((x) => x.name);
-    if (out.length === 0 && ranked[0]) out.push(ranked[0].name);
-    return out;
-  };
-
-  let cutoff = options.cutoff;
-  if (cutoff === undefined) {
-    const dev = (options.dev ?? train).filter((r) => r.出院带药列表 !== undefined);
-    const gold = new Map(dev.map((r) => [r.就诊标识, r.出院带药列表 ?? []] as const));
-    const ranked = dev.map((r) => [r.就诊标识, scores(r)] as const);
-    let best = -1;
-    cutoff = 0.5;
-    for (const c of CUTOFF_GRID) {
-      const pred = new Map(ranked.map(([id, rk]) => [id, select(rk, c)] as const));
-      const s = evaluate(gold, pred, { normalize: (n) => lexicon.normalize(n) }).score;
-      if (s > best + 1e-12) {
-        best = s;
-        cutoff = c;
-      }
-    }
-  }
-  const finalCutoff = cutoff;
   return {
     name: 'cooccurrence',
-    cutoff: finalCutoff,
+    cutoff: table.cutoff,
     scores,
-    predict: (record) => select(scores(record), finalCutoff),
+    predict: (record) => selectAboveCutoff(scores(record), table.cutoff),
   };
 }

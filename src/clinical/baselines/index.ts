@@ -3,6 +3,9 @@ export { canonicalLabels } from './types.ts';
 export { fitFrequency, type FrequencyOptions, type FrequencyRecommender } from './frequency.ts';
 export {
   fitCooccurrence,
+  fitCooccurrenceTable,
+  cooccurrenceFromTable,
+  type CooccurrenceTable,
   diagnosisKeys,
   cleanDiagnosis,
   recordKeys,
