@@ -223,10 +223,17 @@ function selectAboveCutoff(ranked: ReadonlyArray<{ name: string; score: number }
 }
 
 /** Rebuilds the recommender from a table; throws a clear error on a file that is not one. */
-export function cooccurrenceFromTable(table: CooccurrenceTable): CooccurrenceRecommender {
-  if (table?.kind !== 'dischargerx-cooccurrence' || typeof table.conditional !== 'object' || !Array.isArray(table.prior)) {
+export function cooccurrenceFromTable(json: unknown): CooccurrenceRecommender {
+  const table = json as Partial<CooccurrenceTable> | null;
+  if (
+    table?.kind !== 'dischargerx-cooccurrence' ||
+    typeof table.conditional !== 'object' ||
+    !Array.isArray(table.prior) ||
+    typeof table.cutoff !== 'number'
+  ) {
     throw new Error('not a DischargeRx co-occurrence table (expected kind "dischargerx-cooccurrence")');
   }
+  const cutoff = table.cutoff;
   const cond = new Map(Object.entries(table.conditional).map(([k, pairs]) => [k, new Map(pairs)] as const));
   const priorP = new Map(table.prior);
   const combine = table.combine;
@@ -252,8 +259,8 @@ export function cooccurrenceFromTable(table: CooccurrenceTable): CooccurrenceRec
 
   return {
     name: 'cooccurrence',
-    cutoff: table.cutoff,
+    cutoff,
     scores,
-    predict: (record) => selectAboveCutoff(scores(record), table.cutoff),
+    predict: (record) => selectAboveCutoff(scores(record), cutoff),
   };
 }
