@@ -1,0 +1,189 @@
+"""Llama-style decoder (RMSNorm, RoPE, SwiGLU, GQA, no biases) in plain PyTorch.
+
+Parameter naming follows Hugging Face LlamaForCausalLM so the checkpoint is easy to map.
+`forward_onnx` is the export signature transformers.js expects (input_ids, attention_mask,
+position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value).
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NEG_INF = -1e9
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        var = x.pow(2).mean(-1, keepdim=True)
+        return self.weight * (x * torch.rsqrt(var + self.eps))
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.n_heads = cfg["num_attention_heads"]
+        self.n_kv = cfg["num_key_value_heads"]
+        self.head_dim = cfg["hidden_size"] // self.n_heads
+        d = cfg["hidden_size"]
+        self.q_proj = nn.Linear(d, self.n_heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(d, self.n_kv * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(d, self.n_kv * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(self.n_heads * self.head_dim, d, bias=False)
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+        b, t = x.shape[0], x.shape[1]
+        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if past_k is not None:
+            k = torch.cat([past_k, k], dim=2)
+            v = torch.cat([past_v, v], dim=2)
+        present = (k, v)
+        rep = self.n_heads // self.n_kv
+        if rep > 1:
+            L = k.shape[2]
+            k = k.unsqueeze(2).expand(b, self.n_kv, rep, L, self.head_dim).reshape(b, self.n_heads, L, self.head_dim)
+            v = v.unsqueeze(2).expand(b, self.n_kv, rep, L, self.head_dim).reshape(b, self.n_heads, L, self.head_dim)
+        att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.head_dim))
+        att = att + mask
+        att = torch.softmax(att, dim=-1)
+        y = torch.matmul(att, v)
+        y = y.transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)
+        return self.o_proj(y), present
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        d, h = cfg["hidden_size"], cfg["intermediate_size"]
+        self.gate_proj = nn.Linear(d, h, bias=False)
+        self.up_proj = nn.Linear(d, h, bias=False)
+        self.down_proj = nn.Linear(h, d, bias=False)
+
+    def forward(self, x):
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.input_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
+        self.self_attn = Attention(cfg)
+        self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
+        self.mlp = MLP(cfg)
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+        h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v)
+        x = x + h
+        x = x + self.mlp(self.post_attention_layernorm(x))
+        return x, present
+
+
+class LlamaLM(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.cfg = dict(cfg)
+        self.embed_tokens = nn.Embedding(cfg["vocab_size"], cfg["hidden_size"])
+        self.layers = nn.ModuleList([Block(cfg) for _ in range(cfg["num_hidden_layers"])])
+        self.norm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
+        self.tied = bool(cfg.get("tie_word_embeddings", True))
+        if not self.tied:
+            self.lm_head = nn.Linear(cfg["hidden_size"], cfg["vocab_size"], bias=False)
+        hd = cfg["hidden_size"] // cfg["num_attention_heads"]
+        inv = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+        pos = torch.arange(cfg["max_position_embeddings"], dtype=torch.float64)
+        freqs = torch.outer(pos, inv)
+        emb = torch.cat([freqs, freqs], dim=-1)
+        self.register_buffer("rope_cos", emb.cos().float(), persistent=False)
+        self.register_buffer("rope_sin", emb.sin().float(), persistent=False)
+        self.apply(self._init)
+        for layer in self.layers:  # scaled init of residual projections
+            std = 0.02 / math.sqrt(2 * cfg["num_hidden_layers"])
+            nn.init.normal_(layer.self_attn.o_proj.weight, std=std)
+            nn.init.normal_(layer.mlp.down_proj.weight, std=std)
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+
+    def head_weight(self):
+        return self.embed_tokens.weight if self.tied else self.lm_head.weight
+
+    def _mask(self, attention_mask, t, past_len):
+        # attention_mask: [B, L] (1 = attend), L = past_len + t. Causal over absolute slots.
+        L = attention_mask.shape[1]
+        q_idx = torch.arange(t, device=attention_mask.device).unsqueeze(1) + past_len
+        k_idx = torch.arange(L, device=attention_mask.device).unsqueeze(0)
+        causal = k_idx <= q_idx  # [t, L]
+        keep = causal.unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)
+        zero = torch.zeros((), dtype=torch.float32, device=attention_mask.device)
+        neg = torch.full((), NEG_INF, dtype=torch.float32, device=attention_mask.device)
+        return torch.where(keep, zero, neg)
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past=None, return_hidden=False):
+        b, t = input_ids.shape
+        past_len = 0 if past is None else past[0][0].shape[2]
+        if attention_mask is None:
+            attention_mask = torch.ones(b, past_len + t, dtype=torch.long, device=input_ids.device)
+        if position_ids is None:
+            position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, past_len:]
+        x = self.embed_tokens(input_ids)
+        cos = self.rope_cos[position_ids].unsqueeze(1)
+        sin = self.rope_sin[position_ids].unsqueeze(1)
+        mask = self._mask(attention_mask, t, past_len)
+        presents = []
+        for i, layer in enumerate(self.layers):
+            pk, pv = (None, None) if past is None else past[i]
+            x, pres = layer(x, cos, sin, mask, pk, pv)
+            presents.append(pres)
+        x = self.norm(x)
+        if return_hidden:
+            return x, presents
+        return F.linear(x, self.head_weight()), presents
+
+    def num_params(self):
+        return sum(p.numel() for p in self.parameters())
+
+
+class OnnxWrapper(nn.Module):
+    """Flat-argument wrapper used by torch.onnx.export."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        self.n_layers = len(model.layers)
+
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(self.n_layers)]
+        b, t = input_ids.shape[0], input_ids.shape[1]
+        past_len = past_flat[0].shape[2]
+        m = self.model
+        x = m.embed_tokens(input_ids)
+        cos = m.rope_cos[position_ids].unsqueeze(1)
+        sin = m.rope_sin[position_ids].unsqueeze(1)
+        L = attention_mask.shape[1]
+        q_idx = torch.arange(t).unsqueeze(1) + past_len
+        k_idx = torch.arange(L).unsqueeze(0)
+        keep = (k_idx <= q_idx).unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)
+        mask = torch.where(keep, torch.zeros(()), torch.full((), NEG_INF))
+        outs = []
+        for i, layer in enumerate(m.layers):
+            x, (k, v) = layer(x, cos, sin, mask, past[i][0], past[i][1])
+            outs += [k, v]
+        x = m.norm(x)
+        logits = torch.matmul(x, m.head_weight().t())
+        return (logits, *outs)

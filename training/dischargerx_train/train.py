@@ -1,0 +1,303 @@
+"""End-to-end: tokenizer -> train -> export ONNX -> quantize -> Hugging Face folder in --out."""
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import REPO_ROOT
+from .configs import get_config
+from .data import (DEFAULT_CANDIDATES, Candidates, canonical_labels, collate, drug_order, make_batches,
+                   make_examples, read_records)
+from .decode import CandidateTrie, evaluate
+from .export_onnx import export_onnx, generation_config, hf_config, write_json
+from .model import LlamaLM
+from .prompt import build_prompt, load_spec
+from .tokenizer import CharTokenizer
+
+
+def log(fh, **kw):
+    line = json.dumps(kw, ensure_ascii=False)
+    print(line, flush=True)
+    if fh is not None:
+        fh.write(line + "\n")
+        fh.flush()
+
+
+def seed_all(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def find_split(data_dir, name):
+    for ext in (".jsonl", ".json"):
+        p = os.path.join(data_dir, name + ext)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def lr_at(step, total, peak, warmup, time_frac=0.0):
+    """Linear warmup then cosine to 10% of peak. Progress is the larger of the step fraction and
+    the fraction of the time budget used, so a time-capped run still anneals."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    prog = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * prog)))
+
+
+def loss_on_batch(model, ids, tgt_mask):
+    hidden, _ = model(ids, return_hidden=True)
+    h = hidden[tgt_mask]  # positions that predict target tokens only
+    labels = ids[:, 1:][tgt_mask[:, :-1]]
+    logits = F.linear(h, model.head_weight())
+    return F.cross_entropy(logits, labels)
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", required=True, help="folder with train.jsonl and dev.jsonl (test.jsonl unused)")
+    ap.add_argument("--out", required=True, help="output model folder, e.g. models/dischargerx-small")
+    ap.add_argument("--config", default="small")
+    ap.add_argument("--candidates", default=None, help="formulary.json (FormularyFile) or JSON array of names")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--epochs", type=int, default=None)
+    ap.add_argument("--max-train", type=int, default=None)
+    ap.add_argument("--max-dev", type=int, default=None, help="dev records scored per epoch (default: config)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--run-dir", default=None, help="scratch dir (default runs/<out basename>)")
+    ap.add_argument("--time-budget", type=float, default=None, help="wall-clock minutes for data+training+dev evals (default: config's time_budget_min); "
+                    "the LR schedule anneals by time too")
+    ap.add_argument("--no-node-check", action="store_true", help="skip onnxruntime-node verification")
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    t_start = time.time()
+    torch.set_num_threads(args.threads)
+    seed_all(args.seed)
+    cfg = get_config(args.config)
+    tcfg = cfg["train"]
+    if args.epochs is not None:
+        tcfg["epochs"] = max(1, args.epochs)
+    if args.max_dev is not None:
+        tcfg["dev_subset"] = args.max_dev
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    out_dir = os.path.abspath(args.out)
+    run_dir = os.path.abspath(args.run_dir or os.path.join(REPO_ROOT, "runs", os.path.basename(out_dir.rstrip("/"))))
+    os.makedirs(run_dir, exist_ok=True)
+    fh = open(os.path.join(run_dir, "log.jsonl"), "w", encoding="utf-8")
+
+    # ---- data
+    train_path, dev_path = find_split(args.data, "train"), find_split(args.data, "dev")
+    if train_path is None:
+        raise SystemExit("no train.jsonl in %s" % args.data)
+    train_recs = read_records(train_path, args.max_train)
+    dev_recs = read_records(dev_path) if dev_path else []
+    if not dev_recs:  # carve a dev split from train
+        cut = max(1, len(train_recs) // 10)
+        dev_recs, train_recs = train_recs[-cut:], train_recs[:-cut]
+    cand_path = args.candidates or (DEFAULT_CANDIDATES if os.path.exists(DEFAULT_CANDIDATES) else None)
+    if cand_path:
+        cands = Candidates.load(cand_path)
+    else:
+        names = []
+        for r in train_recs:
+            for d in r.get("出院带药列表") or []:
+                if isinstance(d, str) and d.strip() and d.strip() not in names:
+                    names.append(d.strip())
+        cands = Candidates(names, version="derived-from-train:%d" % len(names), source="train labels")
+        log(fh, event="warning", msg="no candidate list; using %d names from training labels" % len(names))
+    stats = {"unknown_label": 0, "target_truncated": 0}
+    train_labels = [canonical_labels(r, cands) for r in train_recs]
+    order = drug_order(train_labels, cands)
+    prompts = [build_prompt(r) for r in train_recs]
+    tok = CharTokenizer.build(prompts, cands.names, min_count=tcfg["min_char_count"])
+    mcfg = dict(cfg["model"], vocab_size=len(tok))
+    ctx = mcfg["max_position_embeddings"]
+    train_ex = make_examples(train_recs, tok, cands, order, tcfg["max_target_tokens"], stats)
+    dev_ex = make_examples(dev_recs, tok, cands, order, tcfg["max_target_tokens"])
+    too_long = [e for e in train_ex if len(e.ids) > ctx]
+    train_ex = [e for e in train_ex if len(e.ids) <= ctx]
+    n_tokens = sum(len(e.ids) for e in train_ex)
+    n_target = sum(len(e.ids) - e.prompt_len for e in train_ex)
+    log(fh, event="data", train=len(train_ex), dev=len(dev_ex), vocab=len(tok), candidates=len(cands.names),
+        train_tokens=n_tokens, target_tokens=n_target, dropped_too_long=len(too_long), **stats,
+        mean_len=round(n_tokens / max(1, len(train_ex)), 1), device=str(device))
+
+    # ---- model
+    model = LlamaLM(mcfg).to(device)
+    log(fh, event="model", config=args.config, params=model.num_params(), **mcfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": tcfg["weight_decay"]},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=tcfg["lr"], betas=(0.9, 0.98))
+    rng = random.Random(args.seed)
+    batches_per_epoch = len(make_batches(train_ex, tcfg["batch_tokens"], tcfg["max_batch"], random.Random(0)))
+    total_steps = batches_per_epoch * tcfg["epochs"]
+    trie = CandidateTrie(cands.names, tok)
+    dev_sub = dev_ex[: tcfg["dev_subset"]]
+    best, best_epoch, bad, step = -1.0, -1, 0, 0
+    best_path = os.path.join(run_dir, "best.pt")
+    tok_seen, train_time = 0, 0.0
+    budget_min = args.time_budget if args.time_budget is not None else tcfg.get("time_budget_min")
+    budget_s = budget_min * 60 if budget_min else None
+    deadline = None if not budget_s else t_start + budget_s
+    for epoch in range(tcfg["epochs"]):
+        model.train()
+        t0 = time.time()
+        losses, ep_tokens = [], 0
+        for bi, batch in enumerate(make_batches(train_ex, tcfg["batch_tokens"], tcfg["max_batch"], rng)):
+            ids, tgt = collate([train_ex[i] for i in batch], tok.pad_id)
+            ids, tgt = ids.to(device), tgt.to(device)
+            tfrac = 0.0 if not budget_s else (time.time() - t_start) / budget_s
+            lr = lr_at(step, total_steps, tcfg["lr"], tcfg["warmup_steps"], tfrac)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            loss = loss_on_batch(model, ids, tgt)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg["grad_clip"])
+            opt.step()
+            step += 1
+            losses.append(loss.item())
+            ep_tokens += int(ids.numel())
+            if bi % 50 == 0:
+                el = time.time() - t0
+                log(fh, event="step", epoch=epoch, step=step, loss=round(loss.item(), 4), lr=round(lr, 6),
+                    tokens_per_s=round(ep_tokens / max(el, 1e-6), 1))
+            if deadline and time.time() > deadline:
+                break
+        ep_time = time.time() - t0
+        train_time += ep_time
+        tok_seen += ep_tokens
+        t1 = time.time()
+        metrics, _ = evaluate(model, tok, dev_sub, trie)
+        improved = metrics["score"] > best
+        if improved:
+            best, best_epoch, bad = metrics["score"], epoch, 0
+            torch.save(model.state_dict(), best_path)
+        else:
+            bad += 1
+        log(fh, event="epoch", epoch=epoch, train_loss=round(float(np.mean(losses)), 4),
+            tokens_per_s=round(ep_tokens / ep_time, 1), epoch_s=round(ep_time, 1), eval_s=round(time.time() - t1, 1),
+            dev_n=len(dev_sub), **{k: round(v, 4) for k, v in metrics.items()}, best=round(best, 4))
+        if bad >= tcfg["patience"] or (deadline and time.time() > deadline):
+            break
+    model.load_state_dict(torch.load(best_path, map_location=device))
+    model = model.cpu().eval()
+
+    # ---- export
+    hf = os.path.join(run_dir, "hf")
+    if os.path.exists(hf):
+        shutil.rmtree(hf)
+    os.makedirs(os.path.join(hf, "onnx"))
+    tok.save(hf, model_max_length=ctx)
+    spec = load_spec()
+    extra = {
+        "prompt_spec_version": spec["version"],
+        "candidates": {"version": cands.version, "source": os.path.relpath(os.path.abspath(cands.source), REPO_ROOT)
+                       if os.path.exists(cands.source) else cands.source,
+                       "count": len(cands.names)},
+        "tokenizer": {"type": "char-wordpiece", "vocab_size": len(tok), "min_char_count": tcfg["min_char_count"]},
+        "target": {"separator": spec["target"]["separator"], "end": spec["target"]["end"],
+                   "order": "drug_order.json (training-label frequency rank)"},
+        "training": {"config": args.config, "seed": args.seed, "epochs_run": epoch + 1, "best_epoch": best_epoch,
+                     "steps": step, "train_seconds": round(train_time, 1),
+                     "tokens_per_s": round(tok_seen / max(train_time, 1e-6), 1), "params": model.num_params(),
+                     "device": str(device), "torch": torch.__version__},
+        "data": {"dir": os.path.relpath(os.path.abspath(args.data), REPO_ROOT), "train_file_sha256": sha256(train_path),
+                 "dev_file_sha256": sha256(dev_path) if dev_path else None, "train_records": len(train_ex),
+                 "dev_records": len(dev_ex), "max_train": args.max_train},
+        "dev_metrics": {"n": len(dev_sub), "score": round(best, 4)},
+    }
+    write_json(os.path.join(hf, "config.json"), hf_config(mcfg, tok, extra))
+    write_json(os.path.join(hf, "generation_config.json"), generation_config(tok, tcfg["max_target_tokens"]))
+    write_json(os.path.join(hf, "drug_order.json"), order)
+    fp32 = os.path.join(hf, "onnx", "model.onnx")
+    export_onnx(model, fp32)
+    from .quantize import quantize_file
+
+    quantize_file(fp32, os.path.join(hf, "onnx", "model_quantized.onnx"), "q8")
+    quantize_file(fp32, os.path.join(hf, "onnx", "model_q4.onnx"), "q4")
+    sizes = {f: os.path.getsize(os.path.join(hf, "onnx", f)) for f in sorted(os.listdir(os.path.join(hf, "onnx")))}
+    log(fh, event="export", files=sizes)
+
+    # ---- reference logits (for training/node/parity.mjs) and onnxruntime-node check
+    ref_rec = dev_recs[0] if dev_recs else train_recs[0]
+    prompt = build_prompt(ref_rec)
+    ids = tok.encode(prompt)
+    with torch.no_grad():
+        logits, _ = model(torch.tensor([ids]))
+    K = 4
+    ref = {"prompt": prompt, "input_ids": ids, "last_positions": K,
+           "logits": logits[0, -K:].numpy().astype(float).round(6).tolist()}
+    ref_path = os.path.join(run_dir, "parity_reference.json")
+    write_json(ref_path, ref)
+    report = {"sizes": sizes}
+    if not args.no_node_check:
+        from . import ort_node
+
+        if ort_node.node_available():
+            report.update(check_with_node(hf, model, ids))
+            log(fh, event="onnx_check", **report)
+    write_json(os.path.join(run_dir, "export_report.json"), report)
+
+    if os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    shutil.copytree(hf, out_dir)
+    log(fh, event="done", out=out_dir, total_s=round(time.time() - t_start, 1), best_score=round(best, 4))
+    fh.close()
+    return out_dir
+
+
+def check_with_node(hf, model, ids):
+    """Run fp32/q8/q4 ONNX files with onnxruntime-node on the reference prompt; max |logit diff|
+    vs PyTorch (all positions) and top-1 agreement on the last position."""
+    from . import ort_node
+
+    n_layers = model.cfg["num_hidden_layers"]
+    n_kv = model.cfg["num_key_value_heads"]
+    hd = model.cfg["hidden_size"] // model.cfg["num_attention_heads"]
+    T = len(ids)
+    feeds = {"input_ids": np.array([ids], np.int64), "attention_mask": np.ones((1, T), np.int64),
+             "position_ids": np.arange(T, dtype=np.int64)[None]}
+    for i in range(n_layers):
+        for kv in ("key", "value"):
+            feeds["past_key_values.%d.%s" % (i, kv)] = np.zeros((1, n_kv, 0, hd), np.float32)
+    with torch.no_grad():
+        ref = model(torch.tensor([ids]))[0][0].numpy()
+    out = {}
+    for name, f in (("fp32", "model.onnx"), ("q8", "model_quantized.onnx"), ("q4", "model_q4.onnx")):
+        try:
+            lg = ort_node.run(os.path.join(hf, "onnx", f), feeds)["logits"][0]
+        except subprocess.CalledProcessError as e:  # pragma: no cover
+            out[name] = {"error": str(e)}
+            continue
+        out[name] = {"max_abs_diff": float(np.abs(lg - ref).max()),
+                     "mean_abs_diff": float(np.abs(lg - ref).mean()),
+                     "top1_agree": float(np.mean(lg.argmax(-1) == ref.argmax(-1)))}
+    return out
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,41 @@
+import json
+import os
+import tempfile
+import unittest
+
+from training.tests._util import FIXTURES
+from dischargerx_train import ort_node
+from dischargerx_train.train import main
+
+
+class PipelineTest(unittest.TestCase):
+    def test_tiny_end_to_end(self):
+        tiny = os.path.join(FIXTURES, "tiny")
+        with tempfile.TemporaryDirectory() as td:
+            out = os.path.join(td, "models", "t")
+            args = ["--data", tiny, "--out", out, "--run-dir", os.path.join(td, "run"), "--config", "tiny",
+                    "--candidates", os.path.join(tiny, "candidates.json"), "--epochs", "1", "--max-train", "60",
+                    "--max-dev", "4"]
+            if not ort_node.node_available():
+                args.append("--no-node-check")
+            main(args)
+            for f in ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                      "special_tokens_map.json", "drug_order.json", "onnx/model.onnx", "onnx/model_quantized.onnx",
+                      "onnx/model_q4.onnx"):
+                self.assertTrue(os.path.exists(os.path.join(out, f)), f)
+            with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+                cfg = json.load(f)
+            self.assertEqual(cfg["model_type"], "llama")
+            self.assertEqual(cfg["architectures"], ["LlamaForCausalLM"])
+            self.assertEqual(cfg["dischargerx"]["training"]["seed"], 13)
+            self.assertIn("prompt_spec_version", cfg["dischargerx"])
+            with open(os.path.join(out, "drug_order.json"), encoding="utf-8") as f:
+                self.assertEqual(len(json.load(f)), 32)
+            if ort_node.node_available():
+                with open(os.path.join(td, "run", "export_report.json")) as f:
+                    rep = json.load(f)
+                self.assertLess(rep["fp32"]["max_abs_diff"], 1e-4)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,12 @@
+#!/usr/bin/python3
+"""Entry point: /usr/bin/python3 training/train.py --data DIR --out models/NAME [--config small|tiny]
+[--candidates FILE] [--seed S] [--epochs E] [--max-train N]"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from dischargerx_train.train import main  # noqa: E402
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
