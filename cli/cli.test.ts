@@ -217,7 +217,7 @@ describe('predict CLI', () => {
   it.each([
     [['--in', 'a', '--out', 'b', '--method', 'cooccurrence'], 'method "cooccurrence" needs --train'],
     [['--in', 'a', '--out', 'b', '--method', 'frequency'], 'method "frequency" needs --train'],
-    [['--in', 'a', '--out', 'b', '--method', 'magic'], 'unknown method "magic" (known: frequency, cooccurrence, mention)'],
+    [['--in', 'a', '--out', 'b', '--method', 'magic'], 'unknown method "magic" (known: frequency, cooccurrence, mention, model)'],
     [['--in', 'a', '--method', 'mention'], 'missing required flag --out'],
     [['--in', 'a', '--out', 'b', '--method', 'mention', '--opt', 'k=2'], 'method "mention" has no option "k"'],
     [['--in', 'a', '--out', 'b', '--method', 'frequency', '--train', 't', '--opt', 'oops'], '--opt expects key=value'],

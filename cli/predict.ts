@@ -1,6 +1,8 @@
 /**
- * npm run predict -- --in IN.jsonl --out PRED.json --method frequency|cooccurrence|mention
+ * npm run predict -- --in IN.jsonl --out PRED.json --method frequency|cooccurrence|mention|model
  *                    [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value …]
+ *                    [--limit N]
+ *                    [--model DIR] [--dtype fp32|q8|q4|fp16] [--threshold t] [--beam B]   (--method model)
  *
  * Writes the CHIP submission ([{"ID", "prediction"}], candidate names only) and prints a
  * short summary to stderr (plus the CHIP score when every input record is labelled).
@@ -24,11 +26,16 @@ import {
   isMain,
 } from './cli-support.ts';
 import { getMethod, methodNames, type MethodContext } from './methods.ts';
+import { hasRunReport, parseLimit } from './model-method.ts';
 
 export const PREDICT_USAGE =
   'npm run predict -- --in IN.jsonl --out PRED.json --method <' +
   methodNames().join('|') +
-  '> [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value]';
+  '> [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value] [--limit N]' +
+  ' [--model DIR] [--dtype fp32|q8|q4|fp16] [--threshold t] [--beam B]';
+
+/** Top-level flags that are forwarded to the method as options (only methods that declare them). */
+const METHOD_FLAGS = ['model', 'dtype', 'threshold', 'beam'] as const;
 
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, {
@@ -39,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     dev: { type: 'string' },
     candidates: { type: 'string' },
     opt: { type: 'string', multiple: true },
+    limit: { type: 'string' },
+    model: { type: 'string' },
+    dtype: { type: 'string' },
+    threshold: { type: 'string' },
+    beam: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -61,9 +73,18 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`method "${methodName}" has no option "${key}"` + (method.options.length ? ` (options: ${method.options.join(', ')})` : ''));
     }
   }
+  for (const key of METHOD_FLAGS) {
+    const v = optionalFlag(flags, key);
+    if (v === undefined) continue;
+    if (!method.options?.includes(key)) throw new UsageError(`flag --${key} applies to --method model only, not "${methodName}"`);
+    options[key] = v;
+  }
+  const limitFlag = optionalFlag(flags, 'limit');
+  const limit = limitFlag === undefined ? undefined : parseLimit(limitFlag);
 
   const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
-  const input = await readRecordsFile(inPath);
+  const allInput = await readRecordsFile(inPath);
+  const input = limit === undefined ? allInput : allInput.slice(0, limit);
   const ctx: MethodContext = { formulary, options, log: (m) => process.stderr.write(`predict: ${m}\n`) };
   if (trainPath !== undefined) {
     const train = await readRecordsFile(trainPath);
@@ -106,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const mean = entries.reduce((s, e) => s + e.prediction.length, 0) / Math.max(1, entries.length);
   const settings = recommender.describe ? ` (${recommender.describe()})` : '';
-  let summary = `predict: method=${methodName}${settings}, ${entries.length} records, mean ${round(mean, 2)} drugs/visit → ${outPath}`;
+  let summary = `predict: method=${methodName}${settings}, ${entries.length} records${limit !== undefined && allInput.length > input.length ? ` (first ${input.length} of ${allInput.length}, --limit)` : ''}, mean ${round(mean, 2)} drugs/visit → ${outPath}`;
   if (dropped > 0) summary += `; ${dropped} non-candidate names dropped`;
   if (records.length > 0 && records.every((r) => r.出院带药列表 !== undefined)) {
     const m = evaluate(
@@ -116,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     summary += `; input is labelled: score ${round(m.score)} (jaccard ${round(m.jaccard)}, f1 ${round(m.f1)})`;
   }
+  if (hasRunReport(recommender)) for (const line of recommender.runReport()) process.stderr.write(`predict: ${line}\n`);
   process.stderr.write(summary + '\n');
   return 0;
 }

@@ -1,0 +1,215 @@
+/**
+ * npm run calibrate -- --model models/NAME --dev DEV.jsonl [--dtype q8] [--beam B] [--limit N]
+ *                      [--candidates LIST.json] [--max-drugs N] [--out FILE]
+ *
+ * Decodes the labelled dev set ONCE with stopThreshold 0 (never stop early), recording each
+ * visit's trajectory (drugs with confidences) and its per-boundary stop probabilities, then
+ * sweeps (stopThreshold × minConfidence) with `calibrateThreshold` — each grid point simulated
+ * by `applyThresholds`, no further model calls — and keeps the pair with the best mean CHIP
+ * score (ties → mean predicted count closest to mean gold). Prints the curve summary to
+ * stderr and writes MODEL/decoding.json (or --out), the defaults `predict --method model`,
+ * `model-report` and the browser worker read.
+ *
+ * Over-prescribing guard: by default the chosen point must keep mean_pred/mean_gold inside
+ * --ratio-band 0.8,1.25 (the best-scoring point in the band; the unconstrained best is also
+ * printed). `--ratio-band none` = pure score maximisation. If no grid point is inside the band
+ * the unconstrained best is kept, with a warning.
+ *
+ * With beam search (B > 1) the simulation is an approximation of re-decoding at the chosen
+ * threshold (docs/decoding.md); with --beam 1 it is exact.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { requireLabels } from '../src/clinical/parse-record.ts';
+import { calibrateThreshold, type CalibrationResult } from '../src/decoding/threshold.ts';
+import {
+  DECODING_CONFIG_FILE,
+  DECODING_CONFIG_VERSION,
+  serializeDecodingConfig,
+  type DecodingConfig,
+} from '../src/decoding/decoding-config.ts';
+import { CliError, UsageError, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
+import {
+  DEFAULT_BEAM,
+  DEFAULT_DTYPE,
+  DEFAULT_MODEL_DIR,
+  decodeRecords,
+  latencySummary,
+  loadModel,
+  parseBeam,
+  parseDtype,
+  parseLimit,
+  progressLogger,
+  readDecodingConfig,
+  resolveModelFolder,
+} from './model-method.ts';
+
+export const CALIBRATE_USAGE =
+  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE]';
+
+export type RatioBand = readonly [number, number] | null;
+
+export function parseRatioBand(value: string | undefined): RatioBand {
+  if (value === undefined) return [0.8, 1.25];
+  if (value === 'none') return null;
+  const parts = value.split(',').map((x) => Number(x.trim()));
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x) || x <= 0) || parts[0]! > parts[1]!) {
+    throw new UsageError(`--ratio-band must be LO,HI (0 < LO ≤ HI) or none, got "${value}"`);
+  }
+  return [parts[0]!, parts[1]!];
+}
+
+/**
+ * The calibration result restricted to grid points whose mean_pred/mean_gold lies in `band`
+ * (best score; ties → ratio closest to 1, then lower threshold, lower floor). Returns the
+ * unconstrained result when band is null or no point is inside it (`inBand` false).
+ */
+export function chooseInBand(result: CalibrationResult, band: RatioBand): { result: CalibrationResult; inBand: boolean } {
+  const ratio = (m: number) => (result.meanGold === 0 ? Number.NaN : m / result.meanGold);
+  if (band === null) return { result, inBand: true };
+  const inside = result.curve.filter((p) => ratio(p.meanPredicted) >= band[0] - 1e-9 && ratio(p.meanPredicted) <= band[1] + 1e-9);
+  if (inside.length === 0) return { result, inBand: false };
+  let best = inside[0]!;
+  for (const p of inside.slice(1)) {
+    const ds = p.score - best.score;
+    if (ds > 1e-9) best = p;
+    else if (ds >= -1e-9) {
+      const da = Math.abs(ratio(p.meanPredicted) - 1) - Math.abs(ratio(best.meanPredicted) - 1);
+      if (da < -1e-9) best = p;
+      else if (da <= 1e-9 && (p.stopThreshold < best.stopThreshold || (p.stopThreshold === best.stopThreshold && p.minConfidence < best.minConfidence))) best = p;
+    }
+  }
+  return {
+    result: {
+      ...result,
+      stopThreshold: best.stopThreshold,
+      minConfidence: best.minConfidence,
+      score: best.score,
+      meanPredicted: best.meanPredicted,
+      ratio: ratio(best.meanPredicted),
+    },
+    inBand: true,
+  };
+}
+
+/** Pick the curve rows to print: every 0.1 of the threshold grid plus the chosen one, at the chosen floor. */
+export function curveSummary(result: CalibrationResult): { stopThreshold: number; minConfidence: number; score: number; meanPredicted: number; ratio: number; chosen: boolean }[] {
+  const rows = result.curve.filter(
+    (p) =>
+      p.minConfidence === result.minConfidence &&
+      (Math.abs(p.stopThreshold * 10 - Math.round(p.stopThreshold * 10)) < 1e-9 || p.stopThreshold === result.stopThreshold),
+  );
+  return rows.map((p) => ({
+    stopThreshold: p.stopThreshold,
+    minConfidence: p.minConfidence,
+    score: p.score,
+    meanPredicted: p.meanPredicted,
+    ratio: result.meanGold === 0 ? Number.NaN : p.meanPredicted / result.meanGold,
+    chosen: p.stopThreshold === result.stopThreshold,
+  }));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, {
+    model: { type: 'string' },
+    dev: { type: 'string' },
+    dtype: { type: 'string' },
+    beam: { type: 'string' },
+    limit: { type: 'string' },
+    candidates: { type: 'string' },
+    'max-drugs': { type: 'string' },
+    'ratio-band': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flags['help']) {
+    process.stdout.write(CALIBRATE_USAGE + '\n');
+    return 0;
+  }
+  const log = (m: string) => process.stderr.write(`calibrate: ${m}\n`);
+  const devPath = requireFlag(flags, 'dev');
+  const dir = optionalFlag(flags, 'model') ?? DEFAULT_MODEL_DIR;
+  const dtypeFlag = optionalFlag(flags, 'dtype');
+  const dtype = dtypeFlag === undefined ? DEFAULT_DTYPE : parseDtype(dtypeFlag);
+  const beamFlag = optionalFlag(flags, 'beam');
+  const limitFlag = optionalFlag(flags, 'limit');
+  const limit = limitFlag === undefined ? undefined : parseLimit(limitFlag);
+  const maxDrugsFlag = optionalFlag(flags, 'max-drugs');
+  const band = parseRatioBand(optionalFlag(flags, 'ratio-band'));
+  const outPath = optionalFlag(flags, 'out') ?? join(dir, DECODING_CONFIG_FILE);
+
+  const folder = resolveModelFolder(dir, dtype);
+  const previous = await readDecodingConfig(dir).catch(() => null);
+  const beamWidth = beamFlag !== undefined ? parseBeam(beamFlag) : (previous?.beamWidth ?? DEFAULT_BEAM);
+  const minDrugs = previous?.minDrugs ?? 1;
+  const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
+  const all = await readRecordsFile(devPath);
+  requireLabels(all);
+  const records = (limit === undefined ? all : all.slice(0, limit)).map((x) => x.record);
+  if (records.length === 0) throw new CliError(`${devPath}: no records`);
+  const gold = records.map((r) => r.出院带药列表 ?? []);
+  // Generous cap for the never-stop trajectories: twice the largest gold list (docs/decoding.md), at least 10.
+  const maxGold = Math.max(...gold.map((g) => new Set(g).size));
+  const maxDrugs = maxDrugsFlag !== undefined ? parseBeam(maxDrugsFlag, '--max-drugs') : Math.min(30, Math.max(10, 2 * maxGold));
+
+  const loaded = await loadModel(folder);
+  log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}; loaded in ${round(loaded.loadMs, 0)} ms`);
+  const timed = await decodeRecords(loaded, records, formulary.names, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs }, {
+    onProgress: progressLogger(log, 'decoded'),
+  });
+  await loaded.dispose();
+  const lat = latencySummary(timed.latenciesMs);
+  log(`decoded with stopThreshold 0: latency p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms per visit`);
+
+  const normalize = (n: string) => formulary.normalize(n) ?? n.trim();
+  const unconstrained = calibrateThreshold(timed.results, gold, normalize, { minDrugs });
+  const { result, inBand } = chooseInBand(unconstrained, band);
+  log(
+    `best score overall: stopThreshold ${unconstrained.stopThreshold}, minConfidence ${unconstrained.minConfidence}: score ${round(unconstrained.score)}, ratio ${round(unconstrained.ratio, 2)}`,
+  );
+  if (band !== null && !inBand) log(`warning: no grid point keeps mean_pred/mean_gold within ${band[0]}–${band[1]}; keeping the overall best`);
+
+  log('curve (minConfidence ' + result.minConfidence + '): threshold → score, mean_pred/mean_gold');
+  for (const row of curveSummary(result)) {
+    log(
+      `  t=${row.stopThreshold.toFixed(2)}  score ${row.score.toFixed(4)}  mean_pred ${row.meanPredicted.toFixed(2)} / mean_gold ${result.meanGold.toFixed(2)} = ${row.ratio.toFixed(2)}${row.chosen ? '  ← chosen' : ''}`,
+    );
+  }
+  log(
+    `chosen${band !== null && inBand ? ` (ratio band ${band[0]}–${band[1]})` : ''}: stopThreshold ${result.stopThreshold}, minConfidence ${result.minConfidence}: score ${round(result.score)}, mean_pred ${round(result.meanPredicted, 2)} / mean_gold ${round(result.meanGold, 2)} = ratio ${round(result.ratio, 2)}` +
+      (result.exact ? ' (exact: greedy)' : ' (beam search: simulated from the t=0 trajectories, an approximation of re-decoding)'),
+  );
+  if (!(result.ratio >= 0.8 && result.ratio <= 1.25)) {
+    log(`warning: mean_pred/mean_gold = ${round(result.ratio, 2)} is far from 1 (the model over- or under-prescribes at its best threshold)`);
+  }
+
+  const config: DecodingConfig = {
+    version: DECODING_CONFIG_VERSION,
+    stopThreshold: result.stopThreshold,
+    minConfidence: result.minConfidence,
+    beamWidth,
+    minDrugs,
+    maxDrugs,
+    calibratedOn: {
+      file: devPath,
+      visits: records.length,
+      dtype,
+      score: round(result.score),
+      meanPredicted: round(result.meanPredicted),
+      meanGold: round(result.meanGold),
+      ratio: round(result.ratio),
+      exact: result.exact,
+      ...(band !== null && inBand ? { ratioBand: [band[0], band[1]] as [number, number] } : {}),
+    },
+  };
+  try {
+    await mkdir(dirname(outPath), { recursive: true });
+    await writeFile(outPath, serializeDecodingConfig(config), 'utf8');
+  } catch (e) {
+    throw new CliError(`${outPath}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  log(`wrote ${outPath}`);
+  return 0;
+}
+
+if (isMain(import.meta.url)) runCli(main, CALIBRATE_USAGE);

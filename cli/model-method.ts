@@ -1,0 +1,358 @@
+/**
+ * The trained medication model as a prediction method (`predict --method model`), plus the
+ * Node-side helpers shared by `calibrate` and `model-report`: model-folder checks with one-line
+ * errors, the decoding.json reader, a timed record-by-record decoder and percentiles.
+ *
+ * The model runs in Node on onnxruntime-node through transformers.js (device 'cpu'); the
+ * prompt is `buildPrompt(record)` and decoding is constrained to the candidate list
+ * (`recommendWithCausalLm`), so every name is an exact candidate entry by construction.
+ *
+ * transformers.js is imported lazily (inside `loadModel`), so registering the method costs the
+ * baseline CLIs nothing.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CDrugRedRecord } from '../src/clinical/record.ts';
+import type { Formulary } from '../src/clinical/formulary.ts';
+import { PROMPT_SPEC, buildPrompt } from '../src/clinical/prompt.ts';
+import type { DecodeResult } from '../src/decoding/types.ts';
+import type { CandidateTrie } from '../src/decoding/trie.ts';
+import type { LoadedCausalLm } from '../src/decoding/load-causal-lm.ts';
+import {
+  DECODING_CONFIG_FILE,
+  DecodingConfigError,
+  parseDecodingConfig,
+  type DecodingConfig,
+} from '../src/decoding/decoding-config.ts';
+import { CliError, UsageError, readJsonFile, round } from './cli-support.ts';
+import { registerMethod, type CliRecommender } from './methods.ts';
+
+export const DEFAULT_MODEL_DIR = 'models/dischargerx-small';
+export const DEFAULT_DTYPE: ModelDtype = 'q8';
+export const DEFAULT_BEAM = 4;
+
+export type ModelDtype = 'fp32' | 'q8' | 'q4' | 'fp16';
+/** dtype → file under MODEL/onnx/ (transformers.js naming). */
+export const DTYPE_FILES: Readonly<Record<ModelDtype, string>> = {
+  fp32: 'model.onnx',
+  q8: 'model_quantized.onnx',
+  q4: 'model_q4.onnx',
+  fp16: 'model_fp16.onnx',
+};
+export const DTYPES = Object.keys(DTYPE_FILES) as ModelDtype[];
+
+export function parseDtype(value: string): ModelDtype {
+  if ((DTYPES as string[]).includes(value)) return value as ModelDtype;
+  throw new UsageError(`--dtype must be one of ${DTYPES.join('|')}, got "${value}"`);
+}
+
+export function parseBeam(value: string, flag = '--beam'): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`${flag} must be an integer from 1 to 64, got "${value}"`);
+  return n;
+}
+
+export function parseThreshold(value: string, flag = '--threshold'): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} must be a number in [0, 1], got "${value}"`);
+  return n;
+}
+
+export function parseLimit(value: string, flag = '--limit'): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Size of an ONNX file plus its external-data companion (`X.onnx_data`), in bytes. */
+function onnxBytes(path: string): number {
+  let bytes = statSync(path).size;
+  for (const extra of [`${path}_data`, `${path}.data`]) if (existsSync(extra)) bytes += statSync(extra).size;
+  return bytes;
+}
+
+export interface ModelFolder {
+  /** As given. */
+  dir: string;
+  /** Absolute path (what transformers.js gets). */
+  absDir: string;
+  dtype: ModelDtype;
+  /** MODEL/onnx/<file> for the dtype. */
+  onnxPath: string;
+  /** Bytes of the weights file(s) for the dtype. */
+  onnxBytes: number;
+}
+
+/** dtypes whose ONNX file exists in the folder. */
+export function availableDtypes(dir: string): ModelDtype[] {
+  return DTYPES.filter((d) => existsSync(join(dir, 'onnx', DTYPE_FILES[d])));
+}
+
+/** Check a model folder for `dtype` (config.json, tokenizer.json, onnx file) or throw a one-line CliError. */
+export function resolveModelFolder(dir: string, dtype: ModelDtype): ModelFolder {
+  if (!existsSync(dir)) throw new CliError(`${dir}: model folder not found`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`${dir}: is not a folder (expected a model folder with config.json and onnx/)`);
+  if (!existsSync(join(dir, 'config.json'))) throw new CliError(`${dir}: not a model folder (no config.json)`);
+  if (!existsSync(join(dir, 'tokenizer.json'))) throw new CliError(`${dir}: not a model folder (no tokenizer.json)`);
+  const onnxPath = join(dir, 'onnx', DTYPE_FILES[dtype]);
+  if (!existsSync(onnxPath)) {
+    const have = availableDtypes(dir);
+    throw new CliError(
+      `${onnxPath}: not found, no ${dtype} weights in ${dir} (available dtypes: ${have.length ? have.join(', ') : 'none'})`,
+    );
+  }
+  return { dir, absDir: resolve(dir), dtype, onnxPath, onnxBytes: onnxBytes(onnxPath) };
+}
+
+/** MODEL/decoding.json parsed, or null when absent. A malformed file is a one-line CliError. */
+export async function readDecodingConfig(dir: string): Promise<DecodingConfig | null> {
+  const path = join(dir, DECODING_CONFIG_FILE);
+  if (!existsSync(path)) return null;
+  const json = await readJsonFile(path);
+  try {
+    return parseDecodingConfig(json, path);
+  } catch (e) {
+    if (e instanceof DecodingConfigError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+export interface LoadedModel extends LoadedCausalLm {
+  folder: ModelFolder;
+  /** from_pretrained wall time (model + tokenizer), ms. */
+  loadMs: number;
+  dispose(): Promise<void>;
+}
+
+/** Load model + tokenizer on onnxruntime-node (device 'cpu'), timed. */
+export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
+  const { loadCausalLm } = await import('../src/decoding/load-causal-lm.ts');
+  const t0 = performance.now();
+  let loaded: LoadedCausalLm;
+  try {
+    loaded = await loadCausalLm(folder.absDir, { dtype: folder.dtype, device: 'cpu' });
+  } catch (e) {
+    throw new CliError(`${folder.dir}: cannot load the ${folder.dtype} model (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const loadMs = performance.now() - t0;
+  return {
+    ...loaded,
+    folder,
+    loadMs,
+    dispose: async () => {
+      await loaded.model.dispose();
+    },
+  };
+}
+
+export interface DecodeSettings {
+  beamWidth: number;
+  /** undefined = natural mode (no threshold). */
+  stopThreshold: number | undefined;
+  minConfidence: number;
+  minDrugs: number;
+  maxDrugs?: number;
+}
+
+/** Where each decoding setting came from, for the log line. */
+export interface SettingsSource {
+  beamWidth: string;
+  stopThreshold: string;
+  minConfidence: string;
+}
+
+/**
+ * Defaults: flags/options first, then MODEL/decoding.json, then beam 4 / no threshold /
+ * no confidence floor.
+ */
+export function resolveSettings(
+  config: DecodingConfig | null,
+  overrides: { beamWidth?: number | undefined; stopThreshold?: number | undefined; minConfidence?: number | undefined; maxDrugs?: number | undefined },
+): { settings: DecodeSettings; source: SettingsSource } {
+  const src = (flag: boolean, fromConfig: boolean) => (flag ? 'flag' : fromConfig ? DECODING_CONFIG_FILE : 'default');
+  const settings: DecodeSettings = {
+    beamWidth: overrides.beamWidth ?? config?.beamWidth ?? DEFAULT_BEAM,
+    stopThreshold: overrides.stopThreshold ?? config?.stopThreshold,
+    minConfidence: overrides.minConfidence ?? config?.minConfidence ?? 0,
+    minDrugs: config?.minDrugs ?? 1,
+  };
+  const maxDrugs = overrides.maxDrugs ?? config?.maxDrugs;
+  if (maxDrugs !== undefined) settings.maxDrugs = maxDrugs;
+  return {
+    settings,
+    source: {
+      beamWidth: src(overrides.beamWidth !== undefined, config !== null),
+      stopThreshold: src(overrides.stopThreshold !== undefined, config !== null),
+      minConfidence: src(overrides.minConfidence !== undefined, config !== null),
+    },
+  };
+}
+
+export interface TimedDecode {
+  results: DecodeResult[];
+  /** Per-record wall time (prompt build + tokenise + constrained decode), ms. */
+  latenciesMs: number[];
+  /** The first record decoded once before timing (excluded from latenciesMs), ms; 0 if none. */
+  warmupMs: number;
+  trie: CandidateTrie | null;
+}
+
+/**
+ * Decode records one at a time (sequentially, so latencies are per record and not
+ * interleaved). With `warmup` the first record is decoded once untimed first, so the
+ * one-off session/JIT start-up does not land in the percentiles.
+ */
+export async function decodeRecords(
+  loaded: LoadedModel,
+  records: readonly CDrugRedRecord[],
+  candidates: readonly string[],
+  settings: DecodeSettings,
+  opts: { warmup?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<TimedDecode> {
+  const { recommendWithCausalLm } = await import('../src/decoding/causal-lm.ts');
+  const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
+  const options = {
+    beamWidth: settings.beamWidth,
+    ...(settings.stopThreshold !== undefined ? { stopThreshold: settings.stopThreshold } : {}),
+    minConfidence: settings.minConfidence,
+    minDrugs: settings.minDrugs,
+    ...(settings.maxDrugs !== undefined ? { maxDrugs: settings.maxDrugs } : {}),
+  };
+  const one = (r: CDrugRedRecord) =>
+    recommendWithCausalLm({
+      model: loaded.model,
+      tokenizer: loaded.tokenizer,
+      prompt: buildPrompt(r as unknown as Record<string, unknown>),
+      candidates,
+      format,
+      options,
+    });
+  let warmupMs = 0;
+  if (opts.warmup && records.length > 0) {
+    const t0 = performance.now();
+    await one(records[0]!);
+    warmupMs = performance.now() - t0;
+  }
+  const results: DecodeResult[] = [];
+  const latenciesMs: number[] = [];
+  let trie: CandidateTrie | null = null;
+  for (const [i, r] of records.entries()) {
+    const t0 = performance.now();
+    const res = await one(r);
+    latenciesMs.push(performance.now() - t0);
+    trie = res.trie;
+    const { trie: _t, ...rest } = res;
+    results.push(rest);
+    opts.onProgress?.(i + 1, records.length);
+  }
+  return { results, latenciesMs, warmupMs, trie };
+}
+
+/** Nearest-rank percentile (p in (0, 100]) of a list of numbers; NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function latencySummary(latenciesMs: readonly number[]): { p50: number; p95: number; mean: number; n: number } {
+  const n = latenciesMs.length;
+  return {
+    p50: percentile(latenciesMs, 50),
+    p95: percentile(latenciesMs, 95),
+    mean: n === 0 ? Number.NaN : latenciesMs.reduce((a, b) => a + b, 0) / n,
+    n,
+  };
+}
+
+export function formatMb(bytes: number): string {
+  return (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
+}
+
+/** Progress to stderr every ~10% for runs of more than 20 records. */
+export function progressLogger(log: (m: string) => void, what: string): (done: number, total: number) => void {
+  let next = -1;
+  return (done, total) => {
+    if (total <= 20) return;
+    const step = Math.max(1, Math.ceil(total / 10));
+    if (next < 0) next = step;
+    if (done >= next || done === total) {
+      log(`${what}: ${done}/${total}`);
+      next = done + step;
+    }
+  };
+}
+
+/** A recommender that reports extra run statistics (timings) after predicting. */
+export interface ReportingRecommender extends CliRecommender {
+  runReport(): string[];
+}
+
+export function hasRunReport(r: CliRecommender): r is ReportingRecommender {
+  return typeof (r as Partial<ReportingRecommender>).runReport === 'function';
+}
+
+/** Keys `predict` forwards from its top-level flags (--model, --dtype, --threshold, --beam). */
+export const MODEL_OPTION_KEYS = ['model', 'dtype', 'threshold', 'beam', 'minConfidence', 'maxDrugs'] as const;
+
+registerMethod('model', {
+  description:
+    'trained medication model (ONNX, constrained decoding over the candidate list); --model DIR, --dtype fp32|q8|q4|fp16, --threshold t, --beam B',
+  needsTrain: false,
+  options: MODEL_OPTION_KEYS,
+  async create(ctx) {
+    const o = ctx.options;
+    const dir = o['model'] ?? DEFAULT_MODEL_DIR;
+    const dtype = o['dtype'] !== undefined ? parseDtype(o['dtype']) : DEFAULT_DTYPE;
+    const folder = resolveModelFolder(dir, dtype);
+    const config = await readDecodingConfig(dir);
+    const { settings, source } = resolveSettings(config, {
+      beamWidth: o['beam'] !== undefined ? parseBeam(o['beam']) : undefined,
+      stopThreshold: o['threshold'] !== undefined ? parseThreshold(o['threshold']) : undefined,
+      minConfidence: o['minConfidence'] !== undefined ? parseThreshold(o['minConfidence'], '--opt minConfidence') : undefined,
+      maxDrugs: o['maxDrugs'] !== undefined ? parseBeam(o['maxDrugs'], '--opt maxDrugs') : undefined,
+    });
+    if (config?.calibratedOn && config.calibratedOn.dtype !== dtype && o['threshold'] === undefined) {
+      ctx.log(`note: ${DECODING_CONFIG_FILE} was calibrated on dtype ${config.calibratedOn.dtype}, decoding ${dtype}`);
+    }
+    const loaded = await loadModel(folder);
+    const candidates = ctx.formulary.names;
+    let timing: TimedDecode | null = null;
+
+    const describe = () =>
+      `model ${dir}, dtype ${dtype}, beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})${settings.maxDrugs !== undefined ? `, maxDrugs ${settings.maxDrugs}` : ''}`;
+    const rec: ReportingRecommender = {
+      name: 'model',
+      describe,
+      async predict(record) {
+        const t = await decodeRecords(loaded, [record], candidates, settings);
+        return t.results[0]!.drugs.map((d) => d.name);
+      },
+      async predictBatch(records) {
+        timing = await decodeRecords(loaded, records, candidates, settings, {
+          warmup: records.length > 1,
+          onProgress: progressLogger(ctx.log, 'decoded'),
+        });
+        await loaded.dispose();
+        return timing.results.map((r) => r.drugs.map((d) => d.name));
+      },
+      runReport() {
+        const lines = [
+          `model ${dir}: dtype ${dtype} (${folder.onnxPath}, ${formatMb(folder.onnxBytes)} MB), load ${round(loaded.loadMs, 0)} ms`,
+        ];
+        if (timing) {
+          const l = latencySummary(timing.latenciesMs);
+          lines.push(
+            `latency per record: p50 ${round(l.p50, 1)} ms, p95 ${round(l.p95, 1)} ms, mean ${round(l.mean, 1)} ms (n=${l.n}, excluding model load${timing.warmupMs > 0 ? ` and one ${round(timing.warmupMs, 0)} ms warm-up decode` : ''})`,
+          );
+          const excluded = timing.trie?.excluded.length ?? 0;
+          if (excluded > 0) lines.push(`${excluded} of ${candidates.length} candidate names cannot be written by this tokenizer (excluded from decoding)`);
+        }
+        return lines;
+      },
+    };
+    return rec;
+  },
+});
