@@ -16,7 +16,8 @@ test('paste a free-text note, see it parsed and get candidate-list recommendatio
   page.on('request', (req) => {
     if (!req.url().startsWith('http://127.0.0.1:4173/') && !req.url().startsWith('data:')) offOrigin.push(req.url());
   });
-  await page.goto('/');
+  // The co-occurrence baseline (the model path is covered by engine.spec.ts).
+  await page.goto('/?method=baseline');
   await expect(page.getByTestId('synthetic-notice')).toContainText('合成数据');
 
   await page.getByTestId('note-input').fill(FREE_TEXT_NOTE);
@@ -53,7 +54,7 @@ test('a malformed JSON record shows a specific error and keeps what the user typ
 });
 
 test('a CDrugRed JSON record is parsed field by field; a record without a visit id is rejected by name', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?method=baseline');
   const record = {
     患者序号: 42,
     就诊标识: 'visit-42',

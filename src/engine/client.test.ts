@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { EngineClient, EngineError, type WorkerLike } from './client.ts';
+import type { EngineInfo, EngineRequest, EngineResponse, RecommendResult } from './protocol.ts';
+
+/** A fake Worker: records posted requests; the test answers them (or crashes it). */
+class FakeWorker implements WorkerLike {
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  onmessageerror: ((ev: unknown) => void) | null = null;
+  readonly posted: EngineRequest[] = [];
+  terminated = false;
+  postMessage(message: unknown): void {
+    this.posted.push(structuredClone(message) as EngineRequest);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(msg: EngineResponse): void {
+    this.onmessage?.({ data: structuredClone(msg) });
+  }
+  last<T extends EngineRequest['type']>(type: T): Extract<EngineRequest, { type: T }> {
+    const m = [...this.posted].reverse().find((p) => p.type === type);
+    if (!m) throw new Error(`no ${type} posted`);
+    return m as Extract<EngineRequest, { type: T }>;
+  }
+}
+
+function setup() {
+  const workers: FakeWorker[] = [];
+  const client = new EngineClient(() => {
+    const w = new FakeWorker();
+    workers.push(w);
+    return w;
+  });
+  return { client, workers };
+}
+
+const info: EngineInfo = {
+  modelId: 'm',
+  backend: 'wasm',
+  dtype: 'q8',
+  reason: { code: 'forced-wasm' },
+  adapter: null,
+  numThreads: 1,
+  loadMs: 1,
+  warmupMs: 1,
+  bytes: 10,
+  decoding: {},
+  calibrated: false,
+  excludedCandidates: 0,
+};
+
+const result = (names: string[]): RecommendResult => ({
+  drugs: names.map((name) => ({ name, confidence: 0.5 })),
+  backend: 'wasm',
+  dtype: 'q8',
+  inferenceMs: 3,
+  steps: 4,
+  finishReason: 'eos',
+  promptTokens: 9,
+});
+
+const loadParams = { modelId: 'm', baseUrl: 'http://x/', backend: 'wasm' as const };
+
+describe('EngineClient', () => {
+  it('correlates responses with requests by id, whatever the reply order', async () => {
+    const { client, workers } = setup();
+    const a = client.recommend({ record: { 主诉: 'a' } });
+    const b = client.recommend({ record: { 主诉: 'b' } });
+    const w = workers[0]!;
+    expect(workers).toHaveLength(1);
+    const [ra, rb] = w.posted as [EngineRequest, EngineRequest];
+    expect(ra.id).not.toBe(rb.id);
+    w.reply({ type: 'result', id: rb.id, result: result(['B']) });
+    w.reply({ type: 'result', id: ra.id, result: result(['A']) });
+    expect((await a).drugs[0]!.name).toBe('A');
+    expect((await b).drugs[0]!.name).toBe('B');
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('forwards progress events to the load call and resolves with the engine info', async () => {
+    const { client, workers } = setup();
+    const seen: number[] = [];
+    const p = client.load(loadParams, { onProgress: (pr) => seen.push(pr.loaded) });
+    const w = workers[0]!;
+    const req = w.last('load');
+    expect(req).toMatchObject({ modelId: 'm', baseUrl: 'http://x/', backend: 'wasm' });
+    w.reply({ type: 'progress', id: req.id, progress: { phase: 'download', loaded: 5, total: 10 } });
+    w.reply({ type: 'progress', id: req.id, progress: { phase: 'download', loaded: 10, total: 10 } });
+    w.reply({ type: 'progress', id: req.id + 99, progress: { phase: 'download', loaded: 77, total: 10 } });
+    w.reply({ type: 'loaded', id: req.id, info });
+    await expect(p).resolves.toEqual(info);
+    expect(seen).toEqual([5, 10]);
+    expect(client.loaded).toEqual(info);
+  });
+
+  it('maps worker errors to typed EngineErrors', async () => {
+    const { client, workers } = setup();
+    const p = client.load(loadParams);
+    const w = workers[0]!;
+    w.reply({ type: 'error', id: w.last('load').id, error: { code: 'model-not-found', message: '404 config.json' } });
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('model-not-found');
+    expect(client.loaded).toBeNull();
+  });
+
+  it('abort rejects at once with "aborted" and tells the worker which request to stop', async () => {
+    const { client, workers } = setup();
+    const controller = new AbortController();
+    const p = client.recommend({ record: {} }, { signal: controller.signal });
+    const w = workers[0]!;
+    const req = w.last('recommend');
+    controller.abort();
+    await expect(p).rejects.toMatchObject({ code: 'aborted' });
+    expect(w.last('abort').target).toBe(req.id);
+    // The worker's late answer is ignored.
+    w.reply({ type: 'error', id: req.id, error: { code: 'aborted', message: 'x' } });
+    w.reply({ type: 'result', id: req.id, result: result(['late']) });
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('an already-aborted signal never reaches the worker', async () => {
+    const { client, workers } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.recommend({ record: {} }, { signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' });
+    expect(workers).toHaveLength(0);
+  });
+
+  it('a worker crash rejects every pending call, and the next call starts a fresh worker', async () => {
+    const { client, workers } = setup();
+    const crashes: string[] = [];
+    client.onCrash((e) => crashes.push(e.code));
+    const l = client.load(loadParams);
+    const w1 = workers[0]!;
+    w1.reply({ type: 'loaded', id: w1.last('load').id, info });
+    await l;
+    const r1 = client.recommend({ record: {} });
+    const r2 = client.recommend({ record: {} });
+    w1.onerror?.({ message: 'RangeError: Array buffer allocation failed', filename: 'engine.worker.js', lineno: 1 });
+    await expect(r1).rejects.toMatchObject({ code: 'worker-crashed' });
+    await expect(r2).rejects.toThrow(/Array buffer allocation failed/);
+    expect(w1.terminated).toBe(true);
+    expect(client.loaded).toBeNull();
+    expect(client.running).toBe(false);
+    expect(crashes).toEqual(['worker-crashed']);
+    // Late messages of the dead worker are ignored.
+    w1.reply({ type: 'result', id: 999, result: result(['ghost']) });
+
+    const l2 = client.load(loadParams);
+    expect(workers).toHaveLength(2);
+    const w2 = workers[1]!;
+    w2.reply({ type: 'loaded', id: w2.last('load').id, info });
+    await expect(l2).resolves.toEqual(info);
+    const r3 = client.recommend({ record: {} });
+    w2.reply({ type: 'result', id: w2.last('recommend').id, result: result(['ok']) });
+    expect((await r3).drugs.map((d) => d.name)).toEqual(['ok']);
+    expect(client.workersStarted).toBe(2);
+  });
+
+  it('messageerror counts as a crash', async () => {
+    const { client, workers } = setup();
+    const p = client.recommend({ record: {} });
+    workers[0]!.onmessageerror?.({});
+    await expect(p).rejects.toMatchObject({ code: 'worker-crashed' });
+  });
+
+  it('backend-changed events reach listeners and update the loaded info', async () => {
+    const { client, workers } = setup();
+    const l = client.load({ ...loadParams, backend: 'auto' });
+    const w = workers[0]!;
+    w.reply({ type: 'loaded', id: w.last('load').id, info: { ...info, backend: 'webgpu', dtype: 'q4', reason: { code: 'webgpu-ok' } } });
+    await l;
+    const events: string[] = [];
+    client.onEvent((e) => events.push(e.kind));
+    w.reply({ type: 'event', event: { kind: 'backend-changed', backend: 'wasm', dtype: 'q8', reason: { code: 'device-lost', detail: 'lost' } } });
+    expect(events).toEqual(['backend-changed']);
+    expect(client.loaded).toMatchObject({ backend: 'wasm', dtype: 'q8', reason: { code: 'device-lost' } });
+  });
+
+  it('ignores malformed messages', () => {
+    const { client, workers } = setup();
+    void client.recommend({ record: {} }).catch(() => undefined);
+    const w = workers[0]!;
+    w.onmessage?.({ data: 'garbage' });
+    w.onmessage?.({ data: { type: 'result' } });
+    expect(client.pendingCount).toBe(1);
+    client.terminate();
+    expect(client.pendingCount).toBe(0);
+  });
+
+  it('WebGPU failing during load → fresh worker, same load on WASM, reason reported', async () => {
+    const { client, workers } = setup();
+    const p = client.load({ ...loadParams, backend: 'auto', dtype: 'q4f16' });
+    const w1 = workers[0]!;
+    w1.reply({
+      type: 'error',
+      id: w1.last('load').id,
+      error: { code: 'webgpu-failed', message: 'protobuf parsing failed', reason: { code: 'webgpu-session-failed', detail: 'protobuf parsing failed' } },
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(workers).toHaveLength(2);
+    expect(w1.terminated).toBe(true);
+    const w2 = workers[1]!;
+    const req = w2.last('load');
+    expect(req.backend).toBe('wasm');
+    expect(req.dtype).toBeUndefined(); // fp16 variants are GPU-only
+    expect(req.fallbackReason).toEqual({ code: 'webgpu-session-failed', detail: 'protobuf parsing failed' });
+    w2.reply({ type: 'loaded', id: req.id, info: { ...info, reason: req.fallbackReason! } });
+    await expect(p).resolves.toMatchObject({ backend: 'wasm', reason: { code: 'webgpu-session-failed' } });
+  });
+
+  it('WebGPU failing during a recommendation → reload on WASM, retry once, backend-changed event', async () => {
+    const { client, workers } = setup();
+    const l = client.load({ ...loadParams, backend: 'auto' });
+    const w1 = workers[0]!;
+    w1.reply({ type: 'loaded', id: w1.last('load').id, info: { ...info, backend: 'webgpu', dtype: 'q4', reason: { code: 'webgpu-ok' } } });
+    await l;
+    const events: string[] = [];
+    client.onEvent((e) => events.push(e.kind === 'backend-changed' ? `${e.backend}:${e.reason.code}` : e.kind));
+    const r = client.recommend({ record: { 主诉: 'x' } });
+    w1.reply({
+      type: 'error',
+      id: w1.last('recommend').id,
+      error: { code: 'webgpu-failed', message: 'device lost', reason: { code: 'device-lost', detail: 'destroyed' } },
+    });
+    const tick = () => new Promise((res) => setTimeout(res, 0));
+    await tick();
+    const w2 = workers[1]!;
+    const load = w2.last('load');
+    expect(load).toMatchObject({ backend: 'wasm', skipWarmup: true, fallbackReason: { code: 'device-lost' } });
+    w2.reply({ type: 'loaded', id: load.id, info: { ...info, reason: load.fallbackReason! } });
+    await tick();
+    w2.reply({ type: 'result', id: w2.last('recommend').id, result: result(['retried']) });
+    expect((await r).drugs[0]!.name).toBe('retried');
+    expect(events).toEqual(['wasm:device-lost']);
+    expect(client.loaded).toMatchObject({ backend: 'wasm' });
+  });
+
+  it('after an inference failure the next call runs in a fresh worker', async () => {
+    const { client, workers } = setup();
+    const r = client.recommend({ record: {} });
+    const w1 = workers[0]!;
+    w1.reply({ type: 'error', id: w1.last('recommend').id, error: { code: 'inference-failed', message: 'OOM' } });
+    await expect(r).rejects.toMatchObject({ code: 'inference-failed' });
+    void client.load(loadParams);
+    expect(workers).toHaveLength(2);
+    expect(w1.terminated).toBe(true);
+  });
+});

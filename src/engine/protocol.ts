@@ -1,0 +1,214 @@
+/**
+ * Messages between the page (EngineClient, ./client.ts) and the model worker
+ * (src/worker/engine.worker.ts). Plain structured-cloneable data only.
+ *
+ * Every request carries a numeric `id`; every reply to it carries the same id. `abort` names the
+ * id of the request to stop. Unsolicited worker events (device lost, backend switched) have no id.
+ */
+
+/** What the user / URL asks for. 'auto' = WebGPU when an adapter works, else WASM. */
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+/** What actually runs. */
+export type Backend = 'webgpu' | 'wasm';
+/** transformers.js dtype names ↔ onnx/ files: fp32 model.onnx, fp16 model_fp16.onnx, q8 model_quantized.onnx, q4 model_q4.onnx, q4f16 model_q4f16.onnx. */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+
+/** onnx/ file of each dtype (transformers.js naming, model file name "model"). */
+export const DTYPE_FILE: Record<ModelDtype, string> = {
+  fp32: 'onnx/model.onnx',
+  fp16: 'onnx/model_fp16.onnx',
+  q8: 'onnx/model_quantized.onnx',
+  q4: 'onnx/model_q4.onnx',
+  q4f16: 'onnx/model_q4f16.onnx',
+};
+
+/**
+ * Why the backend / dtype that runs was chosen. Not errors: the engine always falls back to
+ * WASM. The UI shows a sentence for each.
+ */
+export type BackendReasonCode =
+  | 'webgpu-ok' // WebGPU adapter found and the session works
+  | 'forced-wasm' // the user / URL asked for WASM
+  | 'no-webgpu-api' // navigator.gpu is missing (browser or flags)
+  | 'no-adapter' // requestAdapter() returned null or threw
+  | 'webgpu-session-failed' // creating the WebGPU session or the warm-up failed
+  | 'device-lost' // the GPU device was lost; reloaded on WASM
+  | 'no-webgpu-weights'; // the model folder has no weights file WebGPU can run
+
+export interface BackendReason {
+  code: BackendReasonCode;
+  /** Technical detail (error message, adapter description) for the tooltip / logs. */
+  detail?: string;
+}
+
+/** A WebGPU adapter as probed (./capabilities.ts). */
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  shaderF16: boolean;
+  /** True for software adapters (SwiftShader, "fallback adapter"). */
+  isFallback: boolean;
+}
+
+/** Decoder settings a request may override (defaults: the model's decoding.json, else the decoder's). */
+export interface DecodeSettings {
+  beamWidth?: number;
+  stopThreshold?: number;
+  minConfidence?: number;
+  minDrugs?: number;
+  maxDrugs?: number;
+}
+
+// ---- requests (page → worker) -----------------------------------------------------------
+
+export interface LoadRequest {
+  type: 'load';
+  id: number;
+  /** Folder name under `<baseUrl>models/`. */
+  modelId: string;
+  /** Absolute URL of the app root (ends with '/'): models/ and ort/ are resolved against it. */
+  baseUrl: string;
+  backend: BackendPreference;
+  /** Force a weights variant on every backend (parity checks); default: q4 on WebGPU, q8 on WASM. */
+  dtype?: ModelDtype;
+  /** Files the model folder ships (bundled-models list), used to pick an available dtype. */
+  files?: string[];
+  /** Sizes of those files (bytes), for the progress bar when the server sends no Content-Length. */
+  fileSizes?: Record<string, number>;
+  /**
+   * Set by the client when it reloads on WASM after WebGPU failed in another worker: the reason
+   * the loaded info reports.
+   */
+  fallbackReason?: BackendReason;
+  /** Skip the warm-up decode (tests). */
+  skipWarmup?: boolean;
+}
+
+export interface RecommendRequest {
+  type: 'recommend';
+  id: number;
+  /** A CDrugRed record (or any object with its fields); the worker builds the prompt. */
+  record: Record<string, unknown>;
+  /** Candidate names; default: the bundled formulary. */
+  candidates?: string[];
+  settings?: DecodeSettings;
+}
+
+export interface AbortRequest {
+  type: 'abort';
+  id: number;
+  /** Id of the request to stop. */
+  target: number;
+}
+
+export interface DisposeRequest {
+  type: 'dispose';
+  id: number;
+}
+
+export type EngineRequest = LoadRequest | RecommendRequest | AbortRequest | DisposeRequest;
+
+// ---- replies and events (worker → page) ----------------------------------------------------
+
+export type LoadPhase = 'probe' | 'download' | 'session' | 'warmup';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** File being downloaded (download phase). */
+  file?: string;
+  /** Bytes received so far over all files of this load. */
+  loaded: number;
+  /** Expected bytes over all files (0 when unknown). */
+  total: number;
+  /** Backend being tried in this phase. */
+  backend?: Backend;
+}
+
+export interface EngineInfo {
+  modelId: string;
+  backend: Backend;
+  dtype: ModelDtype;
+  reason: BackendReason;
+  adapter: AdapterSummary | null;
+  /** WASM threads (1 unless the page is crossOriginIsolated). */
+  numThreads: number;
+  /** Wall time of download + session creation, ms. */
+  loadMs: number;
+  /** Wall time of the warm-up decode, ms (0 when skipped). */
+  warmupMs: number;
+  /** Bytes downloaded during the load. */
+  bytes: number;
+  /** Effective decoder defaults (decoding.json merged over the decoder's). */
+  decoding: DecodeSettings;
+  /** True when the folder came with a decoding.json. */
+  calibrated: boolean;
+  /** Number of candidates that cannot be written by the model (unk chars, duplicates). */
+  excludedCandidates: number;
+}
+
+export interface RecommendedByModel {
+  name: string;
+  confidence: number;
+}
+
+export interface RecommendResult {
+  drugs: RecommendedByModel[];
+  backend: Backend;
+  dtype: ModelDtype;
+  /** Decode wall time in the worker, ms. */
+  inferenceMs: number;
+  /** Model calls. */
+  steps: number;
+  finishReason: string;
+  /** Prompt length in tokens. */
+  promptTokens: number;
+}
+
+export type EngineErrorCode =
+  | 'model-not-found' // a required model file answered 404
+  | 'load-failed' // the model or tokenizer could not be loaded (corrupt file, no backend worked)
+  | 'not-loaded' // recommend before a successful load
+  | 'inference-failed'
+  | 'invalid-request'
+  | 'aborted'
+  | 'worker-crashed' // the worker died (client side only)
+  /**
+   * Internal, never shown: WebGPU failed (session, device lost, kernel error). transformers.js
+   * chains every session creation / run of a worker on one promise, so after a failure that
+   * worker cannot load or run anything; the client restarts it and loads on WASM.
+   */
+  | 'webgpu-failed';
+
+export interface EngineErrorData {
+  code: EngineErrorCode;
+  message: string;
+  /** With 'webgpu-failed': why, for the WASM reload. */
+  reason?: BackendReason;
+}
+
+export type EngineEvent =
+  | { kind: 'backend-changed'; backend: Backend; dtype: ModelDtype; reason: BackendReason }
+  | { kind: 'log'; level: 'info' | 'warn'; message: string };
+
+export type EngineResponse =
+  | { type: 'progress'; id: number; progress: LoadProgress }
+  | { type: 'loaded'; id: number; info: EngineInfo }
+  | { type: 'result'; id: number; result: RecommendResult }
+  | { type: 'disposed'; id: number }
+  | { type: 'error'; id: number; error: EngineErrorData }
+  | { type: 'event'; event: EngineEvent };
+
+/** Narrowing guard for messages arriving from a worker (structured data, untrusted shape). */
+export function isEngineResponse(x: unknown): x is EngineResponse {
+  if (typeof x !== 'object' || x === null) return false;
+  const t = (x as { type?: unknown }).type;
+  if (t === 'event') return typeof (x as { event?: unknown }).event === 'object';
+  return (
+    (t === 'progress' || t === 'loaded' || t === 'result' || t === 'disposed' || t === 'error') &&
+    typeof (x as { id?: unknown }).id === 'number'
+  );
+}

@@ -1,0 +1,135 @@
+import { useT, type MessageKey } from '../../app/i18n.ts';
+import { ensureModelLoaded } from '../../engine/engine-instance.ts';
+import type { BackendPreference, BackendReasonCode, EngineErrorCode } from '../../engine/protocol.ts';
+import { useEngineStore } from '../../state/engine-store.ts';
+import { useUiStore } from '../../state/ui-store.ts';
+
+export function reasonKey(code: BackendReasonCode): MessageKey {
+  return `reason_${code.replaceAll('-', '_')}` as MessageKey;
+}
+
+export function errorKey(code: EngineErrorCode): MessageKey {
+  return `err_${code.replaceAll('-', '_')}` as MessageKey;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 2 : 1)} MB`;
+}
+
+function ms(v: number | null): string {
+  return v === null ? '—' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`;
+}
+
+/** Method + backend selectors, load progress, backend badge with its reason, timings. */
+export function EnginePanel() {
+  const t = useT();
+  const method = useUiStore((s) => s.method);
+  const backendPref = useUiStore((s) => s.backend);
+  const setMethod = useUiStore((s) => s.setMethod);
+  const setBackend = useUiStore((s) => s.setBackend);
+  const st = useEngineStore();
+
+  const load = () => {
+    const { backend, dtype, modelId } = useUiStore.getState();
+    ensureModelLoaded({ backend, dtype, modelId }).catch(() => undefined /* shown from the store */);
+  };
+
+  const pct = st.bytesTotal > 0 ? Math.min(100, Math.round((st.bytesLoaded / st.bytesTotal) * 100)) : 0;
+  const status =
+    st.phase === 'loading' ? t('engineLoading') : st.phase === 'ready' ? t('engineReady') : st.phase === 'error' ? t('engineError') : t('engineIdle');
+
+  return (
+    <section className="panel engine" data-testid="engine-panel" data-phase={st.phase}>
+      <div className="engine-row">
+        <label>
+          {t('methodLabel')}{' '}
+          <select data-testid="method-select" value={method} onChange={(e) => setMethod(e.target.value === 'baseline' ? 'baseline' : 'model')}>
+            <option value="model">{t('methodModel')}</option>
+            <option value="baseline">{t('methodCooccurrence')}</option>
+          </select>
+        </label>
+        {method === 'model' && (
+          <>
+            <label>
+              {t('backendLabel')}{' '}
+              <select
+                data-testid="backend-select"
+                value={backendPref}
+                onChange={(e) => setBackend(e.target.value as BackendPreference)}
+              >
+                <option value="auto">{t('backendAuto')}</option>
+                <option value="webgpu">{t('backendWebgpu')}</option>
+                <option value="wasm">{t('backendWasm')}</option>
+              </select>
+            </label>
+            <button type="button" onClick={load} disabled={st.phase === 'loading'} data-testid="load-model">
+              {t('loadModel')}
+            </button>
+          </>
+        )}
+      </div>
+      {method === 'model' && (
+        <div className="engine-status">
+          <span data-testid="engine-status">{status}</span>
+          {st.backend && (
+            <span
+              className={`badge badge-${st.backend}`}
+              data-testid="backend-badge"
+              data-backend={st.backend}
+              title={st.reason?.detail ?? st.adapter ?? ''}
+            >
+              {st.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+              {st.dtype ? ` · ${st.dtype}` : ''}
+            </span>
+          )}
+          {st.phase === 'loading' && (
+            <div className="progress" data-testid="load-progress">
+              <span>
+                {st.loadPhase ? t(`phase_${st.loadPhase}` as MessageKey) : ''}
+                {st.bytesTotal > 0 ? ` ${mb(st.bytesLoaded)} / ${mb(st.bytesTotal)}` : ''}
+              </span>
+              <progress max={100} value={pct} aria-label={t('engineLoading')} />
+            </div>
+          )}
+          {st.reason && st.phase !== 'loading' && (
+            <p className="engine-reason" data-testid="backend-reason" data-reason={st.reason.code}>
+              {t(reasonKey(st.reason.code))}
+              {st.reason.detail && st.reason.code !== 'webgpu-ok' ? <small> ({st.reason.detail})</small> : null}
+              {st.adapter && st.backend === 'webgpu' ? <small> {st.adapter}</small> : null}
+            </p>
+          )}
+          {st.phase === 'ready' && (
+            <p className="engine-timings" data-testid="engine-timings">
+              {st.modelId} {st.modelVersion ? <small>({st.modelVersion})</small> : null} · {t('loadTime')} {ms(st.loadMs)} · {t('warmupTime')}{' '}
+              {ms(st.warmupMs)} · {mb(st.bytesLoaded)}
+              {st.inferenceMs !== null && (
+                <>
+                  {' · '}
+                  {t('inferenceTime')}{' '}
+                  <span data-testid="inference-time" data-ms={Math.round(st.inferenceMs)}>
+                    {ms(st.inferenceMs)}
+                  </span>
+                </>
+              )}
+            </p>
+          )}
+          {st.running && <span data-testid="engine-running">{t('running')}</span>}
+          {st.fixture && (
+            <p className="notice" data-testid="fixture-notice">
+              {t('fixtureModel')}
+            </p>
+          )}
+          {st.error && st.error.code !== 'aborted' && (
+            <div role="alert" className="error" data-testid="engine-error" data-code={st.error.code}>
+              {t(errorKey(st.error.code))}
+              <details>
+                <summary>{t('errorDetail')}</summary>
+                <code>{st.error.message}</code>
+              </details>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,461 @@
+/// <reference lib="webworker" />
+/**
+ * The model engine: a dedicated module worker that loads tokenizer + model once with
+ * transformers.js, warms up, and answers `recommend` requests with the constrained decoder of
+ * src/decoding (the same module and prompt builder as the Node CLI). Protocol:
+ * src/engine/protocol.ts. Backend choice and fallback: ./backend-plan.ts.
+ *
+ * Nothing is fetched off-origin: env.allowRemoteModels = false, models come from
+ * `<app>/models/<id>/`, onnxruntime-web's wasm from the app's own assets/ (see vite.config.ts).
+ */
+import { env } from '@huggingface/transformers';
+// The one onnxruntime-web binary this build uses (WASM and WebGPU EPs); see vite.config.ts.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { buildPrompt, PROMPT_SPEC } from '../clinical/prompt.ts';
+import { Formulary } from '../clinical/formulary.ts';
+import { candidateTrieFor, recommendWithCausalLm, resolveFormatTokens, type ForwardModel } from '../decoding/causal-lm.ts';
+import { loadCausalLm, type LoadedCausalLm } from '../decoding/load-causal-lm.ts';
+import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
+import { probeWebGpu } from '../engine/capabilities.ts';
+import { DTYPE_FILE } from '../engine/protocol.ts';
+import type {
+  AdapterSummary,
+  Backend,
+  BackendReason,
+  DecodeSettings,
+  EngineErrorCode,
+  EngineInfo,
+  EngineRequest,
+  EngineResponse,
+  LoadProgress,
+  LoadRequest,
+  ModelDtype,
+  RecommendRequest,
+  RecommendResult,
+} from '../engine/protocol.ts';
+import { planBackends, classifyLoadError, type BackendAttempt } from './backend-plan.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+class WorkerError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly reason?: BackendReason,
+  ) {
+    super(message);
+  }
+}
+
+interface Engine {
+  request: LoadRequest;
+  lm: LoadedCausalLm;
+  backend: Backend;
+  dtype: ModelDtype;
+  reason: BackendReason;
+  adapter: AdapterSummary | null;
+  decoding: DecodeSettings;
+  calibrated: boolean;
+  info: EngineInfo;
+  /** Set when the GPU device was lost: the next request reloads on WASM first. */
+  deviceLost: string | null;
+}
+
+let engine: Engine | null = null;
+let configuredBase: string | null = null;
+const controllers = new Map<number, AbortController>();
+/** load / recommend / dispose run one at a time, in arrival order; abort is handled at once. */
+let queue: Promise<void> = Promise.resolve();
+
+function post(msg: EngineResponse): void {
+  self.postMessage(msg);
+}
+
+function configureEnv(baseUrl: string): void {
+  if (configuredBase === baseUrl) return;
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = modelRoot(baseUrl);
+  // Caching belongs to the storage layer (manifest + hash, keyed by model version); the plain
+  // URL-keyed Cache API would serve a stale model after an upgrade.
+  env.useBrowserCache = false;
+  env.useWasmCache = false;
+  const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
+  if (onnx.wasm) {
+    // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
+    onnx.wasm['wasmPaths'] = { wasm: new URL(ortWasmUrl, self.location.href).href };
+    onnx.wasm['numThreads'] = self.crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) : 1;
+    onnx.wasm['proxy'] = false;
+  }
+  onnx.logLevel = 'error';
+  (env as { fetch: typeof fetch }).fetch = countingFetch;
+  configuredBase = baseUrl;
+}
+
+/**
+ * `<app>/models/` as an origin-relative path ("/models/", "/sub/dir/models/"): transformers.js
+ * 4.3.1 skips its local-file existence check (get_file_metadata, used for tokenizer_config.json)
+ * when localModelPath is a full http URL, so the path form is required.
+ */
+function modelRoot(baseUrl: string): string {
+  return new URL('models/', baseUrl).pathname;
+}
+
+function numThreads(): number {
+  const wasm = (env.backends.onnx as { wasm?: { numThreads?: number } }).wasm;
+  return wasm?.numThreads ?? 1;
+}
+
+/** A MessageChannel round trip: lets queued `abort` messages run between model calls. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+function yieldingModel(lm: LoadedCausalLm): ForwardModel {
+  return {
+    forward: async (inputs: Record<string, unknown>) => {
+      await yieldToEvents();
+      return lm.model.forward(inputs);
+    },
+  } as ForwardModel;
+}
+
+async function fetchDecodingConfig(request: LoadRequest): Promise<{ settings: DecodeSettings; calibrated: boolean }> {
+  if (request.files && !request.files.includes(DECODING_CONFIG_FILE)) return { settings: {}, calibrated: false };
+  const url = new URL(`models/${request.modelId}/${DECODING_CONFIG_FILE}`, request.baseUrl).href;
+  const res = await fetch(url);
+  if (res.status === 404) return { settings: {}, calibrated: false };
+  if (!res.ok) throw new WorkerError('load-failed', `${DECODING_CONFIG_FILE}: HTTP ${res.status}`);
+  const cfg = parseDecodingConfig(await res.json(), `${request.modelId}/${DECODING_CONFIG_FILE}`);
+  const settings: DecodeSettings = {
+    stopThreshold: cfg.stopThreshold,
+    minConfidence: cfg.minConfidence,
+    beamWidth: cfg.beamWidth,
+  };
+  if (cfg.minDrugs !== undefined) settings.minDrugs = cfg.minDrugs;
+  return { settings, calibrated: true };
+}
+
+let bundledNames: readonly string[] | null = null;
+function defaultCandidates(): readonly string[] {
+  bundledNames ??= Formulary.bundled().names;
+  return bundledNames;
+}
+
+/** A short made-up record: compiles the shaders / wasm paths once before the first user request. */
+const WARMUP_RECORD = { 性别: '男', 出生日期: '1960-01-01', 就诊时间: '2023-01-01', 主诉: '口干多饮', 出院诊断: ['2型糖尿病'] };
+
+async function decode(
+  e: Pick<Engine, 'lm' | 'decoding'>,
+  record: Record<string, unknown>,
+  candidates: readonly string[],
+  settings: DecodeSettings | undefined,
+  signal?: AbortSignal,
+) {
+  const prompt = buildPrompt(record);
+  const result = await recommendWithCausalLm({
+    model: yieldingModel(e.lm),
+    tokenizer: e.lm.tokenizer,
+    prompt,
+    candidates,
+    format: PROMPT_SPEC.target,
+    options: { ...e.decoding, ...settings, ...(signal ? { signal } : {}) },
+  });
+  return { result, promptTokens: e.lm.tokenizer.encode(prompt).length };
+}
+
+async function disposeLm(lm: LoadedCausalLm | undefined): Promise<void> {
+  try {
+    await lm?.model.dispose();
+  } catch {
+    /* best effort */
+  }
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new WorkerError('aborted', 'load aborted');
+}
+
+/** Loads on the first backend of the plan that works (download → session → warm-up). */
+async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineInfo> {
+  configureEnv(request.baseUrl);
+  const t0 = performance.now();
+  const progress = makeProgress(request);
+  progress.phase('probe');
+  const probe = request.backend === 'wasm' ? null : await probeWebGpu();
+  const attempts = planBackends({ preference: request.backend, probe, files: request.files, dtype: request.dtype });
+  const { settings: decoding, calibrated } = await fetchDecodingConfig(request);
+  checkAborted(signal);
+
+  // One attempt per worker: after a failed session transformers.js' init chain stays rejected,
+  // so a WebGPU failure is reported as 'webgpu-failed' and the client reloads on WASM in a
+  // fresh worker (planBackends' later entries document that fallback).
+  const fallbackReason: BackendReason | null = request.fallbackReason ?? null;
+  {
+    const attempt = attempts[0]!;
+    let lm: LoadedCausalLm | undefined;
+    try {
+      progress.phase('download', attempt.backend, attempt.dtype);
+      // No progress_callback: with one, transformers.js 4.3.1 GETs every weights file an extra
+      // time for its size (get_file_metadata). Bytes are counted in env.fetch instead.
+      activeProgress = progress;
+      try {
+        lm = await loadCausalLm(request.modelId, {
+          dtype: attempt.dtype,
+          device: attempt.backend,
+          localModelPath: modelRoot(request.baseUrl),
+        });
+      } finally {
+        activeProgress = null;
+      }
+      checkAborted(signal);
+      const loadMs = performance.now() - t0;
+      // Trie + format tokens once (memoised in src/decoding), then a warm-up decode.
+      const format = resolveFormatTokens(lm.tokenizer, PROMPT_SPEC.target);
+      const trie = candidateTrieFor(lm.tokenizer, defaultCandidates(), format);
+      let warmupMs = 0;
+      if (!request.skipWarmup) {
+        progress.phase('warmup', attempt.backend);
+        const w0 = performance.now();
+        await decode({ lm, decoding }, WARMUP_RECORD, defaultCandidates(), { beamWidth: 1, maxDrugs: 2 }, signal);
+        warmupMs = performance.now() - w0;
+      }
+      checkAborted(signal);
+      const reason = fallbackReason ?? attempt.reason;
+      const info: EngineInfo = {
+        modelId: request.modelId,
+        backend: attempt.backend,
+        dtype: attempt.dtype,
+        reason,
+        adapter: probe?.available ? probe.adapter : null,
+        numThreads: numThreads(),
+        loadMs,
+        warmupMs,
+        bytes: progress.bytes(),
+        decoding,
+        calibrated,
+        excludedCandidates: trie.excluded.length,
+      };
+      const old = engine;
+      engine = {
+        request,
+        lm,
+        backend: attempt.backend,
+        dtype: attempt.dtype,
+        reason,
+        adapter: info.adapter,
+        decoding,
+        calibrated,
+        info,
+        deviceLost: null,
+      };
+      if (old && old.lm !== lm) await disposeLm(old.lm);
+      if (attempt.backend === 'webgpu') watchDeviceLoss(engine);
+      return info;
+    } catch (e) {
+      await disposeLm(lm);
+      if (e instanceof WorkerError && e.code === 'aborted') throw e;
+      if (signal.aborted) throw new WorkerError('aborted', 'load aborted');
+      const code = classifyLoadError(e);
+      // A missing model file is missing on every backend: stop here.
+      if (code === 'model-not-found' || attempt.backend !== 'webgpu') throw new WorkerError(code, errorMessage(e));
+      post({ type: 'event', event: { kind: 'log', level: 'warn', message: `WebGPU failed, falling back to WASM: ${errorMessage(e)}` } });
+      throw new WorkerError('webgpu-failed', errorMessage(e), { code: 'webgpu-session-failed', detail: errorMessage(e) });
+    }
+  }
+}
+
+function watchDeviceLoss(e: Engine): void {
+  const webgpu = (env.backends.onnx as { webgpu?: { device?: Promise<{ lost?: Promise<{ message?: string; reason?: string }> }> } })
+    .webgpu;
+  void Promise.resolve(webgpu?.device)
+    .then((device) => device?.lost)
+    .then((info) => {
+      if (!info || engine !== e) return;
+      e.deviceLost = info.message || info.reason || 'GPU device lost';
+      post({ type: 'event', event: { kind: 'log', level: 'warn', message: `WebGPU device lost: ${e.deviceLost}` } });
+    })
+    .catch(() => undefined);
+}
+
+async function recommend(request: RecommendRequest, signal: AbortSignal): Promise<RecommendResult> {
+  const e = engine;
+  if (!e) throw new WorkerError('not-loaded', 'the model is not loaded');
+  if (e.deviceLost !== null) {
+    throw new WorkerError('webgpu-failed', `WebGPU device lost: ${e.deviceLost}`, { code: 'device-lost', detail: e.deviceLost });
+  }
+  if (typeof request.record !== 'object' || request.record === null) {
+    throw new WorkerError('invalid-request', 'record must be an object');
+  }
+  const candidates = request.candidates ?? defaultCandidates();
+  const run = async (eng: Engine) => {
+    const t0 = performance.now();
+    const { result, promptTokens } = await decode(eng, request.record, candidates, request.settings, signal);
+    return {
+      drugs: result.drugs.map((d) => ({ name: d.name, confidence: d.confidence })),
+      backend: eng.backend,
+      dtype: eng.dtype,
+      inferenceMs: performance.now() - t0,
+      steps: result.steps,
+      finishReason: result.finishReason,
+      promptTokens,
+    } satisfies RecommendResult;
+  };
+  try {
+    return await run(e);
+  } catch (err) {
+    if (signal.aborted) throw new WorkerError('aborted', 'recommendation aborted');
+    if (e.backend !== 'webgpu') throw new WorkerError('inference-failed', errorMessage(err));
+    // WebGPU failed mid-run (device lost, out of memory, kernel error): the client reloads on
+    // WASM in a fresh worker and retries once.
+    throw new WorkerError('webgpu-failed', errorMessage(err), {
+      code: e.deviceLost ? 'device-lost' : 'webgpu-session-failed',
+      detail: e.deviceLost ?? errorMessage(err),
+    });
+  }
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'number') return `onnxruntime error code ${e}`;
+  return String(e);
+}
+
+/** Byte progress of one load, fed by `countingFetch`; posts throttled `progress` messages. */
+function makeProgress(request: LoadRequest) {
+  const perFile = new Map<string, { loaded: number; total: number }>();
+  let phase: LoadProgress['phase'] = 'probe';
+  let backend: Backend | undefined;
+  let expected = 0;
+  let lastPost = 0;
+  let lastFile: string | undefined;
+  const sizes = request.fileSizes ?? {};
+  const sums = () => {
+    let loaded = 0;
+    let total = 0;
+    for (const f of perFile.values()) {
+      loaded += f.loaded;
+      total += Math.max(f.total, f.loaded);
+    }
+    return { loaded, total: Math.max(total, expected) };
+  };
+  const send = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - lastPost < 100) return;
+    lastPost = now;
+    const { loaded, total } = sums();
+    const p: LoadProgress = { phase, loaded, total };
+    if (lastFile) p.file = lastFile;
+    if (backend) p.backend = backend;
+    post({ type: 'progress', id: request.id, progress: p });
+  };
+  return {
+    phase(next: LoadProgress['phase'], b?: Backend, dtype?: ModelDtype) {
+      phase = next;
+      backend = b;
+      if (next === 'download') {
+        perFile.clear();
+        // Expected bytes: the weights of this dtype + the folder's top-level JSON files.
+        expected = Object.entries(sizes)
+          .filter(([path]) => (dtype && (path === DTYPE_FILE[dtype] || path.startsWith(`${DTYPE_FILE[dtype]}_data`))) || /^[^/]+\.json$/.test(path))
+          .reduce((n, [, size]) => n + size, 0);
+      }
+      send(true);
+    },
+    bytes: () => sums().loaded,
+    /** Bytes of `file` (path inside the model folder) read so far; `done` at end of body. */
+    file(file: string, loaded: number, headerTotal: number, done: boolean) {
+      // The same file may be read twice (config.json); count the larger read once.
+      const prev = perFile.get(file);
+      const total = sizes[file] ?? headerTotal;
+      if (!prev || loaded >= prev.loaded || done) perFile.set(file, { loaded: Math.max(loaded, prev?.loaded ?? 0), total });
+      lastFile = file;
+      if (phase === 'download' && done && /\.onnx/.test(file)) phase = 'session';
+      send(done);
+    },
+  };
+}
+
+let activeProgress: ReturnType<typeof makeProgress> | null = null;
+
+/**
+ * env.fetch for transformers.js: the platform fetch, with the response body counted for the
+ * load's progress bar (files under models/<id>/ only).
+ */
+async function countingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const res = await fetch(input, init);
+  const tracker = activeProgress;
+  if (!tracker || !res.ok || !res.body) return res;
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, self.location.href);
+  const m = /\/models\/[^/]+\/(.+)$/.exec(url.pathname);
+  if (!m) return res;
+  const file = decodeURIComponent(m[1]!);
+  const headerTotal = Number(res.headers.get('content-length')) || 0;
+  let loaded = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      loaded += chunk.byteLength;
+      tracker.file(file, loaded, headerTotal, false);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      tracker.file(file, loaded, headerTotal, true);
+    },
+  });
+  return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+async function handle(msg: EngineRequest, controller: AbortController): Promise<void> {
+  const { signal } = controller;
+  try {
+    if (signal.aborted) throw new WorkerError('aborted', 'aborted before start');
+    switch (msg.type) {
+      case 'load': {
+        const info = await load(msg, signal);
+        post({ type: 'loaded', id: msg.id, info });
+        return;
+      }
+      case 'recommend': {
+        const result = await recommend(msg, signal);
+        post({ type: 'result', id: msg.id, result });
+        return;
+      }
+      case 'dispose': {
+        const old = engine;
+        engine = null;
+        await disposeLm(old?.lm);
+        post({ type: 'disposed', id: msg.id });
+        return;
+      }
+      case 'abort':
+        return;
+    }
+  } catch (e) {
+    const code: EngineErrorCode = e instanceof WorkerError ? e.code : signal.aborted ? 'aborted' : msg.type === 'load' ? classifyLoadError(e) : 'inference-failed';
+    const reason = e instanceof WorkerError ? e.reason : undefined;
+    post({ type: 'error', id: msg.id, error: { code, message: errorMessage(e), ...(reason ? { reason } : {}) } });
+  } finally {
+    controllers.delete(msg.id);
+  }
+}
+
+self.onmessage = (ev: MessageEvent<EngineRequest>) => {
+  const msg = ev.data;
+  if (!msg || typeof msg !== 'object' || typeof msg.id !== 'number') return;
+  if (msg.type === 'abort') {
+    controllers.get(msg.target)?.abort(new DOMException('aborted', 'AbortError'));
+    return;
+  }
+  const controller = new AbortController();
+  controllers.set(msg.id, controller);
+  queue = queue.then(() => handle(msg, controller));
+};
+
+export type { BackendAttempt };
