@@ -1,12 +1,23 @@
 import { useEffect } from 'react';
+import { BatchScreen } from '../features/batch/BatchScreen.tsx';
+import { ModelsScreen } from '../features/models/ModelsScreen.tsx';
 import { RecommendScreen } from '../features/recommend/RecommendScreen.tsx';
-import { useUiStore } from '../state/ui-store.ts';
-import { useT } from './i18n.ts';
+import { useUiStore, type Screen } from '../state/ui-store.ts';
+import { useMessages, useT, type FeatureMessages } from './i18n.ts';
+
+const tabLabels: FeatureMessages<Screen> = {
+  zh: { recommend: '单份病历推荐', batch: '批量评分', models: '模型与缓存' },
+  en: { recommend: 'Recommend', batch: 'Batch scoring', models: 'Models & cache' },
+};
+const SCREENS: readonly Screen[] = ['recommend', 'batch', 'models'];
 
 export function App() {
   const t = useT();
+  const tab = useMessages(tabLabels);
   const locale = useUiStore((s) => s.locale);
   const toggleLocale = useUiStore((s) => s.toggleLocale);
+  const screen = useUiStore((s) => s.screen);
+  const setScreen = useUiStore((s) => s.setScreen);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
     document.title = t('appTitle');
@@ -22,7 +33,31 @@ export function App() {
       <p className="notice" role="note" data-testid="synthetic-notice">
         {t('syntheticNotice')}
       </p>
-      <RecommendScreen />
+      <nav className="tabs" role="tablist">
+        {SCREENS.map((s) => (
+          <button
+            key={s}
+            type="button"
+            role="tab"
+            aria-selected={screen === s}
+            className={screen === s ? 'tab active' : 'tab'}
+            onClick={() => setScreen(s)}
+            data-testid={`tab-${s}`}
+          >
+            {tab(s)}
+          </button>
+        ))}
+      </nav>
+      {/* Screens stay mounted so switching tabs never loses a typed note or a running batch. */}
+      <div hidden={screen !== 'recommend'}>
+        <RecommendScreen />
+      </div>
+      <div hidden={screen !== 'batch'}>
+        <BatchScreen />
+      </div>
+      <div hidden={screen !== 'models'}>
+        <ModelsScreen />
+      </div>
     </div>
   );
 }

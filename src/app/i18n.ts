@@ -137,3 +137,14 @@ export function useT(): (key: MessageKey) => string {
   const locale = useUiStore((s) => s.locale);
   return (key) => translate(locale, key);
 }
+
+/**
+ * A feature's own strings, so each feature folder owns its dictionary (no shared file to edit).
+ * Both locales must define the same keys; the type enforces it.
+ */
+export type FeatureMessages<K extends string> = { zh: Record<K, string>; en: Record<K, string> };
+
+export function useMessages<K extends string>(dictionary: FeatureMessages<K>): (key: K) => string {
+  const locale = useUiStore((s) => s.locale);
+  return (key) => dictionary[locale][key];
+}

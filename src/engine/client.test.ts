@@ -52,6 +52,9 @@ const info: EngineInfo = {
 
 const result = (names: string[]): RecommendResult => ({
   drugs: names.map((name) => ({ name, confidence: 0.5 })),
+  trajectory: names.map((name) => ({ name, confidence: 0.5 })),
+  stopProbabilities: [...names.map(() => 0.1), 0.9],
+  applied: { stopThreshold: undefined, minConfidence: 0, minDrugs: 1 },
   backend: 'wasm',
   dtype: 'q8',
   inferenceMs: 3,

@@ -157,6 +157,15 @@ export interface RecommendedByModel {
 
 export interface RecommendResult {
   drugs: RecommendedByModel[];
+  /**
+   * The best hypothesis before the stop threshold / confidence floor were applied, with the stop
+   * probability at each drug boundary: the page re-applies another threshold to these ("fewer ↔
+   * more drugs") without running the model again (see src/decoding/threshold.ts).
+   */
+  trajectory: RecommendedByModel[];
+  stopProbabilities: number[];
+  /** The stop threshold / confidence floor the worker applied to produce `drugs`. */
+  applied: { stopThreshold: number | undefined; minConfidence: number; minDrugs: number };
   backend: Backend;
   dtype: ModelDtype;
   /** Decode wall time in the worker, ms. */

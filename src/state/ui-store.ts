@@ -30,8 +30,13 @@ export function settingsFromSearch(search: string): EngineSettings {
   };
 }
 
+/** Top-level screens of the app (tabs). */
+export type Screen = 'recommend' | 'batch' | 'models';
+
 interface UiState extends EngineSettings {
   locale: Locale;
+  screen: Screen;
+  setScreen: (screen: Screen) => void;
   toggleLocale: () => void;
   setMethod: (m: RecommendMethod) => void;
   setBackend: (b: BackendPreference) => void;
@@ -41,6 +46,8 @@ const fromUrl = settingsFromSearch(typeof location === 'undefined' ? '' : locati
 
 export const useUiStore = create<UiState>((set) => ({
   locale: 'zh',
+  screen: 'recommend',
+  setScreen: (screen) => set({ screen }),
   ...fromUrl,
   toggleLocale: () => set((s) => ({ locale: s.locale === 'zh' ? 'en' : 'zh' })),
   setMethod: (method) => set({ method }),

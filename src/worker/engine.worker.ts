@@ -300,6 +300,13 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
     const { result, promptTokens } = await decode(eng, request.record, candidates, request.settings, signal);
     return {
       drugs: result.drugs.map((d) => ({ name: d.name, confidence: d.confidence })),
+      trajectory: result.trajectory.map((d) => ({ name: d.name, confidence: d.confidence })),
+      stopProbabilities: result.stopProbabilities,
+      applied: {
+        stopThreshold: result.settings.stopThreshold,
+        minConfidence: result.settings.minConfidence,
+        minDrugs: result.settings.minDrugs,
+      },
       backend: eng.backend,
       dtype: eng.dtype,
       inferenceMs: performance.now() - t0,
