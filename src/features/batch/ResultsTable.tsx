@@ -1,0 +1,79 @@
+import { useMessages } from '../../app/i18n.ts';
+import { Formulary } from '../../clinical/formulary.ts';
+import { useBatchStore } from '../../state/batch-store.ts';
+import { batchMessages } from './messages.ts';
+
+export const PAGE_SIZE = 50;
+
+function norm(name: string): string {
+  return Formulary.bundled().normalize(name) ?? name.trim();
+}
+
+/** Paginated (50 rows a page), so thousands of rows keep the DOM small. */
+export function ResultsTable() {
+  const m = useMessages(batchMessages);
+  const rows = useBatchStore((s) => s.rows);
+  const page = useBatchStore((s) => s.page);
+  const setPage = useBatchStore((s) => s.setPage);
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const slice = rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+  const labelled = rows.some((r) => r.gold !== null);
+  if (rows.length === 0) return null;
+  return (
+    <section className="panel" data-testid="batch-results" data-rows={rows.length}>
+      <h2 className="panel-title">
+        {m('results')} ({rows.length})
+      </h2>
+      <table className="batch-table">
+        <thead>
+          <tr>
+            <th>{m('colIndex')}</th>
+            <th>{m('colId')}</th>
+            <th>{m('colPred')}</th>
+            {labelled && <th>{m('colGold')}</th>}
+            {labelled && <th>{m('colJaccard')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {slice.map((r) => {
+            const gold = r.gold ? new Set(r.gold.map(norm)) : null;
+            return (
+              <tr key={r.index} data-testid="batch-row" data-id={r.id} className={r.error ? 'err' : undefined}>
+                <td className="num">{r.index + 1}</td>
+                <td>{r.id}</td>
+                <td>
+                  {r.error ? (
+                    <span className="batch-miss" data-testid="batch-row-error" title={r.error}>
+                      {m('rowError')}: {r.error}
+                    </span>
+                  ) : (
+                    r.predicted.map((d, i) => (
+                      <span key={d} className={gold ? (gold.has(norm(d)) ? 'batch-hit' : 'batch-miss') : undefined}>
+                        {i > 0 ? '、' : ''}
+                        {d}
+                      </span>
+                    ))
+                  )}
+                </td>
+                {labelled && <td>{r.gold?.join('、') ?? ''}</td>}
+                {labelled && <td className="num">{r.jaccard === null ? '' : r.jaccard.toFixed(3)}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="batch-pager">
+        <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)} data-testid="batch-prev">
+          {m('prev')}
+        </button>
+        <span data-testid="batch-page">
+          {current + 1} / {pages} {m('pageOf')}
+        </span>
+        <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)} data-testid="batch-next">
+          {m('next')}
+        </button>
+      </div>
+    </section>
+  );
+}

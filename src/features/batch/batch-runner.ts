@@ -1,0 +1,166 @@
+/**
+ * The batch scoring loop, free of React, zustand and the engine so it can be unit-tested with a
+ * fake recommend function.
+ *
+ * Records are processed strictly one at a time. For each one the runner keeps only what the
+ * results need — the visit id, the predicted names, the gold names (when labelled) and the
+ * per-visit scores — never the prompt, the model output object or any tensor.
+ *
+ * - Cancel: `signal` is checked before every record and passed to `recommend`, so a cancel stops
+ *   within the record in flight; that record is dropped, every finished row is kept.
+ * - An error on one record becomes an error row (empty prediction, `error` set) and the batch
+ *   goes on. In the submission and the metrics such a row counts as an empty prediction, which
+ *   is exactly how `npm run evaluate` scores a visit missing from a submission.
+ *
+ * Browser-safe: no Node imports.
+ */
+import { evaluate, normalizeSet, scoreSets, type DrugStats, type Normalize } from '../../clinical/metrics.ts';
+import type { CDrugRedRecord } from '../../clinical/record.ts';
+import { serializeSubmission, toSubmission } from '../../clinical/submission.ts';
+
+export interface BatchRow {
+  /** 0-based position in the input file. */
+  index: number;
+  id: string;
+  predicted: string[];
+  /** Gold discharge drugs (出院带药列表); null when the record has no label. */
+  gold: string[] | null;
+  /** Per-visit scores after normalisation; null without a label. */
+  jaccard: number | null;
+  f1: number | null;
+  /** Why this record failed (its prediction is then empty); null when it ran. */
+  error: string | null;
+}
+
+export type RecommendFn = (record: CDrugRedRecord, signal: AbortSignal) => Promise<readonly string[]> | readonly string[];
+
+export interface RunBatchOptions {
+  records: readonly CDrugRedRecord[];
+  recommend: RecommendFn;
+  signal: AbortSignal;
+  normalize?: Normalize;
+  /** Called after each finished record (rows arrive in input order). */
+  onRow: (row: BatchRow, done: number, total: number) => void;
+  /**
+   * Lets the page breathe between records (paint, cancel clicks). Called when more than
+   * `sliceMs` has passed since the last yield. Default: a MessageChannel macrotask.
+   */
+  yieldToPage?: () => Promise<void>;
+  sliceMs?: number;
+  now?: () => number;
+}
+
+export interface RunBatchOutcome {
+  status: 'done' | 'cancelled';
+  done: number;
+  errors: number;
+}
+
+export function defaultYield(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+
+/** Scores one visit (null scores without a label). */
+export function scoreRow(predicted: readonly string[], gold: readonly string[] | null, normalize?: Normalize): { jaccard: number | null; f1: number | null } {
+  if (gold === null) return { jaccard: null, f1: null };
+  const s = scoreSets(normalizeSet(gold, normalize).set, normalizeSet(predicted, normalize).set);
+  return { jaccard: s.jaccard, f1: s.f1 };
+}
+
+export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcome> {
+  const { records, recommend, signal, normalize, onRow } = options;
+  const yieldToPage = options.yieldToPage ?? defaultYield;
+  const sliceMs = options.sliceMs ?? 12;
+  const now = options.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+  const total = records.length;
+  let done = 0;
+  let errors = 0;
+  let lastYield = now();
+  for (let i = 0; i < total; i++) {
+    if (signal.aborted) return { status: 'cancelled', done, errors };
+    const record = records[i] as CDrugRedRecord;
+    const gold = record.出院带药列表 ? [...record.出院带药列表] : null;
+    let predicted: string[] = [];
+    let error: string | null = null;
+    try {
+      const out = await recommend(record, signal);
+      predicted = out.map(String);
+    } catch (e) {
+      if (signal.aborted) return { status: 'cancelled', done, errors };
+      error = errorMessage(e);
+      errors++;
+    }
+    if (signal.aborted) return { status: 'cancelled', done, errors };
+    // Dedupe like the submission does, so the table, the file and the scores agree.
+    predicted = toSubmission([{ id: record.就诊标识, drugs: predicted }])[0]?.prediction ?? [];
+    const { jaccard, f1 } = scoreRow(predicted, gold, normalize);
+    done++;
+    onRow({ index: i, id: record.就诊标识, predicted, gold, jaccard, f1, error }, done, total);
+    if (now() - lastYield >= sliceMs) {
+      await yieldToPage();
+      lastYield = now();
+    }
+  }
+  return { status: 'done', done, errors };
+}
+
+export interface BatchMetrics {
+  n: number;
+  jaccard: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  score: number;
+  meanPred: number;
+  meanGold: number;
+  /** meanPred / meanGold (0 when there is no gold drug). */
+  ratio: number;
+  perDrug: DrugStats[];
+}
+
+/**
+ * Metrics over the finished rows, computed by the same `evaluate` as `npm run evaluate`
+ * (same normalisation, averaging and empty-set conventions). Null when any row is unlabelled.
+ */
+export function computeMetrics(rows: readonly BatchRow[], normalize?: Normalize, topDrugs = 20): BatchMetrics | null {
+  if (rows.length === 0 || rows.some((r) => r.gold === null)) return null;
+  const gold = new Map(rows.map((r) => [r.id, r.gold ?? []] as const));
+  const pred = new Map(rows.map((r) => [r.id, r.predicted] as const));
+  const m = evaluate(gold, pred, { ...(normalize ? { normalize } : {}), perDrug: true });
+  return {
+    n: m.n,
+    jaccard: m.jaccard,
+    precision: m.precision,
+    recall: m.recall,
+    f1: m.f1,
+    score: m.score,
+    meanPred: m.mean_pred,
+    meanGold: m.mean_gold,
+    ratio: m.mean_gold === 0 ? 0 : m.mean_pred / m.mean_gold,
+    perDrug: (m.per_drug ?? []).slice(0, topDrugs),
+  };
+}
+
+/** The CHIP submission file for the finished rows (input order; error rows as empty lists). */
+export function submissionText(rows: readonly BatchRow[]): string {
+  return serializeSubmission(toSubmission(rows.map((r) => ({ id: r.id, drugs: r.predicted }))));
+}
+
+/** Estimated seconds left from the mean time per finished record; null before the first one. */
+export function etaSeconds(done: number, total: number, elapsedMs: number): number | null {
+  if (done <= 0 || elapsedMs <= 0) return null;
+  return ((elapsedMs / done) * (total - done)) / 1000;
+}
