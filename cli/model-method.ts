@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
 import type { Formulary } from '../src/clinical/formulary.ts';
 import { PROMPT_SPEC, buildPrompt } from '../src/clinical/prompt.ts';
+import { cutTrajectory, DEFAULT_BEAM_WIDTH, FALLBACK_STOP_THRESHOLD, searchOptions } from '../src/decoding/policy.ts';
 import type { DecodeResult } from '../src/decoding/types.ts';
 import type { CandidateTrie } from '../src/decoding/trie.ts';
 import type { LoadedCausalLm } from '../src/decoding/load-causal-lm.ts';
@@ -30,7 +31,7 @@ import { registerMethod, type CliRecommender } from './methods.ts';
 
 export const DEFAULT_MODEL_DIR = 'models/dischargerx-small';
 export const DEFAULT_DTYPE: ModelDtype = 'q8';
-export const DEFAULT_BEAM = 4;
+export const DEFAULT_BEAM = DEFAULT_BEAM_WIDTH;
 
 export type ModelDtype = 'fp32' | 'q8' | 'q4' | 'fp16';
 /** dtype → file under MODEL/onnx/ (transformers.js naming). */
@@ -212,22 +213,25 @@ export async function decodeRecords(
 ): Promise<TimedDecode> {
   const { recommendWithCausalLm } = await import('../src/decoding/causal-lm.ts');
   const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
-  const options = {
-    beamWidth: settings.beamWidth,
-    ...(settings.stopThreshold !== undefined ? { stopThreshold: settings.stopThreshold } : {}),
+  // The shared policy (src/decoding/policy.ts): search without early stopping, then cut — the
+  // same two steps the browser and calibration run, so all three agree.
+  const search = searchOptions({ beamWidth: settings.beamWidth, minDrugs: settings.minDrugs, maxDrugs: settings.maxDrugs });
+  const cut = {
+    stopThreshold: settings.stopThreshold ?? FALLBACK_STOP_THRESHOLD,
     minConfidence: settings.minConfidence,
     minDrugs: settings.minDrugs,
-    ...(settings.maxDrugs !== undefined ? { maxDrugs: settings.maxDrugs } : {}),
   };
-  const one = (r: CDrugRedRecord) =>
-    recommendWithCausalLm({
+  const one = async (r: CDrugRedRecord) => {
+    const res = await recommendWithCausalLm({
       model: loaded.model,
       tokenizer: loaded.tokenizer,
       prompt: buildPrompt(r as unknown as Record<string, unknown>),
       candidates,
       format,
-      options,
+      options: search,
     });
+    return { ...res, drugs: cutTrajectory(res, cut).map((d) => ({ name: d.name, confidence: d.confidence })) };
+  };
   let warmupMs = 0;
   if (opts.warmup && records.length > 0) {
     const t0 = performance.now();

@@ -84,12 +84,15 @@ function nodeDrugs(dtypes: string[]): Record<string, string[][]> {
     import { loadCausalLm } from './src/decoding/load-causal-lm.ts';
     import { recommendWithCausalLm } from './src/decoding/causal-lm.ts';
     import { parseDecodingConfig } from './src/decoding/decoding-config.ts';
+    import { cutSettings, cutTrajectory, searchOptions } from './src/decoding/policy.ts';
     (async () => {
     const notes = JSON.parse(process.env.E2E_NOTES);
     const dir = resolve('models', process.env.E2E_MODEL);
     const dj = resolve(dir, 'decoding.json');
     const cfg = existsSync(dj) ? parseDecodingConfig(JSON.parse(readFileSync(dj, 'utf8'))) : null;
-    const options = cfg ? { stopThreshold: cfg.stopThreshold, minConfidence: cfg.minConfidence, beamWidth: cfg.beamWidth, ...(cfg.minDrugs !== undefined ? { minDrugs: cfg.minDrugs } : {}) } : {};
+    // The page's policy: search without early stopping, then cut at the calibrated threshold.
+    const options = searchOptions(cfg);
+    const cut = cutSettings(cfg);
     const out = {};
     for (const dtype of JSON.parse(process.env.E2E_DTYPES)) {
       const lm = await loadCausalLm(dir, { dtype, device: 'cpu' });
@@ -98,7 +101,7 @@ function nodeDrugs(dtypes: string[]): Record<string, string[][]> {
         const parsed = parseNote(note);
         if (!parsed.ok) throw new Error(parsed.message);
         const r = await recommendWithCausalLm({ model: lm.model, tokenizer: lm.tokenizer, prompt: buildPrompt(parsed.record), candidates: Formulary.bundled().names, format: PROMPT_SPEC.target, options });
-        out[dtype].push(r.drugs.map((d) => d.name));
+        out[dtype].push(cutTrajectory(r, cut).map((d) => d.name));
       }
     }
     process.stdout.write('RESULT' + JSON.stringify(out));
@@ -146,6 +149,8 @@ test('model on WASM: candidate-list drugs, WASM badge, only same-origin requests
 });
 
 test('WebGPU (SwiftShader) gives the same drugs as WASM and Node for the same weights', async ({ page }, testInfo) => {
+  // Four full page decodes on SwiftShader plus a Node run: slow by nature, and SwiftShader timings mean nothing.
+  test.setTimeout(300_000);
   const offOrigin = watchOrigin(page);
   const paths = watchPaths(page);
   // Default WebGPU weights (q4) first: reports which backend and dtype auto picks.
