@@ -23,10 +23,10 @@ test('paste a free-text note, see it parsed and get candidate-list recommendatio
   await page.getByTestId('note-input').fill(FREE_TEXT_NOTE);
   await page.getByTestId('recommend').click();
 
-  const fields = page.getByTestId('parsed-fields');
-  await expect(fields.locator('[data-field="主诉"] td')).toHaveText('口干多饮多尿6年，血糖控制不佳2周。');
-  await expect(fields.locator('[data-field="出院诊断"] td')).toHaveText('2型糖尿病；高血压病2级（高危）；高脂血症');
-  await expect(fields.locator('[data-field="既往史"] td')).toContainText('苯磺酸氨氯地平片');
+  // Parsed fields are editable inputs (one diagnosis per line).
+  await expect(page.getByTestId('field-主诉')).toHaveValue('口干多饮多尿6年，血糖控制不佳2周。');
+  await expect(page.getByTestId('field-出院诊断')).toHaveValue('2型糖尿病\n高血压病2级（高危）\n高脂血症');
+  await expect(page.getByTestId('field-既往史')).toHaveValue(/苯磺酸氨氯地平片/);
   // The unknown heading is kept, not dropped.
   await expect(page.getByTestId('unrecognised')).toContainText('内分泌科门诊随诊');
 
@@ -72,10 +72,9 @@ test('a CDrugRed JSON record is parsed field by field; a record without a visit 
   };
   await page.getByTestId('note-input').fill(JSON.stringify(record));
   await page.getByTestId('recommend').click();
-  const fields = page.getByTestId('parsed-fields');
-  await expect(fields.locator('[data-field="BMI"] td')).toHaveText('24.5');
-  await expect(fields.locator('[data-field="患者序号"] td')).toHaveText('42');
-  await expect(fields.locator('[data-field="出院诊断"] td')).toHaveText('2型糖尿病；甲状腺功能减退症');
+  await expect(page.getByTestId('field-BMI')).toHaveValue('24.5');
+  await expect(page.getByTestId('field-患者序号')).toHaveValue('42');
+  await expect(page.getByTestId('field-出院诊断')).toHaveValue('2型糖尿病\n甲状腺功能减退症');
   await expect(page.getByTestId('drug').first()).toBeVisible();
 
   const { 就诊标识: _omitted, ...withoutId } = record;

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { CDrugRedRecord } from '../clinical/record.ts';
 
-/** A recommendation as the UI shows it: plain data only (no engine objects in the store). */
+/** A recommended drug as the UI shows it: plain data only (no engine objects in the store). */
 export interface RecommendedDrug {
   name: string;
   drugClass: string;
@@ -13,29 +13,93 @@ export type RecommendationSource = 'model' | 'baseline';
 
 export type NoteInputKind = 'json' | 'text';
 
-interface NoteState {
-  /** Exactly what the user typed; never cleared by a failed parse. */
-  noteText: string;
-  parsed: { record: CDrugRedRecord; kind: NoteInputKind; unrecognised: string[] } | null;
-  error: string | null;
-  recommendations: RecommendedDrug[] | null;
-  recommendationSource: RecommendationSource;
-  setNoteText: (text: string) => void;
-  setParsed: (parsed: NoteState['parsed']) => void;
-  setError: (error: string | null) => void;
-  setRecommendations: (recommendations: RecommendedDrug[] | null, source?: RecommendationSource) => void;
+/**
+ * One recommender run, kept undecided so the page can re-threshold it ("fewer ↔ more drugs")
+ * without running the model again.
+ */
+export interface RecommendRun {
+  source: RecommendationSource;
+  /** Model: the best hypothesis decoded with stopThreshold 0. Baseline: every scored drug, best first. */
+  ranked: RecommendedDrug[];
+  /** Model only: P(stop) at each drug boundary of `ranked` (length ranked.length + 1). */
+  stopProbabilities: number[] | null;
+  /** The calibrated default cut: the model's stop threshold, or the baseline's score cut-off. */
+  defaultCut: number;
+  /** Model only: the loaded decoding's confidence floor and minimum list length. */
+  minConfidence: number;
+  minDrugs: number;
+  /** Beam width the trajectory was decoded with (re-thresholding is exact only for 1). */
+  beamWidth: number;
+  /** The record this run was made for (after the clinician's edits). */
+  record: CDrugRedRecord;
 }
+
+export interface ParsedNote {
+  record: CDrugRedRecord;
+  kind: NoteInputKind;
+  unrecognised: string[];
+  /** The note text this was parsed from: edits apply while the paste is unchanged. */
+  fromText: string;
+  /** True once the clinician edited a field. */
+  edited: boolean;
+  /** Increases with every parse (editable inputs are reset from the new record). */
+  parseId: number;
+}
+
+interface NoteState {
+  /** Exactly what the user typed; never cleared by a failed parse or by field edits. */
+  noteText: string;
+  parsed: ParsedNote | null;
+  error: string | null;
+  run: RecommendRun | null;
+  /** The current cut (stop threshold or cut-off); higher = fewer drugs. */
+  cut: number;
+  /** Drugs the clinician accepted (pinned: the slider does not drop them). */
+  accepted: string[];
+  /** Drugs the clinician removed from the list. */
+  removed: string[];
+  /** Drugs the clinician added from the candidate list, in order. */
+  added: string[];
+  /** Recommend requests sent to the model worker from this screen (the slider never sends one). */
+  modelRequests: number;
+  setNoteText: (text: string) => void;
+  setParsed: (parsed: Omit<ParsedNote, 'edited' | 'parseId'> | null) => void;
+  editField: <K extends keyof CDrugRedRecord>(field: K, value: CDrugRedRecord[K]) => void;
+  setError: (error: string | null) => void;
+  /** A new run (or null while one is pending): resets the cut and the clinician's decisions. */
+  setRun: (run: RecommendRun | null) => void;
+  setCut: (cut: number) => void;
+  accept: (name: string) => void;
+  remove: (name: string) => void;
+  restore: (name: string) => void;
+  add: (name: string) => void;
+  countModelRequest: () => void;
+}
+
+let parseCounter = 0;
+const without = (list: string[], name: string) => list.filter((n) => n !== name);
 
 export const useNoteStore = create<NoteState>((set) => ({
   noteText: '',
   parsed: null,
   error: null,
-  recommendations: null,
-  recommendationSource: 'baseline',
+  run: null,
+  cut: 0.5,
+  accepted: [],
+  removed: [],
+  added: [],
+  modelRequests: 0,
   // Editing the note invalidates what was derived from it, but keeps it visible until re-parse.
   setNoteText: (noteText) => set({ noteText }),
-  setParsed: (parsed) => set({ parsed, error: null }),
-  setError: (error) => set({ error, recommendations: null }),
-  setRecommendations: (recommendations, source) =>
-    set(source ? { recommendations, recommendationSource: source } : { recommendations }),
+  setParsed: (parsed) => set({ parsed: parsed ? { ...parsed, edited: false, parseId: ++parseCounter } : null, error: null }),
+  editField: (field, value) =>
+    set((s) => (s.parsed ? { parsed: { ...s.parsed, record: { ...s.parsed.record, [field]: value }, edited: true } } : {})),
+  setError: (error) => set({ error, run: null }),
+  setRun: (run) => set({ run, cut: run ? run.defaultCut : 0.5, accepted: [], removed: [], added: [] }),
+  setCut: (cut) => set({ cut }),
+  accept: (name) => set((s) => ({ accepted: s.accepted.includes(name) ? without(s.accepted, name) : [...s.accepted, name], removed: without(s.removed, name) })),
+  remove: (name) => set((s) => ({ removed: [...without(s.removed, name), name], accepted: without(s.accepted, name), added: without(s.added, name) })),
+  restore: (name) => set((s) => ({ removed: without(s.removed, name) })),
+  add: (name) => set((s) => ({ added: s.added.includes(name) ? s.added : [...s.added, name], removed: without(s.removed, name) })),
+  countModelRequest: () => set((s) => ({ modelRequests: s.modelRequests + 1 })),
 }));

@@ -1,24 +1,58 @@
-import { useT } from '../../app/i18n.ts';
-import { CDRUGRED_FIELDS } from '../../clinical/record.ts';
+import { useMessages, useT } from '../../app/i18n.ts';
+import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedField } from '../../clinical/record.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { recommendMessages } from './messages.ts';
 
-function display(value: unknown): string {
-  if (value === undefined || value === null) return '—';
-  if (Array.isArray(value)) return value.length ? value.join('；') : '—';
-  const s = String(value);
-  return s === '' ? '—' : s;
+const LONG_FIELDS: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, '出院诊断']);
+
+function asText(field: CDrugRedField, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.join(field === '出院诊断' ? '\n' : '；');
+  return String(value);
 }
 
-export function ParsedFields() {
+/** Parsed fields, each editable; edits change the parsed record (the paste stays as typed). */
+export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void }) {
   const t = useT();
+  const m = useMessages(recommendMessages);
   const parsed = useNoteStore((s) => s.parsed);
+  const editField = useNoteStore((s) => s.editField);
   if (!parsed) return null;
   const { record, unrecognised } = parsed;
   const extra = Object.entries(record.其他 ?? {});
+
+  const onEdit = (field: CDrugRedField, text: string) => {
+    if (field === '出院诊断') {
+      editField('出院诊断', text.split(/\n/).map((s) => s.trim()).filter((s) => s !== ''));
+    } else if (field === '出院带药列表') {
+      const list = text.split(/[；;、\n]/).map((s) => s.trim()).filter((s) => s !== '');
+      editField('出院带药列表', list.length ? list : undefined);
+    } else if (field === 'BMI') {
+      const n = Number(text);
+      editField('BMI', text.trim() === '' || !Number.isFinite(n) ? null : n);
+    } else {
+      editField(field, text);
+    }
+  };
+
   return (
-    <section className="panel" data-testid="parsed-fields">
-      <h2 className="panel-title">{t('parsedFields')}</h2>
-      <table className="fields">
+    <section className="panel" data-testid="parsed-fields" data-edited={parsed.edited}>
+      <h2 className="panel-title">
+        {t('parsedFields')}
+        {parsed.edited && (
+          <>
+            {' '}
+            <small className="badge" data-testid="fields-edited">
+              {m('edited')}
+            </small>{' '}
+            <button type="button" onClick={onDiscardEdits} data-testid="discard-edits">
+              {m('discardEdits')}
+            </button>
+          </>
+        )}
+      </h2>
+      <p className="hint">{m('editHint')}</p>
+      <table className="fields" key={parsed.parseId}>
         <thead>
           <tr>
             <th>{t('field')}</th>
@@ -26,12 +60,35 @@ export function ParsedFields() {
           </tr>
         </thead>
         <tbody>
-          {CDRUGRED_FIELDS.map((field) => (
-            <tr key={field} data-field={field}>
-              <th scope="row">{field}</th>
-              <td>{display(record[field])}</td>
-            </tr>
-          ))}
+          {CDRUGRED_FIELDS.map((field) => {
+            const value = asText(field, record[field]);
+            return (
+              <tr key={field} data-field={field}>
+                <th scope="row">
+                  <label htmlFor={`field-${field}`}>{field}</label>
+                </th>
+                <td>
+                  {LONG_FIELDS.has(field) ? (
+                    <textarea
+                      id={`field-${field}`}
+                      data-testid={`field-${field}`}
+                      defaultValue={value}
+                      rows={Math.min(6, Math.max(1, Math.ceil(value.length / 40), value.split('\n').length))}
+                      title={field === '出院诊断' ? m('diagnosesHint') : undefined}
+                      onChange={(e) => onEdit(field, e.target.value)}
+                    />
+                  ) : (
+                    <input
+                      id={`field-${field}`}
+                      data-testid={`field-${field}`}
+                      defaultValue={value}
+                      onChange={(e) => onEdit(field, e.target.value)}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
           {extra.map(([key, value]) => (
             <tr key={`extra-${key}`} data-field={`其他:${key}`}>
               <th scope="row">{key}</th>

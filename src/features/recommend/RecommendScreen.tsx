@@ -1,6 +1,7 @@
 import { useT } from '../../app/i18n.ts';
-import { cancelRecommendation, recommendWithModel } from '../../engine/engine-instance.ts';
+import { cancelRecommendation } from '../../engine/engine-instance.ts';
 import { Formulary } from '../../clinical/formulary.ts';
+import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
@@ -9,7 +10,8 @@ import { NoteInput } from './NoteInput.tsx';
 import { ParsedFields } from './ParsedFields.tsx';
 import { RecommendationList } from './RecommendationList.tsx';
 import { parseNote } from './parse-note.ts';
-import { recommendWithBaseline } from './baseline-recommender.ts';
+import { rankWithBaseline } from './baseline-recommender.ts';
+import { cancelUndecided, FALLBACK_STOP_THRESHOLD, recommendUndecided } from './run-model.ts';
 
 export function RecommendScreen() {
   const t = useT();
@@ -17,38 +19,70 @@ export function RecommendScreen() {
   const method = useUiStore((s) => s.method);
   const running = useEngineStore((s) => s.running);
 
-  /** Parses the current note into the store; returns the record, or null after showing why not. */
-  const parse = () => {
+  /** Parses the current note into the store (dropping field edits); returns the record, or null after showing why not. */
+  const parse = (): CDrugRedRecord | null => {
     const { noteText, setParsed, setError } = useNoteStore.getState();
     const result = parseNote(noteText);
     if (!result.ok) {
       setError(result.reason === 'empty' ? t('emptyNote') : t('parseErrorPrefix') + result.message);
       return null;
     }
-    setParsed({ record: result.record, kind: result.kind, unrecognised: result.unrecognised });
+    setParsed({ record: result.record, kind: result.kind, unrecognised: result.unrecognised, fromText: noteText });
     return result.record;
   };
 
+  /** The record to recommend for: the edited fields while the paste is unchanged, else a fresh parse. */
+  const currentRecord = (): CDrugRedRecord | null => {
+    const { parsed, noteText } = useNoteStore.getState();
+    if (parsed && parsed.fromText === noteText) {
+      useNoteStore.getState().setError(null);
+      return parsed.record;
+    }
+    return parse();
+  };
+
   const recommend = () => {
-    const record = parse();
+    const record = currentRecord();
     if (!record) return;
     const settings = useUiStore.getState();
     const notes = useNoteStore.getState();
     if (settings.method === 'baseline') {
-      notes.setRecommendations(recommendWithBaseline(record), 'baseline');
+      const { ranked, cutoff } = rankWithBaseline(record);
+      notes.setRun({
+        source: 'baseline',
+        ranked,
+        stopProbabilities: null,
+        defaultCut: cutoff,
+        minConfidence: 0,
+        minDrugs: 1,
+        beamWidth: 1,
+        record,
+      });
       return;
     }
-    notes.setRecommendations(null, 'model');
-    recommendWithModel(record as unknown as Record<string, unknown>, settings).then(
-      (result) => {
+    notes.setRun(null);
+    recommendUndecided(record as unknown as Record<string, unknown>, settings).then(
+      ({ result, info }) => {
         const formulary = Formulary.bundled();
-        useNoteStore.getState().setRecommendations(
-          result.drugs.map((d) => ({ name: d.name, drugClass: formulary.get(d.name)?.class ?? '', score: d.confidence })),
-          'model',
-        );
+        const stop = info.decoding.stopThreshold;
+        useNoteStore.getState().setRun({
+          source: 'model',
+          ranked: result.trajectory.map((d) => ({ name: d.name, drugClass: formulary.get(d.name)?.class ?? '', score: d.confidence })),
+          stopProbabilities: result.stopProbabilities,
+          defaultCut: stop ?? FALLBACK_STOP_THRESHOLD,
+          minConfidence: info.decoding.minConfidence ?? 0,
+          minDrugs: info.decoding.minDrugs ?? 1,
+          beamWidth: info.decoding.beamWidth ?? 1,
+          record,
+        });
       },
       () => undefined /* the engine panel shows the error; the note stays as typed */,
     );
+  };
+
+  const cancel = () => {
+    cancelUndecided();
+    cancelRecommendation();
   };
 
   return (
@@ -56,7 +90,7 @@ export function RecommendScreen() {
       <NoteInput onParse={parse} onRecommend={recommend} />
       <EnginePanel />
       {running && method === 'model' && (
-        <button type="button" onClick={cancelRecommendation} data-testid="cancel">
+        <button type="button" onClick={cancel} data-testid="cancel">
           {t('cancel')}
         </button>
       )}
@@ -66,7 +100,7 @@ export function RecommendScreen() {
         </p>
       )}
       <div className="columns">
-        <ParsedFields />
+        <ParsedFields onDiscardEdits={parse} />
         <RecommendationList />
       </div>
     </main>

@@ -1,37 +1,364 @@
-import { useT } from '../../app/i18n.ts';
+import { useMemo, useState } from 'react';
+import { useMessages, useT } from '../../app/i18n.ts';
+import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
+import { Formulary } from '../../clinical/formulary.ts';
+import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
+import { checkSafety, warningsFor, type SafetyWarning } from '../../clinical/safety.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { chipJson, exportText, finalList, searchCandidates, type ListEntry } from './final-list.ts';
+import { recommendMessages, type RecommendMessageKey } from './messages.ts';
+import './recommend.css';
+
+let formularyCache: Formulary | null = null;
+function formulary(): Formulary {
+  formularyCache ??= Formulary.bundled();
+  return formularyCache;
+}
+
+type M = (key: RecommendMessageKey) => string;
+
+function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
+  if (w.kind === 'duplication') {
+    return (
+      <>
+        <strong>{m('dup')}</strong>：{w.drugs.join(' + ')} <small>({w.group})</small>
+      </>
+    );
+  }
+  if (w.kind === 'interaction') {
+    return (
+      <>
+        <strong>
+          {m('inter')}（{w.severity === 'major' ? m('sevMajor') : m('sevModerate')}）
+        </strong>
+        ：{w.drugs.join(' ↔ ')} — {w.note}
+        {w.citation && (
+          <small className="source">
+            {' '}
+            [{m('sourceLabel')}: {w.citation}]
+          </small>
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      <strong>{m('contra')}</strong>：{w.drug} — {w.note}
+      <small className="evidence-quote">
+        {' '}
+        [{m('noteSays')} · {w.evidence.field}：「{w.evidence.text}」]
+      </small>
+      {w.citation && (
+        <small className="source">
+          {' '}
+          [{m('sourceLabel')}: {w.citation}]
+        </small>
+      )}
+    </>
+  );
+}
+
+function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
+  if (ev.diagnoses.length === 0 && ev.mentions.length === 0) {
+    return (
+      <div className="evidence none" data-testid="evidence" data-empty="true">
+        {m('noEvidence')}
+      </div>
+    );
+  }
+  return (
+    <div className="evidence" data-testid="evidence">
+      {ev.diagnoses.length > 0 && (
+        <div data-testid="evidence-diagnoses">
+          {m('treats')}：{ev.diagnoses.join('；')}
+        </div>
+      )}
+      {ev.mentions.map((x, i) => (
+        <div key={i} data-testid="evidence-mention" data-status={x.status}>
+          {m('mentioned')}（{x.field}）：「{x.snippet}」{' '}
+          <span className={`status status-${x.status}`}>{m(`status_${x.status}` as RecommendMessageKey)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Facts({ facts, m }: { facts: NoteFacts; m: M }) {
+  return (
+    <p className="facts" data-testid="note-facts">
+      {m('factsLabel')}：{m('egfrFact')}{' '}
+      <span data-testid="fact-egfr">{facts.egfr ? facts.egfr.value : m('none')}</span> · {m('pregnancyFact')}{' '}
+      {facts.pregnancy ? `「${facts.pregnancy.source.text}」` : m('none')} · {m('allergyFact')}{' '}
+      <span data-testid="fact-allergies">
+        {facts.allergies.length > 0
+          ? facts.allergies.map((a) => a.substance).join('、')
+          : facts.deniesAllergy
+            ? m('deniesAllergy')
+            : m('none')}
+      </span>
+    </p>
+  );
+}
+
+function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
+  const [query, setQuery] = useState('');
+  const matches = useMemo(() => searchCandidates(query, formulary()), [query]);
+  return (
+    <div className="add-drug" data-testid="add-drug">
+      <label>
+        {m('addDrug')}{' '}
+        <input
+          data-testid="add-drug-search"
+          value={query}
+          placeholder={m('addPlaceholder')}
+          onChange={(e) => setQuery(e.target.value)}
+          autoComplete="off"
+        />
+      </label>
+      {query.trim() !== '' && (
+        <ul className="add-options" role="listbox">
+          {matches.length === 0 && <li>{m('noMatch')}</li>}
+          {matches.map((name) => (
+            <li key={name}>
+              <button
+                type="button"
+                role="option"
+                aria-selected={false}
+                data-testid="add-drug-option"
+                data-drug={name}
+                disabled={present.has(name)}
+                onClick={() => {
+                  onAdd(name);
+                  setQuery('');
+                }}
+              >
+                {name} <small>{formulary().get(name)?.class}</small>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function download(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 export function RecommendationList() {
   const t = useT();
-  const recommendations = useNoteStore((s) => s.recommendations);
-  const source = useNoteStore((s) => s.recommendationSource);
-  if (recommendations === null) return null;
+  const m = useMessages(recommendMessages);
+  const run = useNoteStore((s) => s.run);
+  const cut = useNoteStore((s) => s.cut);
+  const accepted = useNoteStore((s) => s.accepted);
+  const removed = useNoteStore((s) => s.removed);
+  const added = useNoteStore((s) => s.added);
+  const modelRequests = useNoteStore((s) => s.modelRequests);
+  const { setCut, accept, remove, restore, add } = useNoteStore.getState();
+  const [copyState, setCopyState] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const list: ListEntry[] = useMemo(
+    () => (run ? finalList(run, cut, { accepted, removed, added }, formulary()) : []),
+    [run, cut, accepted, removed, added],
+  );
+  const facts = useMemo(() => (run ? extractNoteFacts(run.record) : null), [run]);
+  const warnings = useMemo(() => (facts ? checkSafety(list.map((d) => d.name), facts, formulary()) : []), [list, facts]);
+  const evidence = useMemo(() => {
+    const map = new Map<string, DrugEvidence>();
+    if (run) for (const d of list) map.set(d.name, drugEvidence(d.name, run.record, formulary()));
+    return map;
+  }, [list, run]);
+
+  if (run === null) return null;
+  const source = run.source;
   const scoreLabel = source === 'model' ? t('confidence') : t('score');
+  const present = new Set(list.map((d) => d.name));
+
+  const copy = async () => {
+    const text = exportText(list);
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopyState({ ok: true, text });
+    } catch {
+      setCopyState({ ok: false, text });
+    }
+  };
+
   return (
-    <section className="panel" data-testid="recommendations" data-source={source}>
+    <section
+      className="panel clinician"
+      data-testid="recommendations"
+      data-source={source}
+      data-model-requests={modelRequests}
+      data-count={list.length}
+    >
       <h2 className="panel-title">
         {t('recommendations')}{' '}
         <small>
           ({t('method')}: {source === 'model' ? t('methodModel') : t('methodCooccurrence')})
         </small>
       </h2>
-      {recommendations.length === 0 ? (
+
+      <div className="cut-slider">
+        <label htmlFor="cut-slider">{source === 'model' ? m('sliderLabel') : m('sliderLabelBaseline')}</label>
+        <div className="slider-row">
+          <span>{m('fewer')}</span>
+          <input
+            id="cut-slider"
+            type="range"
+            data-testid="threshold-slider"
+            min={0}
+            max={1}
+            step={0.01}
+            // Left = fewer: the slider shows 1 − cut (a higher threshold / cut-off keeps fewer drugs).
+            value={Number((1 - cut).toFixed(2))}
+            onChange={(e) => setCut(Math.round((1 - Number(e.target.value)) * 100) / 100)}
+          />
+          <span>{m('more')}</span>
+          <small data-testid="cut-value" data-cut={cut}>
+            {m('cutValue')} {cut.toFixed(2)} ({m('defaultCut')} {run.defaultCut.toFixed(2)})
+          </small>
+          {cut !== run.defaultCut && (
+            <button type="button" onClick={() => setCut(run.defaultCut)} data-testid="reset-cut">
+              {m('resetCut')}
+            </button>
+          )}
+        </div>
+        {source === 'model' && run.beamWidth > 1 && <small className="hint">{m('beamNote')}</small>}
+      </div>
+
+      {facts && <Facts facts={facts} m={m} />}
+
+      {list.length === 0 ? (
         <p>{t('noRecommendations')}</p>
       ) : (
         <ol className="drugs">
-          {recommendations.map((drug) => (
-            <li key={drug.name} data-testid="drug" data-drug={drug.name} data-score={drug.score.toFixed(4)}>
-              <span className="drug-name">{drug.name}</span>
-              <span className="drug-class">{drug.drugClass}</span>
-              <span className="bar" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={Number(drug.score.toFixed(3))} aria-label={`${scoreLabel} ${drug.score.toFixed(2)}`}>
-                <span style={{ width: `${Math.round(drug.score * 100)}%` }} />
-              </span>
-              <span className="drug-score" title={scoreLabel}>
-                {drug.score.toFixed(2)}
-              </span>
-            </li>
-          ))}
+          {list.map((drug) => {
+            const own = warningsFor(drug.name, warnings);
+            const ev = evidence.get(drug.name);
+            return (
+              <li
+                key={drug.name}
+                data-testid="drug"
+                data-drug={drug.name}
+                data-score={drug.score.toFixed(4)}
+                data-origin={drug.origin}
+                data-accepted={drug.accepted}
+                data-warnings={own.length}
+                className={drug.accepted ? 'accepted' : undefined}
+              >
+                <div className="drug-row">
+                  <span className="drug-name">{drug.name}</span>
+                  <span className="drug-class">{drug.drugClass}</span>
+                  {drug.origin === 'added' && drug.score === 0 ? (
+                    <span className="drug-added">{m('added')}</span>
+                  ) : (
+                    <>
+                      <span
+                        className="bar"
+                        role="meter"
+                        aria-valuemin={0}
+                        aria-valuemax={1}
+                        aria-valuenow={Number(drug.score.toFixed(3))}
+                        aria-label={`${scoreLabel} ${drug.score.toFixed(2)}`}
+                      >
+                        <span style={{ width: `${Math.round(drug.score * 100)}%` }} />
+                      </span>
+                      <span className="drug-score" title={scoreLabel}>
+                        {drug.score.toFixed(2)}
+                      </span>
+                    </>
+                  )}
+                  {own.length > 0 && (
+                    <span className="badge badge-warning" data-testid="drug-warning-badge">
+                      ⚠ {own.length}
+                    </span>
+                  )}
+                  <button
+                    type="button"
+                    onClick={() => accept(drug.name)}
+                    data-testid="accept-drug"
+                    aria-pressed={drug.accepted}
+                  >
+                    {drug.accepted ? `✓ ${m('accepted')}` : m('accept')}
+                  </button>
+                  <button type="button" onClick={() => remove(drug.name)} data-testid="remove-drug">
+                    {m('remove')}
+                  </button>
+                </div>
+                {ev && <Evidence ev={ev} m={m} />}
+                {own.length > 0 && (
+                  <ul className="drug-warnings">
+                    {own.map((w, i) => (
+                      <li key={i} data-testid="drug-warning" data-kind={w.kind}>
+                        <WarningText w={w} m={m} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
         </ol>
+      )}
+
+      {removed.length > 0 && (
+        <p className="removed" data-testid="removed">
+          {m('removedList')}：
+          {removed.map((name) => (
+            <button key={name} type="button" onClick={() => restore(name)} data-testid="restore-drug" data-drug={name}>
+              {name} ↺ {m('restore')}
+            </button>
+          ))}
+        </p>
+      )}
+
+      <AddDrug present={present} onAdd={add} m={m} />
+
+      <div className="safety" data-testid="safety-warnings" data-count={warnings.length} role={warnings.length ? 'status' : undefined}>
+        <h3>{m('warnings')}</h3>
+        {warnings.length === 0 ? (
+          <p>{m('noWarnings')}</p>
+        ) : (
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i} data-testid="safety-warning" data-kind={w.kind} className={`warning warning-${w.kind}`}>
+                <WarningText w={w} m={m} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <small className="hint">{m('safetyDisclaimer')}</small>
+      </div>
+
+      <div className="actions export">
+        <span data-testid="final-count">
+          {m('finalCount')}：{list.length} {m('drugsUnit')}
+        </span>
+        <button type="button" onClick={() => void copy()} data-testid="export-text" disabled={list.length === 0}>
+          {m('exportText')}
+        </button>
+        <button
+          type="button"
+          onClick={() => download(`chip-${run.record.就诊标识 || 'note'}.json`, chipJson(run.record.就诊标识, list))}
+          data-testid="export-json"
+        >
+          {m('exportJson')}
+        </button>
+      </div>
+      {copyState && (
+        <div data-testid="copy-status" data-ok={copyState.ok}>
+          {copyState.ok ? m('copied') : m('copyFailed')}
+          <pre data-testid="export-preview">{copyState.text}</pre>
+        </div>
       )}
     </section>
   );

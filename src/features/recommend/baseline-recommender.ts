@@ -8,14 +8,29 @@ import type { RecommendedDrug } from '../../state/note-store.ts';
 let recommender: ReturnType<typeof cooccurrenceFromTable> | null = null;
 let formulary: Formulary | null = null;
 
-/** Diagnosis→drug co-occurrence baseline, fitted offline on the synthetic training split. */
-export function recommendWithBaseline(record: CDrugRedRecord): RecommendedDrug[] {
+/** Longest ranked list kept for the "more drugs" end of the slider. */
+const MAX_RANKED = 30;
+
+/**
+ * Diagnosis→drug co-occurrence baseline, fitted offline on the synthetic training split: every
+ * scored drug, best first, and the tuned cut-off (the page applies the cut, so the slider can
+ * move it: drugs scoring ≥ cut-off, at least the top one — the recommender's own predict()).
+ */
+export function rankWithBaseline(record: CDrugRedRecord): { ranked: RecommendedDrug[]; cutoff: number } {
   formulary ??= Formulary.bundled();
   recommender ??= cooccurrenceFromTable(cooccurrenceTable);
-  const scores = new Map(recommender.scores(record).map((s) => [s.name, s.score] as const));
-  return recommender.predict(record).map((name) => ({
-    name,
-    drugClass: formulary?.get(name)?.class ?? '',
-    score: scores.get(name) ?? 0,
-  }));
+  const f = formulary;
+  const ranked = recommender
+    .scores(record)
+    .filter((s) => s.score > 0)
+    .slice(0, MAX_RANKED)
+    .map((s) => ({ name: s.name, drugClass: f.get(s.name)?.class ?? '', score: s.score }));
+  return { ranked, cutoff: recommender.cutoff };
+}
+
+/** The baseline's own prediction at its tuned cut-off. */
+export function recommendWithBaseline(record: CDrugRedRecord): RecommendedDrug[] {
+  const { ranked, cutoff } = rankWithBaseline(record);
+  const kept = ranked.filter((d) => d.score >= cutoff);
+  return kept.length > 0 ? kept : ranked.slice(0, 1);
 }

@@ -1,0 +1,200 @@
+/**
+ * Safety-relevant facts read from one note: eGFR, pregnancy, drug allergies, and condition
+ * keywords (with simple negation). Pure and cue-based, in the spirit of baselines/mention.ts:
+ * conservative heuristics for a demonstration, not a clinical NLP system.
+ *
+ * Every fact carries its source (field + the clause it came from) so the UI can cite the note.
+ */
+import type { CDrugRedRecord } from './record.ts';
+
+/** Where a fact was read: the record field and the clause of the note it came from. */
+export interface FactSource {
+  field: string;
+  /** The clause (between 。；;，,\n) that contains the fact, trimmed. */
+  text: string;
+}
+
+export interface AllergyFact {
+  /** What the patient is allergic to, as written ("磺胺类", "青霉素", "头孢类抗生素"). */
+  substance: string;
+  source: FactSource;
+}
+
+export interface NoteFacts {
+  /** The lowest eGFR / creatinine clearance in the note (ml/min), or null. */
+  egfr: { value: number; source: FactSource } | null;
+  pregnancy: { source: FactSource } | null;
+  allergies: AllergyFact[];
+  /** "否认药物过敏史" and the like: the note explicitly denies drug allergies. */
+  deniesAllergy: FactSource | null;
+  /** The searchable text of the note, by field (text fields, 出院诊断, 其他). */
+  texts: ReadonlyArray<{ field: string; text: string }>;
+}
+
+const SCANNED_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊疗过程描述'] as const;
+const CLAUSE_SPLIT = /[。；;，,\n]/;
+/** Negation cue before a keyword in the same clause. */
+const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑)[^。；;，,\n]*$/;
+
+export function noteTexts(record: CDrugRedRecord): Array<{ field: string; text: string }> {
+  const out: Array<{ field: string; text: string }> = [];
+  for (const f of SCANNED_FIELDS) {
+    const t = record[f];
+    if (typeof t === 'string' && t.trim() !== '') out.push({ field: f, text: t });
+  }
+  if (record.出院诊断.length > 0) out.push({ field: '出院诊断', text: record.出院诊断.join('；') });
+  for (const [k, v] of Object.entries(record.其他 ?? {})) if (v.trim() !== '') out.push({ field: k, text: v });
+  return out;
+}
+
+/** The clause of `text` around [start, end). */
+function clauseAround(text: string, start: number, end: number): { text: string; start: number } {
+  let s = start;
+  while (s > 0 && !CLAUSE_SPLIT.test(text[s - 1] ?? '')) s--;
+  let e = end;
+  while (e < text.length && !CLAUSE_SPLIT.test(text[e] ?? '')) e++;
+  return { text: text.slice(s, e), start: s };
+}
+
+// ---- eGFR ----------------------------------------------------------------------------------
+
+/**
+ * "eGFR 38", "eGFR(CKD-EPI)：28ml/min", "估算肾小球滤过率 45.2 mL/min/1.73m²", "肌酐清除率24ml/min",
+ * "Ccr 22". An optional bracketed qualifier and 为/约/: may sit between the name and the number.
+ */
+const EGFR_RE =
+  /(?:e?GFR|估算肾小球滤过率|肾小球滤过率|肌酐清除率|Ccr|CrCl)\s*(?:[（(][^）)]{0,20}[）)])?\s*(?:[:：=]|为|约|是|下降至|降至|仅)?\s*(?:为|约)?\s*(\d{1,3}(?:\.\d+)?)/gi;
+
+function extractEgfr(texts: ReadonlyArray<{ field: string; text: string }>): NoteFacts['egfr'] {
+  let best: NoteFacts['egfr'] = null;
+  for (const { field, text } of texts) {
+    for (const m of text.matchAll(EGFR_RE)) {
+      const value = Number(m[1]);
+      if (!Number.isFinite(value) || value <= 0 || value > 250) continue;
+      if (best === null || value < best.value) {
+        const c = clauseAround(text, m.index, m.index + m[0].length);
+        best = { value, source: { field, text: c.text.trim() } };
+      }
+    }
+  }
+  return best;
+}
+
+// ---- pregnancy -----------------------------------------------------------------------------
+
+/** Current pregnancy, not obstetric history ("孕2产1") and not negated ("否认妊娠", "未孕"). */
+const PREGNANCY_RE = /妊娠\s*\d+|孕\s*\d+\s*\+?\s*\d*\s*周|宫内(?:早孕|妊娠)|早孕|中孕|晚孕|怀孕|妊娠状态|妊娠期(?!糖尿病史)|妊娠合并|孕期|孕妇/g;
+const PREGNANCY_NEG = /否认|未孕|非孕|非妊娠|无(?:妊娠|怀孕)|排除妊娠|未怀孕|既往|曾/;
+
+function extractPregnancy(record: CDrugRedRecord, texts: ReadonlyArray<{ field: string; text: string }>): NoteFacts['pregnancy'] {
+  if (/男/.test(record.性别)) return null;
+  for (const { field, text } of texts) {
+    for (const m of text.matchAll(PREGNANCY_RE)) {
+      const c = clauseAround(text, m.index, m.index + m[0].length);
+      const before = text.slice(c.start, m.index);
+      if (PREGNANCY_NEG.test(before) || /^[^。；;，,\n]{0,2}(?:试验)?阴性/.test(text.slice(m.index + m[0].length))) continue;
+      return { source: { field, text: c.text.trim() } };
+    }
+  }
+  return null;
+}
+
+// ---- allergies -----------------------------------------------------------------------------
+
+const GENERIC_SUBSTANCE = /^(?:药物|药品|食物|食物及药物|药物及食物|食物、药物|药物、食物|其他药物|其它药物|其他|其它|任何药物|明确药物)?$/;
+const ALLERGY_NEG = /否认|无(?!明显)|未发现|未诉|不详/;
+
+function cleanSubstance(s: string): string {
+  return s
+    .replace(/^(?:既往|自诉|患者|曾|有|对|诉|存在|明确|已知)+/, '')
+    .replace(/(?:等|药物|药品|制剂)+$/, '')
+    .replace(/^对/, '')
+    .trim();
+}
+
+function extractAllergies(texts: ReadonlyArray<{ field: string; text: string }>): Pick<NoteFacts, 'allergies' | 'deniesAllergy'> {
+  const allergies: AllergyFact[] = [];
+  let deniesAllergy: FactSource | null = null;
+  const add = (substance: string, source: FactSource) => {
+    const s = cleanSubstance(substance);
+    if (GENERIC_SUBSTANCE.test(s)) return;
+    if (!allergies.some((a) => a.substance === s)) allergies.push({ substance: s, source });
+  };
+  for (const { field, text } of texts) {
+    // "过敏史：青霉素、头孢类" / "过敏史：无"
+    for (const m of text.matchAll(/(?:药物)?过敏史\s*[:：]\s*([^。；;\n]+)/g)) {
+      const list = m[1]!.trim();
+      const source = { field, text: m[0].trim() };
+      if (/^(?:无|否认|不详|未发现)/.test(list)) {
+        deniesAllergy ??= source;
+        continue;
+      }
+      for (const part of list.split(/[、，,及和]/)) add(part.replace(/过敏$/, ''), source);
+    }
+    // Clause by clause: "磺胺类药物过敏", "对青霉素过敏", "有头孢类过敏史", "否认药物过敏史".
+    for (const clause of text.split(/[。；;，,\n]/)) {
+      // The first 过敏 that is not a disease name (过敏性鼻炎, 过敏性紫癜).
+      const i = clause.search(/过敏(?!性)/);
+      if (i < 0 || /过敏史\s*[:：]/.test(clause)) continue;
+      const source = { field, text: clause.trim() };
+      const head = clause.slice(0, i);
+      if (ALLERGY_NEG.test(head)) {
+        // "否认药物过敏史" — but "否认高血压，青霉素过敏" splits into clauses first.
+        deniesAllergy ??= source;
+        continue;
+      }
+      // "对X过敏" takes what follows 对; else the tail of the clause before 过敏.
+      const dui = head.lastIndexOf('对');
+      let substance = dui >= 0 ? head.slice(dui + 1) : head;
+      // Keep only the last phrase: "高血压病史10年，磺胺过敏" is already split; strip leading verbs.
+      substance = substance.replace(/^.*(?:服用|使用|应用|注射|口服)(?=.)/, '');
+      substance = substance.replace(/(?:类)?(?:药物|药品)?$/, (x) => (x.startsWith('类') ? '类' : ''));
+      for (const part of substance.split(/[、及和与]/)) add(part, source);
+    }
+  }
+  return { allergies, deniesAllergy };
+}
+
+// ---- conditions ----------------------------------------------------------------------------
+
+function fold(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * The first non-negated mention of a condition keyword in the note (with its clause), or null.
+ * Negation: 否认/无/未见/排除/非 … earlier in the same clause ("否认冠心病病史", "无心力衰竭").
+ * Matching is NFKC + case-folded (Ⅲ度 = III度, dka = DKA).
+ */
+export function findCondition(facts: Pick<NoteFacts, 'texts'>, keyword: string): FactSource | null {
+  const k = fold(keyword);
+  if (k === '') return null;
+  for (const { field, text } of facts.texts) {
+    const t = fold(text);
+    let from = 0;
+    for (;;) {
+      const i = t.indexOf(k, from);
+      if (i < 0) break;
+      from = i + 1;
+      const c = clauseAround(t, i, i + k.length);
+      if (NEG_BEFORE.test(t.slice(c.start, i))) continue;
+      // "1型糖尿病" must not match inside "11型"; ASCII keywords must not be glued to letters.
+      const prev = t[i - 1] ?? '';
+      if (/^[0-9a-z]/.test(k) && /[0-9a-z]/.test(prev)) continue;
+      // Cite the original text when folding kept the length (the usual case), else the folded one.
+      const shown = t.length === text.length ? text.slice(c.start, c.start + c.text.length) : c.text;
+      return { field, text: shown.trim() };
+    }
+  }
+  return null;
+}
+
+export function extractNoteFacts(record: CDrugRedRecord): NoteFacts {
+  const texts = noteTexts(record);
+  return {
+    egfr: extractEgfr(texts),
+    pregnancy: extractPregnancy(record, texts),
+    ...extractAllergies(texts),
+    texts,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Safety warnings for a drug list against the formulary's facts (docs/formulary.md) and the
+ * facts read from the note (./note-facts.ts):
+ *
+ *  - duplication: two listed drugs share a `duplicationGroup`;
+ *  - contraindication: an `egfr_below` / `pregnancy` / `condition` / `allergy` fact triggered by
+ *    the note, plus an allergy the note states to the drug itself (by name or alias);
+ *  - interaction: a listed pair with an interaction recorded on EITHER drug (the formulary stores
+ *    each pair on one side only; `with` may be `group:<duplicationGroup>`).
+ *
+ * Pure: same inputs, same warnings, in a stable order. Demonstration facts, not prescribing advice.
+ */
+import type { Formulary } from './formulary.ts';
+import type { Contraindication, FormularyDrug, Interaction } from './formulary-types.ts';
+import { findCondition, type FactSource, type NoteFacts } from './note-facts.ts';
+
+export interface DuplicationWarning {
+  kind: 'duplication';
+  group: string;
+  drugs: string[];
+}
+
+export interface ContraindicationWarning {
+  kind: 'contraindication';
+  drug: string;
+  /** Which formulary fact fired; 'allergy-self' = the note states an allergy to this very drug. */
+  reason: Contraindication['kind'] | 'allergy-self';
+  /** The formulary's note (or a generated sentence for allergy-self). */
+  note: string;
+  /** Source id and its citation ('' for facts that come from the note alone). */
+  source: string;
+  citation: string;
+  /** What in the note triggered it. */
+  evidence: FactSource;
+  /** For egfr_below: the note's value and the formulary's limit. */
+  egfr?: { value: number; limit: number };
+}
+
+export interface InteractionWarning {
+  kind: 'interaction';
+  /** [the drug the fact is recorded on, the other drug]. */
+  drugs: [string, string];
+  severity: Interaction['severity'];
+  note: string;
+  source: string;
+  citation: string;
+}
+
+export type SafetyWarning = DuplicationWarning | ContraindicationWarning | InteractionWarning;
+
+function citationOf(formulary: Formulary, id: string): string {
+  return formulary.sources.find((s) => s.id === id)?.citation ?? '';
+}
+
+function interactionMatches(i: Interaction, other: FormularyDrug): boolean {
+  if (i.with === other.name) return true;
+  return other.duplicationGroup !== undefined && i.with === `group:${other.duplicationGroup}`;
+}
+
+/** Contraindications of one drug triggered by the note. */
+export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: Formulary): ContraindicationWarning[] {
+  const d = formulary.get(drug);
+  if (!d) return [];
+  const out: ContraindicationWarning[] = [];
+  const base = (c: Contraindication) => ({
+    kind: 'contraindication' as const,
+    drug: d.name,
+    reason: c.kind,
+    note: c.note,
+    source: c.source,
+    citation: citationOf(formulary, c.source),
+  });
+  for (const c of d.contraindications ?? []) {
+    switch (c.kind) {
+      case 'egfr_below':
+        if (facts.egfr && facts.egfr.value < c.value) {
+          out.push({ ...base(c), evidence: facts.egfr.source, egfr: { value: facts.egfr.value, limit: c.value } });
+        }
+        break;
+      case 'pregnancy':
+        if (facts.pregnancy) out.push({ ...base(c), evidence: facts.pregnancy.source });
+        break;
+      case 'condition':
+        for (const k of c.keywords) {
+          const hit = findCondition(facts, k);
+          if (hit) {
+            out.push({ ...base(c), evidence: hit });
+            break;
+          }
+        }
+        break;
+      case 'allergy': {
+        const hit = facts.allergies.find((a) => c.keywords.some((k) => a.substance.includes(k) || (k.length >= 2 && k.includes(a.substance) && a.substance.length >= 2)));
+        if (hit) out.push({ ...base(c), evidence: hit.source });
+        break;
+      }
+    }
+  }
+  // An allergy stated to the drug itself ("阿司匹林过敏"), whether or not the formulary records one.
+  if (!out.some((w) => w.reason === 'allergy')) {
+    const self = facts.allergies.find((a) => formulary.normalize(a.substance) === d.name || formulary.findMentions(a.substance).some((m) => m.name === d.name));
+    if (self) {
+      out.push({
+        kind: 'contraindication',
+        drug: d.name,
+        reason: 'allergy-self',
+        note: `病历记载对${self.substance}过敏`,
+        source: '',
+        citation: '',
+        evidence: self.source,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every warning for a drug list (canonical names; unknown names are ignored). */
+export function checkSafety(drugs: readonly string[], facts: NoteFacts, formulary: Formulary): SafetyWarning[] {
+  const list = [...new Set(drugs)].map((n) => formulary.get(n)).filter((d): d is FormularyDrug => d !== undefined);
+  const out: SafetyWarning[] = [];
+
+  const groups = new Map<string, string[]>();
+  for (const d of list) {
+    if (!d.duplicationGroup) continue;
+    const g = groups.get(d.duplicationGroup) ?? [];
+    g.push(d.name);
+    groups.set(d.duplicationGroup, g);
+  }
+  for (const [group, names] of groups) if (names.length > 1) out.push({ kind: 'duplication', group, drugs: names });
+
+  for (const d of list) out.push(...contraindicationsFor(d.name, facts, formulary));
+
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const a = list[i]!;
+      const b = list[j]!;
+      const seen = new Set<string>();
+      for (const [on, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        for (const x of on.interactions ?? []) {
+          if (!interactionMatches(x, other) || seen.has(x.note)) continue;
+          seen.add(x.note);
+          out.push({
+            kind: 'interaction',
+            drugs: [on.name, other.name],
+            severity: x.severity,
+            note: x.note,
+            source: x.source,
+            citation: citationOf(formulary, x.source),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Warnings that involve a given drug. */
+export function warningsFor(drug: string, warnings: readonly SafetyWarning[]): SafetyWarning[] {
+  return warnings.filter((w) => (w.kind === 'contraindication' ? w.drug === drug : w.drugs.includes(drug)));
+}
