@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -160,14 +161,56 @@ function dischargerxAssets(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), dischargerxAssets()],
+  plugins: [
+    react(),
+    dischargerxAssets(),
+    /*
+     * Offline: a workbox service worker (generateSW) precaches the app shell (html/js/css), the
+     * onnxruntime wasm (~27 MB, hence the size limit) and the icons. Model files are NOT precached:
+     * they live in IndexedDB (src/storage). The SW never answers /models/ with index.html, so a
+     * missing model file still 404s (transformers.js' optional-file detection depends on it).
+     */
+    VitePWA({
+      strategies: 'generateSW',
+      registerType: 'autoUpdate',
+      injectRegister: 'script',
+      includeAssets: ['icons/*.png'],
+      manifest: {
+        name: 'DischargeRx 出院带药推荐',
+        short_name: 'DischargeRx',
+        description: 'Offline, in-browser discharge-medication recommender (synthetic data, not for clinical use).',
+        lang: 'zh-CN',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        theme_color: '#0f766e',
+        background_color: '#ffffff',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,wasm,png,svg,ico,webmanifest}'],
+        globIgnores: ['models/**', '**/*.map'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/\/models\//],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   // Relative base so the built app works from any sub-path a hospital intranet serves it under.
   base: './',
   // No SPA fallback: a missing file (an optional model file, a wrong path) must answer 404, not
   // index.html, or transformers.js' optional-file detection breaks.
   appType: 'mpa',
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
-  worker: { format: 'es' },
+  // The worker imports the bundled-model list too (its version keys the weight cache).
+  worker: { format: 'es', plugins: () => [dischargerxAssets()] },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   // Never pre-bundle transformers.js/onnxruntime-web in dev: their wasm loader must see its own URLs.
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },

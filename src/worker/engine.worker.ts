@@ -18,6 +18,9 @@ import { loadCausalLm, type LoadedCausalLm } from '../decoding/load-causal-lm.ts
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { DTYPE_FILE } from '../engine/protocol.ts';
+import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
+import { ModelWeightCache } from '../storage/model-cache.ts';
+import { postCacheNotice } from '../storage/notices.ts';
 import type {
   AdapterSummary,
   Backend,
@@ -76,10 +79,12 @@ function configureEnv(baseUrl: string): void {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = modelRoot(baseUrl);
-  // Caching belongs to the storage layer (manifest + hash, keyed by model version); the plain
-  // URL-keyed Cache API would serve a stale model after an upgrade.
+  // Caching belongs to the storage layer (src/storage: IndexedDB, manifest + hash, keyed by model
+  // version), installed per load as env.customCache; the plain URL-keyed Cache API would serve a
+  // stale model after an upgrade.
   env.useBrowserCache = false;
   env.useWasmCache = false;
+  env.useCustomCache = false;
   const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
   if (onnx.wasm) {
     // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
@@ -127,12 +132,17 @@ function yieldingModel(lm: LoadedCausalLm): ForwardModel {
   } as ForwardModel;
 }
 
-async function fetchDecodingConfig(request: LoadRequest): Promise<{ settings: DecodeSettings; calibrated: boolean }> {
+async function fetchDecodingConfig(
+  request: LoadRequest,
+  cache: ModelWeightCache | null,
+): Promise<{ settings: DecodeSettings; calibrated: boolean }> {
   if (request.files && !request.files.includes(DECODING_CONFIG_FILE)) return { settings: {}, calibrated: false };
   const url = new URL(`models/${request.modelId}/${DECODING_CONFIG_FILE}`, request.baseUrl).href;
-  const res = await fetch(url);
+  const cached = await cache?.match(url);
+  const res = cached ?? (await fetch(url));
   if (res.status === 404) return { settings: {}, calibrated: false };
   if (!res.ok) throw new WorkerError('load-failed', `${DECODING_CONFIG_FILE}: HTTP ${res.status}`);
+  if (!cached && cache) await cache.put(url, res.clone());
   const cfg = parseDecodingConfig(await res.json(), `${request.modelId}/${DECODING_CONFIG_FILE}`);
   const settings: DecodeSettings = {
     stopThreshold: cfg.stopThreshold,
@@ -191,8 +201,6 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
   progress.phase('probe');
   const probe = request.backend === 'wasm' ? null : await probeWebGpu();
   const attempts = planBackends({ preference: request.backend, probe, files: request.files, dtype: request.dtype });
-  const { settings: decoding, calibrated } = await fetchDecodingConfig(request);
-  checkAborted(signal);
 
   // One attempt per worker: after a failed session transformers.js' init chain stays rejected,
   // so a WebGPU failure is reported as 'webgpu-failed' and the client reloads on WASM in a
@@ -201,11 +209,16 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
   {
     const attempt = attempts[0]!;
     let lm: LoadedCausalLm | undefined;
+    let cache: ModelWeightCache | null = null;
     try {
       progress.phase('download', attempt.backend, attempt.dtype);
       // No progress_callback: with one, transformers.js 4.3.1 GETs every weights file an extra
       // time for its size (get_file_metadata). Bytes are counted in env.fetch instead.
       activeProgress = progress;
+      cache = await openWeightCache(request, attempt.dtype);
+      // decoding.json goes through the same cache (offline loads need it as much as the weights).
+      const { settings: decoding, calibrated } = await fetchDecodingConfig(request, cache);
+      checkAborted(signal);
       try {
         lm = await loadCausalLm(request.modelId, {
           dtype: attempt.dtype,
@@ -214,8 +227,13 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
         });
       } finally {
         activeProgress = null;
+        env.useCustomCache = false;
+        env.customCache = null;
       }
       checkAborted(signal);
+      // Manifest last: only now, with every file read and the session created, is it written.
+      await cache?.commit();
+      cache = null;
       const loadMs = performance.now() - t0;
       // Trie + format tokens once (memoised in src/decoding), then a warm-up decode.
       const format = resolveFormatTokens(lm.tokenizer, PROMPT_SPEC.target);
@@ -260,8 +278,10 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       if (attempt.backend === 'webgpu') watchDeviceLoss(engine);
       return info;
     } catch (e) {
+      await cache?.discard();
       await disposeLm(lm);
-      if (e instanceof WorkerError && e.code === 'aborted') throw e;
+      // WorkerErrors (aborted, a bad decoding.json) are not backend failures.
+      if (e instanceof WorkerError) throw e;
       if (signal.aborted) throw new WorkerError('aborted', 'load aborted');
       const code = classifyLoadError(e);
       // A missing model file is missing on every backend: stop here.
@@ -270,6 +290,31 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       throw new WorkerError('webgpu-failed', errorMessage(e), { code: 'webgpu-session-failed', detail: errorMessage(e) });
     }
   }
+}
+
+/**
+ * The IndexedDB weight cache for this load (src/storage/model-cache.ts), installed as
+ * transformers.js' env.customCache. Only bundled models are cached: their version (from the
+ * build-time list) keys the cache. Notices go to the page on a BroadcastChannel (and the log).
+ */
+async function openWeightCache(request: LoadRequest, dtype: ModelDtype): Promise<ModelWeightCache | null> {
+  const bundled = findBundledModel(request.modelId);
+  if (!bundled || typeof indexedDB === 'undefined') return null;
+  const cache = await ModelWeightCache.open({
+    modelId: bundled.id,
+    version: bundled.version,
+    folderPath: `${modelRoot(request.baseUrl)}${encodeURIComponent(request.modelId)}/`,
+    expectedSizes: request.fileSizes ?? Object.fromEntries(bundled.files.map((f) => [f.path, f.size])),
+    expectedBytes: downloadSize(bundled, dtype),
+    onNotice: (n) => {
+      postCacheNotice(n);
+      const level = n.kind === 'hit' || n.kind === 'cached' ? 'info' : 'warn';
+      post({ type: 'event', event: { kind: 'log', level, message: `model cache: ${n.kind}${n.detail ? ` (${n.detail})` : ''}` } });
+    },
+  });
+  env.useCustomCache = true;
+  env.customCache = cache as unknown as typeof env.customCache;
+  return cache;
 }
 
 function watchDeviceLoss(e: Engine): void {

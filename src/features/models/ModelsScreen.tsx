@@ -1,4 +1,165 @@
-/** Placeholder until the models feature lands (being built); the tab is visible but empty. */
+import { useCallback, useEffect, useState } from 'react';
+import { useMessages } from '../../app/i18n.ts';
+import { useUiStore } from '../../state/ui-store.ts';
+import { BUNDLED_MODELS } from '../../engine/bundled-models.ts';
+import {
+  deleteAllCachedModels,
+  deleteCachedModel,
+  listCachedModels,
+  storageInfo,
+  type CachedModelSummary,
+  type StorageInfo,
+} from '../../storage/cache-admin.ts';
+import { listenForCacheNotices, useCacheStatusStore } from '../../storage/cache-status.ts';
+import { modelsMessages, noticeKey } from './messages.ts';
+
+// Notices from the worker can arrive before the panel is first shown.
+listenForCacheNotices();
+
+export function formatBytes(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+/** The "running from memory" notice (no space / quota exceeded / no IndexedDB); null when none. */
+export function CacheNotice() {
+  const t = useMessages(modelsMessages);
+  const memoryOnly = useCacheStatusStore((s) => s.memoryOnly);
+  if (!memoryOnly) return null;
+  const key = noticeKey(memoryOnly.kind);
+  return (
+    <p className="notice warn" role="status" data-testid="cache-notice" data-kind={memoryOnly.kind}>
+      {key ? t(key) : memoryOnly.kind}
+    </p>
+  );
+}
+
 export function ModelsScreen() {
-  return <section className="panel" data-testid="models-screen" />;
+  const t = useMessages(modelsMessages);
+  const locale = useUiStore((s) => s.locale);
+  const revision = useCacheStatusStore((s) => s.revision);
+  const latest = useCacheStatusStore((s) => s.latest);
+  const [models, setModels] = useState<CachedModelSummary[] | null>(null);
+  const [storage, setStorage] = useState<StorageInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [list, info] = await Promise.all([listCachedModels(), storageInfo()]);
+      setModels(list);
+      setStorage(info);
+      setError(null);
+    } catch (e) {
+      setModels([]);
+      setStorage(await storageInfo());
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh, revision]);
+
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+      await refresh();
+    }
+  };
+
+  const dateFmt = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const notices = Object.values(latest);
+
+  return (
+    <section className="panel" data-testid="models-screen">
+      <h2>{t('title')}</h2>
+      <p className="hint">{t('explain')}</p>
+      <CacheNotice />
+      {notices.map((n) => {
+        const key = noticeKey(n.kind);
+        return (
+          <p key={n.modelId} className="notice" data-testid="cache-last-notice" data-kind={n.kind} data-model={n.modelId}>
+            {n.modelId}: {key ? t(key) : n.kind}
+          </p>
+        );
+      })}
+
+      <h3>{t('cachedModels')}</h3>
+      {error && <p className="error">{error}</p>}
+      {models && models.length === 0 && <p data-testid="cache-empty">{t('none')}</p>}
+      {models && models.length > 0 && (
+        <table data-testid="cached-models">
+          <thead>
+            <tr>
+              <th>{t('model')}</th>
+              <th>{t('version')}</th>
+              <th>{t('size')}</th>
+              <th>{t('files')}</th>
+              <th>{t('verified')}</th>
+              <th>{t('cachedAt')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((m) => (
+              <tr key={`${m.modelId}@${m.version}`} data-testid="cached-model" data-model={m.modelId} data-version={m.version} data-bytes={m.bytes} data-verified={String(m.verified)}>
+                <td>{m.modelId}</td>
+                <td>
+                  <code>{m.version}</code>
+                </td>
+                <td data-testid="cached-model-size">{formatBytes(m.bytes)}</td>
+                <td>{m.files}</td>
+                <td title={m.problem ?? undefined}>{m.verified ? `✓ ${t('verifiedYes')}` : `✗ ${t('verifiedNo')}`}</td>
+                <td>{dateFmt.format(new Date(m.cachedAt))}</td>
+                <td>
+                  <button type="button" disabled={busy} data-testid="delete-model" onClick={() => void run(() => deleteCachedModel(m.modelId))}>
+                    {t('delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <button type="button" disabled={busy || !models?.length} data-testid="delete-all-models" onClick={() => void run(deleteAllCachedModels)}>
+          {t('deleteAll')}
+        </button>{' '}
+        <button type="button" disabled={busy} data-testid="refresh-cache" onClick={() => void refresh()}>
+          {t('refresh')}
+        </button>
+      </p>
+
+      <h3>{t('storage')}</h3>
+      <dl className="storage-info" data-testid="storage-info" data-usage={storage?.usage ?? ''} data-quota={storage?.quota ?? ''} data-persisted={String(storage?.persisted ?? '')}>
+        <dt>{t('usage')}</dt>
+        <dd>{formatBytes(storage?.usage ?? null)}</dd>
+        <dt>{t('quota')}</dt>
+        <dd>{formatBytes(storage?.quota ?? null)}</dd>
+        <dt>{t('persisted')}</dt>
+        <dd data-testid="storage-persisted">{storage?.persisted == null ? t('unknown') : storage.persisted ? t('yes') : t('no')}</dd>
+      </dl>
+
+      <h3>{t('bundled')}</h3>
+      <ul>
+        {BUNDLED_MODELS.map((m) => (
+          <li key={m.id}>
+            {m.id} <code>{m.version}</code> — {formatBytes(m.files.reduce((n, f) => n + f.size, 0))}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }

@@ -1,0 +1,119 @@
+/**
+ * Page-side view of the weight cache for the models panel: list cached models (verified against
+ * their manifest), delete one / all, storage estimate and persistence. No React.
+ */
+import { deleteModelEntries, fileKey, openModelDb, type Db } from './db.ts';
+import { sha256Hex } from './hash.ts';
+
+export interface CachedModelSummary {
+  modelId: string;
+  version: string;
+  files: number;
+  bytes: number;
+  cachedAt: number;
+  updatedAt: number;
+  /** Every manifest file present with the listed size and SHA-256. */
+  verified: boolean;
+  problem: string | null;
+}
+
+export interface StorageInfo {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openModelDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Cached model versions (those with a manifest), each re-verified (sizes + SHA-256). */
+export function listCachedModels(): Promise<CachedModelSummary[]> {
+  return withDb(async (db) => {
+    const out: CachedModelSummary[] = [];
+    for (const m of await db.getAll('manifests')) {
+      let problem: string | null = null;
+      for (const [path, want] of Object.entries(m.files)) {
+        const rec = await db.get('files', fileKey(m.modelId, m.version, path));
+        if (!rec) problem = `${path}: missing`;
+        else if (rec.data.byteLength !== want.size) problem = `${path}: size mismatch`;
+        else if ((await sha256Hex(rec.data)) !== want.sha256) problem = `${path}: SHA-256 mismatch`;
+        if (problem) break;
+      }
+      out.push({
+        modelId: m.modelId,
+        version: m.version,
+        files: Object.keys(m.files).length,
+        bytes: m.totalBytes,
+        cachedAt: m.cachedAt,
+        updatedAt: m.updatedAt,
+        verified: problem === null,
+        problem,
+      });
+    }
+    return out.sort((a, b) => a.modelId.localeCompare(b.modelId));
+  });
+}
+
+/** Bytes held in the files store (with or without a manifest). */
+export function cachedBytes(): Promise<number> {
+  return withDb(async (db) => {
+    let n = 0;
+    let c = await db.transaction('files').store.openCursor();
+    while (c) {
+      n += c.value.size;
+      c = await c.continue();
+    }
+    return n;
+  });
+}
+
+export function deleteCachedModel(modelId: string): Promise<number> {
+  return withDb((db) => deleteModelEntries(db, modelId));
+}
+
+export function deleteAllCachedModels(): Promise<void> {
+  return withDb(async (db) => {
+    const tx = db.transaction(['manifests', 'files'], 'readwrite');
+    await tx.objectStore('manifests').clear();
+    await tx.objectStore('files').clear();
+    await tx.done;
+  });
+}
+
+export async function storageInfo(): Promise<StorageInfo> {
+  const s = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  let usage: number | null = null;
+  let quota: number | null = null;
+  let persisted: boolean | null = null;
+  try {
+    const e = await s?.estimate();
+    usage = e?.usage ?? null;
+    quota = e?.quota ?? null;
+  } catch {
+    /* unavailable */
+  }
+  try {
+    persisted = s?.persisted ? await s.persisted() : null;
+  } catch {
+    persisted = null;
+  }
+  return { usage, quota, persisted };
+}
+
+/** Asks for persistent storage (after the first complete cache); returns the resulting state. */
+export async function requestPersistence(): Promise<boolean | null> {
+  const s = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  if (!s?.persist) return null;
+  try {
+    if (await s.persisted()) return true;
+    return await s.persist();
+  } catch {
+    return null;
+  }
+}
