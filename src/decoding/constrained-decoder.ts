@@ -277,16 +277,18 @@ export async function decodeDrugList<C>(
     for (const [tok, child] of open) {
       out.push(childCandidate(tok, child, sub(at(row, tok), zAllowed), sub(at(row, tok), zConf)));
     }
-    if (allowSep) {
+    // A drug boundary: the completed name is appended, then either a separator (the list goes
+    // on) or the end token (the hypothesis is finished).
+    const boundary = (token: number, lp: number, finishReason?: FinishReason) => {
       out.push({
         parent,
-        token: sep,
-        score: h.score + sepLp,
-        finished: false,
-        key: () => `${keyAfter}|`,
+        token,
+        score: h.score + lp,
+        finished: finishReason !== undefined,
+        key: () => (finishReason === undefined ? `${keyAfter}|` : keyAfter),
         make: () => ({
-          score: h.score + sepLp,
-          tokens: [...h.tokens, sep],
+          score: h.score + lp,
+          tokens: [...h.tokens, token],
           node: root,
           emitted: emittedAfter,
           emittedKey: keyAfter,
@@ -294,30 +296,12 @@ export async function decodeDrugList<C>(
           curTokens: [],
           curLogConf: 0,
           stops,
+          ...(finishReason !== undefined ? { finishReason } : {}),
         }),
       });
-    }
-    if (allowEos) {
-      out.push({
-        parent,
-        token: eos,
-        score: h.score + eosLp,
-        finished: true,
-        key: () => keyAfter,
-        make: () => ({
-          score: h.score + eosLp,
-          tokens: [...h.tokens, eos],
-          node: root,
-          emitted: emittedAfter,
-          emittedKey: keyAfter,
-          drugs: [...h.drugs, drug],
-          curTokens: [],
-          curLogConf: 0,
-          stops,
-          finishReason: eosReason,
-        }),
-      });
-    }
+    };
+    if (allowSep) boundary(sep, sepLp);
+    if (allowEos) boundary(eos, eosLp, eosReason);
   }
 
   const rankScore = (h: Hyp): number =>
