@@ -26,5 +26,7 @@ fi
 # onnxruntime-node's postinstall tries to download GPU binaries; the CPU binaries ship in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm 11 writes a lock without rollup's other-platform optional packages and then its own
+  # `npm ci` rejects that lock as out of sync; `npm install` installs the same locked versions.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
