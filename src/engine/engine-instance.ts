@@ -3,6 +3,7 @@
  * calls the UI makes: ensureModelLoaded() and recommendWithModel(). Status goes to the plain
  * engine store; the worker, model and tokenizer never leave the worker.
  */
+import { searchOptions } from '../decoding/policy.ts';
 import { useEngineStore } from '../state/engine-store.ts';
 import type { EngineSettings } from '../state/ui-store.ts';
 import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from './bundled-models.ts';
@@ -132,27 +133,37 @@ export function ensureModelLoaded(settings: Pick<EngineSettings, 'backend' | 'dt
 
 let current: AbortController | null = null;
 
-/** Recommends for one record; a newer call aborts the older one. */
+/**
+ * Recommends for one record; a newer call aborts the older one. The worker searches with the
+ * shared policy (src/decoding/policy.ts: no early stop, up to the model's maxDrugs) and returns
+ * the whole trajectory, so the page applies the calibrated cut itself and can move it without
+ * another request. `onSend` runs when the request is actually posted to the worker.
+ */
 export async function recommendWithModel(
   record: Record<string, unknown>,
   settings: Pick<EngineSettings, 'backend' | 'dtype' | 'modelId'>,
-): Promise<RecommendResult> {
+  onSend?: () => void,
+): Promise<{ result: RecommendResult; info: EngineInfo }> {
   current?.abort(new DOMException('superseded by a newer request', 'AbortError'));
   const controller = new AbortController();
   current = controller;
   const t0 = performance.now();
   useEngineStore.getState().patch({ running: true, error: null });
   try {
-    await ensureModelLoaded(settings);
+    const info = await ensureModelLoaded(settings);
     if (controller.signal.aborted) throw new EngineError('aborted', 'aborted');
-    const result = await getEngineClient().recommend({ record }, { signal: controller.signal });
+    onSend?.();
+    const result = await getEngineClient().recommend(
+      { record, settings: searchOptions(info.decoding) },
+      { signal: controller.signal },
+    );
     useEngineStore.getState().patch({
       inferenceMs: result.inferenceMs,
       totalMs: performance.now() - t0,
       backend: result.backend,
       dtype: result.dtype,
     });
-    return result;
+    return { result, info: getEngineClient().loaded ?? info };
   } catch (e) {
     const err = toEngineError(e);
     if (err.code !== 'aborted') useEngineStore.getState().patch({ error: { code: err.code, message: err.message } });

@@ -1,5 +1,6 @@
 import { useT } from '../../app/i18n.ts';
-import { cancelRecommendation } from '../../engine/engine-instance.ts';
+import { cancelRecommendation, recommendWithModel } from '../../engine/engine-instance.ts';
+import { FALLBACK_STOP_THRESHOLD } from '../../decoding/policy.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
@@ -11,7 +12,6 @@ import { ParsedFields } from './ParsedFields.tsx';
 import { RecommendationList } from './RecommendationList.tsx';
 import { parseNote } from './parse-note.ts';
 import { rankWithBaseline } from './baseline-recommender.ts';
-import { cancelUndecided, FALLBACK_STOP_THRESHOLD, recommendUndecided } from './run-model.ts';
 
 export function RecommendScreen() {
   const t = useT();
@@ -61,7 +61,7 @@ export function RecommendScreen() {
       return;
     }
     notes.setRun(null);
-    recommendUndecided(record as unknown as Record<string, unknown>, settings).then(
+    recommendWithModel(record as unknown as Record<string, unknown>, settings, () => useNoteStore.getState().countModelRequest()).then(
       ({ result, info }) => {
         const formulary = Formulary.bundled();
         const stop = info.decoding.stopThreshold;
@@ -81,7 +81,6 @@ export function RecommendScreen() {
   };
 
   const cancel = () => {
-    cancelUndecided();
     cancelRecommendation();
   };
 
