@@ -1,11 +1,21 @@
 /**
  * Prompt construction for the discharge-medication model.
  *
- * Mirror of training/dischargerx_train/prompt.py: both implement the same deterministic
- * algorithm driven by ./prompt-spec.json. Every length is counted in Unicode code points
- * (Array.from), never UTF-16 units. Parity is checked by src/clinical/prompt.test.ts against
- * training/tests/fixtures/prompt_parity.json, which the Python side writes.
+ * The only implementation of the template in ./prompt-spec.json: Python training gets its
+ * prompts from this module through training/node/build-prompts.ts, so training and inference
+ * cannot drift apart. Every length is counted in Unicode code points (Array.from), never UTF-16
+ * units. training/tests/fixtures/prompt_parity.json pins prompts and token ids across languages.
+ *
+ * The 【用药】 line summarises every candidate-drug mention in the *whole* record (not only the
+ * part that fits the budget), normalised to candidate names by the formulary's lexicon and
+ * grouped by the status the mention analyser gives it: still taken, stopped, inpatient only,
+ * denied/allergic. A small model cannot learn 1,600 trade names and salt forms from a few
+ * thousand notes; the lexicon already knows them.
  */
+import { analyzeRecord, type MentionStatus } from './baselines/mention.ts';
+import type { DrugLexicon } from './baselines/types.ts';
+import { Formulary } from './formulary.ts';
+import type { CDrugRedRecord } from './record.ts';
 import specJson from './prompt-spec.json';
 
 export interface PromptTextField {
@@ -36,6 +46,14 @@ export interface PromptSpec {
     joiner: string;
   };
   diagnosis: { key: string; label: string; budget: number; joiner: string };
+  mentions: {
+    key: string;
+    label: string;
+    budget: number;
+    joiner: string;
+    groupJoiner: string;
+    groups: { status: MentionStatus; prefix: string }[];
+  };
   textFields: PromptTextField[];
   lineOrder: string[];
   selectionOrder: string[];
@@ -155,17 +173,63 @@ export function isPrioritySentence(sentence: string, spec: PromptSpec = PROMPT_S
   return spec.priorityKeywords.some((kw) => sentence.includes(kw));
 }
 
-/** Builds the model prompt (without the BOS token, which the tokenizer's post-processor adds). */
-export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC): string {
+const MENTION_TEXT_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊疗过程描述'] as const;
+
+/**
+ * Each mentioned candidate drug with one status: the last still-taken-or-stopped mention
+ * decides; a drug only ever given in hospital is inpatient; one only denied is negated.
+ * Drugs keep the order of their first mention.
+ */
+export function mentionStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<string, MentionStatus> {
+  const texts: Partial<CDrugRedRecord> = {};
+  for (const f of MENTION_TEXT_FIELDS) {
+    const v = record[f];
+    if (typeof v === 'string') texts[f] = v;
+  }
+  const status = new Map<string, MentionStatus>();
+  for (const m of analyzeRecord(texts as CDrugRedRecord, lexicon)) {
+    const prev = status.get(m.name);
+    if (m.status === 'positive' || m.status === 'stopped') status.set(m.name, m.status);
+    else if (prev === undefined) status.set(m.name, m.status);
+    else if (m.status === 'inpatient' && prev === 'negated') status.set(m.name, 'inpatient');
+  }
+  return status;
+}
+
+/** The 【用药】 line's text (without label), whole drug names while they fit `budget`. */
+export function mentionText(statuses: Map<string, MentionStatus>, budget: number, spec: PromptSpec = PROMPT_SPEC): string {
+  const m = spec.mentions;
+  let text = '';
+  for (const group of m.groups) {
+    const names = [...statuses].filter(([, s]) => s === group.status).map(([n]) => n);
+    let part = '';
+    for (const name of names) {
+      const head = text ? text + m.groupJoiner : '';
+      const cand = part ? head + part + m.joiner + name : head + group.prefix + name;
+      if (cpLen(cand) > budget) break;
+      part = part ? part + m.joiner + name : group.prefix + name;
+    }
+    if (part) text = text ? text + m.groupJoiner + part : part;
+  }
+  return text;
+}
+
+/**
+ * Builds the model prompt (without the BOS token, which the tokenizer's post-processor adds).
+ * `lexicon` finds drug mentions; the bundled formulary unless a caller knows better.
+ */
+export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC, lexicon: DrugLexicon = Formulary.bundled()): string {
   const sep = spec.lineSeparator;
   const demo = demographicsLine(record, spec);
   const fields = spec.textFields;
   const texts = new Map<string, string>(fields.map((f) => [f.key, normalizeText(record[f.key], spec)]));
   const diags = diagnosisItems(record, spec);
   const dlabel = spec.diagnosis.label;
+  const statuses = mentionStatuses(record, lexicon);
 
   let fixed = cpLen(demo) + cpLen(sep) + cpLen(spec.answerCue);
   if (diags.length > 0) fixed += cpLen(dlabel) + cpLen(sep);
+  if (statuses.size > 0) fixed += cpLen(spec.mentions.label) + cpLen(sep);
   for (const f of fields) if (texts.get(f.key)) fixed += cpLen(f.label) + cpLen(sep);
   let remaining = Math.max(0, spec.totalBudget - fixed);
 
@@ -182,6 +246,9 @@ export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC
     }
   }
   remaining -= cpLen(dtext);
+
+  const mtext = mentionText(statuses, Math.min(spec.mentions.budget, remaining), spec);
+  remaining -= cpLen(mtext);
 
   const sents = new Map<string, string[]>(fields.map((f) => [f.key, splitSentences(texts.get(f.key) ?? '', spec)]));
   const fieldLeft = new Map<string, number>(fields.map((f) => [f.key, f.budget]));
@@ -215,6 +282,7 @@ export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC
   // lines: demographics first, then spec.lineOrder (diagnoses last = closest to the answer cue)
   const byKey = new Map<string, string>();
   if (dtext) byKey.set(spec.diagnosis.key, dlabel + dtext);
+  if (mtext) byKey.set(spec.mentions.key, spec.mentions.label + mtext);
   for (const f of fields) {
     const picked = chosen.get(f.key);
     if (picked && picked.size > 0) {

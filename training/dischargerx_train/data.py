@@ -5,7 +5,7 @@ import os
 import random
 
 from . import REPO_ROOT
-from .prompt import build_prompt, format_target
+from .prompt import build_prompts, format_target
 
 DEFAULT_CANDIDATES = os.path.join(REPO_ROOT, "src", "clinical", "data", "formulary.json")
 
@@ -104,11 +104,12 @@ class Example:
         self.vid = vid
 
 
-def make_examples(records, tok, candidates, order, max_target_tokens, stats=None):
+def make_examples(records, tok, candidates, order, max_target_tokens, stats=None, prompts=None):
     out = []
-    for r in records:
+    prompts = build_prompts(records) if prompts is None else prompts
+    for r, prompt in zip(records, prompts):
         labels = canonical_labels(r, candidates, stats)
-        p_ids = tok.encode(build_prompt(r))
+        p_ids = tok.encode(prompt)
         drugs = [d for d in order if d in labels]
         # drop trailing drugs (least frequent) if the target is too long
         while True:

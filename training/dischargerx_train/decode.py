@@ -1,7 +1,7 @@
 """Candidate-constrained greedy decoding (PyTorch, KV cache) and CHIP-style set metrics."""
 import torch
 
-from .prompt import build_prompt
+from .prompt import build_prompts
 
 
 class CandidateTrie:
@@ -91,8 +91,11 @@ def set_metrics(preds, golds):
 def evaluate(model, tok, records_or_examples, trie, gold=None):
     model.eval()
     preds = []
-    for ex in records_or_examples:
-        prompt_ids = ex.ids[: ex.prompt_len] if hasattr(ex, "prompt_len") else tok.encode(build_prompt(ex))
+    items = list(records_or_examples)
+    raw = [ex for ex in items if not hasattr(ex, "prompt_len")]
+    built = iter(build_prompts(raw))
+    for ex in items:
+        prompt_ids = ex.ids[: ex.prompt_len] if hasattr(ex, "prompt_len") else tok.encode(next(built))
         preds.append(constrained_greedy(model, tok, prompt_ids, trie))
     golds = gold if gold is not None else [ex.labels for ex in records_or_examples]
     return set_metrics(preds, golds), preds

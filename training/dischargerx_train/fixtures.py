@@ -16,7 +16,7 @@ from . import REPO_ROOT
 from .data import Candidates, read_jsonl
 from .export_onnx import export_onnx, generation_config, hf_config, write_json
 from .model import LlamaLM
-from .prompt import build_prompt, format_target, load_spec
+from .prompt import build_prompts, format_target, load_spec
 from .quantize import quantize_file
 from .tokenizer import CharTokenizer
 
@@ -65,6 +65,14 @@ def parity_records():
             "既往史": "体健。", "入院情况": "神清，精神可。", "诊疗过程描述": "予低嘌呤饮食宣教;监测尿酸。",
             "出院诊断": [], "出院带药列表": ["非布司他"],
         },
+        {  # every mention status: kept (trade name), stopped, replaced, inpatient IV, denied/allergic
+            "就诊标识": "P-mentions", "性别": "男", "出生日期": "1958-03-01", "就诊时间": "2024-06-01", "BMI": 26.1,
+            "主诉": "血糖控制不佳1月",
+            "既往史": "否认阿司匹林过敏以外的药物过敏史。长期服用拜糖平 50mg tid，半年前停用格列美脲。\n青霉素过敏。",
+            "现病史": "平素格华止 0.5g bid，后将阿卡波糖改为西格列汀，血压服用氨氯地平控制。",
+            "入院情况": "神清。", "诊疗过程描述": "予门冬胰岛素静脉泵入降糖，予阿托伐他汀降脂，予硫辛酸静滴。",
+            "出院诊断": ["2型糖尿病", "高血压病2级"], "出院带药列表": ["二甲双胍", "西格列汀", "氨氯地平", "阿托伐他汀"],
+        },
         {  # non-string everything
             "就诊标识": "P-types", "性别": 1, "出生日期": 19700101, "就诊时间": None, "BMI": True,
             "主诉": ["a"], "现病史": {"x": 1}, "既往史": 3.5, "入院情况": False, "诊疗过程描述": "",
@@ -79,10 +87,10 @@ def write_parity(tok_dir=None):
     recs = parity_records()
     tiny_train = read_jsonl(os.path.join(FIXTURES, "tiny", "train.jsonl"))
     cands = Candidates.load(os.path.join(FIXTURES, "tiny", "candidates.json"))
-    tok = CharTokenizer.build([build_prompt(r) for r in tiny_train], cands.names, min_count=2)
+    tok = CharTokenizer.build(build_prompts(tiny_train), cands.names, min_count=2)
     tok_dir = tok_dir or os.path.join(FIXTURES, "tokenizer")
     tok.save(tok_dir, model_max_length=640)
-    prompts = [build_prompt(r) for r in recs]
+    prompts = build_prompts(recs)
     order = list(reversed(cands.names))
     targets = []
     for drugs in (["二甲双胍", "阿卡波糖"], ["阿卡波糖", "不在列表的药", "二甲双胍", "阿卡波糖"], []):
