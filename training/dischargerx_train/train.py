@@ -21,7 +21,7 @@ from .data import (DEFAULT_CANDIDATES, Candidates, canonical_labels, collate, dr
 from .decode import CandidateTrie, evaluate
 from .export_onnx import export_onnx, generation_config, hf_config, write_json
 from .model import LlamaLM
-from .prompt import build_prompt, load_spec
+from .prompt import build_prompt, build_prompts, load_spec
 from .tokenizer import CharTokenizer
 
 
@@ -55,21 +55,41 @@ def find_split(data_dir, name):
     return None
 
 
-def lr_at(step, total, peak, warmup, time_frac=0.0):
-    """Linear warmup then cosine to 10% of peak. Progress is the larger of the step fraction and
-    the fraction of the time budget used, so a time-capped run still anneals."""
+def lr_at(step, total, peak, warmup):
+    """Linear warmup then cosine to 10% of peak, by step only, so a rerun with the same seed
+    follows the same schedule whatever the machine's speed."""
     if step < warmup:
         return peak * (step + 1) / warmup
-    prog = min(1.0, max((step - warmup) / max(1, total - warmup), time_frac))
+    prog = min(1.0, (step - warmup) / max(1, total - warmup))
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * prog)))
 
 
-def loss_on_batch(model, ids, tgt_mask):
-    hidden, _ = model(ids, return_hidden=True)
-    h = hidden[tgt_mask]  # positions that predict target tokens only
-    labels = ids[:, 1:][tgt_mask[:, :-1]]
-    logits = F.linear(h, model.head_weight())
-    return F.cross_entropy(logits, labels)
+def cpu_has_bf16():
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def choose_precision(requested, device):
+    """bf16 autocast where the hardware runs it natively (about 2x faster on AVX512-BF16 CPUs);
+    weights, optimizer state, loss and evaluation stay fp32."""
+    if requested != "auto":
+        return requested
+    if device.type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
+def loss_on_batch(model, ids, tgt_mask, precision="fp32"):
+    with torch.autocast(ids.device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+        hidden, _ = model(ids, return_hidden=True)
+        h = hidden[tgt_mask]  # positions that predict target tokens only
+        labels = ids[:, 1:][tgt_mask[:, :-1]]
+        logits = F.linear(h, model.head_weight())
+    return F.cross_entropy(logits.float(), labels)
 
 
 def parse_args(argv=None):
@@ -84,8 +104,10 @@ def parse_args(argv=None):
     ap.add_argument("--max-dev", type=int, default=None, help="dev records scored per epoch (default: config)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--run-dir", default=None, help="scratch dir (default runs/<out basename>)")
-    ap.add_argument("--time-budget", type=float, default=None, help="wall-clock minutes for data+training+dev evals (default: config's time_budget_min); "
-                    "the LR schedule anneals by time too")
+    ap.add_argument("--time-budget", type=float, default=None, help="wall-clock minutes after which training stops early (default: config's "
+                    "time_budget_min); a safety cap, logged when it fires, since the schedule is by step")
+    ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                    help="training compute precision (auto: bf16 autocast on CUDA/AVX512-BF16 CPUs, else fp32)")
     ap.add_argument("--no-node-check", action="store_true", help="skip onnxruntime-node verification")
     return ap.parse_args(argv)
 
@@ -102,6 +124,7 @@ def main(argv=None):
     if args.max_dev is not None:
         tcfg["dev_subset"] = args.max_dev
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    precision = choose_precision(args.precision, device)
     out_dir = os.path.abspath(args.out)
     run_dir = os.path.abspath(args.run_dir or os.path.join(REPO_ROOT, "runs", os.path.basename(out_dir.rstrip("/"))))
     os.makedirs(run_dir, exist_ok=True)
@@ -130,11 +153,11 @@ def main(argv=None):
     stats = {"unknown_label": 0, "target_truncated": 0}
     train_labels = [canonical_labels(r, cands) for r in train_recs]
     order = drug_order(train_labels, cands)
-    prompts = [build_prompt(r) for r in train_recs]
+    prompts = build_prompts(train_recs)
     tok = CharTokenizer.build(prompts, cands.names, min_count=tcfg["min_char_count"])
     mcfg = dict(cfg["model"], vocab_size=len(tok))
     ctx = mcfg["max_position_embeddings"]
-    train_ex = make_examples(train_recs, tok, cands, order, tcfg["max_target_tokens"], stats)
+    train_ex = make_examples(train_recs, tok, cands, order, tcfg["max_target_tokens"], stats, prompts=prompts)
     dev_ex = make_examples(dev_recs, tok, cands, order, tcfg["max_target_tokens"])
     too_long = [e for e in train_ex if len(e.ids) > ctx]
     train_ex = [e for e in train_ex if len(e.ids) <= ctx]
@@ -142,7 +165,7 @@ def main(argv=None):
     n_target = sum(len(e.ids) - e.prompt_len for e in train_ex)
     log(fh, event="data", train=len(train_ex), dev=len(dev_ex), vocab=len(tok), candidates=len(cands.names),
         train_tokens=n_tokens, target_tokens=n_target, dropped_too_long=len(too_long), **stats,
-        mean_len=round(n_tokens / max(1, len(train_ex)), 1), device=str(device))
+        mean_len=round(n_tokens / max(1, len(train_ex)), 1), device=str(device), precision=precision)
 
     # ---- model
     model = LlamaLM(mcfg).to(device)
@@ -169,11 +192,10 @@ def main(argv=None):
         for bi, batch in enumerate(make_batches(train_ex, tcfg["batch_tokens"], tcfg["max_batch"], rng)):
             ids, tgt = collate([train_ex[i] for i in batch], tok.pad_id)
             ids, tgt = ids.to(device), tgt.to(device)
-            tfrac = 0.0 if not budget_s else (time.time() - t_start) / budget_s
-            lr = lr_at(step, total_steps, tcfg["lr"], tcfg["warmup_steps"], tfrac)
+            lr = lr_at(step, total_steps, tcfg["lr"], tcfg["warmup_steps"])
             for g in opt.param_groups:
                 g["lr"] = lr
-            loss = loss_on_batch(model, ids, tgt)
+            loss = loss_on_batch(model, ids, tgt, precision)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg["grad_clip"])
@@ -186,6 +208,7 @@ def main(argv=None):
                 log(fh, event="step", epoch=epoch, step=step, loss=round(loss.item(), 4), lr=round(lr, 6),
                     tokens_per_s=round(ep_tokens / max(el, 1e-6), 1))
             if deadline and time.time() > deadline:
+                log(fh, event="time_budget", msg="stopped at step %d of %d after %.1f min" % (step, total_steps, budget_min))
                 break
         ep_time = time.time() - t0
         train_time += ep_time
@@ -222,7 +245,7 @@ def main(argv=None):
         "target": {"separator": spec["target"]["separator"], "end": spec["target"]["end"],
                    "order": "drug_order.json (training-label frequency rank)"},
         "training": {"config": args.config, "seed": args.seed, "epochs_run": epoch + 1, "best_epoch": best_epoch,
-                     "steps": step, "train_seconds": round(train_time, 1),
+                     "steps": step, "planned_steps": total_steps, "precision": precision, "train_seconds": round(train_time, 1),
                      "tokens_per_s": round(tok_seen / max(train_time, 1e-6), 1), "params": model.num_params(),
                      "device": str(device), "torch": torch.__version__},
         "data": {"dir": os.path.relpath(os.path.abspath(args.data), REPO_ROOT), "train_file_sha256": sha256(train_path),
@@ -262,12 +285,35 @@ def main(argv=None):
             log(fh, event="onnx_check", **report)
     write_json(os.path.join(run_dir, "export_report.json"), report)
 
-    if os.path.exists(out_dir):
-        shutil.rmtree(out_dir)
-    shutil.copytree(hf, out_dir)
-    log(fh, event="done", out=out_dir, total_s=round(time.time() - t_start, 1), best_score=round(best, 4))
+    replace_model_folder(hf, out_dir, fh)
+    log(fh, event="done", out=out_dir, total_s=round(time.time() - t_start, 1), best_score=round(best, 4),
+        next="npm run calibrate -- --model %s --dev DEV.jsonl, then npm run model-report" % os.path.relpath(out_dir, REPO_ROOT))
     fh.close()
     return out_dir
+
+
+KEPT_FILES = ("README.md",)  # the model card is written by people, not by training
+
+
+def replace_model_folder(hf, out_dir, fh=None):
+    """Swap in the new export. The model card survives (its numbers must be re-measured); a
+    decoding.json calibrated for the old weights does not, so the decoder falls back to its
+    uncalibrated defaults until `npm run calibrate` is run again."""
+    kept = {}
+    for name in KEPT_FILES:
+        path = os.path.join(out_dir, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                kept[name] = f.read()
+    if os.path.exists(out_dir):
+        if os.path.exists(os.path.join(out_dir, "decoding.json")):
+            log(fh, event="warning", msg="decoding.json was calibrated for the previous weights and is removed; "
+                                          "run npm run calibrate")
+        shutil.rmtree(out_dir)
+    shutil.copytree(hf, out_dir)
+    for name, data in kept.items():
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(data)
 
 
 def check_with_node(hf, model, ids):

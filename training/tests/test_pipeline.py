@@ -5,7 +5,7 @@ import unittest
 
 from training.tests._util import FIXTURES
 from dischargerx_train import ort_node
-from dischargerx_train.train import main
+from dischargerx_train.train import lr_at, main, replace_model_folder
 
 
 class PipelineTest(unittest.TestCase):
@@ -35,6 +35,38 @@ class PipelineTest(unittest.TestCase):
                 with open(os.path.join(td, "run", "export_report.json")) as f:
                     rep = json.load(f)
                 self.assertLess(rep["fp32"]["max_abs_diff"], 1e-4)
+
+
+class ModelFolderTest(unittest.TestCase):
+    def test_replace_keeps_the_card_and_drops_stale_calibration(self):
+        with tempfile.TemporaryDirectory() as td:
+            new, out = os.path.join(td, "hf"), os.path.join(td, "out")
+            os.makedirs(os.path.join(new, "onnx"))
+            os.makedirs(os.path.join(out, "onnx"))
+            for folder, tag in ((new, "new"), (out, "old")):
+                with open(os.path.join(folder, "onnx", "model.onnx"), "w") as f:
+                    f.write(tag)
+            with open(os.path.join(out, "README.md"), "w") as f:
+                f.write("card")
+            with open(os.path.join(out, "decoding.json"), "w") as f:
+                f.write("{}")
+            replace_model_folder(new, out)
+            with open(os.path.join(out, "onnx", "model.onnx")) as f:
+                self.assertEqual(f.read(), "new")
+            with open(os.path.join(out, "README.md")) as f:
+                self.assertEqual(f.read(), "card")
+            self.assertFalse(os.path.exists(os.path.join(out, "decoding.json")))
+
+
+class ScheduleTest(unittest.TestCase):
+    def test_warmup_then_cosine_to_ten_percent_by_step(self):
+        self.assertAlmostEqual(lr_at(0, 100, 1.0, 10), 0.1)
+        self.assertAlmostEqual(lr_at(9, 100, 1.0, 10), 1.0)
+        self.assertAlmostEqual(lr_at(10, 100, 1.0, 10), 1.0)
+        self.assertAlmostEqual(lr_at(100, 100, 1.0, 10), 0.1)
+        self.assertAlmostEqual(lr_at(55, 100, 1.0, 10), 0.55)
+        steps = [lr_at(i, 100, 1.0, 10) for i in range(10, 101)]
+        self.assertTrue(all(a >= b for a, b in zip(steps, steps[1:])))
 
 
 if __name__ == "__main__":
