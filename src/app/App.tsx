@@ -1,6 +1,9 @@
 import { useEffect } from 'react';
 import { BatchScreen } from '../features/batch/BatchScreen.tsx';
-import { ModelsScreen } from '../features/models/ModelsScreen.tsx';
+import { CacheNotice, ModelsScreen } from '../features/models/ModelsScreen.tsx';
+import { SiteSelectionBanner } from '../features/models/SitePanels.tsx';
+import { refreshSiteData } from '../features/models/site-actions.ts';
+import { listenForCacheNotices } from '../storage/cache-status.ts';
 import { RecommendScreen } from '../features/recommend/RecommendScreen.tsx';
 import { useUiStore, type Screen } from '../state/ui-store.ts';
 import { useMessages, useT, type FeatureMessages } from './i18n.ts';
@@ -19,6 +22,11 @@ export function App() {
   const screen = useUiStore((s) => s.screen);
   const setScreen = useUiStore((s) => s.setScreen);
   useEffect(() => {
+    // The worker's cache notices (e.g. "running from memory") and the site's own models / lists.
+    listenForCacheNotices();
+    void refreshSiteData();
+  }, []);
+  useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
     document.title = t('appTitle');
   }, [locale, t]);
@@ -33,6 +41,9 @@ export function App() {
       <p className="notice" role="note" data-testid="synthetic-notice">
         {t('syntheticNotice')}
       </p>
+      {/* App-wide: visible on every screen, not only in the Models tab. */}
+      <CacheNotice />
+      <SiteSelectionBanner />
       <nav className="tabs" role="tablist">
         {SCREENS.map((s) => (
           <button

@@ -61,6 +61,7 @@ const result = (names: string[]): RecommendResult => ({
   steps: 4,
   finishReason: 'eos',
   promptTokens: 9,
+  candidates: { modelId: 'm', total: names.length, usable: names.length, unk: 0, excluded: 0, examples: [] },
 });
 
 const loadParams = { modelId: 'm', baseUrl: 'http://x/', backend: 'wasm' as const };
@@ -251,5 +252,28 @@ describe('EngineClient', () => {
     void client.load(loadParams);
     expect(workers).toHaveLength(2);
     expect(w1.terminated).toBe(true);
+  });
+
+  it('a selected candidate list goes with every recommend / inspect that names none', async () => {
+    const { client, workers } = setup();
+    client.defaultCandidates = ['甲', '乙'];
+    const r = client.recommend({ record: {} });
+    const w = workers[0]!;
+    expect(w.last('recommend').candidates).toEqual(['甲', '乙']);
+    w.reply({ type: 'result', id: w.last('recommend').id, result: result(['甲']) });
+    await r;
+    // An explicit list wins.
+    void client.recommend({ record: {}, candidates: ['丙'] }).catch(() => undefined);
+    expect(w.last('recommend').candidates).toEqual(['丙']);
+    const report = { modelId: 'm', total: 2, usable: 1, unk: 1, excluded: 1, examples: [{ name: '乙', reason: 'unk' }] };
+    const i = client.inspect();
+    expect(w.last('inspect').candidates).toEqual(['甲', '乙']);
+    w.reply({ type: 'inspected', id: w.last('inspect').id, report });
+    await expect(i).resolves.toEqual(report);
+    // Back to the bundled default: no candidates field at all.
+    client.defaultCandidates = null;
+    void client.recommend({ record: {} }).catch(() => undefined);
+    expect(w.last('recommend')).not.toHaveProperty('candidates');
+    client.terminate();
   });
 });

@@ -10,6 +10,7 @@
 import {
   isEngineResponse,
   type BackendReason,
+  type CandidateReport,
   type EngineErrorCode,
   type EngineEvent,
   type EngineInfo,
@@ -60,7 +61,7 @@ export function toEngineError(e: unknown, fallback: EngineErrorCode = 'inference
 }
 
 interface Pending {
-  kind: 'load' | 'recommend' | 'dispose';
+  kind: 'load' | 'recommend' | 'dispose' | 'inspect';
   resolve: (value: never) => void;
   reject: (error: EngineError) => void;
   onProgress?: (p: LoadProgress) => void;
@@ -88,6 +89,11 @@ export class EngineClient {
   private tainted = false;
   /** Parameters of the last load, for the automatic WASM reload after a WebGPU failure. */
   private lastLoad: LoadParams | null = null;
+  /**
+   * Candidate names a recommend / inspect without its own `candidates` uses (the selected site
+   * list); null = the worker's default, the bundled formulary.
+   */
+  defaultCandidates: string[] | null = null;
 
   constructor(private readonly createWorker: () => WorkerLike) {}
 
@@ -137,6 +143,9 @@ export class EngineClient {
       case 'disposed':
         this.loaded = null;
         this.settle(msg.id, p, undefined);
+        return;
+      case 'inspected':
+        this.settle(msg.id, p, msg.report);
         return;
       case 'error':
         if (p.kind === 'load') this.loaded = null;
@@ -226,7 +235,9 @@ export class EngineClient {
    * 'backend-changed' event.
    */
   async recommend(params: RecommendParams, options: CallOptions = {}): Promise<RecommendResult> {
-    const run = () => this.call<RecommendResult>('recommend', (id) => ({ type: 'recommend', id, ...params }), options);
+    const withList: RecommendParams =
+      params.candidates === undefined && this.defaultCandidates ? { ...params, candidates: this.defaultCandidates } : params;
+    const run = () => this.call<RecommendResult>('recommend', (id) => ({ type: 'recommend', id, ...withList }), options);
     try {
       return await run();
     } catch (e) {
@@ -237,6 +248,12 @@ export class EngineClient {
       for (const l of this.listeners) l({ kind: 'backend-changed', backend: info.backend, dtype: info.dtype, reason: info.reason });
       return await run();
     }
+  }
+
+  /** How `candidates` (default: `defaultCandidates`, else the bundled list) fit the loaded model's tokenizer. */
+  inspect(candidates?: string[], options: CallOptions = {}): Promise<CandidateReport> {
+    const list = candidates ?? this.defaultCandidates ?? undefined;
+    return this.call<CandidateReport>('inspect', (id) => ({ type: 'inspect', id, ...(list ? { candidates: list } : {}) }), options);
   }
 
   /** Frees the model in the worker (the worker keeps running). */

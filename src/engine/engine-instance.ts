@@ -1,15 +1,23 @@
 /**
- * The app's one EngineClient (module-level singleton, outside React and zustand) and the two
- * calls the UI makes: ensureModelLoaded() and recommendWithModel(). Status goes to the plain
- * engine store; the worker, model and tokenizer never leave the worker.
+ * The app's one EngineClient (module-level singleton, outside React and zustand) and the calls
+ * the UI makes: ensureModelLoaded(), recommendWithModel(), checkCandidates(), forgetModel().
+ * Status goes to the plain engine store; the worker, model and tokenizer never leave the worker.
+ *
+ * The selected model may be a site's own (`site:<name>`, stored in IndexedDB: its stored
+ * version and file list go with the load request) and the selected candidate list a site's own
+ * (`list:<name>`: its names become the client's default candidates, so every recommendation —
+ * single or batch — is constrained to it).
  */
 import { searchOptions } from '../decoding/policy.ts';
 import { useEngineStore } from '../state/engine-store.ts';
-import type { EngineSettings } from '../state/ui-store.ts';
+import { useUiStore, type EngineSettings } from '../state/ui-store.ts';
+import { isSiteModelId } from '../storage/db.ts';
+import { loadCandidateNames } from '../storage/site-lists.ts';
+import { getSiteModel, type SiteModelSummary } from '../storage/site-models.ts';
 import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from './bundled-models.ts';
 import { describeAdapter } from './capabilities.ts';
 import { EngineClient, EngineError, toEngineError, type WorkerLike } from './client.ts';
-import type { EngineInfo, RecommendResult } from './protocol.ts';
+import type { CandidateReport, EngineInfo, RecommendResult } from './protocol.ts';
 
 let client: EngineClient | null = null;
 let loading: { key: string; promise: Promise<EngineInfo> } | null = null;
@@ -46,12 +54,60 @@ export function appBaseUrl(): string {
   return new URL(import.meta.env.BASE_URL, document.baseURI).href;
 }
 
-function loadKeyOf(s: Pick<EngineSettings, 'backend' | 'dtype' | 'modelId'>): string {
+type LoadSettings = Pick<EngineSettings, 'backend' | 'dtype' | 'modelId'> & { listId?: string | null };
+
+function loadKeyOf(s: LoadSettings): string {
   return JSON.stringify([s.modelId ?? DEFAULT_MODEL_ID, s.backend, s.dtype]);
 }
 
-/** Loads the model for these settings once; later calls with the same settings return at once. */
-export function ensureModelLoaded(settings: Pick<EngineSettings, 'backend' | 'dtype' | 'modelId'>): Promise<EngineInfo> {
+/** The selected candidate list: the settings' own, else the UI store's (null = bundled formulary). */
+function listIdOf(s: LoadSettings): string | null {
+  return s.listId !== undefined ? s.listId : useUiStore.getState().listId;
+}
+
+function reportError(err: EngineError): EngineError {
+  useEngineStore.getState().patch({ error: { code: err.code, message: err.message } });
+  return err;
+}
+
+let syncedListId: string | null = null;
+
+/**
+ * Makes the client's default candidates the selected list's names (null: the worker's bundled
+ * formulary). A selected site list that cannot be read is an error, never a silent fallback.
+ */
+async function syncCandidates(listId: string | null): Promise<void> {
+  const c = getEngineClient();
+  if (listId === null) {
+    c.defaultCandidates = null;
+    syncedListId = null;
+    return;
+  }
+  let names: string[] | null;
+  try {
+    names = await loadCandidateNames(listId);
+  } catch (e) {
+    throw reportError(new EngineError('candidate-list-missing', `${listId}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  if (!names) throw reportError(new EngineError('candidate-list-missing', `${listId} is not stored or failed its SHA-256 check; import it again`));
+  c.defaultCandidates = names;
+  syncedListId = listId;
+}
+
+function storeReport(report: CandidateReport | undefined): void {
+  if (report) useEngineStore.getState().patch({ candidateReport: { ...report, listId: syncedListId } });
+}
+
+/**
+ * Loads the model for these settings once; later calls with the same settings return at once.
+ * Also makes the selected candidate list the one every recommendation uses.
+ */
+export async function ensureModelLoaded(settings: LoadSettings): Promise<EngineInfo> {
+  await syncCandidates(listIdOf(settings));
+  return loadModel(settings);
+}
+
+function loadModel(settings: LoadSettings): Promise<EngineInfo> {
   const c = getEngineClient();
   const key = loadKeyOf(settings);
   if (c.loaded && loadedKey === key) return Promise.resolve(c.loaded);
@@ -65,6 +121,7 @@ export function ensureModelLoaded(settings: Pick<EngineSettings, 'backend' | 'dt
     store.patch({ phase: 'error', error: { code: err.code, message: err.message } });
     return Promise.reject(err);
   }
+  const site = isSiteModelId(modelId);
   const dtypes = bundled ? availableDtypes(bundled) : [];
   const guessDtype = settings.dtype ?? (dtypes.includes('q8') ? 'q8' : dtypes[0]);
   store.patch({
@@ -78,28 +135,41 @@ export function ensureModelLoaded(settings: Pick<EngineSettings, 'backend' | 'dt
     fixture: bundled?.fixture ?? false,
     error: null,
   });
-  const promise = c
-    .load(
-      {
-        modelId,
-        baseUrl: appBaseUrl(),
-        backend: settings.backend,
-        ...(settings.dtype ? { dtype: settings.dtype } : {}),
-        ...(bundled
-          ? { files: bundled.files.map((f) => f.path), fileSizes: Object.fromEntries(bundled.files.map((f) => [f.path, f.size])) }
-          : {}),
-      },
-      {
-        onProgress: (p) =>
-          useEngineStore.getState().patch({
-            loadPhase: p.phase,
-            bytesLoaded: p.loaded,
-            bytesTotal: Math.max(p.total, p.loaded),
-            currentFile: p.file ?? null,
-            ...(p.backend ? { backend: p.backend } : {}),
-          }),
-      },
-    )
+  // A site's own model: its stored version and files (IndexedDB), read before the load.
+  const siteModel: Promise<SiteModelSummary | null> = site ? getSiteModel(modelId) : Promise.resolve(null);
+  const promise = siteModel
+    .then((stored) => {
+      if (site) {
+        if (!stored || !stored.complete) {
+          throw new EngineError('site-model-unavailable', `${modelId} is not stored in this browser${stored ? ' completely' : ''}; import the folder again`);
+        }
+        useEngineStore.getState().patch({ modelVersion: stored.version, fixture: stored.meta.fixture });
+      }
+      return c.load(
+        {
+          modelId,
+          baseUrl: appBaseUrl(),
+          backend: settings.backend,
+          ...(settings.dtype ? { dtype: settings.dtype } : {}),
+          ...(c.defaultCandidates ? { candidates: c.defaultCandidates } : {}),
+          ...(stored
+            ? { site: { version: stored.version }, files: stored.files.map((f) => f.path) }
+            : bundled
+              ? { files: bundled.files.map((f) => f.path), fileSizes: Object.fromEntries(bundled.files.map((f) => [f.path, f.size])) }
+              : {}),
+        },
+        {
+          onProgress: (p) =>
+            useEngineStore.getState().patch({
+              loadPhase: p.phase,
+              bytesLoaded: p.loaded,
+              bytesTotal: Math.max(p.total, p.loaded),
+              currentFile: p.file ?? null,
+              ...(p.backend ? { backend: p.backend } : {}),
+            }),
+        },
+      );
+    })
     .then(
       (info) => {
         if (loading?.promise === promise) loading = null;
@@ -118,6 +188,7 @@ export function ensureModelLoaded(settings: Pick<EngineSettings, 'backend' | 'dt
           bytesLoaded: info.bytes,
           bytesTotal: Math.max(info.bytes, useEngineStore.getState().bytesTotal),
         });
+        storeReport(info.candidateReport);
         return info;
       },
       (e: unknown) => {
@@ -141,7 +212,7 @@ let current: AbortController | null = null;
  */
 export async function recommendWithModel(
   record: Record<string, unknown>,
-  settings: Pick<EngineSettings, 'backend' | 'dtype' | 'modelId'>,
+  settings: LoadSettings,
   onSend?: () => void,
 ): Promise<{ result: RecommendResult; info: EngineInfo }> {
   current?.abort(new DOMException('superseded by a newer request', 'AbortError'));
@@ -163,6 +234,7 @@ export async function recommendWithModel(
       backend: result.backend,
       dtype: result.dtype,
     });
+    storeReport(result.candidates);
     return { result, info: getEngineClient().loaded ?? info };
   } catch (e) {
     const err = toEngineError(e);
@@ -173,6 +245,39 @@ export async function recommendWithModel(
       current = null;
       useEngineStore.getState().patch({ running: false });
     }
+  }
+}
+
+/**
+ * Loads the selected model (if needed) and reports which names of the selected candidate list its
+ * tokenizer cannot write (the report also lands in the engine store).
+ */
+export async function checkCandidates(settings: LoadSettings): Promise<CandidateReport> {
+  await ensureModelLoaded(settings);
+  try {
+    const report = await getEngineClient().inspect();
+    storeReport(report);
+    return report;
+  } catch (e) {
+    throw reportError(toEngineError(e, 'invalid-request'));
+  }
+}
+
+/**
+ * A model was removed (or replaced by a new import): if it is the loaded one, free it in the
+ * worker and forget it, so the next recommendation loads what is selected then.
+ */
+export async function forgetModel(modelId: string): Promise<void> {
+  const c = getEngineClient();
+  const loadedId = c.loaded?.modelId ?? null;
+  const keyed = loadedKey !== null && (JSON.parse(loadedKey) as unknown[])[0] === modelId;
+  if (loadedId !== modelId && !keyed) return;
+  loadedKey = null;
+  if (useEngineStore.getState().modelId === modelId) useEngineStore.getState().reset();
+  try {
+    await c.dispose();
+  } catch {
+    /* the worker may be gone; nothing is loaded either way */
   }
 }
 

@@ -68,8 +68,15 @@ export interface DecodeSettings {
 export interface LoadRequest {
   type: 'load';
   id: number;
-  /** Folder name under `<baseUrl>models/`. */
+  /**
+   * Folder name under `<baseUrl>models/` (a bundled model), or `site:<name>` for a site's own
+   * model imported into IndexedDB (then `site` is set and nothing is fetched).
+   */
   modelId: string;
+  /** A site's own model: the stored version to load (src/storage/site-models.ts). */
+  site?: { version: string };
+  /** Candidate names for the warm-up and the load's candidate report; default: the bundled formulary. */
+  candidates?: string[];
   /** Absolute URL of the app root (ends with '/'): models/ and ort/ are resolved against it. */
   baseUrl: string;
   backend: BackendPreference;
@@ -110,7 +117,15 @@ export interface DisposeRequest {
   id: number;
 }
 
-export type EngineRequest = LoadRequest | RecommendRequest | AbortRequest | DisposeRequest;
+/** Which candidate names the loaded model's tokenizer can write (no decode). */
+export interface InspectRequest {
+  type: 'inspect';
+  id: number;
+  /** Default: the bundled formulary. */
+  candidates?: string[];
+}
+
+export type EngineRequest = LoadRequest | RecommendRequest | AbortRequest | DisposeRequest | InspectRequest;
 
 // ---- replies and events (worker → page) ----------------------------------------------------
 
@@ -148,6 +163,26 @@ export interface EngineInfo {
   calibrated: boolean;
   /** Number of candidates that cannot be written by the model (unk chars, duplicates). */
   excludedCandidates: number;
+  /** The same, in detail, for the load's candidates. */
+  candidateReport?: CandidateReport;
+}
+
+/**
+ * How a candidate list fits the loaded model's tokenizer (the trie is built with it): names it
+ * cannot write are left out of the search, and the page tells the user.
+ */
+export interface CandidateReport {
+  modelId: string;
+  /** Names sent. */
+  total: number;
+  /** Names in the trie (the decoder can produce them). */
+  usable: number;
+  /** Names whose encoding contains the tokenizer's unknown token. */
+  unk: number;
+  /** Every name left out (unk, duplicates, empty, a format token inside). */
+  excluded: number;
+  /** Up to 8 left-out names, unknown-token ones first. */
+  examples: { name: string; reason: string }[];
 }
 
 export interface RecommendedByModel {
@@ -175,6 +210,8 @@ export interface RecommendResult {
   finishReason: string;
   /** Prompt length in tokens. */
   promptTokens: number;
+  /** How the candidate list of this request fits the tokenizer. */
+  candidates: CandidateReport;
 }
 
 export type EngineErrorCode =
@@ -185,6 +222,9 @@ export type EngineErrorCode =
   | 'invalid-request'
   | 'aborted'
   | 'worker-crashed' // the worker died (client side only)
+  | 'site-model-unavailable' // a site's own model is not in IndexedDB (removed) or fails verification
+  | 'candidate-list-missing' // the selected site candidate list cannot be read (removed / corrupt)
+  | 'no-candidates' // the model's tokenizer can write none of the candidate names
   /**
    * Internal, never shown: WebGPU failed (session, device lost, kernel error). transformers.js
    * chains every session creation / run of a worker on one promise, so after a failure that
@@ -208,6 +248,7 @@ export type EngineResponse =
   | { type: 'loaded'; id: number; info: EngineInfo }
   | { type: 'result'; id: number; result: RecommendResult }
   | { type: 'disposed'; id: number }
+  | { type: 'inspected'; id: number; report: CandidateReport }
   | { type: 'error'; id: number; error: EngineErrorData }
   | { type: 'event'; event: EngineEvent };
 
@@ -217,7 +258,7 @@ export function isEngineResponse(x: unknown): x is EngineResponse {
   const t = (x as { type?: unknown }).type;
   if (t === 'event') return typeof (x as { event?: unknown }).event === 'object';
   return (
-    (t === 'progress' || t === 'loaded' || t === 'result' || t === 'disposed' || t === 'error') &&
+    (t === 'progress' || t === 'loaded' || t === 'result' || t === 'disposed' || t === 'inspected' || t === 'error') &&
     typeof (x as { id?: unknown }).id === 'number'
   );
 }

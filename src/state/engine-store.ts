@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Backend, BackendReason, EngineErrorCode, LoadPhase, ModelDtype } from '../engine/protocol.ts';
+import type { Backend, BackendReason, CandidateReport, EngineErrorCode, LoadPhase, ModelDtype } from '../engine/protocol.ts';
 
 /**
  * Plain, serialisable status of the model engine for the UI. The engine itself (worker, model,
@@ -13,7 +13,7 @@ export interface EngineStatus {
   currentFile: string | null;
   modelId: string | null;
   modelVersion: string | null;
-  /** The bundled folder is a random-weight test fixture. */
+  /** The loaded model (bundled or a site's own) is a random-weight test fixture. */
   fixture: boolean;
   backend: Backend | null;
   dtype: ModelDtype | null;
@@ -29,6 +29,11 @@ export interface EngineStatus {
   totalMs: number | null;
   running: boolean;
   error: { code: EngineErrorCode; message: string } | null;
+  /**
+   * How the candidate list (listId null = bundled formulary) fits the loaded model's tokenizer:
+   * from the last load, recommendation or check. Names it cannot write are left out.
+   */
+  candidateReport: (CandidateReport & { listId: string | null }) | null;
 }
 
 interface EngineState extends EngineStatus {
@@ -57,6 +62,7 @@ const initial: EngineStatus = {
   totalMs: null,
   running: false,
   error: null,
+  candidateReport: null,
 };
 
 export const useEngineStore = create<EngineState>((set) => ({

@@ -9,12 +9,14 @@ export interface EngineSettings {
   backend: BackendPreference;
   /** Forced weights variant; null = the backend's default (q4 WebGPU, q8 WASM). */
   dtype: ModelDtype | null;
-  /** Bundled model folder id; null = the default one. */
+  /** Bundled model folder id, or `site:<name>` (a site's own model); null = the default one. */
   modelId: string | null;
+  /** A site's own candidate list (`list:<name>`); null = the bundled formulary. */
+  listId: string | null;
 }
 
 /**
- * Settings from the URL (?method=model|baseline&backend=auto|webgpu|wasm&dtype=q8|q4|fp32|…&model=ID),
+ * Settings from the URL (?method=model|baseline&backend=auto|webgpu|wasm&dtype=q8|q4|fp32|…&model=ID&list=ID),
  * so a site (and the browser tests) can pin a backend without touching the UI.
  */
 export function settingsFromSearch(search: string): EngineSettings {
@@ -27,7 +29,39 @@ export function settingsFromSearch(search: string): EngineSettings {
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
     dtype: dtype && (MODEL_DTYPES as readonly string[]).includes(dtype) ? (dtype as ModelDtype) : null,
     modelId: q.get('model') || null,
+    listId: q.get('list') || null,
   };
+}
+
+/** localStorage key of the model / list the user selected (ids only; never note content). */
+export const SELECTION_KEY = 'dischargerx.selection';
+
+export interface Selection {
+  modelId: string | null;
+  listId: string | null;
+}
+
+export function readSelection(): Selection {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SELECTION_KEY);
+    const v = raw ? (JSON.parse(raw) as Partial<Selection>) : {};
+    return {
+      modelId: typeof v.modelId === 'string' && v.modelId ? v.modelId : null,
+      listId: typeof v.listId === 'string' && v.listId ? v.listId : null,
+    };
+  } catch {
+    return { modelId: null, listId: null };
+  }
+}
+
+function writeSelection(s: Selection): void {
+  try {
+    if (typeof localStorage === 'undefined') return;
+    if (s.modelId === null && s.listId === null) localStorage.removeItem(SELECTION_KEY);
+    else localStorage.setItem(SELECTION_KEY, JSON.stringify(s));
+  } catch {
+    /* storage blocked (private mode): the selection lasts for this visit */
+  }
 }
 
 /** Top-level screens of the app (tabs). */
@@ -40,9 +74,17 @@ interface UiState extends EngineSettings {
   toggleLocale: () => void;
   setMethod: (m: RecommendMethod) => void;
   setBackend: (b: BackendPreference) => void;
+  /** Selects the model (null = default); persisted across visits. */
+  setModelId: (id: string | null) => void;
+  /** Selects the candidate list (null = bundled formulary); persisted across visits. */
+  setListId: (id: string | null) => void;
 }
 
 const fromUrl = settingsFromSearch(typeof location === 'undefined' ? '' : location.search);
+// The URL pins a model / list for this visit; otherwise the last selection is restored.
+const saved = readSelection();
+if (!fromUrl.modelId) fromUrl.modelId = saved.modelId;
+if (!fromUrl.listId) fromUrl.listId = saved.listId;
 
 export const useUiStore = create<UiState>((set) => ({
   locale: 'zh',
@@ -52,4 +94,14 @@ export const useUiStore = create<UiState>((set) => ({
   toggleLocale: () => set((s) => ({ locale: s.locale === 'zh' ? 'en' : 'zh' })),
   setMethod: (method) => set({ method }),
   setBackend: (backend) => set({ backend }),
+  setModelId: (modelId) =>
+    set((s) => {
+      writeSelection({ modelId, listId: s.listId });
+      return { modelId };
+    }),
+  setListId: (listId) =>
+    set((s) => {
+      writeSelection({ modelId: s.modelId, listId });
+      return { listId };
+    }),
 }));

@@ -2,7 +2,7 @@
  * Page-side view of the weight cache for the models panel: list cached models (verified against
  * their manifest), delete one / all, storage estimate and persistence. No React.
  */
-import { deleteModelEntries, fileKey, openModelDb, type Db } from './db.ts';
+import { deleteModelEntries, fileKey, isSiteModelId, openModelDb, type Db } from './db.ts';
 import { sha256Hex } from './hash.ts';
 
 export interface CachedModelSummary {
@@ -32,11 +32,15 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** Cached model versions (those with a manifest), each re-verified (sizes + SHA-256). */
+/**
+ * Cached versions of the bundled models (those with a manifest), each re-verified (sizes +
+ * SHA-256). A site's own models (`site:<name>`, ./site-models.ts) are listed separately.
+ */
 export function listCachedModels(): Promise<CachedModelSummary[]> {
   return withDb(async (db) => {
     const out: CachedModelSummary[] = [];
     for (const m of await db.getAll('manifests')) {
+      if (isSiteModelId(m.modelId)) continue;
       let problem: string | null = null;
       for (const [path, want] of Object.entries(m.files)) {
         const rec = await db.get('files', fileKey(m.modelId, m.version, path));
@@ -77,11 +81,25 @@ export function deleteCachedModel(modelId: string): Promise<number> {
   return withDb((db) => deleteModelEntries(db, modelId));
 }
 
+/**
+ * Deletes the cache of every bundled model (they download again). A site's own models are kept:
+ * they exist nowhere else and are removed one by one in their own list.
+ */
 export function deleteAllCachedModels(): Promise<void> {
   return withDb(async (db) => {
     const tx = db.transaction(['manifests', 'files'], 'readwrite');
-    await tx.objectStore('manifests').clear();
-    await tx.objectStore('files').clear();
+    let m = await tx.objectStore('manifests').openCursor();
+    while (m) {
+      if (!isSiteModelId(m.value.modelId)) await m.delete();
+      m = await m.continue();
+    }
+    // Key cursor over the modelId index: no file bytes are read.
+    const files = tx.objectStore('files');
+    let f = await files.index('byModel').openKeyCursor();
+    while (f) {
+      if (!isSiteModelId(f.key)) await files.delete(f.primaryKey);
+      f = await f.continue();
+    }
     await tx.done;
   });
 }

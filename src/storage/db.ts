@@ -1,16 +1,27 @@
 /**
- * The IndexedDB database that holds cached model weights (via `idb`). Two stores:
+ * The IndexedDB database that holds cached model weights (via `idb`). Stores:
  * - `files`: one record per model file, keyed `<modelId>@<version>/<path>`, with its bytes, size
  *   and SHA-256;
  * - `manifests`: one record per cached model version, keyed `<modelId>@<version>`, written LAST,
  *   after every file it lists was stored and read back verified. A model counts as cached only
  *   when its manifest exists and every listed file matches its size and hash.
- * Used from the engine worker (read/write) and the page (list, delete). No React.
+ *   A site's own model (imported from local files, id `site:<name>`) uses the same two stores;
+ *   its manifest carries `site` (what the import found) — see ./site-models.ts.
+ * - `lists` (schema version 2): a site's own candidate lists, one record per list, keyed
+ *   `list:<name>` — see ./site-lists.ts.
+ * Used from the engine worker (read/write) and the page (list, import, delete). No React.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export const DB_NAME = 'dischargerx-models';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
+
+/** Ids of a site's own models start with this ("site:<name>"); bundled ids never contain ':'. */
+export const SITE_MODEL_PREFIX = 'site:';
+
+export function isSiteModelId(modelId: string | null | undefined): modelId is string {
+  return typeof modelId === 'string' && modelId.startsWith(SITE_MODEL_PREFIX);
+}
 
 export interface FileRecord {
   key: string;
@@ -38,11 +49,53 @@ export interface ManifestRecord {
   cachedAt: number;
   /** Last time the manifest was (re)written, e.g. when another dtype was added. */
   updatedAt: number;
+  /** Only for a site's own model (id `site:<name>`): what the import validated. */
+  site?: SiteModelMeta;
 }
 
+/** What the import of a site model folder found (stored in its manifest). */
+export interface SiteModelMeta {
+  /** The name the user gave (or the folder's name); the id is `site:<name>`. */
+  name: string;
+  /** config.json model_type (llama | qwen2). */
+  modelType: string;
+  /** Weights variants the folder has (transformers.js dtype names). */
+  dtypes: string[];
+  vocabSize: number | null;
+  /** decoding.json present (calibrated stop threshold). */
+  calibrated: boolean;
+  hasDrugOrder: boolean;
+  /** config.json dischargerx.note says it is a random-weight fixture. */
+  fixture: boolean;
+  /** Files of the picked folder that were not stored (not part of a model folder). */
+  ignored: string[];
+  importedAt: number;
+}
+
+/** A site's own candidate list (store `lists`). */
+export interface ListRecord {
+  /** `list:<name>` (also the id the UI selects). */
+  key: string;
+  name: string;
+  /** The picked file's name. */
+  fileName: string;
+  /** The file's text exactly as read (UTF-8), re-parsed on use. */
+  text: string;
+  sha256: string;
+  /** `sha256-<first 12 hex>` of the text. */
+  version: string;
+  /** 'formulary' (FormularyFile format) or 'names' (a plain JSON array of names). */
+  format: 'formulary' | 'names';
+  count: number;
+  /** Names the bundled formulary does not know (no class / safety facts). */
+  unknownCount: number;
+  unknownExamples: string[];
+  importedAt: number;
+}
 export interface ModelCacheDb extends DBSchema {
   files: { key: string; value: FileRecord; indexes: { byModel: string; byModelVersion: [string, string] } };
   manifests: { key: string; value: ManifestRecord; indexes: { byModel: string } };
+  lists: { key: string; value: ListRecord };
 }
 
 export type Db = IDBPDatabase<ModelCacheDb>;
@@ -56,18 +109,24 @@ export function manifestKey(modelId: string, version: string): string {
 }
 
 export function openModelDb(): Promise<Db> {
-  return openDB<ModelCacheDb>(DB_NAME, DB_VERSION, {
-    upgrade(db) {
-      const files = db.createObjectStore('files', { keyPath: 'key' });
-      files.createIndex('byModel', 'modelId');
-      files.createIndex('byModelVersion', ['modelId', 'version']);
-      const manifests = db.createObjectStore('manifests', { keyPath: 'key' });
-      manifests.createIndex('byModel', 'modelId');
+  const opened: Promise<Db> = openDB<ModelCacheDb>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        const files = db.createObjectStore('files', { keyPath: 'key' });
+        files.createIndex('byModel', 'modelId');
+        files.createIndex('byModelVersion', ['modelId', 'version']);
+        const manifests = db.createObjectStore('manifests', { keyPath: 'key' });
+        manifests.createIndex('byModel', 'modelId');
+      }
+      // Version 2: a site's own candidate lists. Version 1 data (the weight cache) is kept.
+      if (oldVersion < 2) db.createObjectStore('lists', { keyPath: 'key' });
     },
     blocking() {
-      /* a newer schema elsewhere: nothing to do at version 1 */
+      // A newer schema wants to open (another tab after an upgrade): let it.
+      void opened.then((db) => db.close());
     },
   });
+  return opened;
 }
 
 /**

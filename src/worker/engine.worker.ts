@@ -7,24 +7,31 @@
  *
  * Nothing is fetched off-origin: env.allowRemoteModels = false, models come from
  * `<app>/models/<id>/`, onnxruntime-web's wasm from the app's own assets/ (see vite.config.ts).
+ * A site's own model (`site:<name>`, imported into IndexedDB by the page) is asked for under
+ * `<app>/models/@site/<name>/`: its customCache (src/storage/site-model-cache.ts) answers from
+ * IndexedDB and env.fetch answers anything else there with a local 404, so nothing is fetched.
  */
 import { env } from '@huggingface/transformers';
 // The one onnxruntime-web binary this build uses (WASM and WebGPU EPs); see vite.config.ts.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { buildPrompt, PROMPT_SPEC } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
-import { candidateTrieFor, recommendWithCausalLm, resolveFormatTokens, type ForwardModel } from '../decoding/causal-lm.ts';
+import { candidateTrieFor, recommendWithCausalLm, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
+import type { CandidateTrie } from '../decoding/trie.ts';
 import { loadCausalLm, type LoadedCausalLm } from '../decoding/load-causal-lm.ts';
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { DTYPE_FILE } from '../engine/protocol.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { ModelWeightCache } from '../storage/model-cache.ts';
+import { SiteModelCache, SiteModelUnavailable, siteFolderSegment } from '../storage/site-model-cache.ts';
+import { isSiteModelId } from '../storage/db.ts';
 import { postCacheNotice } from '../storage/notices.ts';
 import type {
   AdapterSummary,
   Backend,
   BackendReason,
+  CandidateReport,
   DecodeSettings,
   EngineErrorCode,
   EngineInfo,
@@ -66,6 +73,8 @@ interface Engine {
 
 let engine: Engine | null = null;
 let configuredBase: string | null = null;
+/** `<app>/models/@site/` as an origin-relative path: env.fetch never lets these reach the network. */
+let siteRootPath: string | null = null;
 const controllers = new Map<number, AbortController>();
 /** load / recommend / dispose run one at a time, in arrival order; abort is handled at once. */
 let queue: Promise<void> = Promise.resolve();
@@ -94,6 +103,7 @@ function configureEnv(baseUrl: string): void {
   }
   onnx.logLevel = 'error';
   (env as { fetch: typeof fetch }).fetch = countingFetch;
+  siteRootPath = `${modelRoot(baseUrl)}@site/`;
   configuredBase = baseUrl;
 }
 
@@ -104,6 +114,12 @@ function configureEnv(baseUrl: string): void {
  */
 function modelRoot(baseUrl: string): string {
   return new URL('models/', baseUrl).pathname;
+}
+
+/** Origin-relative folder path of the request's model (bundled or a site's own), trailing slash. */
+function folderPath(request: Pick<LoadRequest, 'modelId' | 'baseUrl'>): string {
+  const root = modelRoot(request.baseUrl);
+  return isSiteModelId(request.modelId) ? `${root}${siteFolderSegment(request.modelId)}` : `${root}${encodeURIComponent(request.modelId)}/`;
 }
 
 function numThreads(): number {
@@ -134,11 +150,13 @@ function yieldingModel(lm: LoadedCausalLm): ForwardModel {
 
 async function fetchDecodingConfig(
   request: LoadRequest,
-  cache: ModelWeightCache | null,
+  cache: ModelWeightCache | SiteModelCache | null,
 ): Promise<{ settings: DecodeSettings; calibrated: boolean }> {
   if (request.files && !request.files.includes(DECODING_CONFIG_FILE)) return { settings: {}, calibrated: false };
-  const url = new URL(`models/${request.modelId}/${DECODING_CONFIG_FILE}`, request.baseUrl).href;
+  const url = new URL(`${folderPath(request)}${DECODING_CONFIG_FILE}`, request.baseUrl).href;
   const cached = await cache?.match(url);
+  // A site's model exists only in IndexedDB: never ask the network for its files.
+  if (!cached && request.site) return { settings: {}, calibrated: false };
   const res = cached ?? (await fetch(url));
   if (res.status === 404) return { settings: {}, calibrated: false };
   if (!res.ok) throw new WorkerError('load-failed', `${DECODING_CONFIG_FILE}: HTTP ${res.status}`);
@@ -157,6 +175,26 @@ let bundledNames: readonly string[] | null = null;
 function defaultCandidates(): readonly string[] {
   bundledNames ??= Formulary.bundled().names;
   return bundledNames;
+}
+
+/** Trie of `candidates` for this tokenizer (memoised in src/decoding) and its report for the page. */
+function candidateTrie(tokenizer: TokenizerLike, candidates: readonly string[], modelId: string): { trie: CandidateTrie; report: CandidateReport } {
+  const format = resolveFormatTokens(tokenizer, PROMPT_SPEC.target);
+  const trie = candidateTrieFor(tokenizer, candidates, format);
+  const unk = trie.excluded.filter((x) => x.reason === 'unk');
+  const examples = [...unk, ...trie.excluded.filter((x) => x.reason !== 'unk')].slice(0, 8).map((x) => ({ name: x.name, reason: x.reason }));
+  return {
+    trie,
+    report: { modelId, total: candidates.length, usable: trie.included.length, unk: unk.length, excluded: trie.excluded.length, examples },
+  };
+}
+
+function noCandidates(report: CandidateReport): WorkerError {
+  const eg = report.examples.slice(0, 3).map((x) => x.name).join(', ');
+  return new WorkerError(
+    'no-candidates',
+    `the model's tokenizer can write none of the ${report.total} candidate names${eg ? ` (e.g. ${eg})` : ''}`,
+  );
 }
 
 /** A short made-up record: compiles the shaders / wasm paths once before the first user request. */
@@ -209,7 +247,7 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
   {
     const attempt = attempts[0]!;
     let lm: LoadedCausalLm | undefined;
-    let cache: ModelWeightCache | null = null;
+    let cache: ModelWeightCache | SiteModelCache | null = null;
     try {
       progress.phase('download', attempt.backend, attempt.dtype);
       // No progress_callback: with one, transformers.js 4.3.1 GETs every weights file an extra
@@ -220,7 +258,9 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       const { settings: decoding, calibrated } = await fetchDecodingConfig(request, cache);
       checkAborted(signal);
       try {
-        lm = await loadCausalLm(request.modelId, {
+        // A site's model is addressed by its folder path (not an id under localModelPath).
+        const modelPath = request.site ? folderPath(request).replace(/\/$/, '') : request.modelId;
+        lm = await loadCausalLm(modelPath, {
           dtype: attempt.dtype,
           device: attempt.backend,
           localModelPath: modelRoot(request.baseUrl),
@@ -232,17 +272,20 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       }
       checkAborted(signal);
       // Manifest last: only now, with every file read and the session created, is it written.
-      await cache?.commit();
+      if (cache instanceof SiteModelCache) {
+        postCacheNotice({ kind: 'hit', modelId: request.modelId, version: cache.manifest.version, detail: `${cache.served.size} file(s) from IndexedDB (site model)`, bytes: cache.servedBytes });
+        cache.close();
+      } else await cache?.commit();
       cache = null;
       const loadMs = performance.now() - t0;
-      // Trie + format tokens once (memoised in src/decoding), then a warm-up decode.
-      const format = resolveFormatTokens(lm.tokenizer, PROMPT_SPEC.target);
-      const trie = candidateTrieFor(lm.tokenizer, defaultCandidates(), format);
+      // Trie + format tokens once with THIS model's tokenizer (memoised in src/decoding), then a warm-up decode.
+      const candidates = request.candidates ?? defaultCandidates();
+      const { trie, report } = candidateTrie(lm.tokenizer, candidates, request.modelId);
       let warmupMs = 0;
-      if (!request.skipWarmup) {
+      if (!request.skipWarmup && trie.included.length > 0) {
         progress.phase('warmup', attempt.backend);
         const w0 = performance.now();
-        await decode({ lm, decoding }, WARMUP_RECORD, defaultCandidates(), { beamWidth: 1, maxDrugs: 2 }, signal);
+        await decode({ lm, decoding }, WARMUP_RECORD, candidates, { beamWidth: 1, maxDrugs: 2 }, signal);
         warmupMs = performance.now() - w0;
       }
       checkAborted(signal);
@@ -260,6 +303,7 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
         decoding,
         calibrated,
         excludedCandidates: trie.excluded.length,
+        candidateReport: report,
       };
       const old = engine;
       engine = {
@@ -278,8 +322,10 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       if (attempt.backend === 'webgpu') watchDeviceLoss(engine);
       return info;
     } catch (e) {
-      await cache?.discard();
+      if (cache instanceof SiteModelCache) cache.close();
+      else await cache?.discard();
       await disposeLm(lm);
+      if (e instanceof SiteModelUnavailable) throw new WorkerError('site-model-unavailable', e.message);
       // WorkerErrors (aborted, a bad decoding.json) are not backend failures.
       if (e instanceof WorkerError) throw e;
       if (signal.aborted) throw new WorkerError('aborted', 'load aborted');
@@ -294,16 +340,25 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
 
 /**
  * The IndexedDB weight cache for this load (src/storage/model-cache.ts), installed as
- * transformers.js' env.customCache. Only bundled models are cached: their version (from the
- * build-time list) keys the cache. Notices go to the page on a BroadcastChannel (and the log).
+ * transformers.js' env.customCache. Bundled models: the download cache, keyed by their version
+ * (from the build-time list). A site's own model: its read-only cache (every file verified first;
+ * it exists nowhere else). Notices go to the page on a BroadcastChannel (and the log).
  */
-async function openWeightCache(request: LoadRequest, dtype: ModelDtype): Promise<ModelWeightCache | null> {
+async function openWeightCache(request: LoadRequest, dtype: ModelDtype): Promise<ModelWeightCache | SiteModelCache | null> {
+  if (request.site || isSiteModelId(request.modelId)) {
+    if (!request.site) throw new SiteModelUnavailable(`${request.modelId}: no stored version given`);
+    // Read-only, verified (size + SHA-256 of every file) before transformers.js sees anything.
+    const site = await SiteModelCache.open({ modelId: request.modelId, version: request.site.version, folderPath: folderPath(request) });
+    env.useCustomCache = true;
+    env.customCache = site as unknown as typeof env.customCache;
+    return site;
+  }
   const bundled = findBundledModel(request.modelId);
   if (!bundled || typeof indexedDB === 'undefined') return null;
   const cache = await ModelWeightCache.open({
     modelId: bundled.id,
     version: bundled.version,
-    folderPath: `${modelRoot(request.baseUrl)}${encodeURIComponent(request.modelId)}/`,
+    folderPath: folderPath(request),
     expectedSizes: request.fileSizes ?? Object.fromEntries(bundled.files.map((f) => [f.path, f.size])),
     expectedBytes: downloadSize(bundled, dtype),
     onNotice: (n) => {
@@ -340,6 +395,12 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
     throw new WorkerError('invalid-request', 'record must be an object');
   }
   const candidates = request.candidates ?? defaultCandidates();
+  if (!Array.isArray(candidates) || !candidates.every((c) => typeof c === 'string')) {
+    throw new WorkerError('invalid-request', 'candidates must be an array of strings');
+  }
+  // The trie is built with the loaded model's own tokenizer: names it cannot write are reported.
+  const { report } = candidateTrie(e.lm.tokenizer, candidates, e.request.modelId);
+  if (report.usable === 0) throw noCandidates(report);
   const run = async (eng: Engine) => {
     const t0 = performance.now();
     const { result, promptTokens } = await decode(eng, request.record, candidates, request.settings, signal);
@@ -358,6 +419,7 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
       steps: result.steps,
       finishReason: result.finishReason,
       promptTokens,
+      candidates: report,
     } satisfies RecommendResult;
   };
   try {
@@ -442,6 +504,14 @@ let activeProgress: ReturnType<typeof makeProgress> | null = null;
  * load's progress bar (files under models/<id>/ only).
  */
 async function countingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  if (siteRootPath) {
+    const target = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, self.location.href);
+    // A site's model lives only in IndexedDB (its customCache answered what exists): anything
+    // else transformers.js probes for there (optional files) is missing. Never the network.
+    if (target.origin === self.location.origin && target.pathname.startsWith(siteRootPath)) {
+      return new Response('Not found', { status: 404, statusText: 'Not Found' });
+    }
+  }
   const res = await fetch(input, init);
   const tracker = activeProgress;
   if (!tracker || !res.ok || !res.body) return res;
@@ -477,6 +547,16 @@ async function handle(msg: EngineRequest, controller: AbortController): Promise<
       case 'recommend': {
         const result = await recommend(msg, signal);
         post({ type: 'result', id: msg.id, result });
+        return;
+      }
+      case 'inspect': {
+        const e = engine;
+        if (!e) throw new WorkerError('not-loaded', 'the model is not loaded');
+        const list = msg.candidates ?? defaultCandidates();
+        if (!Array.isArray(list) || !list.every((c) => typeof c === 'string')) {
+          throw new WorkerError('invalid-request', 'candidates must be an array of strings');
+        }
+        post({ type: 'inspected', id: msg.id, report: candidateTrie(e.lm.tokenizer, list, e.request.modelId).report });
         return;
       }
       case 'dispose': {

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useMessages } from '../../app/i18n.ts';
 import { useUiStore } from '../../state/ui-store.ts';
-import { BUNDLED_MODELS } from '../../engine/bundled-models.ts';
 import {
   deleteAllCachedModels,
   deleteCachedModel,
@@ -11,25 +10,20 @@ import {
   type StorageInfo,
 } from '../../storage/cache-admin.ts';
 import { listenForCacheNotices, useCacheStatusStore } from '../../storage/cache-status.ts';
+import { formatBytes } from './format.ts';
 import { modelsMessages, noticeKey } from './messages.ts';
+import { ListChooser, ModelChooser } from './SitePanels.tsx';
+import { refreshSiteData } from './site-actions.ts';
 
 // Notices from the worker can arrive before the panel is first shown.
 listenForCacheNotices();
 
-export function formatBytes(n: number | null): string {
-  if (n === null || !Number.isFinite(n)) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
+export { formatBytes };
 
-/** The "running from memory" notice (no space / quota exceeded / no IndexedDB); null when none. */
+/**
+ * The "running from memory" notice (no space / quota exceeded / no IndexedDB); null when none.
+ * Rendered once, in the app shell (src/app/App.tsx), so it shows on every screen.
+ */
 export function CacheNotice() {
   const t = useMessages(modelsMessages);
   const memoryOnly = useCacheStatusStore((s) => s.memoryOnly);
@@ -68,6 +62,9 @@ export function ModelsScreen() {
   useEffect(() => {
     void refresh();
   }, [refresh, revision]);
+  useEffect(() => {
+    void refreshSiteData();
+  }, [revision]);
 
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -85,8 +82,11 @@ export function ModelsScreen() {
   return (
     <section className="panel" data-testid="models-screen">
       <h2>{t('title')}</h2>
+      <ModelChooser />
+      <ListChooser />
+
+      <h3>{t('cachedModels')}</h3>
       <p className="hint">{t('explain')}</p>
-      <CacheNotice />
       {notices.map((n) => {
         const key = noticeKey(n.kind);
         return (
@@ -96,7 +96,6 @@ export function ModelsScreen() {
         );
       })}
 
-      <h3>{t('cachedModels')}</h3>
       {error && <p className="error">{error}</p>}
       {models && models.length === 0 && <p data-testid="cache-empty">{t('none')}</p>}
       {models && models.length > 0 && (
@@ -152,14 +151,6 @@ export function ModelsScreen() {
         <dd data-testid="storage-persisted">{storage?.persisted == null ? t('unknown') : storage.persisted ? t('yes') : t('no')}</dd>
       </dl>
 
-      <h3>{t('bundled')}</h3>
-      <ul>
-        {BUNDLED_MODELS.map((m) => (
-          <li key={m.id}>
-            {m.id} <code>{m.version}</code> — {formatBytes(m.files.reduce((n, f) => n + f.size, 0))}
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
 import { checkSafety, warningsFor, type SafetyWarning } from '../../clinical/safety.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { useCandidateFormulary } from '../models/candidate-formulary.ts';
 import { chipJson, exportText, finalList, searchCandidates, type ListEntry } from './final-list.ts';
 import { recommendMessages, type RecommendMessageKey } from './messages.ts';
 import './recommend.css';
@@ -102,7 +103,10 @@ function Facts({ facts, m }: { facts: NoteFacts; m: M }) {
 
 function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
   const [query, setQuery] = useState('');
-  const matches = useMemo(() => searchCandidates(query, formulary()), [query]);
+  // Offer the selected candidate list (a site's own, or the bundled formulary); classes and
+  // safety facts below still come from the bundled formulary.
+  const candidates = useCandidateFormulary();
+  const matches = useMemo(() => searchCandidates(query, candidates), [query, candidates]);
   return (
     <div className="add-drug" data-testid="add-drug">
       <label>

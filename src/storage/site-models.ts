@@ -1,0 +1,484 @@
+/**
+ * A site's own model folder, imported from local files into the weight cache's IndexedDB stores
+ * (./db.ts): validated first, then every file written with its SHA-256, read back, and the
+ * manifest written LAST (a partial import is never used). Id `site:<name>`, version = a hash of
+ * the stored files' hashes. The engine worker loads it through transformers.js' customCache
+ * (./site-model-cache.ts) with remote models off: nothing is fetched.
+ *
+ * Page side (the Models tab). No React. The validation and the write sequence are pure over a
+ * small store interface (`SiteModelStore`), so unit tests run them without IndexedDB.
+ */
+import promptSpec from '../clinical/prompt-spec.json' with { type: 'json' };
+import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
+import { DTYPE_FILE, type ModelDtype } from '../engine/protocol.ts';
+import {
+  deleteModelEntries,
+  fileKey,
+  isQuotaError,
+  isSiteModelId,
+  manifestKey,
+  openModelDb,
+  SITE_MODEL_PREFIX,
+  type Db,
+  type FileRecord,
+  type ManifestFile,
+  type ManifestRecord,
+  type SiteModelMeta,
+} from './db.ts';
+import { sha256Hex } from './hash.ts';
+
+/** Decoder-only architectures the worker runs through AutoModelForCausalLM (what training exports). */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'qwen2'];
+
+/** Weights files of which at least one must be present (WASM: q8 / fp32, WebGPU: q4). */
+export const REQUIRED_ONE_OF_WEIGHTS: readonly string[] = [DTYPE_FILE.fp32, DTYPE_FILE.q8, DTYPE_FILE.q4];
+
+const REQUIRED_JSON = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+const OPTIONAL_JSON = ['generation_config.json', 'special_tokens_map.json', DECODING_CONFIG_FILE, 'drug_order.json'] as const;
+/** onnx/model.onnx, onnx/model_q4.onnx, onnx/model.onnx_data, onnx/model_q4.onnx_data_1 … */
+const WEIGHTS_FILE = /^onnx\/model(_[a-z0-9]+)?\.onnx(_data(_\d+)?)?$/;
+
+export type SiteImportErrorCode =
+  /** Nothing was picked. */
+  | 'no-files'
+  | 'missing-config'
+  | 'missing-tokenizer'
+  | 'missing-tokenizer-config'
+  /** None of onnx/model.onnx, model_quantized.onnx, model_q4.onnx. */
+  | 'missing-onnx'
+  /** A file of the folder is empty (an interrupted copy). */
+  | 'empty-file'
+  /** A JSON file does not parse (detail: the parser's message). */
+  | 'bad-json'
+  /** config.json model_type is not a causal LM the app runs (detail: the type). */
+  | 'unsupported-model-type'
+  /** The tokenizer has no single token for the list separator / end ("<sep>", "</s>"). */
+  | 'missing-format-tokens'
+  | 'bad-decoding'
+  | 'bad-drug-order'
+  /** The name has no usable character. */
+  | 'bad-name'
+  /** storage.estimate() says it will not fit. */
+  | 'no-space'
+  | 'quota-exceeded'
+  /** IndexedDB failed otherwise (detail: the error). */
+  | 'storage-failed';
+
+export class SiteImportError extends Error {
+  override readonly name = 'SiteImportError';
+  constructor(
+    readonly code: SiteImportErrorCode,
+    /** The file concerned (path inside the folder), when there is one. */
+    readonly file?: string,
+    /** Technical detail (English), e.g. the JSON parser's message. */
+    readonly detail?: string,
+  ) {
+    super(`${code}${file ? ` (${file})` : ''}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+export function isSiteImportError(e: unknown): e is SiteImportError {
+  return e instanceof SiteImportError;
+}
+
+/** One picked file: its path as the browser gives it (webkitRelativePath, else the bare name). */
+export interface PickedFile {
+  path: string;
+  size: number;
+  read(): Promise<ArrayBuffer>;
+}
+
+/** A browser `File` as a PickedFile. */
+export function pickedFromFile(file: File): PickedFile {
+  return {
+    path: file.webkitRelativePath || file.name,
+    size: file.size,
+    read: () => file.arrayBuffer(),
+  };
+}
+
+export interface FolderPlan {
+  /** Name of the picked folder (directory pick), else null. */
+  folderName: string | null;
+  /** Path inside the model folder → the picked file. */
+  files: Map<string, PickedFile>;
+  /** Picked paths that are not part of a model folder (not stored). */
+  ignored: string[];
+}
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/**
+ * Maps picked files to paths inside the model folder.
+ * - Directory pick ("folder/config.json", "folder/onnx/model.onnx"): the folder holding the
+ *   shallowest config.json is the model root (a parent folder may be picked).
+ * - Multi-file pick (bare names): *.onnx / *.onnx_data go to onnx/, JSON files to the top level.
+ * Only the files a model folder needs are kept: config / tokenizer / generation / special-tokens
+ * / decoding / drug_order JSON and onnx/model*.onnx (+ external data). Everything else is ignored.
+ */
+export function planModelFolder(picked: readonly PickedFile[]): FolderPlan {
+  const norm = picked.map((f) => ({ f, path: f.path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '') }));
+  const nested = norm.some((x) => x.path.includes('/'));
+  let root = '';
+  let folderName: string | null = null;
+  if (nested) {
+    const configs = norm.filter((x) => basename(x.path) === 'config.json').map((x) => x.path);
+    configs.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+    const first = configs[0];
+    if (first !== undefined) root = first.slice(0, first.length - 'config.json'.length);
+    else {
+      // No config.json: the first segment (the picked folder) is the root; validation says what is missing.
+      const seg = norm.find((x) => x.path.includes('/'))!.path.split('/')[0]!;
+      root = `${seg}/`;
+    }
+    const rootSegs = root.split('/').filter(Boolean);
+    folderName = rootSegs[rootSegs.length - 1] ?? null;
+  }
+  const files = new Map<string, PickedFile>();
+  const ignored: string[] = [];
+  for (const { f, path } of norm) {
+    if (nested && !path.startsWith(root)) {
+      ignored.push(path);
+      continue;
+    }
+    let rel = nested ? path.slice(root.length) : path;
+    const name = basename(rel);
+    // Weights next to config.json (or picked as bare files) belong in onnx/.
+    if (!rel.includes('/') && /\.onnx(_data(_\d+)?)?$/.test(name)) rel = `onnx/${name}`;
+    const keep = (REQUIRED_JSON as readonly string[]).includes(rel) || (OPTIONAL_JSON as readonly string[]).includes(rel) || WEIGHTS_FILE.test(rel);
+    if (!keep || files.has(rel)) {
+      ignored.push(path);
+      continue;
+    }
+    files.set(rel, f);
+  }
+  return { folderName, files, ignored: ignored.sort() };
+}
+
+/** `site:<name>` from a user-given or folder name: letters, digits, '.', '_', '-' (others become '-'), ≤ 64. */
+export function siteModelId(rawName: string): string {
+  const name = rawName
+    .normalize('NFKC')
+    .trim()
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 64);
+  if (!name || !/[\p{L}\p{N}]/u.test(name)) throw new SiteImportError('bad-name', undefined, JSON.stringify(rawName));
+  return `${SITE_MODEL_PREFIX}${name}`;
+}
+
+function parseJson(bytes: Uint8Array, file: string): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SiteImportError('bad-json', file, 'not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (e) {
+    throw new SiteImportError('bad-json', file, e instanceof Error ? e.message : String(e));
+  }
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Every token string the tokenizer knows (vocab + added tokens). */
+function tokenStrings(tokenizer: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  const added = tokenizer['added_tokens'];
+  if (Array.isArray(added)) for (const t of added) if (isObj(t) && typeof t['content'] === 'string') out.add(t['content']);
+  const model = tokenizer['model'];
+  if (isObj(model)) {
+    const vocab = model['vocab'];
+    if (Array.isArray(vocab)) {
+      // Unigram: [[piece, score], …]
+      for (const v of vocab) if (Array.isArray(v) && typeof v[0] === 'string') out.add(v[0]);
+    } else if (isObj(vocab)) {
+      for (const k of Object.keys(vocab)) out.add(k);
+    }
+  }
+  return out;
+}
+
+export type ValidatedModel = Omit<SiteModelMeta, 'name' | 'ignored' | 'importedAt'>;
+
+/**
+ * Checks a model folder's files (path → bytes) before anything is stored. Throws
+ * SiteImportError with the first problem: required files, weights, JSON syntax, model type,
+ * format tokens, decoding.json, drug_order.json.
+ */
+export function validateModelFiles(files: ReadonlyMap<string, Uint8Array>): ValidatedModel {
+  if (files.size === 0) throw new SiteImportError('no-files');
+  if (!files.has('config.json')) throw new SiteImportError('missing-config', 'config.json');
+  if (!files.has('tokenizer.json')) throw new SiteImportError('missing-tokenizer', 'tokenizer.json');
+  if (!files.has('tokenizer_config.json')) throw new SiteImportError('missing-tokenizer-config', 'tokenizer_config.json');
+  if (!REQUIRED_ONE_OF_WEIGHTS.some((p) => files.has(p))) {
+    throw new SiteImportError('missing-onnx', 'onnx/', `none of ${REQUIRED_ONE_OF_WEIGHTS.join(', ')}`);
+  }
+  for (const [path, bytes] of files) if (bytes.byteLength === 0) throw new SiteImportError('empty-file', path);
+
+  const json = new Map<string, unknown>();
+  for (const path of [...REQUIRED_JSON, ...OPTIONAL_JSON]) {
+    const bytes = files.get(path);
+    if (bytes) json.set(path, parseJson(bytes, path));
+  }
+  const config = json.get('config.json');
+  if (!isObj(config)) throw new SiteImportError('bad-json', 'config.json', 'expected a JSON object');
+  const modelType = config['model_type'];
+  if (typeof modelType !== 'string' || !SUPPORTED_MODEL_TYPES.includes(modelType)) {
+    throw new SiteImportError('unsupported-model-type', 'config.json', typeof modelType === 'string' ? modelType : '(no model_type)');
+  }
+  const tokenizer = json.get('tokenizer.json');
+  if (!isObj(tokenizer) || !isObj(tokenizer['model'])) {
+    throw new SiteImportError('bad-json', 'tokenizer.json', 'expected a tokenizers JSON object with a "model"');
+  }
+  if (!isObj(json.get('tokenizer_config.json'))) throw new SiteImportError('bad-json', 'tokenizer_config.json', 'expected a JSON object');
+  for (const path of ['generation_config.json', 'special_tokens_map.json'] as const) {
+    if (json.has(path) && !isObj(json.get(path))) throw new SiteImportError('bad-json', path, 'expected a JSON object');
+  }
+  const known = tokenStrings(tokenizer);
+  const { separator, end } = promptSpec.target;
+  const missing = [separator, end].filter((t) => !known.has(t));
+  if (missing.length > 0) throw new SiteImportError('missing-format-tokens', 'tokenizer.json', missing.join(' '));
+
+  let calibrated = false;
+  if (json.has(DECODING_CONFIG_FILE)) {
+    try {
+      parseDecodingConfig(json.get(DECODING_CONFIG_FILE), DECODING_CONFIG_FILE);
+    } catch (e) {
+      throw new SiteImportError('bad-decoding', DECODING_CONFIG_FILE, e instanceof Error ? e.message : String(e));
+    }
+    calibrated = true;
+  }
+  if (json.has('drug_order.json')) {
+    const order = json.get('drug_order.json');
+    if (!Array.isArray(order) || !order.every((x) => typeof x === 'string')) {
+      throw new SiteImportError('bad-drug-order', 'drug_order.json', 'expected a JSON array of drug names');
+    }
+  }
+  const dtypes = (Object.keys(DTYPE_FILE) as ModelDtype[]).filter((d) => files.has(DTYPE_FILE[d]));
+  const dx = isObj(config['dischargerx']) ? config['dischargerx'] : {};
+  const note = dx['note'];
+  return {
+    modelType,
+    dtypes,
+    vocabSize: typeof config['vocab_size'] === 'number' ? config['vocab_size'] : null,
+    calibrated,
+    hasDrugOrder: json.has('drug_order.json'),
+    fixture: typeof note === 'string' && /fixture|random/i.test(note),
+  };
+}
+
+/** Version of a set of files: `sha256-<12 hex>` over the sorted (path, SHA-256) pairs. */
+export async function contentVersion(hashes: ReadonlyMap<string, string>): Promise<string> {
+  const text = [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, h]) => `${p}\t${h}\n`).join('');
+  return `sha256-${(await sha256Hex(new TextEncoder().encode(text))).slice(0, 12)}`;
+}
+
+/** The few IndexedDB operations an import needs (./db.ts through `idb`, or an in-memory fake in tests). */
+export interface SiteModelStore {
+  putFile(rec: FileRecord): Promise<void>;
+  getFile(key: string): Promise<FileRecord | undefined>;
+  deleteFile(key: string): Promise<void>;
+  getManifest(key: string): Promise<ManifestRecord | undefined>;
+  putManifest(m: ManifestRecord): Promise<void>;
+  /** Every entry of `modelId` except version `keepVersion` (manifest first). */
+  deleteOtherVersions(modelId: string, keepVersion: string): Promise<void>;
+  close(): void;
+}
+
+export function idbSiteModelStore(db: Db): SiteModelStore {
+  return {
+    putFile: async (rec) => void (await db.put('files', rec)),
+    getFile: (key) => db.get('files', key),
+    deleteFile: (key) => db.delete('files', key),
+    getManifest: (key) => db.get('manifests', key),
+    putManifest: async (m) => void (await db.put('manifests', m)),
+    deleteOtherVersions: async (modelId, keepVersion) => void (await deleteModelEntries(db, modelId, { keepVersion })),
+    close: () => db.close(),
+  };
+}
+
+export interface SiteModelSummary {
+  id: string;
+  version: string;
+  meta: SiteModelMeta;
+  files: { path: string; size: number }[];
+  bytes: number;
+  /** Every manifest file is present with its size (the worker re-hashes them at load). */
+  complete: boolean;
+}
+
+export interface ImportOptions {
+  /** Name for the id (default: the picked folder's name, else "model"). */
+  name?: string;
+  store?: () => Promise<SiteModelStore>;
+  estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  now?: () => number;
+  /** Called as files are written (bytes so far, total). */
+  onProgress?: (written: number, total: number) => void;
+}
+
+function summaryOf(m: ManifestRecord, complete = true): SiteModelSummary {
+  return {
+    id: m.modelId,
+    version: m.version,
+    meta: m.site!,
+    files: Object.entries(m.files).map(([path, f]) => ({ path, size: f.size })),
+    bytes: m.totalBytes,
+    complete,
+  };
+}
+
+async function defaultEstimate(): Promise<{ usage?: number; quota?: number }> {
+  return typeof navigator !== 'undefined' && navigator.storage?.estimate ? navigator.storage.estimate() : {};
+}
+
+/**
+ * Validates and stores a model folder. Order: plan → read → validate (nothing stored on any
+ * problem) → estimate → write each file (+ SHA-256) → read each back and re-verify → manifest
+ * (last) → drop older versions of the same id. On a write failure every file written by this
+ * import is deleted again and the error is typed ('quota-exceeded' / 'storage-failed').
+ */
+export async function importSiteModel(picked: readonly PickedFile[], options: ImportOptions = {}): Promise<SiteModelSummary> {
+  if (picked.length === 0) throw new SiteImportError('no-files');
+  const plan = planModelFolder(picked);
+  const id = siteModelId(options.name?.trim() || plan.folderName || 'model');
+
+  // Cheap presence checks before reading megabytes of weights.
+  const present = new Map<string, Uint8Array>();
+  for (const path of plan.files.keys()) present.set(path, new Uint8Array(1));
+  if (!present.has('config.json')) throw new SiteImportError('missing-config', 'config.json');
+  if (!present.has('tokenizer.json')) throw new SiteImportError('missing-tokenizer', 'tokenizer.json');
+  if (!present.has('tokenizer_config.json')) throw new SiteImportError('missing-tokenizer-config', 'tokenizer_config.json');
+  if (!REQUIRED_ONE_OF_WEIGHTS.some((p) => present.has(p))) {
+    throw new SiteImportError('missing-onnx', 'onnx/', `none of ${REQUIRED_ONE_OF_WEIGHTS.join(', ')}`);
+  }
+
+  const bytes = new Map<string, Uint8Array>();
+  for (const [path, f] of plan.files) bytes.set(path, new Uint8Array(await f.read()));
+  const validated = validateModelFiles(bytes);
+
+  const hashes = new Map<string, string>();
+  for (const [path, b] of bytes) hashes.set(path, await sha256Hex(b));
+  const version = await contentVersion(hashes);
+  const total = [...bytes.values()].reduce((n, b) => n + b.byteLength, 0);
+
+  try {
+    const { usage, quota } = await (options.estimate ?? defaultEstimate)();
+    if (typeof quota === 'number' && quota - (usage ?? 0) < total * 1.1 + 1024 * 1024) {
+      throw new SiteImportError('no-space', undefined, `needs ~${total} bytes, ${Math.max(0, quota - (usage ?? 0))} free of ${quota}`);
+    }
+  } catch (e) {
+    if (isSiteImportError(e)) throw e;
+    /* no estimate: try, and rely on QuotaExceededError */
+  }
+
+  let store: SiteModelStore;
+  try {
+    store = await (options.store ?? (async () => idbSiteModelStore(await openModelDb())))();
+  } catch (e) {
+    throw new SiteImportError('storage-failed', undefined, String(e));
+  }
+  const now = (options.now ?? Date.now)();
+  const written: string[] = [];
+  try {
+    // The same content imported again under the same name: nothing to write.
+    const existing = await store.getManifest(manifestKey(id, version));
+    if (existing?.site && (await verifyStored(store, existing)) === null) return summaryOf(existing);
+
+    let done = 0;
+    const files: Record<string, ManifestFile> = {};
+    for (const [path, b] of bytes) {
+      const sha256 = hashes.get(path)!;
+      const data = b.buffer.byteLength === b.byteLength && b.byteOffset === 0 ? (b.buffer as ArrayBuffer) : b.slice().buffer;
+      const key = fileKey(id, version, path);
+      written.push(key);
+      await store.putFile({ key, modelId: id, version, path, size: b.byteLength, sha256, data, storedAt: now });
+      files[path] = { size: b.byteLength, sha256 };
+      done += b.byteLength;
+      options.onProgress?.(done, total);
+    }
+    const manifest: ManifestRecord = {
+      key: manifestKey(id, version),
+      modelId: id,
+      version,
+      files,
+      totalBytes: total,
+      cachedAt: now,
+      updatedAt: now,
+      site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, ignored: plan.ignored, importedAt: now },
+    };
+    const problem = await verifyStored(store, manifest);
+    if (problem !== null) throw new SiteImportError('storage-failed', undefined, `read-back verification failed: ${problem}`);
+    // Manifest LAST: only now is the model usable.
+    await store.putManifest(manifest);
+    await store.deleteOtherVersions(id, version);
+    return summaryOf(manifest);
+  } catch (e) {
+    for (const key of written) {
+      try {
+        await store.deleteFile(key);
+      } catch {
+        /* best effort: files without a manifest are never used */
+      }
+    }
+    if (isSiteImportError(e)) throw e;
+    if (isQuotaError(e)) throw new SiteImportError('quota-exceeded', undefined, String((e as Error)?.message ?? e));
+    throw new SiteImportError('storage-failed', undefined, String((e as Error)?.message ?? e));
+  } finally {
+    store.close();
+  }
+}
+
+/** Null when every manifest file is stored with its size and SHA-256, else what is wrong. */
+async function verifyStored(store: SiteModelStore, m: ManifestRecord): Promise<string | null> {
+  for (const [path, want] of Object.entries(m.files)) {
+    const rec = await store.getFile(fileKey(m.modelId, m.version, path));
+    if (!rec) return `${path}: missing`;
+    if (rec.data.byteLength !== want.size) return `${path}: size ${rec.data.byteLength}, expected ${want.size}`;
+    if ((await sha256Hex(rec.data)) !== want.sha256) return `${path}: SHA-256 mismatch`;
+  }
+  return null;
+}
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openModelDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A site's models (those with a manifest). `complete` checks that every listed file is present
+ * (keys only, no bytes read); the worker re-hashes every file when it loads the model.
+ */
+export function listSiteModels(): Promise<SiteModelSummary[]> {
+  return withDb(async (db) => {
+    const out: SiteModelSummary[] = [];
+    for (const m of await db.getAll('manifests')) {
+      if (!isSiteModelId(m.modelId) || !m.site) continue;
+      const prefix = `${m.modelId}@${m.version}/`;
+      const keys = new Set(await db.getAllKeys('files', IDBKeyRange.bound(prefix, `${prefix}\uffff`)));
+      const complete = Object.keys(m.files).every((p) => keys.has(fileKey(m.modelId, m.version, p)));
+      out.push(summaryOf(m, complete));
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  });
+}
+
+/** The stored version of one site model (for the load request), or null. */
+export async function getSiteModel(id: string): Promise<SiteModelSummary | null> {
+  if (!isSiteModelId(id)) return null;
+  return (await listSiteModels()).find((m) => m.id === id) ?? null;
+}
+
+/** Removes every version of a site model: manifest first, then its files (bytes freed). */
+export function deleteSiteModel(id: string): Promise<number> {
+  if (!isSiteModelId(id)) return Promise.resolve(0);
+  return withDb((db) => deleteModelEntries(db, id));
+}
