@@ -153,14 +153,145 @@ test('model on WASM: candidate-list drugs, WASM badge, only same-origin requests
   expect(offOrigin).toEqual([]);
 });
 
-// KNOWN DEFECT (open, issue 4): for int8 (MatMulInteger) weights, native onnxruntime and
-// onnxruntime-web differ slightly, enough to flip a near-tie: on note 3, Node q8 (like fp32) picks
-// 左甲状腺素 (confidence 0.300) where WASM q8 picks 甲巯咪唑 (0.275). The 4-bit weights agree on every
-// backend (next test). Re-enable once the int8 export is fixed (e.g. reduce-range weights) or the
-// decoder breaks near-ties deterministically.
-test.fixme('WASM and Node give the same drugs for the same weights (q8)', async () => {
-  const node = nodeDrugs(['q8'], NOTES);
-  expect(node['q8'], 'Node q8 = WASM q8').toEqual(results['wasm-q8']);
+// Issue 4, Node q8 vs WASM q8. Two causes, both measured:
+// 1. The q8 export quantized activations at run time (DynamicQuantizeLinear + MatMulInteger). The
+//    integer kernels of onnxruntime-node and onnxruntime-web are exact and identical, but the ~1e-6
+//    float differences between the two builds flip round(x / x_scale) at .5 boundaries: Node vs
+//    WASM logits differed by up to 0.14 on these notes (0.78 on dev prompts). q8 is now int8
+//    weight-only with float activations (training/dischargerx_train/quantize.py): ~1e-5, like fp32.
+//    A model folder quantized before that fails the first assertion below; re-quantize it with
+//      cd training && /usr/bin/python3 -m dischargerx_train.quantize --model ../models/NAME
+// 2. The drug flip on note 3 (Node 左甲状腺素, WASM 甲巯咪唑) happens with fp32 too: the page searches
+//    up to 12 drugs (UNCALIBRATED_MAX_DRUGS) when the worker's fetchDecodingConfig does not pass
+//    decoding.json's maxDrugs (15) on, while Node searches 15. With the same maxDrugs on both sides
+//    Node and WASM give the same drugs on all three notes, fp32 and q8; the drug assertion below
+//    needs that as well as a re-quantized model.
+const Q8_REQUANTIZE = 'cd training && /usr/bin/python3 -m dischargerx_train.quantize --model ../models/' + MODEL_ID;
+
+/** Prompt ids for the notes (app parse + prompt + tokenizer) and full-prompt q8 logits on onnxruntime-node. */
+function nodeQ8Logits(notes: readonly string[]): { ids: number[][]; logits: string[] } {
+  const code = `
+    import { resolve } from 'node:path';
+    import * as ort from 'onnxruntime-node';
+    import { AutoTokenizer, env } from '@huggingface/transformers';
+    import { parseNote } from './src/features/recommend/parse-note.ts';
+    import { buildPrompt } from './src/clinical/prompt.ts';
+    (async () => {
+    env.allowRemoteModels = false;
+    const dir = resolve('models', process.env.E2E_MODEL);
+    const tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    const session = await ort.InferenceSession.create(resolve(dir, 'onnx/model_quantized.onnx'), { executionProviders: ['cpu'] });
+    const out = { ids: [], logits: [] };
+    for (const note of JSON.parse(process.env.E2E_NOTES)) {
+      const parsed = parseNote(note);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const ids = Array.from(tokenizer(buildPrompt(parsed.record)).input_ids.data, Number);
+      const T = ids.length;
+      const feeds = {
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, T]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(T).fill(1n), [1, T]),
+        position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i)), [1, T]),
+      };
+      for (const [i, name] of session.inputNames.entries()) {
+        if (!name.startsWith('past_key_values.')) continue;
+        const dims = session.inputMetadata[i].shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
+        feeds[name] = new ort.Tensor('float32', new Float32Array(0), dims);
+      }
+      const logits = (await session.run(feeds)).logits.data;
+      out.ids.push(ids);
+      out.logits.push(Buffer.from(logits.buffer, logits.byteOffset, logits.byteLength).toString('base64'));
+    }
+    process.stdout.write('RESULT' + JSON.stringify(out));
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const stdout = execFileSync('npx', ['tsx', '--eval', code], {
+    encoding: 'utf8',
+    env: { ...process.env, E2E_NOTES: JSON.stringify(notes), E2E_MODEL: MODEL_ID },
+    timeout: 180_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.slice(stdout.lastIndexOf('RESULT') + 6)) as { ids: number[][]; logits: string[] };
+}
+
+/**
+ * The same q8 file and prompt ids on onnxruntime-web's WASM backend in Chromium: the app's runtime
+ * (ort.webgpu.bundle.min.mjs + the asyncify wasm, default session options, 1 thread) on a blank
+ * same-origin test page served by page.route, so no app code or CSP is involved.
+ */
+async function wasmQ8Logits(page: Page, ids: number[][]): Promise<string[]> {
+  const ortDir = 'node_modules/onnxruntime-web/dist/';
+  await page.route(`${ORIGIN}/__q8-parity/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname.slice('/__q8-parity/'.length);
+    if (path === 'index.html') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>q8 parity</title>' });
+    if (!/^[\w.-]+\.(mjs|wasm)$/.test(path)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ path: ortDir + path, contentType: path.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
+  });
+  await page.goto(`${ORIGIN}/__q8-parity/index.html`);
+  return page.evaluate(
+    async ({ ids, modelUrl }) => {
+      const bundleUrl: string = '/__q8-parity/ort.webgpu.bundle.min.mjs';
+      const ort: any = await import(/* @vite-ignore */ bundleUrl);
+      ort.env.wasm.wasmPaths = { wasm: '/__q8-parity/ort-wasm-simd-threaded.asyncify.wasm' };
+      ort.env.wasm.numThreads = 1;
+      const buf = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
+      const session = await ort.InferenceSession.create(buf, { executionProviders: ['wasm'] });
+      const out: string[] = [];
+      for (const seq of ids) {
+        const T = seq.length;
+        const feeds: Record<string, unknown> = {
+          input_ids: new ort.Tensor('int64', BigInt64Array.from(seq, BigInt), [1, T]),
+          attention_mask: new ort.Tensor('int64', new BigInt64Array(T).fill(1n), [1, T]),
+          position_ids: new ort.Tensor('int64', BigInt64Array.from(seq, (_: number, i: number) => BigInt(i)), [1, T]),
+        };
+        session.inputNames.forEach((name: string, i: number) => {
+          if (!name.startsWith('past_key_values.')) return;
+          const meta = session.inputMetadata[i] as { shape: (number | string)[] };
+          const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
+          feeds[name] = new ort.Tensor('float32', new Float32Array(0), dims);
+        });
+        const logits = (await session.run(feeds)).logits.data as Float32Array;
+        const bytes = new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength);
+        let bin = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        out.push(btoa(bin));
+      }
+      return out;
+    },
+    { ids, modelUrl: `/models/${MODEL_ID}/onnx/model_quantized.onnx` },
+  );
+}
+
+function f32(b64: string): Float32Array {
+  const buf = Buffer.from(b64, 'base64');
+  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+}
+
+test('WASM and Node give the same drugs for the same weights (q8)', async ({ page }, testInfo) => {
+  const q8File = readFileSync(`models/${MODEL_ID}/onnx/model_quantized.onnx`);
+  expect(
+    q8File.includes('MatMulInteger'),
+    `models/${MODEL_ID} has a q8 file from before the issue-4 fix (run-time activation quantization); re-quantize: ${Q8_REQUANTIZE}`,
+  ).toBe(false);
+
+  // Same q8 file, same prompt ids: logits agree to float rounding (measured ~1e-5; 0.14 before the fix).
+  const node = nodeQ8Logits(NOTES);
+  const wasm = await wasmQ8Logits(page, node.ids);
+  let maxDiff = 0;
+  node.ids.forEach((seq, n) => {
+    const a = f32(node.logits[n]!);
+    const b = f32(wasm[n]!);
+    expect(b.length, `note ${n + 1}: logits size`).toBe(a.length);
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+    expect(seq.length).toBeGreaterThan(0);
+  });
+  console.log(`[engine.spec] q8 max |logit diff| Node vs WASM over ${NOTES.length} notes: ${maxDiff.toExponential(2)}`);
+  testInfo.annotations.push({ type: 'q8 max |logit diff| Node vs WASM', description: maxDiff.toExponential(2) });
+  expect(maxDiff, 'q8 logits, Node vs WASM').toBeLessThan(1e-3);
+
+  // And the drugs from the full pipeline (constrained decoder + cut) are identical.
+  const wasmDrugs = results['wasm-q8'] ?? (await runNotes(page, 'backend=wasm&dtype=q8')).drugs;
+  const drugs = nodeDrugs(['q8'], NOTES);
+  expect(drugs['q8'], 'Node q8 = WASM q8').toEqual(wasmDrugs);
 });
 
 test('WebGPU (SwiftShader) gives the same drugs as WASM and Node for the same weights (q4)', async ({ page }, testInfo) => {

@@ -2,10 +2,12 @@
  * Which backend + weights to try, in order. Pure (unit-tested): the worker feeds it the WebGPU
  * probe and the model's file list.
  *
- * - WebGPU (adapter found, not forced to WASM): q4 (4-bit MatMulNBits); fp16 / q4f16 only when
- *   the adapter has shader-f16; q8 (MatMulInteger) is not a WebGPU kernel, so it is never the
- *   WebGPU default. Then WASM as the fallback.
- * - WASM: q8, else fp32.
+ * - WebGPU (adapter found, not forced to WASM): q4 (4-bit MatMulNBits, the smallest file and a
+ *   native WebGPU kernel); fp16 / q4f16 only when the adapter has shader-f16. Then WASM as the
+ *   fallback.
+ * - WASM: q8, else fp32. q8 stores int8 weights that onnxruntime turns back into fp32 when the
+ *   session loads (training/README.md, Quantization): a third of the fp32 download, fp32 compute,
+ *   and the same logits as the Node CLI.
  * A forced dtype applies to every attempt (so parity runs compare the same weights).
  */
 import type { WebGpuProbe } from '../engine/capabilities.ts';

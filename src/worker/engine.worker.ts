@@ -168,6 +168,8 @@ async function fetchDecodingConfig(
     beamWidth: cfg.beamWidth,
   };
   if (cfg.minDrugs !== undefined) settings.minDrugs = cfg.minDrugs;
+  // The search length is part of the calibration: the Node CLI searches the same number of drugs.
+  if (cfg.maxDrugs !== undefined) settings.maxDrugs = cfg.maxDrugs;
   return { settings, calibrated: true };
 }
 

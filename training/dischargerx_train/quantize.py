@@ -1,21 +1,58 @@
 """Weight quantization of the exported ONNX graph with the plain `onnx` package.
 
-q8 (transformers.js dtype "q8" -> onnx/model_quantized.onnx): dynamic quantization of every
-MatMul whose right operand is a 2-D float initializer W[K, N]:
-    Xq, xs, xzp = DynamicQuantizeLinear(X)                 (uint8, per tensor)
-    Y = Cast<float>(MatMulInteger(Xq, Wq, xzp)) * (xs * ws) (Wq int8 symmetric per column, ws[N])
+q8 (transformers.js dtype "q8" -> onnx/model_quantized.onnx): int8 *weight-only* quantization of
+every MatMul whose right operand is a 2-D float initializer W[K, N], symmetric per block of
+`block_size` (32) rows along K and per column, stored as int8 and turned back into float32 by a
+constant subgraph in front of the unchanged float MatMul:
+    Wq    int8  [n_blocks, block_size, N]     (K zero-padded to a multiple of block_size)
+    Ws    float [n_blocks, 1, N]              (max |w| of the block / 127)
+    W     = Reshape(Cast<float>(Wq) * Ws, [n_blocks * block_size, N])  (then Slice to K rows if padded)
+    Y     = MatMul(X, W)                      (X stays float32)
+The subgraph only reads initializers, so onnxruntime's constant folding (graph optimization level
+basic and above, the default) evaluates it once at session creation: the run-time graph is the fp32
+graph with the dequantized weights, the file holds 1 byte per weight (+ 1 float per 32).
+
+WHY (issue 4, Node q8 != WASM q8): q8 used to be dynamic quantization,
+DynamicQuantizeLinear(X) -> MatMulInteger(Xq uint8, Wq int8) -> Mul(x_scale * w_scale). Measured on
+the shipped model (training/README.md, section "Quantization"): the integer kernels of onnxruntime-node (x86
+AVX512-VNNI) and onnxruntime-web (WASM SIMD, i16 dot products) are exact and identical, every
+MatMulInteger output == (Xq - zp) @ Wq on both, even where a u8*s8 pair sum reached 56,580 > 32,767;
+so no int16 saturation, and 7-bit "reduce_range" weights change nothing (Node vs WASM still 0.88).
+The divergence comes from quantizing the *activations* at run time: the float ops between the
+MatMuls differ between the native and the WASM build by ~1e-6 (fp32 logits agree to 8.6e-6), and
+round(X / x_scale) turns such a difference into a whole quantization step whenever a value sits
+at a .5 boundary (first flip: 1 of 22,016 activations, layer 2), which cascades to max |logit diff|
+0.14 on the e2e notes and 0.78 on dev prompts (top-1 differs at 0.3% of positions). No weight
+scale/range/zero-point choice prevents that while X is quantized, so X now stays float and both
+runtimes agree to float rounding (3e-5), like fp32 and q4; it is also closer to fp32 (mean |logit
+diff| 0.0058 vs 0.082). (The e2e note-3 drug flip had a second, non-numeric cause: see
+e2e/engine.spec.ts.)
+Alternatives measured and rejected: DequantizeLinear(Wq) -> MatMul is rewritten by onnxruntime into
+MatMulNBits with accuracy_level 4 (int8 activations again: Node vs WASM 0.12); MatMulNBits bits=8
+keeps parity but re-dequantizes every call on WASM (~3x slower decode steps than this scheme). The
+old scheme would also saturate in vpmaddubsw on x86 CPUs without VNNI (AVX2 only).
 
 q4 (dtype "q4" -> onnx/model_q4.onnx): com.microsoft MatMulNBits, bits=4, block_size 32 along K,
-asymmetric per block with explicit packed uint8 zero points:
+asymmetric per block with explicit packed uint8 zero points, no accuracy_level (fp32 compute):
     B      uint8 [N, n_blocks, block_size/2]   (element 2i in the low nibble, 2i+1 in the high one)
     scales float [N * n_blocks]
     zero_points uint8 [N * ceil(n_blocks/2)]    (per row; block 2i low nibble, 2i+1 high nibble)
     Y = X @ dequant(B)^T, dequant = (q - zp) * scale, shape [..., N]
 The embedding Gather stays float32 in both (tied lm_head MatMul is quantized unless excluded).
+
+Re-quantize an exported folder without retraining (rewrites both files from onnx/model.onnx):
+    cd training && /usr/bin/python3 -m dischargerx_train.quantize --model ../models/NAME
 """
+import argparse
+import os
+import sys
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+BLOCK_SIZE = 32
+Q8_MAX = 127  # symmetric int8 codes in [-127, 127]
 
 
 def _weight_matmuls(model, exclude=()):
@@ -46,34 +83,50 @@ def _replace(model, node, new_nodes, new_inits, drop_init):
 
 
 # ---------------------------------------------------------------------------------------- int8
-def quantize_int8_weight(w):
-    """Symmetric int8 per output column. Returns (q int8 [K,N], scale float32 [N])."""
-    amax = np.abs(w).max(axis=0)
-    scale = np.where(amax > 0, amax / 127.0, 1.0).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
-    return q, scale
+def quantize_int8_weight(w, block_size=BLOCK_SIZE):
+    """Symmetric int8 per (block of block_size rows along K) x (column). w: float [K, N].
+    Returns (q int8 [n_blocks, block_size, N], scale float32 [n_blocks, 1, N], dequant float32 [K, N]);
+    dequant is exactly what the graph computes (float32 Cast(q) * scale)."""
+    K, N = w.shape
+    nb = (K + block_size - 1) // block_size
+    wp = np.zeros((nb * block_size, N), dtype=np.float32)
+    wp[:K] = w
+    blocks = wp.reshape(nb, block_size, N)
+    amax = np.abs(blocks).max(axis=1, keepdims=True)
+    scale = np.where(amax > 0, amax / np.float32(Q8_MAX), np.float32(1.0)).astype(np.float32)
+    q = np.clip(np.rint(blocks / scale), -Q8_MAX, Q8_MAX).astype(np.int8)
+    deq = (q.astype(np.float32) * scale).reshape(nb * block_size, N)[:K]
+    return q, scale, np.ascontiguousarray(deq)
 
 
-def quantize_q8(model, exclude=()):
+def quantize_q8(model, exclude=(), block_size=BLOCK_SIZE):
     model = _copy(model)
     for k, (node, w) in enumerate(_weight_matmuls(model, exclude)):
         base = (node.name or "matmul%d" % k).replace("/", "_").strip("_") + "_q8"
-        q, scale = quantize_int8_weight(w)
-        x = node.input[0]
-        inits = [numpy_helper.from_array(q, base + "_W"), numpy_helper.from_array(scale, base + "_Wscale")]
+        K, N = w.shape
+        q, scale, _ = quantize_int8_weight(w, block_size)
+        rows = q.shape[0] * q.shape[1]
+        inits = [numpy_helper.from_array(q, base + "_Wq"), numpy_helper.from_array(scale, base + "_Ws"),
+                 numpy_helper.from_array(np.array([rows, N], np.int64), base + "_shape")]
+        w_float = base + "_W" if rows == K else base + "_Wpad"
         nodes = [
-            helper.make_node("DynamicQuantizeLinear", [x], [base + "_Xq", base + "_Xs", base + "_Xzp"], name=base + "_dql"),
-            helper.make_node("MatMulInteger", [base + "_Xq", base + "_W", base + "_Xzp"], [base + "_Yi"], name=base + "_mmi"),
-            helper.make_node("Cast", [base + "_Yi"], [base + "_Yf"], to=TensorProto.FLOAT, name=base + "_cast"),
-            helper.make_node("Mul", [base + "_Xs", base + "_Wscale"], [base + "_S"], name=base + "_smul"),
-            helper.make_node("Mul", [base + "_Yf", base + "_S"], [node.output[0]], name=base + "_ymul"),
+            helper.make_node("Cast", [base + "_Wq"], [base + "_Wqf"], to=TensorProto.FLOAT, name=base + "_cast"),
+            helper.make_node("Mul", [base + "_Wqf", base + "_Ws"], [base + "_Wb"], name=base + "_scale"),
+            helper.make_node("Reshape", [base + "_Wb", base + "_shape"], [w_float], name=base + "_reshape"),
         ]
+        if rows != K:  # drop the zero padding rows
+            inits += [numpy_helper.from_array(np.array([0], np.int64), base + "_starts"),
+                      numpy_helper.from_array(np.array([K], np.int64), base + "_ends"),
+                      numpy_helper.from_array(np.array([0], np.int64), base + "_axes")]
+            nodes.append(helper.make_node("Slice", [w_float, base + "_starts", base + "_ends", base + "_axes"],
+                                          [base + "_W"], name=base + "_slice"))
+        nodes.append(helper.make_node("MatMul", [node.input[0], base + "_W"], [node.output[0]], name=node.name or base))
         _replace(model, node, nodes, inits, node.input[1])
     return model
 
 
 # ---------------------------------------------------------------------------------------- int4
-def quantize_q4_weight(w, block_size=32):
+def quantize_q4_weight(w, block_size=BLOCK_SIZE):
     """w: float [K, N] (MatMul right operand). Returns dict with packed tensors and dequantized
     float [K, N] reference."""
     K, N = w.shape
@@ -96,7 +149,9 @@ def quantize_q4_weight(w, block_size=32):
             "K": K, "N": N, "n_blocks": nb, "dequant": np.ascontiguousarray(deq)}
 
 
-def quantize_q4(model, block_size=32, exclude=(), accuracy_level=None):
+def quantize_q4(model, block_size=BLOCK_SIZE, exclude=(), accuracy_level=None):
+    """Leave accuracy_level unset (fp32 compute): 4 would quantize X to int8 at run time, which
+    breaks native/web parity for the reason given in the module docstring."""
     model = _copy(model)
     for k, (node, w) in enumerate(_weight_matmuls(model, exclude)):
         base = (node.name or "matmul%d" % k).replace("/", "_").strip("_") + "_q4"
@@ -129,14 +184,48 @@ def quantize_file(src, dst, mode, **kw):
     return dst
 
 
-def dequantized_weights(model_path, mode, block_size=32):
+def dequantized_weights(model_path, mode, block_size=BLOCK_SIZE):
     """For tests/measurement: {initializer name of the original W: dequantized float W}."""
     model = onnx.load(model_path)
     out = {}
     for node, w in _weight_matmuls(model):
         if mode == "q8":
-            q, s = quantize_int8_weight(w)
-            out[node.input[1]] = q.astype(np.float32) * s
+            out[node.input[1]] = quantize_int8_weight(w, block_size)[2]
         else:
             out[node.input[1]] = quantize_q4_weight(w, block_size)["dequant"]
     return out
+
+
+# ------------------------------------------------------------------------- re-quantize a folder
+FILES = {"q8": "model_quantized.onnx", "q4": "model_q4.onnx"}
+
+
+def requantize_folder(folder, modes=("q8", "q4")):
+    """Rewrite onnx/model_quantized.onnx and/or onnx/model_q4.onnx of an exported model folder
+    from its onnx/model.onnx (no retraining). Returns {mode: (path, size in bytes)}."""
+    src = os.path.join(folder, "onnx", "model.onnx")
+    if not os.path.isfile(src):
+        raise FileNotFoundError("%s not found: --model takes an exported folder (with onnx/model.onnx)" % src)
+    out = {}
+    for mode in modes:
+        dst = os.path.join(folder, "onnx", FILES[mode])
+        tmp = dst + ".tmp"
+        quantize_file(src, tmp, mode)
+        os.replace(tmp, dst)  # no half-written weights file if interrupted
+        out[mode] = (dst, os.path.getsize(dst))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m dischargerx_train.quantize",
+                                 description="Rewrite the q8/q4 files of an exported model folder from its onnx/model.onnx.")
+    ap.add_argument("--model", required=True, help="exported model folder, e.g. ../models/dischargerx-small")
+    ap.add_argument("--only", choices=sorted(FILES), help="rewrite just this dtype (default: q8 and q4)")
+    args = ap.parse_args(argv)
+    for mode, (path, size) in requantize_folder(args.model, (args.only,) if args.only else ("q8", "q4")).items():
+        print("%s -> %s (%d bytes)" % (mode, path, size))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
