@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-
-// `npx playwright install` cannot download browsers here; use Debian's Chromium when present.
-const debianChromium = '/usr/bin/chromium';
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) ? debianChromium : undefined);
+import { chromiumLaunchOptions } from './e2e/chromium-flags.ts';
 
 export default defineConfig({
   testDir: './e2e',
@@ -17,18 +13,8 @@ export default defineConfig({
     baseURL: 'http://127.0.0.1:4173',
     screenshot: 'only-on-failure',
     trace: 'off',
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--enable-unsafe-webgpu',
-      ],
-    },
+    // Debian's Chromium and its flags (shared with npm run bench): e2e/chromium-flags.ts.
+    launchOptions: chromiumLaunchOptions(),
   },
   webServer: {
     // The tests run against the production build (the same thing users get).

@@ -19,6 +19,73 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 const MODELS_DIR = join(root, 'models');
 
+/*
+ * Content-Security-Policy (docs/privacy.md), one source for the HTTP header (`vite preview`,
+ * `vite dev`) and the <meta> tag in index.html (for static hosts that cannot set headers; the
+ * build fails if the tag drifts from CSP_META). Nothing may leave the origin: connect-src 'self'.
+ * 'wasm-unsafe-eval' lets onnxruntime compile its WebAssembly; no 'unsafe-eval', no inline script,
+ * no blob: workers (transformers.js only builds a blob: wasm factory when wasmPaths.mjs is set; the
+ * worker sets wasmPaths.wasm only). data: images = the empty favicon `data:,`.
+ */
+const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
+  ['default-src', "'self'"],
+  ['script-src', "'self' 'wasm-unsafe-eval'"],
+  ['worker-src', "'self'"],
+  ['connect-src', "'self'"],
+  ['img-src', "'self' data:"],
+  ['style-src', "'self'"],
+  ['font-src', "'self'"],
+  ['manifest-src', "'self'"],
+  ['object-src', "'none'"],
+  ['base-uri', "'self'"],
+  ['form-action', "'none'"],
+];
+const serializeCsp = (d: ReadonlyArray<readonly [string, string]>) => d.map(([k, v]) => `${k} ${v}`).join('; ');
+/** The <meta> tag's policy (exactly the content of index.html's tag). */
+export const CSP_META = serializeCsp(CSP_DIRECTIVES);
+/** The HTTP header: the meta policy plus what only a header can say (no framing by other sites). */
+export const CSP_HEADER = `${CSP_META}; frame-ancestors 'none'`;
+
+/**
+ * `vite dev` only: the React fast-refresh preamble is an inline module script (allowed by its
+ * SHA-256, not by 'unsafe-inline') and Vite injects CSS as <style> elements ('unsafe-inline' for
+ * styles). The HMR websocket is same-origin ('self' covers ws:). The build never uses these.
+ */
+function devDirectives(): [string, string][] {
+  const preamble = react.preambleCode.replace('__BASE__', '/');
+  const hash = `'sha256-${createHash('sha256').update(preamble).digest('base64')}'`;
+  return CSP_DIRECTIVES.map(([k, v]): [string, string] =>
+    k === 'script-src' ? [k, `${v} ${hash}`] : k === 'style-src' ? [k, `${v} 'unsafe-inline'`] : [k, v],
+  );
+}
+const DEV_CSP_META = serializeCsp(devDirectives());
+const DEV_CSP = `${DEV_CSP_META}; frame-ancestors 'none'`;
+
+const CSP_META_RE = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")/;
+
+/** Checks index.html's CSP <meta> against CSP_META (build) / swaps in the dev policy (dev). */
+function cspMeta(): Plugin {
+  let serve = false;
+  return {
+    name: 'dischargerx-csp-meta',
+    configResolved(config) {
+      serve = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        const m = CSP_META_RE.exec(html);
+        if (!m) throw new Error('index.html: the Content-Security-Policy <meta> tag is missing (see vite.config.ts CSP_META)');
+        if (serve) return html.replace(CSP_META_RE, `$1${DEV_CSP_META}$3`);
+        if (m[2] !== CSP_META) {
+          throw new Error(`index.html: the Content-Security-Policy <meta> differs from vite.config.ts CSP_META.\n  meta: ${m[2]}\n  want: ${CSP_META}`);
+        }
+        return html;
+      },
+    },
+  };
+}
+
 /** One shipped model folder as the app sees it (the `virtual:dischargerx/bundled-models` module). */
 interface BundledModelEntry {
   id: string;
@@ -163,6 +230,7 @@ function dischargerxAssets(): Plugin {
 export default defineConfig({
   plugins: [
     react(),
+    cspMeta(),
     dischargerxAssets(),
     /*
      * Offline: a workbox service worker (generateSW) precaches the app shell (html/js/css), the
@@ -211,7 +279,8 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
   // The worker imports the bundled-model list too (its version keys the weight cache).
   worker: { format: 'es', plugins: () => [dischargerxAssets()] },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CSP_HEADER } },
+  server: { headers: { 'Content-Security-Policy': DEV_CSP } },
   // Never pre-bundle transformers.js/onnxruntime-web in dev: their wasm loader must see its own URLs.
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

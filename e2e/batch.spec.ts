@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium-flags.ts';
 
 /**
  * Batch scoring end to end: a labelled JSONL made from a freshly generated synthetic cohort
@@ -13,23 +14,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
 // The config's Chromium and flags, plus exact heap figures (performance.memory is otherwise
 // bucketed) and a callable gc() for the memory test. A top-level use(): it forces its own worker.
-const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-test.use({
-  launchOptions: {
-    ...(chromium ? { executablePath: chromium } : {}),
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-      '--enable-precise-memory-info',
-      '--js-flags=--expose-gc',
-    ],
-  },
-});
+test.use({ launchOptions: chromiumLaunchOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc']) });
 
 const TSX = 'node_modules/.bin/tsx';
 let dir = '';

@@ -1,0 +1,367 @@
+/**
+ * The browser half of `npm run bench`: Debian Chromium (playwright-core, the flags of
+ * e2e/chromium-flags.ts) on the production build, driven through the app's own UI exactly as the
+ * browser tests drive it (e2e/engine.spec.ts: ?backend=…&dtype=… in the URL, the note box and the
+ * recommend button; e2e/batch.spec.ts: the batch screen). Nothing extra is exposed by the app.
+ *
+ * Timings come from two places:
+ * - page side: a MutationObserver started in the same task as the click, so "click → engine ready"
+ *   and "click → list shown" are measured in the page's own clock, without Playwright polling;
+ * - worker side: the engine's own reply messages (EngineInfo: loadMs, warmupMs, bytes; result:
+ *   inferenceMs, steps). The bench prepends a few lines to the worker script, as e2e/cache.spec.ts
+ *   does, that keep a copy of each `loaded` / `result` message in the worker (read back with
+ *   worker.evaluate). The service worker is blocked so page.route sees the worker script.
+ */
+import { chromium, type Browser, type Page, type Worker } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../e2e/chromium-flags.ts';
+import type { AdapterSummary, EngineInfo } from '../../src/engine/protocol.ts';
+import type { LoadMeasurement } from './report.ts';
+
+const WORKER_STUB = `(() => {
+  const g = self;
+  g.__dischargerxBench = [];
+  const post = g.postMessage.bind(g);
+  g.postMessage = function (message, ...rest) {
+    try {
+      if (message && message.type === 'loaded') g.__dischargerxBench.push({ type: 'loaded', info: message.info });
+      else if (message && message.type === 'result') {
+        const r = message.result;
+        g.__dischargerxBench.push({ type: 'result', inferenceMs: r.inferenceMs, steps: r.steps, backend: r.backend, dtype: r.dtype });
+      }
+    } catch { /* never disturb the engine */ }
+    return post(message, ...rest);
+  };
+})();
+`;
+
+type WorkerMessage =
+  | { type: 'loaded'; info: EngineInfo }
+  | { type: 'result'; inferenceMs: number; steps: number; backend: string; dtype: string };
+
+export interface NoteTiming {
+  /** Worker-side decode time (RecommendResult.inferenceMs). */
+  inferenceMs: number;
+  steps: number;
+  /** Page side: click → the model's list is shown. */
+  pageMs: number;
+  backend: string;
+  dtype: string;
+}
+
+export interface BackendRun {
+  cold: LoadMeasurement;
+  warm: LoadMeasurement;
+  info: EngineInfo;
+  notes: NoteTiming[];
+}
+
+export interface BatchRun {
+  records: number;
+  /** Page side: click "start" → status done. */
+  ms: number;
+  /** Sum of the worker's decode times over the batch. */
+  decodeMs: number;
+  results: number;
+}
+
+/*
+ * Page-side scripts, as plain JavaScript strings: tsx (esbuild, keepNames) would wrap the inner
+ * functions of a TypeScript callback in a `__name` helper that does not exist in the page.
+ * Each starts its MutationObserver, clicks, and resolves with the page-clock time to the outcome.
+ */
+const LOAD_SCRIPT = `(timeout) => new Promise((resolve) => {
+  const t0 = performance.now();
+  let obs, timer;
+  function finish(outcome) { obs.disconnect(); clearTimeout(timer); resolve({ ms: performance.now() - t0, outcome }); }
+  function check() {
+    const phase = document.querySelector('[data-testid=engine-panel]')?.getAttribute('data-phase');
+    if (phase === 'ready') finish('ready');
+    else if (phase === 'error') finish('error: ' + (document.querySelector('[data-testid=engine-error]')?.textContent ?? ''));
+  }
+  obs = new MutationObserver(check);
+  timer = setTimeout(() => finish('timeout'), timeout);
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'] });
+  document.querySelector('[data-testid=load-model]').click();
+})`;
+
+const RECOMMEND_SCRIPT = `(timeout) => new Promise((resolve) => {
+  const q = (s) => document.querySelector(s);
+  const t0 = performance.now();
+  let seenRunning = false, obs, timer;
+  function finish(outcome) { obs.disconnect(); clearTimeout(timer); resolve({ ms: performance.now() - t0, outcome }); }
+  function check() {
+    if (q('[data-testid=engine-running]')) { seenRunning = true; return; }
+    if (!seenRunning) return;
+    const err = q('[data-testid=engine-error]');
+    if (err) finish('error: ' + (err.textContent ?? ''));
+    else if (q('[data-testid=recommendations][data-source=model]')) finish('ok');
+  }
+  obs = new MutationObserver(check);
+  timer = setTimeout(() => finish('timeout'), timeout);
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+  q('[data-testid=recommend]').click();
+  check();
+})`;
+
+const BATCH_SCRIPT = `(timeout) => new Promise((resolve) => {
+  const t0 = performance.now();
+  const progress = () => document.querySelector('[data-testid=batch-progress]');
+  let obs, timer;
+  function finish(outcome) { obs.disconnect(); clearTimeout(timer); resolve({ ms: performance.now() - t0, outcome, done: progress()?.getAttribute('data-done') ?? '' }); }
+  function check() {
+    const status = progress()?.getAttribute('data-status');
+    if (status === 'done' || status === 'cancelled') finish(status);
+    else if (document.querySelector('[data-testid=batch-error]')) finish('error');
+  }
+  obs = new MutationObserver(check);
+  timer = setTimeout(() => finish('timeout'), timeout);
+  obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+  document.querySelector('[data-testid=batch-start]').click();
+})`;
+
+const DRAIN_SCRIPT = `(() => (self.__dischargerxBench ?? []).splice(0))()`;
+
+const CACHED_VERSION_SCRIPT = `(id) => new Promise((resolve) => {
+  const r = indexedDB.open('dischargerx-models');
+  r.onerror = () => resolve(null);
+  r.onsuccess = () => {
+    const db = r.result;
+    if (!db.objectStoreNames.contains('manifests')) { db.close(); resolve(null); return; }
+    const g = db.transaction('manifests').objectStore('manifests').getAll();
+    g.onerror = () => { db.close(); resolve(null); };
+    g.onsuccess = () => { db.close(); resolve((g.result.find((m) => m.modelId === id) ?? {}).version ?? null); };
+  };
+})`;
+
+/** Runs one of the scripts above with an argument, in the page. */
+function inPage<T>(page: Page, script: string, arg: unknown): Promise<T> {
+  return page.evaluate(`(${script})(${JSON.stringify(arg)})`) as Promise<T>;
+}
+
+/** One browser page of the app with the bench's instrumentation. */
+class AppPage {
+  private worker: Worker | null = null;
+  private cacheNotices: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    private readonly baseUrl: string,
+  ) {
+    page.on('worker', (w) => {
+      if (w.url().includes('engine.worker')) this.worker = w;
+    });
+    page.on('console', (m) => {
+      const hit = /model cache: ([\w-]+)/.exec(m.text());
+      if (hit) this.cacheNotices.push(hit[1]!);
+    });
+  }
+
+  static async open(browser: Browser, baseUrl: string): Promise<AppPage> {
+    // A fresh context: empty IndexedDB and HTTP cache (a "cold" visit).
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.route('**/assets/engine.worker-*.js', async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: WORKER_STUB + (await res.text()) });
+    });
+    return new AppPage(page, baseUrl);
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+
+  async goto(query: string): Promise<void> {
+    this.worker = null;
+    await this.page.goto(`${this.baseUrl}?${query}`);
+    await this.page.getByTestId('load-model').waitFor({ timeout: 60_000 });
+  }
+
+  /** The engine's reply messages since the last drain. */
+  async drain(): Promise<WorkerMessage[]> {
+    if (!this.worker) return [];
+    return (await this.worker.evaluate(DRAIN_SCRIPT)) as WorkerMessage[];
+  }
+
+  /** Click "load model", wait for ready (page clock). */
+  async load(timeoutMs: number): Promise<LoadMeasurement & { info: EngineInfo }> {
+    const noticesBefore = this.cacheNotices.length;
+    const wall = await inPage<{ ms: number; outcome: string }>(this.page, LOAD_SCRIPT, timeoutMs);
+    if (wall.outcome !== 'ready') throw new Error(`model load did not finish: ${wall.outcome}`);
+    const info = (await this.drain()).find((m): m is Extract<WorkerMessage, { type: 'loaded' }> => m.type === 'loaded')?.info;
+    if (!info) throw new Error('the engine worker reported no "loaded" message (worker instrumentation missing?)');
+    // The cache notice is logged by the page after the worker's BroadcastChannel / log event.
+    await this.page.waitForTimeout(100);
+    const notices = this.cacheNotices.slice(noticesBefore);
+    return {
+      readyMs: wall.ms,
+      loadMs: info.loadMs,
+      warmupMs: info.warmupMs,
+      bytes: info.bytes,
+      backend: info.backend,
+      dtype: info.dtype,
+      cache: notices.at(-1) ?? null,
+      info,
+    };
+  }
+
+  /** One recommendation through the note box; returns page and worker timings. */
+  async recommend(note: string, timeoutMs: number): Promise<NoteTiming> {
+    await this.page.getByTestId('tab-recommend').click();
+    await this.page.getByTestId('note-input').fill(note);
+    await this.drain();
+    const wall = await inPage<{ ms: number; outcome: string }>(this.page, RECOMMEND_SCRIPT, timeoutMs);
+    if (wall.outcome !== 'ok') throw new Error(`recommendation did not finish: ${wall.outcome}`);
+    const result = (await this.drain()).filter((m): m is Extract<WorkerMessage, { type: 'result' }> => m.type === 'result').at(-1);
+    if (!result) throw new Error('the engine worker reported no "result" message');
+    return { inferenceMs: result.inferenceMs, steps: result.steps, pageMs: wall.ms, backend: result.backend, dtype: result.dtype };
+  }
+
+  /** The batch screen on `file` (records with the model), click start → done. */
+  async batch(file: string, records: number, timeoutMs: number, log: (m: string) => void): Promise<BatchRun> {
+    await this.page.getByTestId('tab-batch').click();
+    await this.page.getByTestId('batch-file-input').setInputFiles(file);
+    await this.page.waitForSelector(`[data-testid=batch-file-info][data-records="${records}"]`, { timeout: 60_000 });
+    await this.page.getByTestId('batch-method').selectOption('model');
+    await this.drain();
+    // Progress on stderr every 30 s (a read of the progress bar's attributes; nothing is timed by it).
+    const progress = setInterval(() => {
+      this.page
+        .getAttribute('[data-testid=batch-progress]', 'data-done', { timeout: 1000 })
+        .then((done) => log(`batch: ${done ?? 0}/${records} records`))
+        .catch(() => undefined);
+    }, 30_000);
+    let wall: { ms: number; outcome: string; done: string };
+    try {
+      wall = await inPage<{ ms: number; outcome: string; done: string }>(this.page, BATCH_SCRIPT, timeoutMs);
+    } finally {
+      clearInterval(progress);
+    }
+    if (wall.outcome !== 'done' || wall.done !== String(records)) {
+      throw new Error(`batch did not finish: ${wall.outcome}, ${wall.done}/${records} records`);
+    }
+    const results = (await this.drain()).filter((m): m is Extract<WorkerMessage, { type: 'result' }> => m.type === 'result');
+    return { records, ms: wall.ms, decodeMs: results.reduce((s, r) => s + r.inferenceMs, 0), results: results.length };
+  }
+}
+
+export interface BrowserBenchOptions {
+  baseUrl: string;
+  modelId: string;
+  /** Note texts, as a clinician pastes them; WASM uses all, WebGPU the first `webgpuNotes`. */
+  notes: readonly string[];
+  webgpuNotes: number;
+  /** JSONL file for the batch screen and its record count (null = no batch). */
+  batch: { file: string; records: number } | null;
+  skipWebgpu: boolean;
+  log: (m: string) => void;
+}
+
+export interface BrowserBenchResult {
+  chromium: string;
+  wasm: BackendRun | null;
+  webgpu: BackendRun | null;
+  batch: BatchRun | null;
+  /** Version the weight cache is keyed with (IndexedDB manifest), i.e. the model version the app loaded. */
+  modelVersion: string | null;
+  errors: string[];
+}
+
+async function cachedVersion(page: Page, modelId: string): Promise<string | null> {
+  return inPage<string | null>(page, CACHED_VERSION_SCRIPT, modelId);
+}
+
+/** Cold load, warm load, then per-note latency, on one backend in one fresh context. */
+async function runBackend(
+  browser: Browser,
+  o: BrowserBenchOptions,
+  query: string,
+  notes: readonly string[],
+  timeouts: { load: number; note: number },
+  label: string,
+  after?: (app: AppPage) => Promise<void>,
+): Promise<{ run: BackendRun; version: string | null }> {
+  const app = await AppPage.open(browser, o.baseUrl);
+  try {
+    o.log(`${label}: cold load (fresh context, empty IndexedDB)`);
+    await app.goto(query);
+    const cold = await app.load(timeouts.load);
+    const version = await cachedVersion(app.page, o.modelId);
+    o.log(`${label}: warm load (reload, weights from IndexedDB)`);
+    await app.goto(query);
+    const warm = await app.load(timeouts.load);
+    o.log(`${label}: ${warm.info.backend} ${warm.info.dtype}; cold ${Math.round(cold.readyMs)} ms, warm ${Math.round(warm.readyMs)} ms (cache: ${warm.cache ?? '—'})`);
+    // One untimed note first (as Node's decodeRecords does), then the timed ones.
+    if (notes.length > 0) await app.recommend(notes[0]!, timeouts.note);
+    const timings: NoteTiming[] = [];
+    for (const [i, note] of notes.entries()) {
+      const t = await app.recommend(note, timeouts.note);
+      timings.push(t);
+      o.log(`${label}: note ${i + 1}/${notes.length}: ${Math.round(t.inferenceMs)} ms decode, ${t.steps} model calls`);
+    }
+    if (after) await after(app);
+    const { info, ...warmLoad } = warm;
+    const { info: _coldInfo, ...coldLoad } = cold;
+    return { run: { cold: coldLoad, warm: warmLoad, info, notes: timings }, version };
+  } finally {
+    await app.close();
+  }
+}
+
+export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
+  const browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
+  const out: BrowserBenchResult = { chromium: browser.version(), wasm: null, webgpu: null, batch: null, modelVersion: null, errors: [] };
+  try {
+    try {
+      const r = await runBackend(
+        browser,
+        o,
+        `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8`,
+        o.notes,
+        { load: 900_000, note: 900_000 },
+        'WASM q8',
+        async (app) => {
+          if (!o.batch) return;
+          o.log(`WASM q8: batch screen, ${o.batch.records} records`);
+          out.batch = await app.batch(o.batch.file, o.batch.records, Math.max(900_000, o.batch.records * 120_000), o.log);
+          o.log(`WASM q8: batch ${o.batch.records} records in ${(out.batch.ms / 1000).toFixed(1)} s`);
+        },
+      );
+      out.wasm = r.run;
+      out.modelVersion = r.version;
+    } catch (e) {
+      out.errors.push(`browser WASM: ${firstLine(e)}`);
+    }
+    if (!o.skipWebgpu) {
+      try {
+        // SwiftShader runs WebGPU on the CPU (minutes per note on a busy machine): generous limits.
+        // The limits only stop a hung run; they say nothing about acceptable speed.
+        const r = await runBackend(
+          browser,
+          o,
+          `model=${encodeURIComponent(o.modelId)}&backend=webgpu`,
+          o.notes.slice(0, o.webgpuNotes),
+          { load: 3_600_000, note: 3_600_000 },
+          'WebGPU',
+        );
+        out.webgpu = r.run;
+        out.modelVersion ??= r.version;
+      } catch (e) {
+        out.errors.push(`browser WebGPU: ${firstLine(e)}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+export function adapterText(a: AdapterSummary | null): string | null {
+  if (!a) return null;
+  const name = [a.vendor, a.architecture, a.device || a.description].filter(Boolean).join(' ') || 'unknown adapter';
+  return a.isFallback ? `${name} (fallback adapter)` : name;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
