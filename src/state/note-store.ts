@@ -62,6 +62,8 @@ interface NoteState {
   added: string[];
   /** Recommend requests sent to the model worker from this screen (the slider never sends one). */
   modelRequests: number;
+  /** Bumped whenever saved cases change (the saved-cases panel re-reads IndexedDB). */
+  casesRevision: number;
   setNoteText: (text: string) => void;
   setParsed: (parsed: Omit<ParsedNote, 'edited' | 'parseId'> | null) => void;
   editField: <K extends keyof CDrugRedRecord>(field: K, value: CDrugRedRecord[K]) => void;
@@ -74,6 +76,9 @@ interface NoteState {
   restore: (name: string) => void;
   add: (name: string) => void;
   countModelRequest: () => void;
+  bumpCases: () => void;
+  /** Puts a saved case's note back into the editor (derived state is dropped until re-parse). */
+  loadNote: (text: string) => void;
 }
 
 let parseCounter = 0;
@@ -89,6 +94,7 @@ export const useNoteStore = create<NoteState>((set) => ({
   removed: [],
   added: [],
   modelRequests: 0,
+  casesRevision: 0,
   // Editing the note invalidates what was derived from it, but keeps it visible until re-parse.
   setNoteText: (noteText) => set({ noteText }),
   setParsed: (parsed) => set({ parsed: parsed ? { ...parsed, edited: false, parseId: ++parseCounter } : null, error: null }),
@@ -102,4 +108,6 @@ export const useNoteStore = create<NoteState>((set) => ({
   restore: (name) => set((s) => ({ removed: without(s.removed, name) })),
   add: (name) => set((s) => ({ added: s.added.includes(name) ? s.added : [...s.added, name], removed: without(s.removed, name) })),
   countModelRequest: () => set((s) => ({ modelRequests: s.modelRequests + 1 })),
+  bumpCases: () => set((s) => ({ casesRevision: s.casesRevision + 1 })),
+  loadNote: (noteText) => set({ noteText, parsed: null, error: null, run: null, cut: 0.5, accepted: [], removed: [], added: [] }),
 }));

@@ -9,12 +9,14 @@
  *   its manifest carries `site` (what the import found) — see ./site-models.ts.
  * - `lists` (schema version 2): a site's own candidate lists, one record per list, keyed
  *   `list:<name>` — see ./site-lists.ts.
+ * - `cases` (schema version 3): cases the user explicitly saved (note text, parsed fields, final
+ *   drug list), keyed by a random id — see ./saved-cases.ts. Nothing is written here otherwise.
  * Used from the engine worker (read/write) and the page (list, import, delete). No React.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export const DB_NAME = 'dischargerx-models';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Ids of a site's own models start with this ("site:<name>"); bundled ids never contain ':'. */
 export const SITE_MODEL_PREFIX = 'site:';
@@ -92,10 +94,25 @@ export interface ListRecord {
   unknownExamples: string[];
   importedAt: number;
 }
+/** A case the user saved (store `cases`); written only by an explicit "save case". */
+export interface CaseRecord {
+  id: string;
+  savedAt: number;
+  /** The note exactly as typed. */
+  noteText: string;
+  /** The parsed (and possibly edited) record fields the recommendation was made for. */
+  record: Record<string, unknown>;
+  /** The final list after the clinician's accept / remove / add. */
+  drugs: { name: string; drugClass: string; score: number; origin: 'recommended' | 'added'; accepted: boolean }[];
+  source: 'model' | 'baseline';
+  /** The model's id when source is 'model' (null otherwise / unknown). */
+  modelId: string | null;
+}
 export interface ModelCacheDb extends DBSchema {
   files: { key: string; value: FileRecord; indexes: { byModel: string; byModelVersion: [string, string] } };
   manifests: { key: string; value: ManifestRecord; indexes: { byModel: string } };
   lists: { key: string; value: ListRecord };
+  cases: { key: string; value: CaseRecord };
 }
 
 export type Db = IDBPDatabase<ModelCacheDb>;
@@ -120,6 +137,8 @@ export function openModelDb(): Promise<Db> {
       }
       // Version 2: a site's own candidate lists. Version 1 data (the weight cache) is kept.
       if (oldVersion < 2) db.createObjectStore('lists', { keyPath: 'key' });
+      // Version 3: cases the user saved. Earlier stores are kept as they are.
+      if (oldVersion < 3) db.createObjectStore('cases', { keyPath: 'id' });
     },
     blocking() {
       // A newer schema wants to open (another tab after an upgrade): let it.

@@ -10,6 +10,7 @@ import { EnginePanel } from './EnginePanel.tsx';
 import { NoteInput } from './NoteInput.tsx';
 import { ParsedFields } from './ParsedFields.tsx';
 import { RecommendationList } from './RecommendationList.tsx';
+import { SavedCases } from './SavedCases.tsx';
 import { parseNote } from './parse-note.ts';
 import { rankWithBaseline } from './baseline-recommender.ts';
 
@@ -102,6 +103,7 @@ export function RecommendScreen() {
         <ParsedFields onDiscardEdits={parse} />
         <RecommendationList />
       </div>
+      <SavedCases />
     </main>
   );
 }

@@ -1,10 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMessages, useT } from '../../app/i18n.ts';
 import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
 import { checkSafety, warningsFor, type SafetyWarning } from '../../clinical/safety.ts';
+import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { saveCase } from '../../storage/saved-cases.ts';
 import { useCandidateFormulary } from '../models/candidate-formulary.ts';
 import { chipJson, exportText, finalList, searchCandidates, type ListEntry } from './final-list.ts';
 import { recommendMessages, type RecommendMessageKey } from './messages.ts';
@@ -168,6 +170,8 @@ export function RecommendationList() {
   const modelRequests = useNoteStore((s) => s.modelRequests);
   const { setCut, accept, remove, restore, add } = useNoteStore.getState();
   const [copyState, setCopyState] = useState<{ ok: boolean; text: string } | null>(null);
+  const [saveState, setSaveState] = useState<{ ok: boolean; detail: string } | null>(null);
+  useEffect(() => setSaveState(null), [run]);
 
   const list: ListEntry[] = useMemo(
     () => (run ? finalList(run, cut, { accepted, removed, added }, formulary()) : []),
@@ -193,6 +197,22 @@ export function RecommendationList() {
       setCopyState({ ok: true, text });
     } catch {
       setCopyState({ ok: false, text });
+    }
+  };
+
+  const save = async () => {
+    try {
+      await saveCase({
+        noteText: useNoteStore.getState().noteText,
+        record: run.record as unknown as Record<string, unknown>,
+        drugs: list,
+        source,
+        modelId: source === 'model' ? useEngineStore.getState().modelId : null,
+      });
+      useNoteStore.getState().bumpCases();
+      setSaveState({ ok: true, detail: '' });
+    } catch (e) {
+      setSaveState({ ok: false, detail: e instanceof Error ? e.message : String(e) });
     }
   };
 
@@ -357,7 +377,15 @@ export function RecommendationList() {
         >
           {m('exportJson')}
         </button>
+        <button type="button" onClick={() => void save()} data-testid="save-case">
+          {m('saveCase')}
+        </button>
       </div>
+      {saveState && (
+        <p data-testid="save-case-status" data-ok={saveState.ok} role="status">
+          {saveState.ok ? m('caseSaved') : m('caseSaveFailed') + saveState.detail}
+        </p>
+      )}
       {copyState && (
         <div data-testid="copy-status" data-ok={copyState.ok}>
           {copyState.ok ? m('copied') : m('copyFailed')}
