@@ -2,7 +2,7 @@
  * Page-side view of the weight cache for the models panel: list cached models (verified against
  * their manifest), delete one / all, storage estimate and persistence. No React.
  */
-import { deleteModelEntries, fileKey, isSiteModelId, openModelDb, type Db } from './db.ts';
+import { deleteModelEntries, fileKey, isSiteModelId, withModelDb } from './db.ts';
 import { sha256Hex } from './hash.ts';
 
 export interface CachedModelSummary {
@@ -23,21 +23,12 @@ export interface StorageInfo {
   persisted: boolean | null;
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openModelDb();
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 /**
  * Cached versions of the bundled models (those with a manifest), each re-verified (sizes +
  * SHA-256). A site's own models (`site:<name>`, ./site-models.ts) are listed separately.
  */
 export function listCachedModels(): Promise<CachedModelSummary[]> {
-  return withDb(async (db) => {
+  return withModelDb(async (db) => {
     const out: CachedModelSummary[] = [];
     for (const m of await db.getAll('manifests')) {
       if (isSiteModelId(m.modelId)) continue;
@@ -66,7 +57,7 @@ export function listCachedModels(): Promise<CachedModelSummary[]> {
 
 /** Bytes held in the files store (with or without a manifest). */
 export function cachedBytes(): Promise<number> {
-  return withDb(async (db) => {
+  return withModelDb(async (db) => {
     let n = 0;
     let c = await db.transaction('files').store.openCursor();
     while (c) {
@@ -78,7 +69,7 @@ export function cachedBytes(): Promise<number> {
 }
 
 export function deleteCachedModel(modelId: string): Promise<number> {
-  return withDb((db) => deleteModelEntries(db, modelId));
+  return withModelDb((db) => deleteModelEntries(db, modelId));
 }
 
 /**
@@ -86,7 +77,7 @@ export function deleteCachedModel(modelId: string): Promise<number> {
  * they exist nowhere else and are removed one by one in their own list.
  */
 export function deleteAllCachedModels(): Promise<void> {
-  return withDb(async (db) => {
+  return withModelDb(async (db) => {
     const tx = db.transaction(['manifests', 'files'], 'readwrite');
     let m = await tx.objectStore('manifests').openCursor();
     while (m) {

@@ -152,6 +152,17 @@ export function openModelDb(): Promise<Db> {
  * Deletes cached entries of `modelId` (manifest first, so a crash mid-way leaves no manifest that
  * points at missing files). `keepVersion`: delete every version except this one.
  */
+/** Opens the database for one piece of work and always closes it (short-lived connections, so a
+ * schema upgrade in another tab is never blocked). */
+export async function withModelDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openModelDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 export async function deleteModelEntries(db: Db, modelId: string, opts: { onlyVersion?: string; keepVersion?: string } = {}): Promise<number> {
   const tx = db.transaction(['manifests', 'files'], 'readwrite');
   const match = (version: string) =>

@@ -160,16 +160,7 @@ export class ModelWeightCache {
 
   /** Path inside the model folder for a transformers.js cache key (path or URL), or null. */
   pathOf(request: string | Request | URL): string | null {
-    const raw = typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
-    let pathname: string;
-    try {
-      pathname = new URL(raw, 'http://x').pathname;
-    } catch {
-      return null;
-    }
-    const prefix = this.opts.folderPath;
-    if (!pathname.startsWith(prefix)) return null;
-    return decodeURIComponent(pathname.slice(prefix.length));
+    return pathInFolder(request, this.opts.folderPath);
   }
 
   async match(request: string | Request | URL): Promise<Response | undefined> {
@@ -329,4 +320,21 @@ export class ModelWeightCache {
     this.db = null;
     this.verified = new Map();
   }
+}
+
+/**
+ * Path inside `folderPath` (e.g. "/models/x/") of a transformers.js cache key (a path or an
+ * absolute URL), or null when the key is outside the folder. Only the pathname is used: the
+ * placeholder base resolves relative keys and is never requested.
+ */
+export function pathInFolder(request: string | Request | URL, folderPath: string): string | null {
+  const raw = typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
+  let pathname: string;
+  try {
+    pathname = new URL(raw, 'http://x').pathname;
+  } catch {
+    return null;
+  }
+  if (!pathname.startsWith(folderPath)) return null;
+  return decodeURIComponent(pathname.slice(folderPath.length));
 }

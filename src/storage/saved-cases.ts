@@ -4,7 +4,7 @@
  * otherwise kept in page memory. Cases stay in this browser profile; deleteCase / deleteAllCases
  * remove them. Page side, no React.
  */
-import { openModelDb, type CaseRecord, type Db } from './db.ts';
+import { withModelDb, type CaseRecord } from './db.ts';
 
 export type { CaseRecord } from './db.ts';
 
@@ -49,33 +49,24 @@ export function sortCases(cases: CaseRecord[]): CaseRecord[] {
   return [...cases].sort((a, b) => b.savedAt - a.savedAt || a.id.localeCompare(b.id));
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openModelDb();
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 export async function saveCase(input: CaseInput): Promise<CaseRecord> {
   const rec = buildCaseRecord(input);
-  await withDb((db) => db.put('cases', rec));
+  await withModelDb((db) => db.put('cases', rec));
   return rec;
 }
 
 export async function listCases(): Promise<CaseRecord[]> {
-  return sortCases(await withDb((db) => db.getAll('cases')));
+  return sortCases(await withModelDb((db) => db.getAll('cases')));
 }
 
 export async function getCase(id: string): Promise<CaseRecord | undefined> {
-  return withDb((db) => db.get('cases', id));
+  return withModelDb((db) => db.get('cases', id));
 }
 
 export async function deleteCase(id: string): Promise<void> {
-  await withDb((db) => db.delete('cases', id));
+  await withModelDb((db) => db.delete('cases', id));
 }
 
 export async function deleteAllCases(): Promise<void> {
-  await withDb((db) => db.clear('cases'));
+  await withModelDb((db) => db.clear('cases'));
 }

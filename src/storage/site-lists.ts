@@ -6,7 +6,7 @@
  * text and its SHA-256 (re-checked whenever the list is read). Page side, no React.
  */
 import { Formulary, FormularyError } from '../clinical/formulary.ts';
-import { openModelDb, type Db, type ListRecord } from './db.ts';
+import { withModelDb, type ListRecord } from './db.ts';
 import { sha256Hex } from './hash.ts';
 
 export const LIST_PREFIX = 'list:';
@@ -136,20 +136,11 @@ export async function buildListRecord(fileName: string, bytes: ArrayBuffer, name
   };
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openModelDb();
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** Validates and stores a list file; a list of the same name is replaced. Nothing is stored on any error. */
 export async function importCandidateList(file: { name: string; arrayBuffer(): Promise<ArrayBuffer> }, name?: string): Promise<CandidateListSummary> {
   const rec = await buildListRecord(file.name, await file.arrayBuffer(), name);
   try {
-    await withDb(async (db) => void (await db.put('lists', rec)));
+    await withModelDb(async (db) => void (await db.put('lists', rec)));
   } catch (e) {
     throw new ListImportError('list-storage-failed', String((e as Error)?.message ?? e));
   }
@@ -158,11 +149,11 @@ export async function importCandidateList(file: { name: string; arrayBuffer(): P
 }
 
 export function listCandidateLists(): Promise<CandidateListSummary[]> {
-  return withDb(async (db) => (await db.getAll('lists')).map(summaryOf).sort((a, b) => a.name.localeCompare(b.name)));
+  return withModelDb(async (db) => (await db.getAll('lists')).map(summaryOf).sort((a, b) => a.name.localeCompare(b.name)));
 }
 
 export async function deleteCandidateList(id: string): Promise<void> {
-  await withDb((db) => db.delete('lists', id));
+  await withModelDb((db) => db.delete('lists', id));
   invalidate(id);
 }
 
@@ -177,7 +168,7 @@ function invalidate(id: string): void {
  * null when the list is not stored or fails the check.
  */
 export async function loadCandidateNames(id: string): Promise<string[] | null> {
-  const rec = await withDb((db) => db.get('lists', id));
+  const rec = await withModelDb((db) => db.get('lists', id));
   if (!rec) {
     loaded.delete(id);
     return null;

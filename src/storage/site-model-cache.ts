@@ -12,6 +12,7 @@
  */
 import { fileKey, manifestKey, openModelDb, SITE_MODEL_PREFIX, type Db, type ManifestRecord } from './db.ts';
 import { sha256Hex } from './hash.ts';
+import { pathInFolder } from './model-cache.ts';
 
 export class SiteModelUnavailable extends Error {
   override readonly name = 'SiteModelUnavailable';
@@ -66,15 +67,7 @@ export class SiteModelCache {
 
   /** Path inside the model folder for a cache key (path or URL), or null. */
   pathOf(request: string | Request | URL): string | null {
-    const raw = typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
-    let pathname: string;
-    try {
-      pathname = new URL(raw, 'http://x').pathname;
-    } catch {
-      return null;
-    }
-    if (!pathname.startsWith(this.opts.folderPath)) return null;
-    return decodeURIComponent(pathname.slice(this.opts.folderPath.length));
+    return pathInFolder(request, this.opts.folderPath);
   }
 
   async match(request: string | Request | URL): Promise<Response | undefined> {

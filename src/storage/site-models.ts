@@ -24,6 +24,7 @@ import {
   type ManifestFile,
   type ManifestRecord,
   type SiteModelMeta,
+  withModelDb,
 } from './db.ts';
 import { sha256Hex } from './hash.ts';
 
@@ -444,21 +445,12 @@ async function verifyStored(store: SiteModelStore, m: ManifestRecord): Promise<s
   return null;
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openModelDb();
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 /**
  * A site's models (those with a manifest). `complete` checks that every listed file is present
  * (keys only, no bytes read); the worker re-hashes every file when it loads the model.
  */
 export function listSiteModels(): Promise<SiteModelSummary[]> {
-  return withDb(async (db) => {
+  return withModelDb(async (db) => {
     const out: SiteModelSummary[] = [];
     for (const m of await db.getAll('manifests')) {
       if (!isSiteModelId(m.modelId) || !m.site) continue;
@@ -480,5 +472,5 @@ export async function getSiteModel(id: string): Promise<SiteModelSummary | null>
 /** Removes every version of a site model: manifest first, then its files (bytes freed). */
 export function deleteSiteModel(id: string): Promise<number> {
   if (!isSiteModelId(id)) return Promise.resolve(0);
-  return withDb((db) => deleteModelEntries(db, id));
+  return withModelDb((db) => deleteModelEntries(db, id));
 }
