@@ -15,7 +15,7 @@ CONFIGS = {
         "model": {"hidden_size": 256, "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 4,
                   "intermediate_size": 512, "max_position_embeddings": 640, "rope_theta": 10000.0,
                   "rms_norm_eps": 1e-5, "tie_word_embeddings": True},
-        "train": {"epochs": 7, "lr": 2e-3, "warmup_steps": 60, "weight_decay": 0.05, "batch_tokens": 6144,
+        "train": {"epochs": 9, "lr": 2e-3, "warmup_steps": 60, "weight_decay": 0.05, "batch_tokens": 6144,
                   "max_batch": 24, "patience": 3, "dev_subset": 150, "min_char_count": 2, "grad_clip": 1.0,
                   "max_target_tokens": 160, "time_budget_min": 100},
     },
