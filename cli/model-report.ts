@@ -51,19 +51,16 @@ export const MODEL_REPORT_USAGE =
 
 const BASELINES = ['frequency', 'cooccurrence', 'mention'] as const;
 
-export interface ReportRow {
+/** The scorer's metrics, under the scorer's own names; only the mean counts are renamed below. */
+type ScoredMetrics = Pick<EvaluationResult, 'n' | 'jaccard' | 'precision' | 'recall' | 'f1' | 'score'>;
+
+export interface ReportRow extends ScoredMetrics {
   /** 'model' or a baseline name. */
   method: string;
   /** Model rows only. */
   dtype?: ModelDtype;
   /** Baseline fitted settings (describe()). */
   settings?: string;
-  n: number;
-  jaccard: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  score: number;
   meanPred: number;
   meanTrue: number;
   predTrueRatio: number;
@@ -108,12 +105,7 @@ export function scoreRow(
   );
   return {
     method,
-    n: m.n,
-    jaccard: m.jaccard,
-    precision: m.precision,
-    recall: m.recall,
-    f1: m.f1,
-    score: m.score,
+    ...pickScored(m),
     meanPred: m.mean_pred,
     meanTrue: m.mean_gold,
     predTrueRatio: m.mean_gold === 0 ? Number.NaN : m.mean_pred / m.mean_gold,
@@ -121,6 +113,10 @@ export function scoreRow(
     candidateNames,
     candidatePercent: predictedNames === 0 ? 100 : (100 * candidateNames) / predictedNames,
   };
+}
+
+function pickScored({ n, jaccard, precision, recall, f1, score }: EvaluationResult): ScoredMetrics {
+  return { n, jaccard, precision, recall, f1, score };
 }
 
 const f4 = (x: number) => x.toFixed(4);

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { modelDbKeys } from './support/model-db.ts';
 
 /**
  * IndexedDB weight cache (src/storage) end to end in Chromium with the real model: first load
@@ -156,20 +157,8 @@ test('first load downloads, reload reads IndexedDB, corruption is refetched, pan
   // Delete from the panel → the cache is empty.
   await rows2.first().getByTestId('delete-model').click();
   await expect(page.getByTestId('cache-empty')).toBeVisible();
-  const left = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res) => {
-      const r = indexedDB.open('dischargerx-models');
-      r.onsuccess = () => res(r.result);
-    });
-    const count = (name: string) =>
-      new Promise<number>((res) => {
-        const r = db.transaction(name).objectStore(name).count();
-        r.onsuccess = () => res(r.result);
-      });
-    const n = (await count('files')) + (await count('manifests'));
-    db.close();
-    return n;
-  });
+  const keys = await modelDbKeys(page);
+  const left = (keys.files ?? []).length + (keys.manifests ?? []).length;
   expect(left).toBe(0);
 });
 

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { modelDbKeys } from './support/model-db.ts';
 
 /**
  * A site's own model folder and candidate list, loaded from local files in real Chromium:
@@ -40,28 +41,14 @@ function watchRequests(context: BrowserContext) {
   return { offOrigin, sitePaths };
 }
 
-/** Entries of a site's own models / lists in IndexedDB (read with the raw API). */
+/** Entries of a site's own models / lists in IndexedDB. */
 async function siteEntries(page: Page): Promise<{ files: number; manifests: number; lists: number }> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('dischargerx-models');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const keys = (name: string) =>
-      new Promise<string[]>((res) => {
-        if (!db.objectStoreNames.contains(name)) return res([]);
-        const r = db.transaction(name).objectStore(name).getAllKeys();
-        r.onsuccess = () => res(r.result.map(String));
-      });
-    const out = {
-      files: (await keys('files')).filter((k) => k.startsWith('site:')).length,
-      manifests: (await keys('manifests')).filter((k) => k.startsWith('site:')).length,
-      lists: (await keys('lists')).length,
-    };
-    db.close();
-    return out;
-  });
+  const keys = await modelDbKeys(page);
+  return {
+    files: (keys.files ?? []).filter((k) => k.startsWith('site:')).length,
+    manifests: (keys.manifests ?? []).filter((k) => k.startsWith('site:')).length,
+    lists: (keys.lists ?? []).length,
+  };
 }
 
 async function recommend(page: Page): Promise<string[]> {
