@@ -28,6 +28,7 @@ import {
 } from '../src/decoding/decoding-config.ts';
 import { CliError, UsageError, readJsonFile, round } from './cli-support.ts';
 import { registerMethod, type CliRecommender } from './methods.ts';
+import { percentile } from './percentile.ts';
 
 export const DEFAULT_MODEL_DIR = 'models/dischargerx-small';
 export const DEFAULT_DTYPE: ModelDtype = 'q8';
@@ -253,13 +254,7 @@ export async function decodeRecords(
   return { results, latenciesMs, warmupMs, trie };
 }
 
-/** Nearest-rank percentile (p in (0, 100]) of a list of numbers; NaN for an empty list. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
+export { percentile };
 
 export function latencySummary(latenciesMs: readonly number[]): { p50: number; p95: number; mean: number; n: number } {
   const n = latenciesMs.length;

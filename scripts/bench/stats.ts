@@ -2,17 +2,10 @@
  * Pure helpers of `npm run bench`: percentiles, summaries, ratios and number formatting. No I/O.
  */
 
-/**
- * Nearest-rank percentile (p in (0, 100]) — the definition `npm run predict` / `model-report`
- * use (cli/model-method.ts), so the numbers compare. NaN for an empty list.
- */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile: p must be in (0, 100], got ${p}`);
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
-}
+import { percentile } from '../../cli/percentile.ts';
+
+/** The nearest-rank percentile of `npm run predict` / `model-report`, so the numbers compare. */
+export { percentile };
 
 export interface Summary {
   n: number;
