@@ -26,7 +26,9 @@ fi
 # onnxruntime-node's postinstall tries to download GPU binaries; the CPU binaries ship in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm 11 writes a lock without rollup's other-platform optional packages and then its own
-  # `npm ci` rejects that lock as out of sync; `npm install` installs the same locked versions.
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  # Exactly the committed lock; it never rewrites package-lock.json. The lock lists every
+  # platform's optional packages (rollup's @rollup/rollup-*): a lock written by `npm install` over
+  # an existing node_modules can lose them (npm/cli#4828), and `npm ci` then rejects it. After
+  # changing dependencies, regenerate it with `npm install --package-lock-only` and commit it.
+  npm ci --no-audit --no-fund
 fi
