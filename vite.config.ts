@@ -276,10 +276,19 @@ export default defineConfig({
   // No SPA fallback: a missing file (an optional model file, a wrong path) must answer 404, not
   // index.html, or transformers.js' optional-file detection breaks.
   appType: 'mpa',
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    // Rolldown's PLUGIN_TIMINGS notice (mostly vite-plugin-pwa's closeBundle) is not actionable
+    // here and prints raw ANSI colour codes when the output is not a terminal (npm start logs).
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   // The worker imports the bundled-model list too (its version keys the weight cache).
-  worker: { format: 'es', plugins: () => [dischargerxAssets()] },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CSP_HEADER } },
+  worker: { format: 'es', plugins: () => [dischargerxAssets()], rolldownOptions: { checks: { bundlerTimings: false } } },
+  // `npm start` / `npm run preview`: a busy 4173 moves on to the next free port (Vite prints the URL).
+  // The browser tests pin 4173 with --strictPort (playwright.config.ts webServer).
+  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER } },
   server: { headers: { 'Content-Security-Policy': DEV_CSP } },
   // Never pre-bundle transformers.js/onnxruntime-web in dev: their wasm loader must see its own URLs.
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
