@@ -93,7 +93,7 @@ describe('the 【用药】 mention line', () => {
       西格列汀: 'positive',
       硫辛酸: 'inpatient',
     });
-    expect(mentionText(statuses, 90)).toBe('二甲双胍、西格列汀；停用:阿卡波糖、格列美脲；院内:硫辛酸');
+    expect(mentionText(statuses, 90)).toBe('在用:二甲双胍、西格列汀；停用:阿卡波糖、格列美脲；院内:硫辛酸');
   });
 
   it('keeps whole names within the budget', () => {
@@ -102,17 +102,30 @@ describe('the 【用药】 mention line', () => {
       ['西格列汀', 'positive' as const],
       ['阿卡波糖', 'stopped' as const],
     ]);
-    expect(mentionText(statuses, 9)).toBe('二甲双胍、西格列汀');
-    expect(mentionText(statuses, 4)).toBe('二甲双胍');
-    expect(mentionText(statuses, 3)).toBe('');
+    expect(mentionText(statuses, 12)).toBe('在用:二甲双胍、西格列汀');
+    expect(mentionText(statuses, 7)).toBe('在用:二甲双胍');
+    expect(mentionText(statuses, 6)).toBe('');
   });
 
   it('reads mentions from the whole record, also text cut from the prompt', () => {
     const filler = '复查空腹血糖8.1mmol/L。'.repeat(20); // priority sentences that fill the field budget
-    const prompt = buildPrompt({ 诊疗过程描述: filler + '出院继续口服瑞舒伐他汀钙片10mg qn。', 出院诊断: ['高脂血症'] });
-    expect(prompt).not.toContain('瑞舒伐他汀钙片');
-    expect(prompt).toContain('【用药】瑞舒伐他汀');
+    const prompt = buildPrompt({ 诊疗过程描述: filler + '继续口服瑞舒伐他汀钙片10mg qn。', 出院诊断: ['高脂血症'] });
+    expect(prompt).not.toContain('【诊疗】' + filler.slice(0, 10) + '继续');
+    expect(prompt).toContain('【用药】在用:瑞舒伐他汀');
     expect(Array.from(prompt).length).toBeLessThanOrEqual(PROMPT_SPEC.totalBudget);
+  });
+
+  it('puts the fact block first: labs, allergies, final drug status, plan clauses', () => {
+    const prompt = buildPrompt({
+      既往史: '磺胺类药物过敏。长期服用格华止0.5g tid。',
+      现病史: '查HbA1c 9.8%，eGFR 24ml/min，血钾6.1mmol/L。',
+      诊疗过程描述: '因eGFR<30，停用二甲双胍。加用SGLT2抑制剂，降压方案同前。出院带药：甘精胰岛素 12U qn',
+      出院诊断: ['2型糖尿病'],
+    });
+    expect(prompt).toContain('【检验】eGFR24；K6.1；HbA1c9.8');
+    expect(prompt).toContain('【警示】过敏:磺胺类');
+    expect(prompt).toContain('【用药】出院:甘精胰岛素；停用:二甲双胍');
+    expect(prompt).toContain('【计划】停用二甲双胍，加用SGLT2抑制剂，降压方案同前，出院带药');
   });
 
   it('omits the line when no candidate drug is mentioned', () => {

@@ -6,15 +6,24 @@
  * cannot drift apart. Every length is counted in Unicode code points (Array.from), never UTF-16
  * units. training/tests/fixtures/prompt_parity.json pins prompts and token ids across languages.
  *
- * The 【用药】 line summarises every candidate-drug mention in the *whole* record (not only the
- * part that fits the budget), normalised to candidate names by the formulary's lexicon and
- * grouped by the status the mention analyser gives it: still taken, stopped, inpatient only,
- * denied/allergic. A small model cannot learn 1,600 trade names and salt forms from a few
- * thousand notes; the lexicon already knows them.
+ * v3 puts a style-independent fact block first, read from the *whole* record (not only the
+ * part that fits the budget), so a chart written in any style reaches the model in one shape:
+ *  - 【诊断】 the discharge diagnoses;
+ *  - 【检验】 the key labs (./lab-values.ts): eGFR, K, HbA1c, lipids, urate, thyroid, ALT, BNP…;
+ *  - 【警示】 drug allergies and pregnancy (./note-facts.ts);
+ *  - 【用药】 every candidate-drug mention normalised to candidate names by the formulary's
+ *    lexicon, with its final status (latest statement wins): discharge plan, taken, stopped,
+ *    inpatient only, denied/allergic. A small model cannot learn 1,600 trade names and salt
+ *    forms from a few thousand notes; the lexicon already knows them;
+ *  - 【计划】 the last plan sentences of the course ("加用SGLT2抑制剂", "降压方案同前"), which
+ *    carry class-level plans no lexicon can normalise.
+ * The raw text fields fill whatever budget is left.
  */
 import { analyzeRecord, type MentionStatus } from './baselines/mention.ts';
 import type { DrugLexicon } from './baselines/types.ts';
 import { Formulary } from './formulary.ts';
+import { extractLabs, labsText } from './lab-values.ts';
+import { extractNoteFacts } from './note-facts.ts';
 import type { CDrugRedRecord } from './record.ts';
 import specJson from './prompt-spec.json';
 
@@ -54,7 +63,12 @@ export interface PromptSpec {
     groupJoiner: string;
     groups: { status: MentionStatus; prefix: string }[];
   };
+  labs: { key: string; label: string; budget: number; joiner: string };
+  alerts: { key: string; label: string; budget: number; joiner: string; allergyPrefix: string; pregnancy: string };
+  plan: { key: string; label: string; budget: number; fields: string[]; cues: string[]; clauseDelimiters: string[]; joiner: string };
   textFields: PromptTextField[];
+  /** Fact lines in the order they take budget (before any raw text). */
+  factOrder: string[];
   lineOrder: string[];
   selectionOrder: string[];
   sentenceDelimiters: string[];
@@ -176,9 +190,10 @@ export function isPrioritySentence(sentence: string, spec: PromptSpec = PROMPT_S
 const MENTION_TEXT_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊疗过程描述'] as const;
 
 /**
- * Each mentioned candidate drug with one status: the last still-taken-or-stopped mention
- * decides; a drug only ever given in hospital is inpatient; one only denied is negated.
- * Drugs keep the order of their first mention.
+ * Each mentioned candidate drug with one status: the last discharge-plan, still-taken or
+ * stopped mention decides (a later plain mention does not demote a discharge plan); a drug only
+ * ever given in hospital is inpatient; one only denied is negated. Drugs keep the order of
+ * their first mention.
  */
 export function mentionStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<string, MentionStatus> {
   const texts: Partial<CDrugRedRecord> = {};
@@ -189,7 +204,8 @@ export function mentionStatuses(record: PromptRecord, lexicon: DrugLexicon): Map
   const status = new Map<string, MentionStatus>();
   for (const m of analyzeRecord(texts as CDrugRedRecord, lexicon)) {
     const prev = status.get(m.name);
-    if (m.status === 'positive' || m.status === 'stopped') status.set(m.name, m.status);
+    if (m.status === 'positive' && prev === 'discharge') continue;
+    if (m.status === 'positive' || m.status === 'stopped' || m.status === 'discharge') status.set(m.name, m.status);
     else if (prev === undefined) status.set(m.name, m.status);
     else if (m.status === 'inpatient' && prev === 'negated') status.set(m.name, 'inpatient');
   }
@@ -214,6 +230,78 @@ export function mentionText(statuses: Map<string, MentionStatus>, budget: number
   return text;
 }
 
+/** Whole items joined while they fit `budget` (the first item is cut to fit when alone). */
+function fitItems(items: readonly string[], joiner: string, budget: number): string {
+  let text = '';
+  for (const it of items) {
+    const cand = text ? text + joiner + it : it;
+    if (cpLen(cand) <= budget) text = cand;
+    else {
+      if (!text) text = cpSlice(it, budget);
+      break;
+    }
+  }
+  return text;
+}
+
+/** Allergies and pregnancy, as 【警示】 items. */
+export function alertItems(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC): string[] {
+  const a = spec.alerts;
+  const str = (k: string) => (typeof record[k] === 'string' ? (record[k] as string) : '');
+  const facts = extractNoteFacts({
+    患者序号: '',
+    就诊标识: '',
+    性别: str('性别'),
+    出生日期: '',
+    民族: '',
+    BMI: null,
+    就诊时间: '',
+    诊疗过程描述: str('诊疗过程描述'),
+    入院情况: str('入院情况'),
+    现病史: str('现病史'),
+    既往史: str('既往史'),
+    主诉: str('主诉'),
+    出院诊断: diagnosisItems(record, spec),
+  });
+  const items = facts.allergies.map((x) => a.allergyPrefix + normalizeText(x.substance, spec));
+  if (facts.pregnancy) items.push(a.pregnancy);
+  return items;
+}
+
+/**
+ * The plan clauses of the record: clauses of `spec.plan.fields` that carry a plan cue, taken
+ * from the end of each field backwards (plans close a course) while they fit, and shown in
+ * chart order. Clauses, not sentences: one chart sentence often runs on for a whole course.
+ */
+export function planText(record: PromptRecord, budget: number, spec: PromptSpec = PROMPT_SPEC): string {
+  const p = spec.plan;
+  const delims = new Set(p.clauseDelimiters);
+  const picked: string[] = [];
+  let left = budget;
+  for (const field of p.fields) {
+    const clauses: string[] = [];
+    let cur = '';
+    for (const ch of normalizeText(record[field], spec)) {
+      if (delims.has(ch)) {
+        if (cur.trim()) clauses.push(cur.trim());
+        cur = '';
+      } else cur += ch;
+    }
+    if (cur.trim()) clauses.push(cur.trim());
+    const fromField: string[] = [];
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const c = clauses[i]!;
+      if (!p.cues.some((cue) => c.includes(cue))) continue;
+      const cost = cpLen(c) + (picked.length + fromField.length > 0 ? cpLen(p.joiner) : 0);
+      if (cost > left) break;
+      fromField.unshift(c);
+      left -= cost;
+    }
+    picked.push(...fromField);
+  }
+  return picked.join(p.joiner);
+}
+
 /**
  * Builds the model prompt (without the BOS token, which the tokenizer's post-processor adds).
  * `lexicon` finds drug mentions; the bundled formulary unless a caller knows better.
@@ -224,31 +312,45 @@ export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC
   const fields = spec.textFields;
   const texts = new Map<string, string>(fields.map((f) => [f.key, normalizeText(record[f.key], spec)]));
   const diags = diagnosisItems(record, spec);
-  const dlabel = spec.diagnosis.label;
+  const labs = labsText(extractLabs(record), spec.labs.joiner);
+  const alerts = alertItems(record, spec);
   const statuses = mentionStatuses(record, lexicon);
+  const planAvailable = spec.plan.fields.some((f) => normalizeText(record[f], spec) !== '');
 
+  const labelOf: Record<string, string> = {
+    [spec.diagnosis.key]: spec.diagnosis.label,
+    [spec.labs.key]: spec.labs.label,
+    [spec.alerts.key]: spec.alerts.label,
+    [spec.mentions.key]: spec.mentions.label,
+    [spec.plan.key]: spec.plan.label,
+  };
+  // Labels of lines that may appear are reserved up front, so the budget is never overrun.
+  const present: Record<string, boolean> = {
+    [spec.diagnosis.key]: diags.length > 0,
+    [spec.labs.key]: labs !== '',
+    [spec.alerts.key]: alerts.length > 0,
+    [spec.mentions.key]: statuses.size > 0,
+    [spec.plan.key]: planAvailable,
+  };
   let fixed = cpLen(demo) + cpLen(sep) + cpLen(spec.answerCue);
-  if (diags.length > 0) fixed += cpLen(dlabel) + cpLen(sep);
-  if (statuses.size > 0) fixed += cpLen(spec.mentions.label) + cpLen(sep);
+  for (const key of spec.factOrder) if (present[key]) fixed += cpLen(labelOf[key] ?? '') + cpLen(sep);
   for (const f of fields) if (texts.get(f.key)) fixed += cpLen(f.label) + cpLen(sep);
   let remaining = Math.max(0, spec.totalBudget - fixed);
 
-  const dbudget = Math.min(spec.diagnosis.budget, remaining);
-  const joiner = spec.diagnosis.joiner;
-  let dtext = '';
-  for (const it of diags) {
-    const cand = dtext ? dtext + joiner + it : it;
-    if (cpLen(cand) <= dbudget) {
-      dtext = cand;
-    } else {
-      if (!dtext) dtext = cpSlice(it, dbudget);
-      break;
-    }
+  const factText = new Map<string, string>();
+  for (const key of spec.factOrder) {
+    if (!present[key]) continue;
+    let text = '';
+    if (key === spec.diagnosis.key) text = fitItems(diags, spec.diagnosis.joiner, Math.min(spec.diagnosis.budget, remaining));
+    else if (key === spec.labs.key) text = fitItems(labs.split(spec.labs.joiner), spec.labs.joiner, Math.min(spec.labs.budget, remaining));
+    else if (key === spec.alerts.key) text = fitItems(alerts, spec.alerts.joiner, Math.min(spec.alerts.budget, remaining));
+    else if (key === spec.mentions.key) text = mentionText(statuses, Math.min(spec.mentions.budget, remaining), spec);
+    else if (key === spec.plan.key) text = planText(record, Math.min(spec.plan.budget, remaining), spec);
+    remaining -= cpLen(text);
+    factText.set(key, text);
   }
-  remaining -= cpLen(dtext);
-
-  const mtext = mentionText(statuses, Math.min(spec.mentions.budget, remaining), spec);
-  remaining -= cpLen(mtext);
+  // A reserved label whose line came out empty gives its characters back to the raw text.
+  for (const key of spec.factOrder) if (present[key] && !factText.get(key)) remaining += cpLen(labelOf[key] ?? '') + cpLen(sep);
 
   const sents = new Map<string, string[]>(fields.map((f) => [f.key, splitSentences(texts.get(f.key) ?? '', spec)]));
   const fieldLeft = new Map<string, number>(fields.map((f) => [f.key, f.budget]));
@@ -279,10 +381,9 @@ export function buildPrompt(record: PromptRecord, spec: PromptSpec = PROMPT_SPEC
     }
   }
 
-  // lines: demographics first, then spec.lineOrder (diagnoses last = closest to the answer cue)
+  // lines: demographics first, then spec.lineOrder (facts last = closest to the answer cue)
   const byKey = new Map<string, string>();
-  if (dtext) byKey.set(spec.diagnosis.key, dlabel + dtext);
-  if (mtext) byKey.set(spec.mentions.key, spec.mentions.label + mtext);
+  for (const [key, text] of factText) if (text) byKey.set(key, (labelOf[key] ?? '') + text);
   for (const f of fields) {
     const picked = chosen.get(f.key);
     if (picked && picked.size > 0) {

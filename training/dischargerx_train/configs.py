@@ -15,9 +15,11 @@ CONFIGS = {
         "model": {"hidden_size": 256, "num_hidden_layers": 4, "num_attention_heads": 8, "num_key_value_heads": 4,
                   "intermediate_size": 512, "max_position_embeddings": 640, "rope_theta": 10000.0,
                   "rms_norm_eps": 1e-5, "tie_word_embeddings": True},
-        "train": {"epochs": 9, "lr": 2e-3, "warmup_steps": 60, "weight_decay": 0.05, "batch_tokens": 6144,
+        # Many distinct visits (the ~30k-visit training split of the default cohort) for few
+        # epochs, half of them augmented, rather than many epochs over one small generator sample.
+        "train": {"epochs": 2, "lr": 2e-3, "warmup_steps": 100, "weight_decay": 0.05, "batch_tokens": 6144,
                   "max_batch": 24, "patience": 3, "dev_subset": 150, "min_char_count": 2, "grad_clip": 1.0,
-                  "max_target_tokens": 160, "time_budget_min": 100},
+                  "max_target_tokens": 160, "time_budget_min": 110, "augment_rate": 0.5},
     },
 }
 

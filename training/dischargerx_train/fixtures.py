@@ -53,6 +53,14 @@ def parity_records():
             "既往史": "否认药物过敏史。ABC abc\u00a0xyz", "入院情况": "T 36.5℃ P 80次/分", "诊疗过程描述": "予对症处理。",
             "出院诊断": ["高血压病2级", 5, None], "出院带药列表": ["氨氯地平"],
         },
+        {  # v3 fact block: labs, an allergy, a stop for cause, a discharge plan list, a class-level plan
+            "就诊标识": "P-facts", "性别": "女", "出生日期": "1952-04-01", "就诊时间": "2024-03-05", "BMI": 27.3,
+            "主诉": "血糖控制不佳1月", "既往史": "磺胺类药物过敏。长期服用格华止0.5g tid、代文80mg qd。",
+            "现病史": "查HbA1c 9.8%，eGFR(CKD-EPI)：24ml/min，血钾6.1mmol/L。",
+            "入院情况": "BP 150/90mmHg", "诊疗过程描述": "予胰岛素泵降糖、前列地尔静滴。因eGFR<30，停用二甲双胍；"
+            "因血钾升高停用代文。加用SGLT2抑制剂，降脂方案同前。出院带药：\n1. 甘精胰岛素 12U qn\n2. 立普妥 20mg qn",
+            "出院诊断": ["2型糖尿病", "慢性肾脏病4期", "高钾血症"], "出院带药列表": ["甘精胰岛素", "阿托伐他汀"],
+        },
         {  # a single long sentence without delimiters (partial-sentence rule), BMI rounding up
             "就诊标识": "P-no-delim", "性别": "男", "出生日期": "1975", "就诊时间": "2023", "BMI": 24.95,
             "主诉": "多饮多尿", "现病史": "患者反复多饮多尿伴体重下降" * 30, "既往史": "无特殊",

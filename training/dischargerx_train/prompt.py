@@ -26,8 +26,9 @@ def load_spec(path=None):
     return _SPEC_CACHE[path]
 
 
-def build_prompts(records):
-    """One prompt per record, same order, built by src/clinical/prompt.ts under Node."""
+def build_prompts(records, augment_seed=None, augment_rate=0.5):
+    """One prompt per record, same order, built by src/clinical/prompt.ts under Node. With
+    `augment_seed`, each record is first augmented by training/node/augment.ts (training data only)."""
     records = list(records)
     if not records:
         return []
@@ -39,7 +40,10 @@ def build_prompts(records):
             for r in records:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         try:
-            subprocess.run(["node", "--import", "tsx", BUILD_PROMPTS, ip, op], check=True, cwd=REPO_ROOT,
+            cmd = ["node", "--import", "tsx", BUILD_PROMPTS, ip, op]
+            if augment_seed is not None:
+                cmd += ["--augment", str(int(augment_seed)), "--rate", str(float(augment_rate))]
+            subprocess.run(cmd, check=True, cwd=REPO_ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except FileNotFoundError as e:
             raise PromptBuilderError("node is not on PATH (prompts are built by src/clinical/prompt.ts)") from e

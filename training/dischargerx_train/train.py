@@ -153,7 +153,10 @@ def main(argv=None):
     stats = {"unknown_label": 0, "target_truncated": 0}
     train_labels = [canonical_labels(r, cands) for r in train_recs]
     order = drug_order(train_labels, cands)
-    prompts = build_prompts(train_recs)
+    # Augmented prompts (aliases, diagnosis synonyms, dropped cue-free sentences, noise) for
+    # training only; dev and the tokenizer's special tokens see notes as written.
+    aug_rate = tcfg.get("augment_rate", 0.0)
+    prompts = build_prompts(train_recs, augment_seed=args.seed if aug_rate > 0 else None, augment_rate=aug_rate)
     tok = CharTokenizer.build(prompts, cands.names, min_count=tcfg["min_char_count"])
     mcfg = dict(cfg["model"], vocab_size=len(tok))
     ctx = mcfg["max_position_embeddings"]

@@ -48,7 +48,7 @@ class PromptParityTest(unittest.TestCase):
     def test_mention_line_groups_statuses(self):
         i = next(k for k, r in enumerate(self.fx["records"]) if r.get("就诊标识") == "P-mentions")
         line = next(l for l in self.built[i].split("\n") if l.startswith(self.spec["mentions"]["label"]))
-        self.assertEqual(line, "【用药】二甲双胍、西格列汀、氨氯地平、阿托伐他汀；停用:阿卡波糖、格列美脲；"
+        self.assertEqual(line, "【用药】在用:二甲双胍、西格列汀、氨氯地平、阿托伐他汀；停用:阿卡波糖、格列美脲；"
                                "院内:门冬胰岛素、硫辛酸；否认:阿司匹林")
 
 

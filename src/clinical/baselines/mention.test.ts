@@ -57,6 +57,29 @@ describe('mention analysis', () => {
   });
 });
 
+describe('discharge-plan statements', () => {
+  it('marks drugs after a discharge cue as discharge, also in a numbered list on the next lines', () => {
+    expect(statuses('氨氯地平静滴。出院带药：\n1. 二甲双胍 0.5g tid\n2. 阿司匹林 100mg qd\n注意监测血糖', '诊疗过程描述')).toEqual([
+      ['氨氯地平', 'inpatient'],
+      ['二甲双胍', 'discharge'],
+      ['阿司匹林', 'discharge'],
+    ]);
+  });
+
+  it('a stop cue inside the plan still stops, and the plan ends at the sentence', () => {
+    expect(statuses('出院后继续氨氯地平，停用二甲双胍。随访阿司匹林', '诊疗过程描述')).toEqual([
+      ['氨氯地平', 'discharge'],
+      ['二甲双胍', 'stopped'],
+      ['阿司匹林', 'positive'],
+    ]);
+  });
+
+  it('an explicit plan restarts a drug stopped earlier, and the baseline keeps plan drugs', () => {
+    const r = rec('p1', { 现病史: '因胃肠道反应停用二甲双胍。', 诊疗过程描述: '出院后继续二甲双胍0.5g bid。' });
+    expect(mentionedDrugs(r, formulary)).toEqual(['二甲双胍']);
+  });
+});
+
 describe('mention baseline', () => {
   it('uses the last status across fields in chronological order', () => {
     const r = rec('m1', {

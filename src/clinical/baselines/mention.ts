@@ -18,6 +18,10 @@
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
  *    泵入, 微泵, 输注, 滴注, ivgtt, iv) — drugs given only during the admission. Plain 注射 /
  *    皮下注射 does NOT count: home insulin and GLP-1 RAs are subcutaneous injections.
+ *  - discharge: named after a discharge-plan cue (出院带药, 出院后继续, 院外继续, 嘱出院后 …) in
+ *    the same sentence — a numbered list on the following lines belongs to it too. An explicit
+ *    plan is what the patient goes home on, so it is neither inpatient nor overridden by an
+ *    earlier 停用; a stop cue inside the plan ("出院后停用X") still stops X.
  *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合) end a negation or stop scope.
  *
  * A drug is predicted when its *last* positive-or-stopped mention is positive (negated and
@@ -26,7 +30,7 @@
 import type { CDrugRedRecord, TextField } from '../record.ts';
 import type { DrugLexicon, LexiconMention, Recommender } from './types.ts';
 
-export type MentionStatus = 'positive' | 'negated' | 'stopped' | 'inpatient';
+export type MentionStatus = 'positive' | 'discharge' | 'negated' | 'stopped' | 'inpatient';
 
 export interface AnalyzedMention {
   field: TextField;
@@ -46,6 +50,27 @@ const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替�
 const POS_CUE = /加用|给予|予以?|继续|开始|联合/g;
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|ivgtt|iv(?![a-z])/i;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
+const DISCHARGE_CUE = /出院带药|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
+/** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
+const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
+
+/** [start, end) ranges of the text that lie inside a discharge-plan statement. */
+function dischargeScopes(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const m of text.matchAll(DISCHARGE_CUE)) {
+    let e = m.index + m[0].length;
+    for (;;) {
+      while (e < text.length && !/[。\n]/.test(text[e]!)) e++;
+      if (e < text.length && text[e] === '\n' && LIST_LINE.test(text.slice(e + 1))) {
+        e++;
+        continue;
+      }
+      break;
+    }
+    out.push([m.index, e]);
+  }
+  return out;
+}
 
 type Token =
   | { kind: 'mention'; start: number; end: number; mention: LexiconMention }
@@ -77,6 +102,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   if (mentions.length === 0) return [];
   const toks = tokens(text, mentions);
   const result: AnalyzedMention[] = [];
+  const plans = dischargeScopes(text);
+  const inPlan = (pos: number) => plans.some(([s, e]) => pos >= s && pos < e);
   // Clause ranges for the inpatient cue.
   const clauseOf = (pos: number): string => {
     let s = pos;
@@ -112,7 +139,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && last.status === 'positive') {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge')) {
           const gap = text.slice(last.end, t.start);
           if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
         }
@@ -128,6 +155,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         let status: MentionStatus;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
+        else if (inPlan(t.start)) status = 'discharge';
         else if (field === '诊疗过程描述' && INPATIENT_CUE.test(clauseOf(t.start))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
@@ -147,12 +175,12 @@ export function analyzeRecord(record: CDrugRedRecord, lexicon: DrugLexicon): Ana
   return MENTION_FIELD_ORDER.flatMap((f) => analyzeText(record[f] ?? '', f, lexicon));
 }
 
-/** Drugs whose last positive-or-stopped mention is positive, in first-positive order. */
+/** Drugs whose last positive-or-stopped mention is positive (or a discharge plan), in first-positive order. */
 export function mentionedDrugs(record: CDrugRedRecord, lexicon: DrugLexicon): string[] {
   const finalStatus = new Map<string, 'positive' | 'stopped'>();
   const order: string[] = [];
   for (const m of analyzeRecord(record, lexicon)) {
-    if (m.status === 'positive') {
+    if (m.status === 'positive' || m.status === 'discharge') {
       if (!order.includes(m.name)) order.push(m.name);
       finalStatus.set(m.name, 'positive');
     } else if (m.status === 'stopped') {
