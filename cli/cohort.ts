@@ -1,21 +1,26 @@
 /**
- * npm run cohort -- --seed S --patients N --out DIR [--stats]
- * Writes DIR/train.jsonl, dev.jsonl, test.jsonl (patient-disjoint 6:1:3 split).
+ * npm run cohort -- --seed S --patients N --out DIR [--stats] [--hold-out-family ID]
+ * Writes DIR/train.jsonl, dev.jsonl, test.jsonl (patient-disjoint 6:1:3 split) and
+ * families.json ({就诊标识: style family} for every written record). With --hold-out-family,
+ * visits of that family are removed from train/dev and the test ones also go to holdout.jsonl.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PATIENTS, DEFAULT_SEED, generateCohort } from '../cohort/generate.ts';
-import { SPLITS, splitByPatient, toJsonl } from '../cohort/split.ts';
+import { SPLITS, splitByPatient, toJsonl, type SplitName } from '../cohort/split.ts';
+import type { GeneratedVisit } from '../cohort/generate.ts';
 import { computeStats, formatStats } from '../cohort/stats.ts';
+import { FAMILIES, isFamily, type StyleFamily } from '../cohort/families.ts';
 
-const USAGE = 'usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats]';
+const USAGE = `usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats] [--hold-out-family ${FAMILIES.join('|')}]`;
 
 export interface CohortArgs {
   seed: number;
   patients: number;
   out: string;
   stats: boolean;
+  holdOut: StyleFamily | null;
 }
 
 export function parseArgs(argv: string[]): CohortArgs {
@@ -23,6 +28,7 @@ export function parseArgs(argv: string[]): CohortArgs {
   let patients = DEFAULT_PATIENTS;
   let out: string | undefined;
   let stats = false;
+  let holdOut: StyleFamily | null = null;
   const int = (flag: string, v: string | undefined, min: number, max: number): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     const n = Number(v);
@@ -46,6 +52,12 @@ export function parseArgs(argv: string[]): CohortArgs {
         out = v;
         break;
       }
+      case '--hold-out-family': {
+        const v = val();
+        if (!v || !isFamily(v)) throw new Error(`--hold-out-family needs one of ${FAMILIES.join(', ')}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+        holdOut = v;
+        break;
+      }
       case '--stats':
         stats = true;
         break;
@@ -57,7 +69,7 @@ export function parseArgs(argv: string[]): CohortArgs {
     }
   }
   if (!out) throw new Error(`--out DIR is required; ${USAGE}`);
-  return { seed, patients, out, stats };
+  return { seed, patients, out, stats, holdOut };
 }
 
 function main(): void {
@@ -72,15 +84,27 @@ function main(): void {
   const visits = generateCohort({ seed: args.seed, patients: args.patients });
   const splits = splitByPatient(visits, args.seed);
   const secs = (performance.now() - t0) / 1000;
+  let counts = '';
   try {
     mkdirSync(args.out, { recursive: true });
-    for (const k of SPLITS) writeFileSync(join(args.out, `${k}.jsonl`), toJsonl(splits[k].map((v) => v.record)), 'utf8');
+    const ho = args.holdOut;
+    const written: Record<SplitName, GeneratedVisit[]> = {
+      train: ho ? splits.train.filter((v) => v.latent.styleFamily !== ho) : splits.train,
+      dev: ho ? splits.dev.filter((v) => v.latent.styleFamily !== ho) : splits.dev,
+      test: splits.test,
+    };
+    for (const k of SPLITS) writeFileSync(join(args.out, `${k}.jsonl`), toJsonl(written[k].map((v) => v.record)), 'utf8');
+    if (ho) writeFileSync(join(args.out, 'holdout.jsonl'), toJsonl(splits.test.filter((v) => v.latent.styleFamily === ho).map((v) => v.record)), 'utf8');
+    const fam: Record<string, string> = {};
+    for (const k of SPLITS) for (const v of written[k]) fam[v.record.就诊标识] = v.latent.styleFamily;
+    writeFileSync(join(args.out, 'families.json'), JSON.stringify(fam) + '\n', 'utf8');
+    counts = SPLITS.map((k) => `${k} ${written[k].length}`).join(', ') + (ho ? `, holdout ${splits.test.filter((v) => v.latent.styleFamily === ho).length} (${ho})` : '');
   } catch (e) {
     process.stderr.write(`cohort: cannot write to ${args.out}: ${(e as Error).message}\n`);
     process.exit(1);
   }
   if (args.stats) process.stdout.write(formatStats(computeStats(visits, splits), secs) + '\n');
-  else process.stdout.write(`cohort: wrote ${visits.length} visits (${SPLITS.map((k) => `${k} ${splits[k].length}`).join(', ')}) to ${args.out}\n`);
+  else process.stdout.write(`cohort: generated ${visits.length} visits in ${secs.toFixed(1)} s; wrote ${counts} to ${args.out}\n`);
 }
 
 main();

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { CDRUGRED_FIELDS } from '../src/clinical/record.ts';
 import { generateCohort } from './generate.ts';
 import { splitByPatient, toJsonl, SPLITS } from './split.ts';
-import { DRUG_BY_NAME } from './drugs.ts';
+import { DRUG_BY_NAME, classOf } from './drugs.ts';
+import { FAMILIES } from './families.ts';
 import { computeStats } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -44,13 +45,18 @@ describe('records', () => {
 
   it('have exactly the 14 fields with the right types, and no latent state', () => {
     const ids = new Set<string>();
-    for (const { record } of visits) {
+    for (const { record, latent } of visits) {
       const o = JSON.parse(toJsonl([record]));
       expect(Object.keys(o)).toEqual([...CDRUGRED_FIELDS]);
       for (const f of ['患者序号', '就诊标识', '性别', '出生日期', '民族', '就诊时间', '诊疗过程描述', '入院情况', '现病史', '既往史', '主诉'] as const) {
         expect(typeof o[f]).toBe('string');
       }
-      for (const f of ['诊疗过程描述', '入院情况', '现病史', '既往史', '主诉'] as const) expect(o[f].length).toBeGreaterThan(3);
+      // terse notes may leave 既往史/入院情况 empty and keep the others very short
+      const terse = latent.styleFamily === 'terse';
+      for (const f of ['诊疗过程描述', '入院情况', '现病史', '既往史', '主诉'] as const) {
+        const min = !terse ? 4 : f === '既往史' || f === '入院情况' ? 0 : 2;
+        expect(o[f].length).toBeGreaterThanOrEqual(min);
+      }
       expect(o.BMI === null || typeof o.BMI === 'number').toBe(true);
       expect(Array.isArray(o.出院诊断) && o.出院诊断.length > 0).toBe(true);
       expect(o.出院诊断.every((d: unknown) => typeof d === 'string')).toBe(true);
@@ -110,9 +116,96 @@ describe('records', () => {
   it('is hard for a mention baseline but learnable (oracle ceiling well above it)', () => {
     const st = computeStats(visits, splitByPatient(visits, 3));
     expect(st.mentionBaselineJaccard).toBeGreaterThan(0.15);
-    expect(st.mentionBaselineJaccard).toBeLessThan(0.4);
+    expect(st.mentionBaselineJaccard).toBeLessThan(0.45);
     expect(st.oracleJaccard).toBeGreaterThan(st.mentionBaselineJaccard + 0.25);
+    const f = st.families;
+    expect(f.templated!.mentionJaccard).toBeLessThan(0.4);
+    // an explicit plan is readable; class-level plans hide drug names
+    expect(f['explicit-plan']!.mentionJaccard).toBeGreaterThan(f.templated!.mentionJaccard + 0.25);
+    expect(f['class-plan']!.mentionJaccard).toBeLessThan(f.templated!.mentionJaccard);
     expect(st.distinctDrugs).toBeGreaterThan(150);
+  });
+});
+
+describe('style families', () => {
+  const visits = generateCohort({ seed: 13, patients: 2500 });
+  const byFam = (f: string) => visits.filter((v) => v.latent.styleFamily === f);
+
+  it('every family is present; templated is the largest (~30%), none below 5%', () => {
+    for (const f of FAMILIES) expect(byFam(f).length / visits.length).toBeGreaterThan(0.05);
+    const t = byFam('templated').length / visits.length;
+    expect(t).toBeGreaterThan(0.25);
+    expect(t).toBeLessThan(0.42);
+  });
+
+  it('the family is latent only: never written into the record', () => {
+    for (const { record } of visits.slice(0, 300)) {
+      const json = toJsonl([record]);
+      for (const f of FAMILIES) if (f !== 'terse') expect(json).not.toContain(f);
+    }
+  });
+
+  it('explicit-plan: the named plan is the latent regimen and the label keeps it (minus light noise)', () => {
+    const ep = byFam('explicit-plan');
+    expect(ep.length).toBeGreaterThan(100);
+    let named = 0;
+    let kept = 0;
+    for (const { latent, record } of ep) {
+      expect(new Set(latent.planNamed)).toEqual(new Set(latent.regimen));
+      const L = new Set(record.出院带药列表);
+      named += latent.planNamed.length;
+      kept += latent.planNamed.filter((d) => L.has(d)).length;
+    }
+    expect(named).toBeGreaterThan(300);
+    expect(kept / named).toBeGreaterThan(0.96);
+    for (const v of visits) if (v.latent.styleFamily !== 'explicit-plan') expect(v.latent.planNamed).toEqual([]);
+  });
+
+  it('stop-switch: a drug written as stopped for cause is never in the label; scenarios follow the contraindication logic', () => {
+    const ss = byFam('stop-switch');
+    expect(ss.length).toBeGreaterThan(100);
+    const kinds = new Set<string>();
+    for (const { latent, record } of visits) {
+      const L = record.出院带药列表!;
+      for (const d of latent.stoppedForCause) expect(L).not.toContain(d);
+      for (const d of latent.stoppedForCause) expect(latent.homeDrugs).toContain(d);
+      if (!latent.scenario) continue;
+      kinds.add(latent.scenario);
+      const cls = L.map(classOf);
+      switch (latent.scenario) {
+        case 'met-renal':
+          expect(latent.egfr).toBeLessThan(30);
+          expect(latent.stoppedForCause).toContain('二甲双胍');
+          expect(record.入院情况).toContain(String(latent.egfr));
+          expect(L).not.toContain('二甲双胍');
+          break;
+        case 'hyperk':
+          for (const c of ['ARB', 'ACEI', 'ARNI', 'MRA']) expect(cls).not.toContain(c);
+          expect(record.诊疗过程描述).toMatch(/血钾[56]\.\dmmol\/L/);
+          break;
+        case 'allopurinol':
+          expect(L).not.toContain('别嘌醇');
+          expect(latent.stoppedForCause).toContain('别嘌醇');
+          break;
+        case 'gi-bleed':
+          expect(L).not.toContain('阿司匹林');
+          expect(latent.stoppedForCause).toContain('阿司匹林');
+          break;
+        case 'acei-cough':
+          expect(cls).not.toContain('ACEI');
+          break;
+        case 'sulfa':
+          expect(latent.allergies).toContain('磺胺类');
+          expect(cls).not.toContain('SU');
+          break;
+      }
+    }
+    expect(kinds.size).toBe(6);
+    // allopurinol stopped for cause → febuxostat instead in most visits that keep urate lowering
+    const allo = ss.filter((v) => v.latent.scenario === 'allopurinol');
+    expect(allo.filter((v) => v.record.出院带药列表!.includes('非布司他')).length).toBeGreaterThan(allo.length * 0.6);
+    // a stop written in the course is in the text
+    for (const { latent, record } of ss.slice(0, 200)) if (latent.stoppedForCause.length) expect(record.诊疗过程描述).toMatch(/停|改为|换用/);
   });
 });
 
@@ -140,8 +233,31 @@ describe('cli/cohort.ts', () => {
     }
   });
 
+  it('--hold-out-family removes the family from train/dev, writes holdout.jsonl and families.json; same seed → identical files', () => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'cohort-')), mkdtempSync(join(tmpdir(), 'cohort-'))];
+    try {
+      for (const d of dirs) expect(run(['--seed', '9', '--patients', '400', '--out', d, '--hold-out-family', 'terse']).status).toBe(0);
+      for (const f of ['train.jsonl', 'dev.jsonl', 'test.jsonl', 'holdout.jsonl', 'families.json'])
+        expect(readFileSync(join(dirs[1]!, f), 'utf8')).toBe(readFileSync(join(dirs[0]!, f), 'utf8'));
+      const dir = dirs[0]!;
+      const fam = JSON.parse(readFileSync(join(dir, 'families.json'), 'utf8')) as Record<string, string>;
+      const ids = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).就诊标识 as string);
+      const truth = new Map(generateCohort({ seed: 9, patients: 400 }).map((v) => [v.record.就诊标识, v.latent.styleFamily]));
+      for (const k of ['train.jsonl', 'dev.jsonl', 'test.jsonl']) for (const id of ids(k)) expect(fam[id]).toBe(truth.get(id));
+      for (const k of ['train.jsonl', 'dev.jsonl']) for (const id of ids(k)) expect(fam[id]).not.toBe('terse');
+      const test = new Set(ids('test.jsonl'));
+      const ho = ids('holdout.jsonl');
+      expect(ho.length).toBeGreaterThan(5);
+      for (const id of ho) expect(test.has(id) && fam[id] === 'terse').toBe(true);
+      expect(ho.length).toBe([...test].filter((id) => fam[id] === 'terse').length);
+      expect(Object.keys(fam).length).toBe(ids('train.jsonl').length + ids('dev.jsonl').length + test.size);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad arguments with one line and exit code 2', () => {
-    for (const args of [['--patients', 'abc', '--out', '/tmp/x'], ['--bogus'], ['--seed', '1'], ['--patients', '0', '--out', '/tmp/x']]) {
+    for (const args of [['--patients', 'abc', '--out', '/tmp/x'], ['--bogus'], ['--seed', '1'], ['--patients', '0', '--out', '/tmp/x'], ['--hold-out-family', 'nope', '--out', '/tmp/x']]) {
       const r = run(args);
       expect(r.status).toBe(2);
       const err = r.stderr.trim().split('\n').filter((l) => !l.includes('npm warn'));

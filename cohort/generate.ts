@@ -8,10 +8,11 @@ import { makeDoctors } from './doctors.ts';
 import { makePatient, makeVisitState, dayToIso, DAY0_2019, DAY_END_2024, type VisitState } from './patient.ts';
 import { makeLabs, type Labs } from './labs.ts';
 import { applyLabelNoise, dischargeRegimen, firstHomeRegimen } from './regimen.ts';
-import { admissionStatus, chiefComplaint, courseText, diagnoses, inpatientPlan, isDmDrug, pastHistory, presentIllness } from './prose.ts';
+import { inpatientPlan, isDmDrug } from './prose.ts';
+import { applyScenario, applyScenarioLabs, drawFamily, writeVisitText, type ScenarioKind, type StyleFamily } from './families.ts';
 
 export const DEFAULT_SEED = 20251;
-export const DEFAULT_PATIENTS = 8500;
+export const DEFAULT_PATIENTS = 36000;
 export const N_DOCTORS = 40;
 /** How strongly prescribers follow the modal decision (1 = plain probabilities). */
 export const SHARPNESS = 2;
@@ -30,6 +31,14 @@ export interface Latent {
   regimen: string[];
   /** Regimen with modal decisions and no noise: what an oracle of the latent logic would predict. */
   oracle: string[];
+  /** Documentation style family of the note (never written into the record). */
+  styleFamily: StyleFamily;
+  /** stop-switch: the stop-for-cause scenario imposed on the visit, if any. */
+  scenario: ScenarioKind | null;
+  /** explicit-plan: drugs the note names as the discharge plan (the label follows them). */
+  planNamed: string[];
+  /** Home drugs the note writes as stopped/switched with a cause (never in the label). */
+  stoppedForCause: string[];
 }
 
 export interface GeneratedVisit {
@@ -82,13 +91,21 @@ export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
       const s = makeVisitState(vr, patient, v, day, prev, doctorId, home);
       if (v === 0) s.homeDrugs = firstHomeRegimen(vr, s, { egfr: s.egfr });
       const doc = doctors[doctorId]!;
+      let family = drawFamily(seed, doctorId, i, v);
+      const sr = new Rng(seed, 'scenario', i, v);
+      const scenario = family === 'stop-switch' ? applyScenario(sr, s, doc) : null;
       const labs: Labs = makeLabs(vr, s, s.homeDrugs.filter(isDmDrug).length);
+      applyScenarioLabs(sr, scenario, labs);
       const plan = inpatientPlan(vr, s);
       const input = { s, labs, doc, zoledronate: plan.zoledronate };
       const reg = dischargeRegimen(input, samplingChooser(new Rng(seed, 'regimen', i, v), SHARPNESS));
       const oracle = dischargeRegimen(input, modalChooser).drugs;
-      const labels = applyLabelNoise(new Rng(seed, 'noise', i, v), reg.drugs, s, labs);
+      const stopped = reg.changes.filter((c) => c.kind === 'stop').map((c) => c.drug);
+      if (family === 'stop-switch' && !scenario && stopped.length === 0) family = 'templated';
+      const noise = family === 'explicit-plan' ? { drop: 0.015, extra: 0.04 } : {};
+      const labels = applyLabelNoise(new Rng(seed, 'noise', i, v), reg.drugs, s, labs, { ...noise, exclude: new Set(stopped) });
       const pr = new Rng(seed, 'prose', i, v);
+      const txt = writeVisitText(pr, { family, scenario, s, labs, reg, doc, plan });
       const record: CDrugRedRecord = {
         患者序号: pid,
         就诊标识: visitId(vr, usedIds),
@@ -97,12 +114,12 @@ export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
         民族: patient.ethnicity,
         BMI: s.bmiRecorded ? s.bmi : null,
         就诊时间: dayToIso(day),
-        诊疗过程描述: courseText(pr, s, labs, reg, doc, plan).text,
-        入院情况: admissionStatus(pr, s, labs, doc),
-        现病史: presentIllness(pr, s, labs, reg, doc),
-        既往史: pastHistory(pr, s, reg, doc),
-        主诉: chiefComplaint(pr, s),
-        出院诊断: diagnoses(pr, s, labs, doc),
+        诊疗过程描述: txt.诊疗过程描述,
+        入院情况: txt.入院情况,
+        现病史: txt.现病史,
+        既往史: txt.既往史,
+        主诉: txt.主诉,
+        出院诊断: txt.出院诊断,
         出院带药列表: labels,
       };
       out.push({
@@ -119,6 +136,10 @@ export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
           homeDrugs: [...s.homeDrugs],
           regimen: reg.drugs,
           oracle,
+          styleFamily: family,
+          scenario,
+          planNamed: txt.planNamed,
+          stoppedForCause: txt.stoppedForCause,
         },
       });
       prev = s;

@@ -53,6 +53,8 @@ export interface VisitState {
   /** Drugs the patient had stopped before admission by themselves or on advice (prose only). */
   priorStopped: Array<{ drug: string; reason: string }>;
   htnGrade: 0 | 1 | 2 | 3;
+  /** Visit-level stops for cause (stop-switch family): matching drugs are contraindicated with `reason`. */
+  forced?: Array<{ names?: string[]; classes?: string[]; reason: string }>;
 }
 
 export type AdmitReason =

@@ -400,7 +400,16 @@ function dischargeSentence(rng: Rng, s: VisitState, reg: Regimen, doc: DoctorSty
   return out.join('，');
 }
 
-export function courseText(rng: Rng, s: VisitState, labs: Labs, reg: Regimen, doc: DoctorStyle, plan: { items: string[] }): CourseOut {
+export interface CourseOptions {
+  /** Sentences inserted just before the discharge sentence (stops, consults, plans …). */
+  extra?: string[];
+  /** Range of workup results reported (default 1–4). */
+  workup?: [number, number];
+  /** Sentence appended at the very end (an explicit discharge plan). */
+  tail?: string;
+}
+
+export function courseText(rng: Rng, s: VisitState, labs: Labs, reg: Regimen, doc: DoctorStyle, plan: { items: string[] }, opt: CourseOptions = {}): CourseOut {
   const parts: string[] = [];
   parts.push(rng.pick([
     '入院后完善相关检查',
@@ -411,7 +420,8 @@ export function courseText(rng: Rng, s: VisitState, labs: Labs, reg: Regimen, do
   if (isDiabetic(s)) parts.push(rng.pick(['予糖尿病饮食、运动及糖尿病教育', '予低盐低脂糖尿病饮食', '予糖尿病宣教，监测七段血糖', '嘱糖尿病饮食，监测血糖']));
   parts.push(...plan.items);
   const wk = WORKUP.filter(([, f]) => f(s));
-  for (const [name, , res] of rng.sample(wk, rng.int(1, 4))) parts.push(`${name}示：${rng.pick(res)}`);
+  const [wLo, wHi] = opt.workup ?? [1, 4];
+  for (const [name, , res] of rng.sample(wk, rng.int(wLo, wHi))) parts.push(`${name}示：${rng.pick(res)}`);
   if (labs.cpep !== null && rng.chance(0.4)) parts.push(`OGTT+C肽释放试验提示胰岛功能${labs.cpep < 0.5 ? '差' : labs.cpep < 1.5 ? '减退' : '尚可'}`);
   // stopped drugs (with the reason) — written in the course by some doctors
   for (const ch of reg.changes) {
@@ -419,8 +429,10 @@ export function courseText(rng: Rng, s: VisitState, labs: Labs, reg: Regimen, do
     parts.push(rng.pick([`因${ch.reason}，停用${mention(rng, ch.drug, doc, 0)}`, `${ch.reason}，予停${mention(rng, ch.drug, doc, 0)}`, `考虑${ch.reason}，停用${mention(rng, ch.drug, doc, 0)}`]));
   }
   if (s.cond.has('HYPOGLY') && rng.chance(0.6)) parts.push('住院期间出现低血糖，予口服葡萄糖后缓解');
+  if (opt.extra) parts.push(...opt.extra);
   parts.push(dischargeSentence(rng, s, reg, doc));
-  if (doc.verbosity > 0.3 || rng.chance(0.4))
+  if (opt.tail) parts.push(opt.tail);
+  else if (doc.verbosity > 0.3 || rng.chance(0.4))
     parts.push(rng.pick(['出院医嘱：糖尿病饮食，适量运动，监测血糖，内分泌科门诊随诊', '嘱出院后监测血糖、血压，1-2周门诊复诊', '嘱定期复查肝肾功能、血脂，不适随诊', '出院后继续降糖、降压、调脂等治疗，门诊随诊']));
   const text = parts.join('，').replace(/，，+/g, '，') + '。';
   return { text, zoledronate: false };

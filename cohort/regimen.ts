@@ -41,6 +41,8 @@ export function contraindication(name: string, s: VisitState, labs: Labs): strin
   const intol = (k: string) => s.patient.intolerances.includes(k);
   const cls = classOf(name);
   const preg = c.has('PREG');
+  // visit-level stops for cause written by the stop-switch family (allopurinol rash, ACEI cough …)
+  for (const f of s.forced ?? []) if (f.names?.includes(name) || f.classes?.includes(cls)) return f.reason;
   if (preg && ['MET', 'SGLT2', 'SU', 'GLN', 'TZD', 'AGI', 'DPP4', 'GLP1', 'STATIN', 'EZE', 'FIB', 'ARB', 'ACEI', 'ARNI', 'MRA', 'THZ', 'URATE', 'BISPH', 'AC', 'TCMDM', 'NSAID'].includes(cls))
     return '妊娠期';
   if (preg && (name === '左氧氟沙星' || name === '莫西沙星' || name === '甲巯咪唑')) return '妊娠期';
@@ -261,7 +263,7 @@ export function dischargeRegimen(inp: RegimenInput, ch: Chooser): Regimen {
       const wantRas = c.has('HF') || (c.has('HTN') && (dm || ckd || ch.chance(0.6))) || (c.has('CHD') && ch.chance(0.35));
       if (wantRas && !comboKept) {
         if (c.has('HF') && (homeOf('ARNI') || ch.chance(0.6))) add('沙库巴曲缬沙坦', '抗心衰');
-        else if (homeOf('ACEI') || (!homeOf('ARB') && ch.chance(doc.aceiOverArb))) slot('ACEI', doc.acei);
+        else if (doc.acei.items.some(ok) && ((homeOf('ACEI') && ok(homeOf('ACEI')!)) || (!homeOf('ARB') && ch.chance(doc.aceiOverArb)))) slot('ACEI', doc.acei);
         else slot('ARB', doc.arb, 0.88, '降压、减少尿蛋白');
         if (out.some((d) => ['ARB', 'ACEI', 'ARNI'].includes(classOf(d)))) count++;
       }
@@ -346,6 +348,7 @@ export function dischargeRegimen(inp: RegimenInput, ch: Chooser): Regimen {
     if (ch.chance(pU)) {
       const h = homeOf('URATE');
       if (h && ok(h) && ch.chance(0.88)) add(h);
+      else if (h === '别嘌醇' && !ok(h) && ok('非布司他')) add('非布司他', '换用非布司他降尿酸');
       else add(pickPref(ch, doc.urate, (n) => ok(n) && !(e < 45 && n === '别嘌醇')), '降尿酸');
     }
     if (c.has('GOUT_FLARE')) {
@@ -516,9 +519,18 @@ export function firstHomeRegimen(rng: Rng, s: VisitState, labs0: { egfr: number 
 }
 
 /** Label noise: random omissions and spurious additions, so no rule recovers labels exactly. */
-export function applyLabelNoise(rng: Rng, drugs: string[], s: VisitState, labs: Labs): string[] {
-  const out = drugs.filter(() => !rng.chance(0.04));
-  const extras = rng.chance(0.14) ? (rng.chance(0.2) ? 2 : 1) : 0;
+export interface NoiseOptions {
+  /** Per-drug omission probability (default 0.04). */
+  drop?: number;
+  /** Probability of 1–2 spurious additions (default 0.14). */
+  extra?: number;
+  /** Drugs never added as spurious extras (e.g. home drugs the note stops for cause). */
+  exclude?: ReadonlySet<string>;
+}
+
+export function applyLabelNoise(rng: Rng, drugs: string[], s: VisitState, labs: Labs, opt: NoiseOptions = {}): string[] {
+  const out = drugs.filter(() => !rng.chance(opt.drop ?? 0.04));
+  const extras = rng.chance(opt.extra ?? 0.14) ? (rng.chance(0.2) ? 2 : 1) : 0;
   for (let i = 0; i < extras; i++) {
     let d: string;
     if (rng.chance(0.6)) {
@@ -528,7 +540,7 @@ export function applyLabelNoise(rng: Rng, drugs: string[], s: VisitState, labs: 
         [1, 1, 1, 1.2, 1, 1, 1, 0.8, 0.8, 0.6, 0.6, 0.6, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.4, 0.5, 0.4, 0.3, 0.3, 0.3],
       );
     } else d = rng.pick(DISCHARGEABLE);
-    if (contraindication(d, s, labs) !== null) continue;
+    if (contraindication(d, s, labs) !== null || opt.exclude?.has(d)) continue;
     if (!out.includes(d)) out.push(d);
   }
   if (out.length === 0 && drugs.length > 0) out.push(drugs[0]!);

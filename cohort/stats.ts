@@ -7,6 +7,7 @@ import { TEXT_FIELDS, type CDrugRedRecord } from '../src/clinical/record.ts';
 import { DRUGS } from './drugs.ts';
 import type { GeneratedVisit } from './generate.ts';
 import type { SplitName } from './split.ts';
+import { FAMILIES } from './families.ts';
 
 export function jaccard(a: readonly string[], b: readonly string[]): number {
   const A = new Set(a);
@@ -82,6 +83,8 @@ export interface CohortStats {
   mentionBaselineJaccard: number;
   oracleJaccard: number;
   noiselessRegimenJaccard: number;
+  /** Per documentation style family: visits, share, mean label size, mention baseline and oracle Jaccard. */
+  families: Record<string, { visits: number; share: number; labelSizeMean: number; mentionJaccard: number; oracleJaccard: number }>;
 }
 
 export function computeStats(visits: readonly GeneratedVisit[], splits: Record<SplitName, readonly GeneratedVisit[]>): CohortStats {
@@ -96,6 +99,8 @@ export function computeStats(visits: readonly GeneratedVisit[], splits: Record<S
   let regimen = 0;
   let e60 = 0;
   let e30 = 0;
+  const fam = new Map<string, { n: number; size: number; mention: number; oracle: number }>();
+  for (const f of FAMILIES) fam.set(f, { n: 0, size: 0, mention: 0, oracle: 0 });
   for (const v of visits) {
     const labels = v.record.出院带药列表 ?? [];
     sizeSum += labels.length;
@@ -105,8 +110,15 @@ export function computeStats(visits: readonly GeneratedVisit[], splits: Record<S
     for (const c of v.latent.conditions) cond.set(c, (cond.get(c) ?? 0) + 1);
     if (v.latent.egfr < 60) e60++;
     if (v.latent.egfr < 30) e30++;
-    mention += jaccard(mentionedDrugs(v.record), labels);
-    oracle += jaccard(v.latent.oracle, labels);
+    const mj = jaccard(mentionedDrugs(v.record), labels);
+    const oj = jaccard(v.latent.oracle, labels);
+    mention += mj;
+    oracle += oj;
+    const fs = fam.get(v.latent.styleFamily)!;
+    fs.n++;
+    fs.size += labels.length;
+    fs.mention += mj;
+    fs.oracle += oj;
     regimen += jaccard(v.latent.regimen, labels);
   }
   const top = [...freq.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -131,6 +143,9 @@ export function computeStats(visits: readonly GeneratedVisit[], splits: Record<S
     mentionBaselineJaccard: r3(mention / n),
     oracleJaccard: r3(oracle / n),
     noiselessRegimenJaccard: r3(regimen / n),
+    families: Object.fromEntries(
+      [...fam.entries()].map(([f, x]) => [f, { visits: x.n, share: r3(x.n / n), labelSizeMean: r3(x.size / Math.max(1, x.n)), mentionJaccard: r3(x.mention / Math.max(1, x.n)), oracleJaccard: r3(x.oracle / Math.max(1, x.n)) }]),
+    ),
   };
 }
 
@@ -148,6 +163,9 @@ export function formatStats(s: CohortStats, seconds?: number): string {
   L.push(`mention baseline Jaccard (named, non-negated drugs in text): ${s.mentionBaselineJaccard}`);
   L.push(`oracle ceiling Jaccard (modal latent logic, no noise): ${s.oracleJaccard}`);
   L.push(`sampled latent regimen vs labels (only label noise): ${s.noiselessRegimenJaccard}`);
+  L.push('per style family:            visits  share  label size  mention J  oracle J');
+  for (const [f, x] of Object.entries(s.families))
+    L.push(`  ${f.padEnd(14)} ${String(x.visits).padStart(14)}  ${(x.share * 100).toFixed(1).padStart(4)}%  ${x.labelSizeMean.toFixed(2).padStart(10)}  ${x.mentionJaccard.toFixed(3).padStart(9)}  ${x.oracleJaccard.toFixed(3).padStart(8)}`);
   if (seconds !== undefined) L.push(`generation time: ${seconds.toFixed(2)} s`);
   return L.join('\n');
 }
