@@ -306,7 +306,8 @@ test('WebGPU (SwiftShader) gives the same drugs as WASM and Node for the same we
   console.log('[engine.spec] backend=webgpu →', gpu.badge, gpu.reason, runtime.join(' '));
   testInfo.annotations.push({ type: 'webgpu', description: `${gpu.badge} ${gpu.reason} ${runtime.join(' ')}` });
   expect(gpu.badge).toContain('WebGPU');
-  expect(gpu.reason).toBe('webgpu-ok');
+  // Asked for explicitly, WebGPU runs on SwiftShader, and the panel says it is software, not a GPU.
+  expect(gpu.reason).toBe('webgpu-software');
   expect(runtime.some((p) => p.endsWith('/onnx/model_q4.onnx'))).toBe(true);
 
   const wasmQ4 = await runNotes(page, 'backend=wasm&dtype=q4', notes, 120_000);
@@ -342,17 +343,75 @@ test('a missing model file gives a clear error and keeps the note', async ({ pag
 });
 
 test('a WebGPU session that fails falls back to WASM automatically and says why', async ({ page }) => {
-  // Corrupt 4-bit weights: the WebGPU session cannot be created; WASM (q8) still works.
+  // Corrupt 4-bit weights: the WebGPU session cannot be created; WASM (q8) still works. WebGPU is
+  // asked for explicitly: on SwiftShader, Auto would not try it at all (next test).
   await page.route('**/models/**/onnx/model_q4.onnx', (route) =>
     route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not an onnx model') }),
   );
-  await page.goto('/?backend=auto');
+  await page.goto('/?backend=webgpu');
   const drugs = await recommend(page, NOTES[1]!);
   expect(drugs.length).toBeGreaterThan(0);
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
   await expect(page.getByTestId('backend-reason')).toHaveAttribute('data-reason', 'webgpu-session-failed');
   await expect(page.getByTestId('backend-reason')).toContainText('已自动改用 WASM');
   if (results['wasm-q8']) expect(drugs).toEqual(results['wasm-q8'][1]);
+});
+
+test('Auto on SwiftShader (no GPU) runs WASM and says why; explicit WebGPU still possible; the choice survives a reload', async ({ page }) => {
+  // Issue 10: a software / fallback adapter counts as no GPU for Auto (WebGPU emulated on the CPU
+  // took 113 s for a note vs 2.8 s on WASM). Only load + warm-up here, no full note on SwiftShader.
+  test.setTimeout(300_000);
+  const panel = page.getByTestId('engine-panel');
+  const select = page.getByTestId('backend-select');
+  const reason = page.getByTestId('backend-reason');
+  await page.goto('/');
+  await expect(select).toHaveValue('auto');
+  // The adapter really is a fallback adapter here (what the worker's probe sees, from the page).
+  const adapter = await page.evaluate(async () => {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string } } | null> } }).gpu;
+    const a = await gpu?.requestAdapter();
+    return a ? { fallback: a.info?.isFallbackAdapter ?? null, name: `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''}` } : null;
+  });
+  console.log('[engine.spec] page WebGPU adapter:', JSON.stringify(adapter));
+  expect(adapter, 'Chromium with --enable-unsafe-webgpu offers an adapter').not.toBeNull();
+
+  await page.getByTestId('load-model').click();
+  await expect(panel).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('backend-badge')).toContainText('q8');
+  await expect(reason).toHaveAttribute('data-reason', 'software-adapter');
+  await expect(reason).toContainText('未检测到显卡');
+  await expect(reason).toContainText('swiftshader');
+  await page.getByTestId('toggle-locale').click();
+  await expect(reason).toContainText('No GPU found');
+  await page.getByTestId('toggle-locale').click();
+
+  // Explicit WebGPU: remembered across a reload (localStorage: the setting only, no note text).
+  const note = NOTES[1]!;
+  await page.getByTestId('note-input').fill(note);
+  await select.selectOption('webgpu');
+  await page.reload();
+  await expect(select).toHaveValue('webgpu');
+  const stored = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k) ?? ''])));
+  expect(stored['dischargerx.backend']).toBe('webgpu');
+  for (const [k, v] of Object.entries(stored)) expect(v.includes('痛风') || k.includes('痛风'), `localStorage ${k} holds no note text`).toBe(false);
+  // …and it still runs on SwiftShader, labelled as software, not as a GPU.
+  await page.getByTestId('load-model').click();
+  await expect(panel).toHaveAttribute('data-phase', 'ready', { timeout: 240_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(reason).toHaveAttribute('data-reason', 'webgpu-software');
+  await expect(reason).toContainText('软件模拟');
+  await expect(reason).not.toContainText('显卡）');
+
+  // Back to Auto: stored as the default (key removed); a ?backend= URL pins a visit without storing.
+  await select.selectOption('auto');
+  await page.reload();
+  await expect(select).toHaveValue('auto');
+  expect(await page.evaluate(() => localStorage.getItem('dischargerx.backend'))).toBeNull();
+  await page.goto('/?backend=wasm');
+  await expect(select).toHaveValue('wasm');
+  await page.goto('/');
+  await expect(select).toHaveValue('auto');
 });
 
 test('the preview server answers 404 for a missing file (no SPA fallback)', async ({ request }) => {

@@ -32,6 +32,13 @@ export function currentGpu(): GpuLike | undefined {
   return nav?.gpu;
 }
 
+/**
+ * Software rasterisers that implement WebGPU on the CPU (Chromium's SwiftShader, Mesa's llvmpipe /
+ * lavapipe / softpipe, Windows' WARP "Microsoft Basic Render Driver"): no GPU, even when the
+ * browser does not flag the adapter as a fallback adapter.
+ */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
+
 export async function probeWebGpu(gpu: GpuLike | undefined = currentGpu()): Promise<WebGpuProbe> {
   if (!gpu) return { available: false, reason: { code: 'no-webgpu-api', detail: 'navigator.gpu is undefined' } };
   let adapter: GpuAdapterLike | null;
@@ -55,7 +62,9 @@ export async function probeWebGpu(gpu: GpuLike | undefined = currentGpu()): Prom
     device: info.device ?? '',
     description: info.description ?? '',
     shaderF16: adapter.features.has('shader-f16'),
-    isFallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`),
+    isFallback:
+      Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
+      SOFTWARE_ADAPTER.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`),
   };
   return { available: true, adapter: summary };
 }

@@ -194,14 +194,19 @@ describe('EngineClient', () => {
     expect(client.pendingCount).toBe(0);
   });
 
-  it('WebGPU failing during load → fresh worker, same load on WASM, reason reported', async () => {
+  it("WebGPU failing during load → fresh worker, the worker plan's WASM attempt loaded as sent, reason reported", async () => {
     const { client, workers } = setup();
     const p = client.load({ ...loadParams, backend: 'auto', dtype: 'q4f16' });
     const w1 = workers[0]!;
     w1.reply({
       type: 'error',
       id: w1.last('load').id,
-      error: { code: 'webgpu-failed', message: 'protobuf parsing failed', reason: { code: 'webgpu-session-failed', detail: 'protobuf parsing failed' } },
+      error: {
+        code: 'webgpu-failed',
+        message: 'protobuf parsing failed',
+        // planBackends' WASM entry (GPU-only q4f16 → the WASM default q8), as the worker sends it.
+        fallback: { backend: 'wasm', dtype: 'q8', reason: { code: 'webgpu-session-failed', detail: 'protobuf parsing failed' } },
+      },
     });
     await Promise.resolve();
     await Promise.resolve();
@@ -210,7 +215,7 @@ describe('EngineClient', () => {
     const w2 = workers[1]!;
     const req = w2.last('load');
     expect(req.backend).toBe('wasm');
-    expect(req.dtype).toBeUndefined(); // fp16 variants are GPU-only
+    expect(req.dtype).toBe('q8'); // the client decides nothing: the plan's dtype
     expect(req.fallbackReason).toEqual({ code: 'webgpu-session-failed', detail: 'protobuf parsing failed' });
     w2.reply({ type: 'loaded', id: req.id, info: { ...info, reason: req.fallbackReason! } });
     await expect(p).resolves.toMatchObject({ backend: 'wasm', reason: { code: 'webgpu-session-failed' } });
@@ -228,13 +233,13 @@ describe('EngineClient', () => {
     w1.reply({
       type: 'error',
       id: w1.last('recommend').id,
-      error: { code: 'webgpu-failed', message: 'device lost', reason: { code: 'device-lost', detail: 'destroyed' } },
+      error: { code: 'webgpu-failed', message: 'device lost', fallback: { backend: 'wasm', dtype: 'q8', reason: { code: 'device-lost', detail: 'destroyed' } } },
     });
     const tick = () => new Promise((res) => setTimeout(res, 0));
     await tick();
     const w2 = workers[1]!;
     const load = w2.last('load');
-    expect(load).toMatchObject({ backend: 'wasm', skipWarmup: true, fallbackReason: { code: 'device-lost' } });
+    expect(load).toMatchObject({ backend: 'wasm', dtype: 'q8', skipWarmup: true, fallbackReason: { code: 'device-lost' } });
     w2.reply({ type: 'loaded', id: load.id, info: { ...info, reason: load.fallbackReason! } });
     await tick();
     w2.reply({ type: 'result', id: w2.last('recommend').id, result: result(['retried']) });

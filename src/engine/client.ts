@@ -9,7 +9,7 @@
  */
 import {
   isEngineResponse,
-  type BackendReason,
+  type BackendAttempt,
   type CandidateReport,
   type EngineErrorCode,
   type EngineEvent,
@@ -36,8 +36,8 @@ export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    /** With 'webgpu-failed': why (for the WASM reload's reported reason). */
-    readonly reason?: BackendReason,
+    /** With 'webgpu-failed': the worker's planned WASM attempt, with why WebGPU was left. */
+    readonly fallback?: BackendAttempt,
   ) {
     super(message);
   }
@@ -150,7 +150,7 @@ export class EngineClient {
       case 'error':
         if (p.kind === 'load') this.loaded = null;
         if (TAINTING.has(msg.error.code)) this.tainted = true;
-        this.fail(msg.id, p, new EngineError(msg.error.code, msg.error.message, msg.error.reason));
+        this.fail(msg.id, p, new EngineError(msg.error.code, msg.error.message, msg.error.fallback));
         return;
     }
   }
@@ -216,7 +216,8 @@ export class EngineClient {
 
   /**
    * Loads (or reloads) the model in the worker; resolves with what runs and why. When WebGPU
-   * fails, the worker is replaced and the model loaded on WASM (info.reason says why).
+   * fails, the worker is replaced and the model loaded on the WASM attempt of the worker's plan
+   * (src/worker/backend-plan.ts; info.reason says why).
    */
   async load(params: LoadParams, options: CallOptions & { onProgress?: (p: LoadProgress) => void } = {}): Promise<EngineInfo> {
     this.loaded = null;
@@ -225,7 +226,7 @@ export class EngineClient {
       return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...params }), options);
     } catch (e) {
       if (!(e instanceof EngineError) || e.code !== 'webgpu-failed') throw e;
-      return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...wasmFallback(params, e) }), options);
+      return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...planned(params, e) }), options);
     }
   }
 
@@ -242,7 +243,7 @@ export class EngineClient {
       return await run();
     } catch (e) {
       if (!(e instanceof EngineError) || e.code !== 'webgpu-failed' || !this.lastLoad) throw e;
-      const fallback = wasmFallback(this.lastLoad, e);
+      const fallback = planned(this.lastLoad, e);
       const info = await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...fallback, skipWarmup: true }), options);
       this.lastLoad = fallback;
       for (const l of this.listeners) l({ kind: 'backend-changed', backend: info.backend, dtype: info.dtype, reason: info.reason });
@@ -291,15 +292,14 @@ export class EngineClient {
   }
 }
 
-/** The same load on WASM, reporting why WebGPU was left. fp16 variants are GPU-only: dropped. */
-function wasmFallback(params: LoadParams, e: EngineError): LoadParams {
-  const { dtype, ...rest } = params;
-  return {
-    ...rest,
-    ...(dtype && dtype !== 'fp16' && dtype !== 'q4f16' ? { dtype } : {}),
-    backend: 'wasm',
-    fallbackReason: e.reason ?? { code: 'webgpu-session-failed', detail: e.message },
-  };
+/**
+ * The same load on the fallback the worker's backend plan chose (backend, dtype, reason): the
+ * client only relays it. A 'webgpu-failed' error without one is a protocol bug: rethrown.
+ */
+function planned(params: LoadParams, e: EngineError): LoadParams {
+  if (!e.fallback) throw e;
+  const { backend, dtype, reason } = e.fallback;
+  return { ...params, backend, dtype, fallbackReason: reason };
 }
 
 function abortMessage(signal: AbortSignal | undefined): string {

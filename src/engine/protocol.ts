@@ -6,7 +6,10 @@
  * id of the request to stop. Unsolicited worker events (device lost, backend switched) have no id.
  */
 
-/** What the user / URL asks for. 'auto' = WebGPU when an adapter works, else WASM. */
+/**
+ * What the user / URL asks for. 'auto' = WebGPU on a hardware adapter, else WASM (a software
+ * adapter such as SwiftShader counts as no GPU: WASM is much faster than WebGPU emulated on the CPU).
+ */
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 /** What actually runs. */
 export type Backend = 'webgpu' | 'wasm';
@@ -30,7 +33,9 @@ export const DTYPE_FILE: Record<ModelDtype, string> = {
  */
 export type BackendReasonCode =
   | 'webgpu-ok' // WebGPU adapter found and the session works
+  | 'webgpu-software' // WebGPU asked for explicitly and running on a software adapter (no GPU; slow)
   | 'forced-wasm' // the user / URL asked for WASM
+  | 'software-adapter' // auto: the only WebGPU adapter is a software / fallback one (no GPU), so WASM
   | 'no-webgpu-api' // navigator.gpu is missing (browser or flags)
   | 'no-adapter' // requestAdapter() returned null or threw
   | 'webgpu-session-failed' // creating the WebGPU session or the warm-up failed
@@ -41,6 +46,13 @@ export interface BackendReason {
   code: BackendReasonCode;
   /** Technical detail (error message, adapter description) for the tooltip / logs. */
   detail?: string;
+}
+
+/** One entry of the worker's backend plan (src/worker/backend-plan.ts): what to try and why. */
+export interface BackendAttempt {
+  backend: Backend;
+  dtype: ModelDtype;
+  reason: BackendReason;
 }
 
 /** A WebGPU adapter as probed (./capabilities.ts). */
@@ -235,8 +247,11 @@ export type EngineErrorCode =
 export interface EngineErrorData {
   code: EngineErrorCode;
   message: string;
-  /** With 'webgpu-failed': why, for the WASM reload. */
-  reason?: BackendReason;
+  /**
+   * With 'webgpu-failed': the plan's WASM attempt (src/worker/backend-plan.ts), its reason saying
+   * why WebGPU was left. The client loads exactly this in a fresh worker; it decides nothing.
+   */
+  fallback?: BackendAttempt;
 }
 
 export type EngineEvent =

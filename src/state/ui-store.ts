@@ -54,6 +54,31 @@ export function readSelection(): Selection {
   }
 }
 
+/**
+ * localStorage key of the backend the user chose (auto / webgpu / wasm): a setting only, never
+ * note content. A `?backend=` in the URL pins the backend for that visit without changing it.
+ */
+export const BACKEND_KEY = 'dischargerx.backend';
+
+export function readBackend(): BackendPreference | null {
+  try {
+    const v = typeof localStorage === 'undefined' ? null : localStorage.getItem(BACKEND_KEY);
+    return v === 'auto' || v === 'webgpu' || v === 'wasm' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeBackend(b: BackendPreference): void {
+  try {
+    if (typeof localStorage === 'undefined') return;
+    if (b === 'auto') localStorage.removeItem(BACKEND_KEY);
+    else localStorage.setItem(BACKEND_KEY, b);
+  } catch {
+    /* storage blocked (private mode): the choice lasts for this visit */
+  }
+}
+
 function writeSelection(s: Selection): void {
   try {
     if (typeof localStorage === 'undefined') return;
@@ -73,6 +98,7 @@ interface UiState extends EngineSettings {
   setScreen: (screen: Screen) => void;
   toggleLocale: () => void;
   setMethod: (m: RecommendMethod) => void;
+  /** Chooses the backend; persisted across visits (localStorage, BACKEND_KEY). */
   setBackend: (b: BackendPreference) => void;
   /** Selects the model (null = default); persisted across visits. */
   setModelId: (id: string | null) => void;
@@ -80,11 +106,13 @@ interface UiState extends EngineSettings {
   setListId: (id: string | null) => void;
 }
 
-const fromUrl = settingsFromSearch(typeof location === 'undefined' ? '' : location.search);
-// The URL pins a model / list for this visit; otherwise the last selection is restored.
+const search = typeof location === 'undefined' ? '' : location.search;
+const fromUrl = settingsFromSearch(search);
+// The URL pins a model / list / backend for this visit; otherwise the last choice is restored.
 const saved = readSelection();
 if (!fromUrl.modelId) fromUrl.modelId = saved.modelId;
 if (!fromUrl.listId) fromUrl.listId = saved.listId;
+if (!new URLSearchParams(search).has('backend')) fromUrl.backend = readBackend() ?? 'auto';
 
 export const useUiStore = create<UiState>((set) => ({
   locale: 'zh',
@@ -93,7 +121,10 @@ export const useUiStore = create<UiState>((set) => ({
   ...fromUrl,
   toggleLocale: () => set((s) => ({ locale: s.locale === 'zh' ? 'en' : 'zh' })),
   setMethod: (method) => set({ method }),
-  setBackend: (backend) => set({ backend }),
+  setBackend: (backend) => {
+    writeBackend(backend);
+    set({ backend });
+  },
   setModelId: (modelId) =>
     set((s) => {
       writeSelection({ modelId, listId: s.listId });

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { probeWebGpu, type GpuLike } from '../engine/capabilities.ts';
 import type { AdapterSummary } from '../engine/protocol.ts';
-import { classifyLoadError, planBackends } from './backend-plan.ts';
+import { classifyLoadError, fallbackAttempt, planBackends } from './backend-plan.ts';
 
+/** A hardware GPU adapter. */
 const adapter = (shaderF16: boolean): AdapterSummary => ({
-  vendor: 'google',
-  architecture: 'swiftshader',
+  vendor: 'nvidia',
+  architecture: 'ada',
   device: '',
   description: '',
   shaderF16,
-  isFallback: true,
+  isFallback: false,
 });
+/** Chromium's SwiftShader: WebGPU emulated on the CPU (what headless Chromium without a GPU gets). */
+const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', shaderF16: true, isFallback: true };
 const ALL = ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4.onnx', 'onnx/model_fp16.onnx'];
 
 describe('planBackends', () => {
@@ -52,6 +55,41 @@ describe('planBackends', () => {
     expect(plan.map((a) => `${a.backend}:${a.dtype}`)).toEqual(['webgpu:q4', 'wasm:q8']);
   });
 
+  it('auto on a software / fallback adapter (SwiftShader) → WASM only, reason software-adapter naming the adapter', () => {
+    const plan = planBackends({ preference: 'auto', probe: { available: true, adapter: swiftshader }, files: ALL });
+    expect(plan).toEqual([
+      { backend: 'wasm', dtype: 'q8', reason: { code: 'software-adapter', detail: 'google swiftshader (fallback, shader-f16)' } },
+    ]);
+  });
+
+  it('WebGPU asked for on a software adapter still runs there, labelled webgpu-software; WASM stays the fallback', () => {
+    const plan = planBackends({ preference: 'webgpu', probe: { available: true, adapter: swiftshader }, files: ALL });
+    expect(plan.map((a) => `${a.backend}:${a.dtype}:${a.reason.code}`)).toEqual(['webgpu:q4:webgpu-software', 'wasm:q8:webgpu-session-failed']);
+    expect(plan[0]!.reason.detail).toContain('swiftshader');
+    // A hardware adapter is "webgpu-ok" for both auto and an explicit WebGPU choice.
+    for (const preference of ['auto', 'webgpu'] as const) {
+      expect(planBackends({ preference, probe: { available: true, adapter: adapter(false) }, files: ALL })[0]!.reason).toEqual({ code: 'webgpu-ok' });
+    }
+  });
+
+  it('GPU-only dtypes (fp16, q4f16) never go to WASM: the WASM entry gets its default', () => {
+    const plan = planBackends({ preference: 'webgpu', probe: { available: true, adapter: adapter(true) }, files: ALL, dtype: 'fp16' });
+    expect(plan.map((a) => `${a.backend}:${a.dtype}`)).toEqual(['webgpu:fp16', 'wasm:q8']);
+    expect(planBackends({ preference: 'wasm', probe: null, files: ALL, dtype: 'fp16' })[0]!.dtype).toBe('q8');
+  });
+
+  it("fallbackAttempt: the plan's WASM entry with the failure as its reason (what the client reloads)", () => {
+    const plan = planBackends({ preference: 'auto', probe: { available: true, adapter: adapter(false) }, files: ALL, dtype: 'q8' });
+    expect(fallbackAttempt(plan, { code: 'device-lost', detail: 'destroyed' })).toEqual({
+      backend: 'wasm',
+      dtype: 'q8',
+      reason: { code: 'device-lost', detail: 'destroyed' },
+    });
+    // Reloading that attempt (backend 'wasm', its dtype) plans the same weights on WASM.
+    const reload = planBackends({ preference: 'wasm', probe: null, files: ALL, dtype: plan[1]!.dtype });
+    expect(reload.map((a) => `${a.backend}:${a.dtype}`)).toEqual(['wasm:q8']);
+  });
+
   it('classifies a missing file as model-not-found', () => {
     const e = Object.assign(new Error('file was not found locally at "/models/x/config.json"'), { name: 'ModelFileNotFoundError' });
     expect(classifyLoadError(e)).toBe('model-not-found');
@@ -74,5 +112,17 @@ describe('probeWebGpu', () => {
       }),
     };
     expect(await probeWebGpu(ok)).toMatchObject({ available: true, adapter: { shaderF16: true, isFallback: true, vendor: 'google' } });
+  });
+
+  it('software adapters count as fallback: the isFallbackAdapter flag, llvmpipe, WARP; a hardware GPU does not', async () => {
+    const gpu = (info: Record<string, unknown>): GpuLike => ({ requestAdapter: async () => ({ features: new Set<string>(), info }) });
+    const fallback = async (info: Record<string, unknown>) => {
+      const p = await probeWebGpu(gpu(info));
+      return p.available ? p.adapter.isFallback : null;
+    };
+    expect(await fallback({ vendor: 'google', architecture: '', isFallbackAdapter: true })).toBe(true);
+    expect(await fallback({ vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 19.1.7, 256 bits)' })).toBe(true);
+    expect(await fallback({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(true);
+    expect(await fallback({ vendor: 'nvidia', architecture: 'ada', isFallbackAdapter: false })).toBe(false);
   });
 });

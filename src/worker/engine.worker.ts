@@ -43,7 +43,7 @@ import type {
   RecommendRequest,
   RecommendResult,
 } from '../engine/protocol.ts';
-import { planBackends, classifyLoadError, type BackendAttempt } from './backend-plan.ts';
+import { planBackends, classifyLoadError, fallbackAttempt, type BackendAttempt } from './backend-plan.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -51,7 +51,8 @@ class WorkerError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
-    readonly reason?: BackendReason,
+    /** With 'webgpu-failed': the plan's WASM attempt the client loads next (backend-plan.ts). */
+    readonly fallback?: BackendAttempt,
   ) {
     super(message);
   }
@@ -63,6 +64,8 @@ interface Engine {
   backend: Backend;
   dtype: ModelDtype;
   reason: BackendReason;
+  /** The load's backend plan: its WASM entry is the fallback when WebGPU fails mid-run. */
+  plan: BackendAttempt[];
   adapter: AdapterSummary | null;
   decoding: DecodeSettings;
   calibrated: boolean;
@@ -243,8 +246,8 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
   const attempts = planBackends({ preference: request.backend, probe, files: request.files, dtype: request.dtype });
 
   // One attempt per worker: after a failed session transformers.js' init chain stays rejected,
-  // so a WebGPU failure is reported as 'webgpu-failed' and the client reloads on WASM in a
-  // fresh worker (planBackends' later entries document that fallback).
+  // so a WebGPU failure is reported as 'webgpu-failed' with the plan's WASM entry, which the
+  // client loads in a fresh worker.
   const fallbackReason: BackendReason | null = request.fallbackReason ?? null;
   {
     const attempt = attempts[0]!;
@@ -314,6 +317,7 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
         backend: attempt.backend,
         dtype: attempt.dtype,
         reason,
+        plan: attempts,
         adapter: info.adapter,
         decoding,
         calibrated,
@@ -335,7 +339,7 @@ async function load(request: LoadRequest, signal: AbortSignal): Promise<EngineIn
       // A missing model file is missing on every backend: stop here.
       if (code === 'model-not-found' || attempt.backend !== 'webgpu') throw new WorkerError(code, errorMessage(e));
       post({ type: 'event', event: { kind: 'log', level: 'warn', message: `WebGPU failed, falling back to WASM: ${errorMessage(e)}` } });
-      throw new WorkerError('webgpu-failed', errorMessage(e), { code: 'webgpu-session-failed', detail: errorMessage(e) });
+      throw new WorkerError('webgpu-failed', errorMessage(e), fallbackAttempt(attempts, { code: 'webgpu-session-failed', detail: errorMessage(e) }));
     }
   }
 }
@@ -391,7 +395,7 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
   const e = engine;
   if (!e) throw new WorkerError('not-loaded', 'the model is not loaded');
   if (e.deviceLost !== null) {
-    throw new WorkerError('webgpu-failed', `WebGPU device lost: ${e.deviceLost}`, { code: 'device-lost', detail: e.deviceLost });
+    throw new WorkerError('webgpu-failed', `WebGPU device lost: ${e.deviceLost}`, fallbackAttempt(e.plan, { code: 'device-lost', detail: e.deviceLost }));
   }
   if (typeof request.record !== 'object' || request.record === null) {
     throw new WorkerError('invalid-request', 'record must be an object');
@@ -431,10 +435,14 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
     if (e.backend !== 'webgpu') throw new WorkerError('inference-failed', errorMessage(err));
     // WebGPU failed mid-run (device lost, out of memory, kernel error): the client reloads on
     // WASM in a fresh worker and retries once.
-    throw new WorkerError('webgpu-failed', errorMessage(err), {
-      code: e.deviceLost ? 'device-lost' : 'webgpu-session-failed',
-      detail: e.deviceLost ?? errorMessage(err),
-    });
+    throw new WorkerError(
+      'webgpu-failed',
+      errorMessage(err),
+      fallbackAttempt(e.plan, {
+        code: e.deviceLost ? 'device-lost' : 'webgpu-session-failed',
+        detail: e.deviceLost ?? errorMessage(err),
+      }),
+    );
   }
 }
 
@@ -573,8 +581,8 @@ async function handle(msg: EngineRequest, controller: AbortController): Promise<
     }
   } catch (e) {
     const code: EngineErrorCode = e instanceof WorkerError ? e.code : signal.aborted ? 'aborted' : msg.type === 'load' ? classifyLoadError(e) : 'inference-failed';
-    const reason = e instanceof WorkerError ? e.reason : undefined;
-    post({ type: 'error', id: msg.id, error: { code, message: errorMessage(e), ...(reason ? { reason } : {}) } });
+    const fallback = e instanceof WorkerError ? e.fallback : undefined;
+    post({ type: 'error', id: msg.id, error: { code, message: errorMessage(e), ...(fallback ? { fallback } : {}) } });
   } finally {
     controllers.delete(msg.id);
   }

@@ -95,7 +95,7 @@ export function EnginePanel() {
             <p className="engine-reason" data-testid="backend-reason" data-reason={st.reason.code}>
               {t(reasonKey(st.reason.code))}
               {st.reason.detail && st.reason.code !== 'webgpu-ok' ? <small> ({st.reason.detail})</small> : null}
-              {st.adapter && st.backend === 'webgpu' ? <small> {st.adapter}</small> : null}
+              {st.adapter && st.backend === 'webgpu' && st.reason.code === 'webgpu-ok' ? <small> {st.adapter}</small> : null}
             </p>
           )}
           {st.phase === 'ready' && (
