@@ -221,6 +221,15 @@ describe('EngineClient', () => {
     await expect(p).resolves.toMatchObject({ backend: 'wasm', reason: { code: 'webgpu-session-failed' } });
   });
 
+  it("a 'webgpu-failed' without the plan's fallback is rejected as is (the client never invents a fallback)", async () => {
+    const { client, workers } = setup();
+    const p = client.load({ ...loadParams, backend: 'webgpu' });
+    const w1 = workers[0]!;
+    w1.reply({ type: 'error', id: w1.last('load').id, error: { code: 'webgpu-failed', message: 'kernel error' } });
+    await expect(p).rejects.toMatchObject({ code: 'webgpu-failed' });
+    expect(workers).toHaveLength(1);
+  });
+
   it('WebGPU failing during a recommendation → reload on WASM, retry once, backend-changed event', async () => {
     const { client, workers } = setup();
     const l = client.load({ ...loadParams, backend: 'auto' });

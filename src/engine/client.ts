@@ -226,7 +226,8 @@ export class EngineClient {
       return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...params }), options);
     } catch (e) {
       if (!(e instanceof EngineError) || e.code !== 'webgpu-failed') throw e;
-      return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...planned(params, e) }), options);
+      const fallback = planned(params, e);
+      return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...fallback }), options);
     }
   }
 
