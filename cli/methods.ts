@@ -8,6 +8,7 @@ import type { Formulary } from '../src/clinical/formulary.ts';
 import { fitFrequency } from '../src/clinical/baselines/frequency.ts';
 import { fitCooccurrence } from '../src/clinical/baselines/cooccurrence.ts';
 import { fitMention } from '../src/clinical/baselines/mention.ts';
+import { applySafetyToRanked, safetyFormulary } from '../src/clinical/withhold.ts';
 import { UsageError } from './cli-support.ts';
 
 export interface MethodContext {
@@ -20,6 +21,11 @@ export interface MethodContext {
   options: Record<string, string>;
   /** Progress/diagnostics to stderr. */
   log: (message: string) => void;
+  /**
+   * Safety filter (src/clinical/withhold.ts): drugs the note rules out are never predicted, and
+   * one drug per duplication group. Default true for every method; `--no-safety` sets false.
+   */
+  safety?: boolean;
 }
 
 /** A recommender as the CLI sees it: predictions may be async and batched. */
@@ -63,6 +69,29 @@ function numberOpt(options: Record<string, string>, key: string): number | undef
   return n;
 }
 
+/**
+ * A baseline with the product's safety policy: withheld drugs dropped and of several drugs of
+ * one duplication group only the best-ranked kept — what the model's decoder mask does, so
+ * method comparisons are fair. `ctx.safety === false` returns the baseline unchanged.
+ */
+export function withSafety(rec: CliRecommender, ctx: MethodContext): CliRecommender {
+  if (ctx.safety === false) return rec;
+  const facts = safetyFormulary(ctx.formulary);
+  const filter = (record: CDrugRedRecord, names: string[]) => applySafetyToRanked(record, names, facts).kept;
+  const out: CliRecommender = {
+    name: rec.name,
+    predict: (record) => {
+      const r = rec.predict(record);
+      return Array.isArray(r) ? filter(record, r) : r.then((names) => filter(record, names));
+    },
+  };
+  const batch = rec.predictBatch;
+  if (batch) out.predictBatch = async (records) => (await batch.call(rec, records)).map((names, i) => filter(records[i]!, names));
+  const describe = rec.describe;
+  out.describe = () => `${describe ? describe.call(rec) + ', ' : ''}safety filter on`;
+  return out;
+}
+
 function needTrain(ctx: MethodContext): CDrugRedRecord[] {
   if (!ctx.train) throw new UsageError('this method needs --train');
   return ctx.train;
@@ -76,7 +105,7 @@ registerMethod('frequency', {
     const kOpt = ctx.options['k'];
     const k = kOpt === undefined || kOpt === 'mean' ? 'mean' : kOpt === 'tune' ? 'tune' : numberOpt(ctx.options, 'k');
     const r = fitFrequency(needTrain(ctx), ctx.formulary, { k, ...(ctx.dev ? { dev: ctx.dev } : {}) });
-    return { name: r.name, predict: (rec) => r.predict(rec), describe: () => `k=${r.k}` };
+    return withSafety({ name: r.name, predict: (rec) => r.predict(rec), describe: () => `k=${r.k}` }, ctx);
   },
 });
 
@@ -97,7 +126,7 @@ registerMethod('cooccurrence', {
       ...(combine !== undefined ? { combine } : {}),
       ...(ctx.dev ? { dev: ctx.dev } : {}),
     });
-    return { name: r.name, predict: (rec) => r.predict(rec), describe: () => `cutoff=${r.cutoff}` };
+    return withSafety({ name: r.name, predict: (rec) => r.predict(rec), describe: () => `cutoff=${r.cutoff}` }, ctx);
   },
 });
 
@@ -107,6 +136,6 @@ registerMethod('mention', {
   options: [],
   async create(ctx) {
     const r = fitMention(ctx.formulary);
-    return { name: r.name, predict: (rec) => r.predict(rec) };
+    return withSafety({ name: r.name, predict: (rec) => r.predict(rec) }, ctx);
   },
 });

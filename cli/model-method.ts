@@ -15,9 +15,10 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
 import type { Formulary } from '../src/clinical/formulary.ts';
-import { PROMPT_SPEC, buildPrompt } from '../src/clinical/prompt.ts';
+import { PROMPT_SPEC } from '../src/clinical/prompt.ts';
 import { cutTrajectory, DEFAULT_BEAM_WIDTH, FALLBACK_STOP_THRESHOLD, searchOptions } from '../src/decoding/policy.ts';
 import type { DecodeResult } from '../src/decoding/types.ts';
+import { safetyFormulary, type WithheldDrug } from '../src/clinical/withhold.ts';
 import type { CandidateTrie } from '../src/decoding/trie.ts';
 import type { LoadedCausalLm } from '../src/decoding/load-causal-lm.ts';
 import {
@@ -155,6 +156,11 @@ export interface DecodeSettings {
   minConfidence: number;
   minDrugs: number;
   maxDrugs?: number;
+  /**
+   * Safety masking (src/clinical/withhold.ts): drugs the note rules out are never emitted and
+   * come back in `withheld`; one drug per duplication group. Default true; `--no-safety` = false.
+   */
+  safety?: boolean;
 }
 
 /** Where each decoding setting came from, for the log line. */
@@ -192,7 +198,7 @@ export function resolveSettings(
 }
 
 export interface TimedDecode {
-  results: DecodeResult[];
+  results: (DecodeResult & { withheld: WithheldDrug[] })[];
   /** Per-record wall time (prompt build + tokenise + constrained decode), ms. */
   latenciesMs: number[];
   /** The first record decoded once before timing (excluded from latenciesMs), ms; 0 if none. */
@@ -210,9 +216,10 @@ export async function decodeRecords(
   records: readonly CDrugRedRecord[],
   candidates: readonly string[],
   settings: DecodeSettings,
-  opts: { warmup?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  opts: { warmup?: boolean; onProgress?: (done: number, total: number) => void; formulary?: Formulary } = {},
 ): Promise<TimedDecode> {
-  const { recommendWithCausalLm } = await import('../src/decoding/causal-lm.ts');
+  const formulary = opts.formulary;
+  const { recommendForRecord } = await import('../src/decoding/recommend-record.ts');
   const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
   // The shared policy (src/decoding/policy.ts): search without early stopping, then cut — the
   // same two steps the browser and calibration run, so all three agree.
@@ -222,11 +229,14 @@ export async function decodeRecords(
     minConfidence: settings.minConfidence,
     minDrugs: settings.minDrugs,
   };
+  // Prompt + safety mask + decode through the one entry point the browser worker uses too.
   const one = async (r: CDrugRedRecord) => {
-    const res = await recommendWithCausalLm({
+    const res = await recommendForRecord({
       model: loaded.model,
       tokenizer: loaded.tokenizer,
-      prompt: buildPrompt(r as unknown as Record<string, unknown>),
+      record: r as unknown as Record<string, unknown>,
+      safety: settings.safety ?? true,
+      ...(formulary ? { formulary } : {}),
       candidates,
       format,
       options: search,
@@ -239,7 +249,7 @@ export async function decodeRecords(
     await one(records[0]!);
     warmupMs = performance.now() - t0;
   }
-  const results: DecodeResult[] = [];
+  const results: TimedDecode['results'] = [];
   const latenciesMs: number[] = [];
   let trie: CandidateTrie | null = null;
   for (const [i, r] of records.entries()) {
@@ -247,7 +257,7 @@ export async function decodeRecords(
     const res = await one(r);
     latenciesMs.push(performance.now() - t0);
     trie = res.trie;
-    const { trie: _t, ...rest } = res;
+    const { trie: _t, prompt: _p, safety: _s, ...rest } = res;
     results.push(rest);
     opts.onProgress?.(i + 1, records.length);
   }
@@ -316,23 +326,26 @@ registerMethod('model', {
     if (config?.calibratedOn && config.calibratedOn.dtype !== dtype && o['threshold'] === undefined) {
       ctx.log(`note: ${DECODING_CONFIG_FILE} was calibrated on dtype ${config.calibratedOn.dtype}, decoding ${dtype}`);
     }
+    settings.safety = ctx.safety !== false;
+    const facts = safetyFormulary(ctx.formulary);
     const loaded = await loadModel(folder);
     const candidates = ctx.formulary.names;
     let timing: TimedDecode | null = null;
 
     const describe = () =>
-      `model ${dir}, dtype ${dtype}, beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})${settings.maxDrugs !== undefined ? `, maxDrugs ${settings.maxDrugs}` : ''}`;
+      `model ${dir}, dtype ${dtype}, beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})${settings.maxDrugs !== undefined ? `, maxDrugs ${settings.maxDrugs}` : ''}, safety ${settings.safety ? 'on' : 'off (--no-safety)'}`;
     const rec: ReportingRecommender = {
       name: 'model',
       describe,
       async predict(record) {
-        const t = await decodeRecords(loaded, [record], candidates, settings);
+        const t = await decodeRecords(loaded, [record], candidates, settings, { formulary: facts });
         return t.results[0]!.drugs.map((d) => d.name);
       },
       async predictBatch(records) {
         timing = await decodeRecords(loaded, records, candidates, settings, {
           warmup: records.length > 1,
           onProgress: progressLogger(ctx.log, 'decoded'),
+          formulary: facts,
         });
         await loaded.dispose();
         return timing.results.map((r) => r.drugs.map((d) => d.name));

@@ -16,7 +16,7 @@ import type {
 } from '../../src/clinical/formulary-types.ts';
 import { DRUG_LINES } from './drug-lines.ts';
 
-export const FORMULARY_VERSION = '2026.11-1';
+export const FORMULARY_VERSION = '2026.11-2';
 
 export const SOURCES: FormularySource[] = [
   { id: 'label', citation: '国家药品监督管理局(NMPA)批准的药品说明书(相应品种现行版本)【禁忌】【药物相互作用】【注意事项】项' },
@@ -46,6 +46,16 @@ const egfr = (value: number, note: string, source: Src = 'label'): Contraindicat
 const preg = (note: string, source: Src = 'label'): Contraindication => ({ kind: 'pregnancy', note, source });
 const cond = (keywords: string[], note: string, source: Src = 'label'): Contraindication => ({ kind: 'condition', keywords, note, source });
 const allergy = (keywords: string[], note: string, source: Src = 'label'): Contraindication => ({ kind: 'allergy', keywords, note, source });
+const kplus = (value: number, note: string, source: Src = 'label'): Contraindication => ({ kind: 'potassium_at_least', value, note, source });
+/** A 慎用 fact: warned about, never withheld (src/clinical/withhold.ts). */
+const caution = (c: Contraindication): Contraindication => ({ ...c, caution: true });
+/**
+ * Allergy keyword standing for every member of the group the fact belongs to (expanded by the
+ * builder into their canonical names): an allergy to one member withholds the class, where
+ * class cross-reactivity is standard (sulfonylureas, penicillins, cephalosporins, quinolones,
+ * macrolides; ACEI, whose cough and angio-oedema are class effects).
+ */
+const MEMBERS = '@members';
 const ix = (withName: string, severity: 'major' | 'moderate', note: string, source: Src = 'label'): Interaction => ({ with: withName, severity, note, source });
 
 interface Facts { ci?: Contraindication[]; ix?: Interaction[] }
@@ -54,13 +64,15 @@ const GLP1_MTC = cond(['甲状腺髓样癌', '多发性内分泌腺瘤病2型', 
 const DKA = cond(['酮症酸中毒', 'DKA'], '糖尿病酮症酸中毒时禁用(需胰岛素治疗)');
 const ACTIVE_BLEEDING = cond(['活动性出血', '消化道出血', '颅内出血', '脑出血'], '活动性病理性出血者禁用');
 const RAS_PREGNANCY = preg('妊娠期禁用(胎儿毒性)', 'htn2018');
+const RAS_HYPERKALAEMIA = kplus(5.5, '血钾≥5.5 mmol/L(高钾血症)时禁用, 应停用并纠正血钾', 'htn2018');
+const T1DM_NOT_INDICATED = (note: string, source: Src = 'label'): Contraindication => cond(['1型糖尿病'], note, source);
 const THYROXINE_SPACING = '可减少左甲状腺素吸收, 两药至少间隔4小时服用';
 
 /** Facts shared by every member of a duplication group (including combinations in the group). */
 const GROUP_FACTS: Record<string, Facts> = {
   sulfonylurea: {
     ci: [
-      allergy(['磺胺', '磺脲'], '对磺胺类/磺脲类药物过敏者禁用'),
+      allergy(['磺胺', '磺脲', MEMBERS], '对磺胺类/磺脲类药物过敏者禁用'),
       cond(['1型糖尿病'], '1型糖尿病患者不宜使用(胰岛素缺乏)', 'cds2020'),
       DKA,
     ],
@@ -73,6 +85,7 @@ const GROUP_FACTS: Record<string, Facts> = {
   },
   tzd: {
     ci: [
+      T1DM_NOT_INDICATED('不用于1型糖尿病'),
       cond(['心力衰竭', '心衰', 'NYHA III', 'NYHA IV'], '心功能Ⅲ–Ⅳ级(NYHA)心力衰竭患者禁用(水钠潴留)', 'cds2020'),
       cond(['活动性肝病', '转氨酶升高'], '活动性肝病或转氨酶>2.5倍正常上限者禁用', 'cds2020'),
     ],
@@ -84,7 +97,10 @@ const GROUP_FACTS: Record<string, Facts> = {
     ],
   },
   glp1ra: {
-    ci: [cond(['胰腺炎'], '有胰腺炎病史者不推荐使用')],
+    ci: [cond(['胰腺炎'], '有胰腺炎病史者不推荐使用'), T1DM_NOT_INDICATED('不用于1型糖尿病(不能替代胰岛素)')],
+  },
+  dpp4i: {
+    ci: [T1DM_NOT_INDICATED('不用于1型糖尿病'), DKA],
   },
   acei: {
     ci: [
@@ -92,6 +108,8 @@ const GROUP_FACTS: Record<string, Facts> = {
       cond(['血管神经性水肿', '血管性水肿'], '既往使用ACEI发生血管神经性水肿者禁用', 'htn2018'),
       cond(['双侧肾动脉狭窄'], '双侧肾动脉狭窄者禁用', 'htn2018'),
       cond(['高钾血症'], '高钾血症者禁用', 'htn2018'),
+      RAS_HYPERKALAEMIA,
+      allergy([MEMBERS], '对ACEI过敏或不耐受(干咳、血管神经性水肿)者不宜再用同类药物, 可换用ARB', 'htn2018'),
     ],
     ix: [
       ix('group:arb', 'major', 'ACEI与ARB(含沙库巴曲缬沙坦)联用为双重RAS阻断, 高钾血症和急性肾损伤风险增加, 不推荐; 沙库巴曲缬沙坦须停用ACEI 36小时后使用', 'htn2018'),
@@ -105,6 +123,7 @@ const GROUP_FACTS: Record<string, Facts> = {
       RAS_PREGNANCY,
       cond(['双侧肾动脉狭窄'], '双侧肾动脉狭窄者禁用', 'htn2018'),
       cond(['高钾血症'], '高钾血症者禁用', 'htn2018'),
+      RAS_HYPERKALAEMIA,
     ],
     ix: [
       ix('group:acei', 'major', 'ARB(含沙库巴曲缬沙坦)与ACEI联用为双重RAS阻断, 高钾血症和急性肾损伤风险增加, 不推荐', 'htn2018'),
@@ -133,10 +152,10 @@ const GROUP_FACTS: Record<string, Facts> = {
     ],
   },
   loop_diuretic: {
-    ci: [allergy(['磺胺'], '对磺胺类药物过敏者可能交叉过敏, 慎用')],
+    ci: [caution(allergy(['磺胺'], '对磺胺类药物过敏者可能交叉过敏, 慎用'))],
   },
   mra: {
-    ci: [cond(['高钾血症'], '高钾血症者禁用')],
+    ci: [cond(['高钾血症'], '高钾血症者禁用'), kplus(5.5, '血钾≥5.5 mmol/L时禁用(高钾血症)')],
   },
   alpha_blocker: {
     ci: [cond(['体位性低血压', '直立性低血压'], '体位性低血压者禁用/慎用', 'htn2018')],
@@ -192,7 +211,7 @@ const GROUP_FACTS: Record<string, Facts> = {
     ci: [
       cond(['重症肌无力'], '可加重重症肌无力, 有重症肌无力病史者避免使用'),
       preg('孕妇禁用'),
-      allergy(['喹诺酮', '沙星'], '对喹诺酮类药物过敏者禁用'),
+      allergy(['喹诺酮', '沙星', MEMBERS], '对喹诺酮类药物过敏者禁用'),
     ],
     ix: [
       ix('group:sulfonylurea', 'moderate', '喹诺酮类可致严重低血糖或高血糖, 与磺脲类合用时低血糖风险增加, 需监测血糖', 'fda_fluoroquinolone_2018'),
@@ -201,11 +220,11 @@ const GROUP_FACTS: Record<string, Facts> = {
       ix('group:premixed_insulin', 'moderate', '喹诺酮类可致血糖紊乱, 与胰岛素合用需监测血糖', 'fda_fluoroquinolone_2018'),
     ],
   },
-  penicillin: { ci: [allergy(['青霉素'], '青霉素过敏者禁用')] },
+  penicillin: { ci: [allergy(['青霉素', MEMBERS], '青霉素类过敏者禁用')] },
   cephalosporin: {
-    ci: [allergy(['头孢'], '对头孢菌素类过敏者禁用; 青霉素过敏者慎用(交叉过敏)')],
+    ci: [allergy(['头孢', MEMBERS], '对头孢菌素类过敏者禁用; 青霉素过敏者慎用(交叉过敏)')],
   },
-  macrolide: { ci: [allergy(['大环内酯', '红霉素'], '对大环内酯类过敏者禁用')] },
+  macrolide: { ci: [allergy(['大环内酯', '红霉素', MEMBERS], '对大环内酯类过敏者禁用')] },
   tetracycline: { ci: [preg('孕妇不宜使用(影响胎儿牙齿和骨骼发育)')] },
   nitroimidazole: {},
   benzodiazepine: {
@@ -219,7 +238,7 @@ const GROUP_FACTS: Record<string, Facts> = {
     ],
   },
   ppi: {},
-  potassium: { ci: [cond(['高钾血症'], '高钾血症者禁用')] },
+  potassium: { ci: [cond(['高钾血症'], '高钾血症者禁用'), kplus(5.5, '血钾≥5.5 mmol/L时禁用(高钾血症)')] },
 };
 
 /** Drug-specific facts (the most common discharge drugs first). */
@@ -229,6 +248,7 @@ const DRUG_FACTS: Record<string, Facts> = {
       egfr(30, 'eGFR<30 ml/min/1.73m²禁用; eGFR 30–45不建议起始、已用者减量', 'cds2020'),
       cond(['乳酸酸中毒', '代谢性酸中毒', '酮症酸中毒'], '急性或慢性代谢性酸中毒(包括糖尿病酮症酸中毒)禁用'),
       cond(['休克', '呼吸衰竭', '严重感染', '急性心肌梗死'], '可造成组织缺氧的急性疾病(休克、严重感染、呼吸衰竭等)时禁用', 'cds2020'),
+      T1DM_NOT_INDICATED('1型糖尿病不宜使用(不能替代胰岛素; 说明书不用于1型糖尿病单药治疗)', 'cds2020'),
     ],
   },
   格列本脲: {
@@ -394,7 +414,7 @@ const DRUG_FACTS: Record<string, Facts> = {
   },
   非布司他: {
     ci: [
-      cond(['冠心病', '心肌梗死', '心血管疾病', '脑卒中', '脑梗死', '心力衰竭'], '合并心血管疾病者使用非布司他心血管死亡风险增加(黑框警告), 慎用', 'fda_febuxostat_2019'),
+      caution(cond(['冠心病', '心肌梗死', '心血管疾病', '脑卒中', '脑梗死', '心力衰竭'], '合并心血管疾病者使用非布司他心血管死亡风险增加(黑框警告), 慎用', 'fda_febuxostat_2019')),
     ],
   },
   苯溴马隆: {
@@ -581,6 +601,21 @@ function expandAliases(l: Line): string[] {
   return out;
 }
 
+/** GROUP_FACTS with the MEMBERS allergy keyword replaced by the group's canonical names. */
+function expandMembers(lines: readonly Line[]): Record<string, Facts> {
+  const out: Record<string, Facts> = {};
+  for (const [group, facts] of Object.entries(GROUP_FACTS)) {
+    const members = lines.filter((l) => l.group === group).map((l) => l.name);
+    const ci = facts.ci?.map((c) =>
+      c.kind === 'allergy' && c.keywords.includes(MEMBERS)
+        ? { ...c, keywords: [...new Set(c.keywords.flatMap((k) => (k === MEMBERS ? members : [k])))] }
+        : c,
+    );
+    out[group] = { ...facts, ...(ci ? { ci } : {}) };
+  }
+  return out;
+}
+
 function dedupe<T>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((x) => {
@@ -597,8 +632,9 @@ export function buildFormularyFile(): FormularyFile {
   for (const name of Object.keys(DRUG_FACTS)) {
     if (!byName.has(name)) throw new Error(`DRUG_FACTS names unknown drug '${name}'`);
   }
+  const groupFacts = expandMembers(lines);
   const ownFacts = (l: Line): Required<Facts> => {
-    const g = l.group ? GROUP_FACTS[l.group] : undefined;
+    const g = l.group ? groupFacts[l.group] : undefined;
     const d = DRUG_FACTS[l.name];
     return { ci: [...(g?.ci ?? []), ...(d?.ci ?? [])], ix: [...(g?.ix ?? []), ...(d?.ix ?? [])] };
   };

@@ -24,14 +24,20 @@ export type TherapeuticArea =
   | 'urology'
   | 'other';
 
-/** A contraindication the app can check against facts extracted from a note. */
-export type Contraindication =
+/**
+ * A contraindication the app can check against facts extracted from a note. `caution: true`
+ * marks a 慎用 fact: it is warned about but does not withhold the drug (src/clinical/withhold.ts).
+ */
+export type Contraindication = (
   | { kind: 'egfr_below'; value: number; note: string; source: string }
   | { kind: 'pregnancy'; note: string; source: string }
+  /** Triggered when the note's serum potassium (mmol/L) is at least `value` (e.g. 5.5). */
+  | { kind: 'potassium_at_least'; value: number; note: string; source: string }
   /** Triggered when the note mentions one of these condition keywords (e.g. 酮症酸中毒, 心力衰竭). */
   | { kind: 'condition'; keywords: string[]; note: string; source: string }
   /** Triggered by an allergy to any of these drug names or classes. */
-  | { kind: 'allergy'; keywords: string[]; note: string; source: string };
+  | { kind: 'allergy'; keywords: string[]; note: string; source: string }
+) & { caution?: boolean };
 
 export interface Interaction {
   /** Canonical name of the other drug, or `group:<duplicationGroup>` for a whole group. */

@@ -195,6 +195,14 @@ function core(s: string): string {
   return cur;
 }
 
+/**
+ * The fully stripped, folded core of a name (盐酸二甲双胍片 → 二甲双胍): the key a plain list
+ * indexes each name under when no other name claims it. Exported for src/clinical/candidate-list.ts.
+ */
+export function strippedCore(name: string): string {
+  return core(fold(name));
+}
+
 // ---- trie ------------------------------------------------------------------------------
 
 interface TrieNode {
@@ -395,17 +403,20 @@ export class Formulary {
       if (!isObj(c) || !isStr(c.note)) return fail(`${what} must be an object with a "note"`);
       const source = checkSource(c.source, what);
       const note = c.note;
+      if (c.caution !== undefined && typeof c.caution !== 'boolean') return fail(`${what} "caution" must be true or false`);
+      const caution = c.caution === true ? { caution: true } : {};
       switch (c.kind) {
         case 'egfr_below':
+        case 'potassium_at_least':
           if (typeof c.value !== 'number' || !(c.value > 0)) return fail(`${what} needs a positive numeric "value"`);
-          return { kind: 'egfr_below', value: c.value, note, source };
+          return { kind: c.kind, value: c.value, note, source, ...caution };
         case 'pregnancy':
-          return { kind: 'pregnancy', note, source };
+          return { kind: 'pregnancy', note, source, ...caution };
         case 'condition':
         case 'allergy': {
           const keywords = strList(c.keywords, `${what}.keywords`);
           if (!keywords.length) return fail(`${what} needs at least one keyword`);
-          return { kind: c.kind, keywords, note, source };
+          return { kind: c.kind, keywords, note, source, ...caution };
         }
         default:
           return fail(`${what} has unknown kind '${String(c.kind)}'`);

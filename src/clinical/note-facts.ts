@@ -1,10 +1,13 @@
 /**
- * Safety-relevant facts read from one note: eGFR, pregnancy, drug allergies, and condition
- * keywords (with simple negation). Pure and cue-based, in the spirit of baselines/mention.ts:
+ * Safety-relevant facts read from one note: eGFR, serum potassium (via ./lab-values.ts),
+ * pregnancy, drug allergies and adverse reactions tied to a drug, pattern-derived conditions
+ * (type 1 diabetes, HLA-B*5801 positive, GI bleeding), and condition keywords (with simple
+ * negation). Pure and cue-based, in the spirit of baselines/mention.ts:
  * conservative heuristics for a demonstration, not a clinical NLP system.
  *
  * Every fact carries its source (field + the clause it came from) so the UI can cite the note.
  */
+import { extractLabs } from './lab-values.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** Where a fact was read: the record field and the clause of the note it came from. */
@@ -18,6 +21,21 @@ export interface AllergyFact {
   /** What the patient is allergic to, as written ("磺胺类", "青霉素", "头孢类抗生素"). */
   substance: string;
   source: FactSource;
+  /**
+   * Set when the fact is an adverse reaction the note ties to a drug rather than the word 过敏
+   * ("服用别嘌醇后出现全身皮疹", "贝那普利所致干咳"): the reaction as written.
+   */
+  reaction?: string;
+}
+
+/**
+ * A condition read through a pattern rather than a literal keyword, under the canonical keyword
+ * the formulary uses: '1型糖尿病' (also T1DM, Ⅰ型糖尿病), 'HLA-B*5801阳性' (any spelling, with
+ * 阳性 / (+) / 携带), '消化道出血' (also 呕血, 黑便, 溃疡出血, 胃出血).
+ */
+export interface DerivedCondition {
+  keyword: string;
+  source: FactSource;
 }
 
 export interface NoteFacts {
@@ -27,6 +45,10 @@ export interface NoteFacts {
   allergies: AllergyFact[];
   /** "否认药物过敏史" and the like: the note explicitly denies drug allergies. */
   deniesAllergy: FactSource | null;
+  /** The highest serum potassium in the note (mmol/L; src/clinical/lab-values.ts), or null. */
+  potassium: { value: number; source: FactSource } | null;
+  /** Conditions recognised by pattern (see DerivedCondition); findCondition consults them. */
+  conditions: DerivedCondition[];
   /** The searchable text of the note, by field (text fields, 出院诊断, 其他). */
   texts: ReadonlyArray<{ field: string; text: string }>;
 }
@@ -151,8 +173,63 @@ function extractAllergies(texts: ReadonlyArray<{ field: string; text: string }>)
       substance = substance.replace(/(?:类)?(?:药物|药品)?$/, (x) => (x.startsWith('类') ? '类' : ''));
       for (const part of substance.split(/[、及和与]/)) add(part, source);
     }
+    // Adverse reactions tied to a drug: "服用别嘌醇后出现全身皮疹", "贝那普利所致干咳".
+    for (const sentence of text.split(/[。；;\n]/)) {
+      for (const m of sentence.matchAll(ADR_RE)) {
+        const between = m[2] ?? '';
+        if (/无|未|否认|没有|不伴/.test(between)) continue;
+        const substance = cleanSubstance(m[1]!.replace(/^.*(?:服用|使用|口服|应用|加用|予|给予)(?=.)/, ''));
+        if (substance.length < 2 || GENERIC_SUBSTANCE.test(substance)) continue;
+        const source = { field, text: sentence.slice(m.index, m.index + m[0].length).trim() };
+        if (!allergies.some((a) => a.substance === substance)) allergies.push({ substance, source, reaction: m[3]! });
+      }
+    }
   }
   return { allergies, deniesAllergy };
+}
+
+/**
+ * A drug, then 后/期间/所致/引起/相关, then (within a few characters, same sentence) a
+ * hypersensitivity or class-effect reaction. Group 1: the text naming the drug; 2: what lies
+ * between (checked for negation); 3: the reaction.
+ */
+const ADR_RE =
+  /((?:服用|使用|口服|应用|加用|予|给予)?[\u4e00-\u9fa5A-Za-z0-9*\-]{2,14}?)(?:片|胶囊)?(?:治疗)?(?:后|期间|所致|引起|导致|相关)的?([，,]?[^。；;\n]{0,8}?)(?:出现|发生|诱发)?(?:全身|严重|大面积|剧烈)?(皮疹|药疹|剥脱性皮炎|重症多形红斑|中毒性表皮坏死|Stevens-Johnson|SJS|超敏反应|过敏反应|荨麻疹|血管神经性水肿|血管性水肿|干咳)/g;
+
+// ---- pattern-derived conditions ------------------------------------------------------------
+
+const DERIVED: ReadonlyArray<{ keyword: string; re: RegExp; negatedAfter?: RegExp; requireAfter?: RegExp }> = [
+  { keyword: '1型糖尿病', re: /(?<![0-9A-Za-z])(?:T1DM|1型糖尿病|I型糖尿病|Ⅰ型糖尿病|暴发性1型糖尿病)/gi },
+  {
+    keyword: 'HLA-B*5801阳性',
+    re: /HLA[-\s]?B\s*\*?\s*58\s*[:：]?\s*01/gi,
+    negatedAfter: /^[^。；;，,\n]{0,12}?(?:阴性|[(（]\s*[-－]\s*[)）]|negative)/i,
+    requireAfter: /^[^。；;，,\n]{0,12}?(?:阳性|[(（]\s*[+＋]\s*[)）]|positive|[+＋])/i,
+  },
+  { keyword: '消化道出血', re: /消化道(?:大)?出血|呕血|黑便|柏油样便|溃疡(?:并|伴|合并)?出血|胃出血|十二指肠[^。；;，,\n]{0,6}出血/g },
+];
+const CARRIER_BEFORE = /携带[^。；;，,\n]{0,4}$/;
+
+function extractDerived(texts: ReadonlyArray<{ field: string; text: string }>): DerivedCondition[] {
+  const out: DerivedCondition[] = [];
+  for (const def of DERIVED) {
+    let hit: DerivedCondition | null = null;
+    for (const { field, text } of texts) {
+      for (const m of text.matchAll(def.re)) {
+        const c = clauseAround(text, m.index, m.index + m[0].length);
+        const before = text.slice(c.start, m.index);
+        const after = text.slice(m.index + m[0].length);
+        if (NEG_BEFORE.test(before)) continue;
+        if (def.negatedAfter?.test(after)) continue;
+        if (def.requireAfter && !def.requireAfter.test(after) && !CARRIER_BEFORE.test(before)) continue;
+        hit = { keyword: def.keyword, source: { field, text: c.text.trim() } };
+        break;
+      }
+      if (hit) break;
+    }
+    if (hit) out.push(hit);
+  }
+  return out;
 }
 
 // ---- conditions ----------------------------------------------------------------------------
@@ -166,9 +243,11 @@ function fold(s: string): string {
  * Negation: 否认/无/未见/排除/非 … earlier in the same clause ("否认冠心病病史", "无心力衰竭").
  * Matching is NFKC + case-folded (Ⅲ度 = III度, dka = DKA).
  */
-export function findCondition(facts: Pick<NoteFacts, 'texts'>, keyword: string): FactSource | null {
+export function findCondition(facts: Pick<NoteFacts, 'texts'> & Partial<Pick<NoteFacts, 'conditions'>>, keyword: string): FactSource | null {
   const k = fold(keyword);
   if (k === '') return null;
+  const derived = facts.conditions?.find((c) => fold(c.keyword) === k);
+  if (derived) return derived.source;
   for (const { field, text } of facts.texts) {
     const t = fold(text);
     let from = 0;
@@ -191,10 +270,13 @@ export function findCondition(facts: Pick<NoteFacts, 'texts'>, keyword: string):
 
 export function extractNoteFacts(record: CDrugRedRecord): NoteFacts {
   const texts = noteTexts(record);
+  const k = extractLabs(record as unknown as Record<string, unknown>).k;
   return {
     egfr: extractEgfr(texts),
     pregnancy: extractPregnancy(record, texts),
     ...extractAllergies(texts),
+    potassium: k ? { value: k.value, source: k.source } : null,
+    conditions: extractDerived(texts),
     texts,
   };
 }

@@ -3,8 +3,9 @@
  * facts read from the note (./note-facts.ts):
  *
  *  - duplication: two listed drugs share a `duplicationGroup`;
- *  - contraindication: an `egfr_below` / `pregnancy` / `condition` / `allergy` fact triggered by
- *    the note, plus an allergy the note states to the drug itself (by name or alias);
+ *  - contraindication: an `egfr_below` / `potassium_at_least` / `pregnancy` / `condition` /
+ *    `allergy` fact triggered by the note, plus an allergy (or a drug-tied adverse reaction) the
+ *    note states to the drug itself (by name or alias);
  *  - interaction: a listed pair with an interaction recorded on EITHER drug (the formulary stores
  *    each pair on one side only; `with` may be `group:<duplicationGroup>`).
  *
@@ -34,6 +35,10 @@ export interface ContraindicationWarning {
   evidence: FactSource;
   /** For egfr_below: the note's value and the formulary's limit. */
   egfr?: { value: number; limit: number };
+  /** For potassium_at_least: the note's serum potassium (mmol/L) and the formulary's limit. */
+  potassium?: { value: number; limit: number };
+  /** A 慎用 fact: warned about, not withheld (src/clinical/withhold.ts). */
+  caution?: boolean;
 }
 
 export interface InteractionWarning {
@@ -69,7 +74,14 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
     note: c.note,
     source: c.source,
     citation: citationOf(formulary, c.source),
+    ...(c.caution ? { caution: true } : {}),
   });
+  // What each allergy names, as canonical drug names where the formulary knows them
+  // ("亚莫利" → 格列美脲), so a keyword list of class members matches trade names too.
+  const allergyNames = (a: NoteFacts['allergies'][number]): string[] => {
+    const n = formulary.normalize(a.substance);
+    return n !== null ? [n] : formulary.findMentions(a.substance).map((m) => m.name);
+  };
   for (const c of d.contraindications ?? []) {
     switch (c.kind) {
       case 'egfr_below':
@@ -79,6 +91,11 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
         break;
       case 'pregnancy':
         if (facts.pregnancy) out.push({ ...base(c), evidence: facts.pregnancy.source });
+        break;
+      case 'potassium_at_least':
+        if (facts.potassium && facts.potassium.value >= c.value) {
+          out.push({ ...base(c), evidence: facts.potassium.source, potassium: { value: facts.potassium.value, limit: c.value } });
+        }
         break;
       case 'condition':
         for (const k of c.keywords) {
@@ -90,7 +107,11 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
         }
         break;
       case 'allergy': {
-        const hit = facts.allergies.find((a) => c.keywords.some((k) => a.substance.includes(k) || (k.length >= 2 && k.includes(a.substance) && a.substance.length >= 2)));
+        const hit = facts.allergies.find(
+          (a) =>
+            c.keywords.some((k) => a.substance.includes(k) || (k.length >= 2 && k.includes(a.substance) && a.substance.length >= 2)) ||
+            allergyNames(a).some((n) => c.keywords.includes(n)),
+        );
         if (hit) out.push({ ...base(c), evidence: hit.source });
         break;
       }
@@ -98,13 +119,13 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
   }
   // An allergy stated to the drug itself ("阿司匹林过敏"), whether or not the formulary records one.
   if (!out.some((w) => w.reason === 'allergy')) {
-    const self = facts.allergies.find((a) => formulary.normalize(a.substance) === d.name || formulary.findMentions(a.substance).some((m) => m.name === d.name));
+    const self = facts.allergies.find((a) => allergyNames(a).includes(d.name));
     if (self) {
       out.push({
         kind: 'contraindication',
         drug: d.name,
         reason: 'allergy-self',
-        note: `病历记载对${self.substance}过敏`,
+        note: self.reaction ? `病历记载使用${self.substance}后出现${self.reaction}` : `病历记载对${self.substance}过敏`,
         source: '',
         citation: '',
         evidence: self.source,

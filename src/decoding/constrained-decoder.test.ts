@@ -308,3 +308,66 @@ describe('decodeDrugList', () => {
     expect(r.tokens.length).toBe(7);
   });
 });
+
+describe('decodeDrugList: candidate mask (safety)', () => {
+  // NAMES = ['二甲双胍', '二甲双胍缓释片', '门冬胰岛素', '门冬胰岛素30', '阿托伐他汀', '阿司匹林', '格列齐特']
+  const idx = (n: string) => NAMES.indexOf(n);
+
+  it('never emits a blocked name, even when the model wants it most', async () => {
+    const model = listModel(['二甲双胍', '阿司匹林', '格列齐特'], 8);
+    for (const beamWidth of [1, 4]) {
+      const free = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth });
+      expect(free.trajectory.map((d) => d.name)).toContain('二甲双胍');
+      const r = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth, mask: { blocked: [idx('二甲双胍')] } });
+      const names = r.trajectory.map((d) => d.name);
+      expect(names).not.toContain('二甲双胍');
+      checkResult(r);
+    }
+  });
+
+  it('a blocked prefix name still lets its longer sibling through (门冬胰岛素 blocked, 门冬胰岛素30 open)', async () => {
+    const model = listModel(['门冬胰岛素'], 8);
+    const r = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth: 1, mask: { blocked: [idx('门冬胰岛素')] } });
+    expect(r.trajectory.map((d) => d.name)).not.toContain('门冬胰岛素');
+    checkResult(r);
+  });
+
+  it('closes the rest of a duplication group once one member is emitted (per hypothesis)', async () => {
+    // The model wants both metformin products; they share a group, so only the first is written.
+    const model = listModel(['二甲双胍', '二甲双胍缓释片', '阿司匹林'], 8);
+    const groups = NAMES.map((n) => (n.startsWith('二甲双胍') ? 'biguanide' : n.startsWith('门冬') ? 'prandial_insulin' : null));
+    for (const beamWidth of [1, 4]) {
+      const free = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth });
+      expect(free.trajectory.map((d) => d.name).slice(0, 2)).toEqual(['二甲双胍', '二甲双胍缓释片']);
+      const r = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth, mask: { groups } });
+      const names = r.trajectory.map((d) => d.name);
+      expect(names.filter((n) => n.startsWith('二甲双胍'))).toEqual(['二甲双胍']);
+      for (const alt of r.alternatives) expect(alt.names.filter((n) => n.startsWith('二甲双胍')).length).toBeLessThanOrEqual(1);
+      checkResult(r);
+    }
+  });
+
+  it('holds on random models: no blocked name, at most one name per group, in every alternative', async () => {
+    const groups = NAMES.map((n) => (n.startsWith('二甲双胍') ? 'g1' : n.startsWith('门冬') ? 'g2' : null));
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = await decodeDrugList(randomModel(V, seed), PROMPT, trie, {
+        ...base,
+        beamWidth: 3,
+        maxDrugs: 6,
+        mask: { blocked: [idx('阿司匹林')], groups },
+      });
+      for (const names of [r.trajectory.map((d) => d.name), ...r.alternatives.map((a) => a.names)]) {
+        expect(names).not.toContain('阿司匹林');
+        expect(names.filter((n) => n.startsWith('二甲双胍')).length).toBeLessThanOrEqual(1);
+        expect(names.filter((n) => n.startsWith('门冬')).length).toBeLessThanOrEqual(1);
+      }
+      checkResult(r);
+    }
+  });
+
+  it('everything blocked: an empty list (exhausted)', async () => {
+    const r = await decodeDrugList(listModel(['阿司匹林']), PROMPT, trie, { ...base, mask: { blocked: NAMES.map((_, i) => i) } });
+    expect(r.trajectory).toEqual([]);
+    expect(r.finishReason).toBe('exhausted');
+  });
+});

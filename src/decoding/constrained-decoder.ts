@@ -22,6 +22,8 @@ interface Hyp {
   /** Trie position: root = between drugs (or at the start). */
   node: TrieNode;
   emitted: ReadonlySet<number>;
+  /** Names this hypothesis may no longer write: emitted ∪ mask.blocked ∪ groups of emitted. */
+  closed: ReadonlySet<number>;
   /** Sorted emitted indices joined by ',' (set identity). */
   emittedKey: string;
   drugs: DecodedDrug[];
@@ -132,11 +134,27 @@ export async function decodeDrugList<C>(
   if (sep === eos) throw new Error('separatorId and eosId must differ');
   const root = trie.root;
   const names = trie.names;
+  // Mask: blocked names start closed; emitting a grouped name closes the rest of its group.
+  const initialClosed = new Set<number>(options.mask?.blocked ?? []);
+  const groupMembers = new Map<string, number[]>();
+  options.mask?.groups?.forEach((g, i) => {
+    if (g === null || g === undefined) return;
+    const list = groupMembers.get(g) ?? [];
+    list.push(i);
+    groupMembers.set(g, list);
+  });
+  const closeAfter = (closed: ReadonlySet<number>, idx: number): Set<number> => {
+    const next = new Set(closed);
+    next.add(idx);
+    const g = options.mask?.groups?.[idx];
+    if (g !== null && g !== undefined) for (const j of groupMembers.get(g) ?? []) next.add(j);
+    return next;
+  };
 
   /** Candidates extending hypothesis h (index `parent`) given its next-token logits. */
   function expand(h: Hyp, parent: number, row: LogitsRow, out: Candidate[]): void {
     const k = h.drugs.length;
-    const emitted = h.emitted;
+    const emitted = h.closed;
 
     const childCandidate = (tok: number, child: TrieNode, score: number, confLp: number): Candidate => ({
       parent,
@@ -231,11 +249,12 @@ export async function decodeDrugList<C>(
     }
 
     const idx = node.terminal;
-    const emittedAfter = new Set(emitted);
+    const emittedAfter = new Set(h.emitted);
     emittedAfter.add(idx);
+    const closedAfter = closeAfter(h.closed, idx);
     const keyAfter = addToKey(h.emittedKey, idx);
     const kAfter = k + 1;
-    const moreOpen = hasOpenName(root, emittedAfter);
+    const moreOpen = hasOpenName(root, closedAfter);
     const contAllowed = moreOpen && kAfter < maxDrugs;
     const stopAllowed = !contAllowed || kAfter >= minDrugs;
     const pStop = stopProbability(row, sep, eos);
@@ -291,6 +310,7 @@ export async function decodeDrugList<C>(
           tokens: [...h.tokens, token],
           node: root,
           emitted: emittedAfter,
+          closed: closedAfter,
           emittedKey: keyAfter,
           drugs: [...h.drugs, drug],
           curTokens: [],
@@ -319,6 +339,7 @@ export async function decodeDrugList<C>(
         tokens: [],
         node: root,
         emitted: new Set(),
+        closed: initialClosed,
         emittedKey: '',
         drugs: [],
         curTokens: [],

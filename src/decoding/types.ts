@@ -73,6 +73,22 @@ export interface DecodeOptions extends FormatTokens {
   numAlternatives?: number;
   /** Checked between model steps; aborting rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Candidates closed to the search (safety: withheld drugs, one drug per duplication group). */
+  mask?: CandidateMask;
+}
+
+/**
+ * Names the search may not write, by candidate index (the trie's index space). Masking is
+ * structural, like duplicate prevention: a closed name is treated as already emitted.
+ */
+export interface CandidateMask {
+  /** Never emitted (e.g. drugs the note rules out, src/clinical/withhold.ts). */
+  blocked?: readonly number[];
+  /**
+   * Per candidate index, an exclusive group (or null): once a name of a group is emitted, the
+   * group's other names are closed in that hypothesis (dynamic, per beam).
+   */
+  groups?: readonly (string | null | undefined)[];
 }
 
 /** One decoded drug. */

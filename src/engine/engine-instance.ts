@@ -225,7 +225,7 @@ export async function recommendWithModel(
     if (controller.signal.aborted) throw new EngineError('aborted', 'aborted');
     onSend?.();
     const result = await getEngineClient().recommend(
-      { record, settings: searchOptions(info.decoding) },
+      { record, settings: searchOptions(info.decoding), safety: useUiStore.getState().safety },
       { signal: controller.signal },
     );
     useEngineStore.getState().patch({

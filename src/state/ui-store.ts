@@ -104,6 +104,13 @@ interface UiState extends EngineSettings {
   setModelId: (id: string | null) => void;
   /** Selects the candidate list (null = bundled formulary); persisted across visits. */
   setListId: (id: string | null) => void;
+  /**
+   * Safety filter (src/clinical/withhold.ts): drugs the note rules out are withheld from every
+   * recommendation (model and baseline, single and batch). On by default; `?safety=off` or the
+   * switch on the recommend screen turns it off for research.
+   */
+  safety: boolean;
+  setSafety: (on: boolean) => void;
 }
 
 const search = typeof location === 'undefined' ? '' : location.search;
@@ -135,4 +142,6 @@ export const useUiStore = create<UiState>((set) => ({
       writeSelection({ modelId: s.modelId, listId });
       return { listId };
     }),
+  safety: new URLSearchParams(search).get('safety') !== 'off',
+  setSafety: (safety) => set({ safety }),
 }));

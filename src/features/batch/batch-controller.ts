@@ -68,11 +68,14 @@ export async function loadBatchFile(file: File): Promise<void> {
 }
 
 function recommenderFor(method: BatchMethod): RecommendFn {
-  if (method === 'baseline') return (record) => predictWithBaseline(record);
+  if (method === 'baseline') return (record) => predictWithBaseline(record, useUiStore.getState().safety);
   return async (record, signal) => {
     const settings = useUiStore.getState();
     await ensureModelLoaded(settings); // at once when loaded; reloads after a worker crash
-    const result = await getEngineClient().recommend({ record: record as unknown as Record<string, unknown> }, { signal });
+    const result = await getEngineClient().recommend(
+      { record: record as unknown as Record<string, unknown>, safety: useUiStore.getState().safety },
+      { signal },
+    );
     return result.drugs.map((d) => d.name);
   };
 }

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { rec } from './baselines/test-helpers.ts';
+import { Formulary } from './formulary.ts';
+import { extractNoteFacts } from './note-facts.ts';
+import type { CDrugRedRecord } from './record.ts';
+import { applySafetyToRanked, recordFromObject, safetyPlan, withheldDrugs, type WithheldDrug } from './withhold.ts';
+
+const f = Formulary.bundled();
+const ALL = f.names;
+
+function withheld(fields: Partial<CDrugRedRecord>, candidates: readonly string[] = ALL): Map<string, WithheldDrug> {
+  return new Map(withheldDrugs(rec('v', fields), candidates, f).map((w) => [w.drug, w]));
+}
+
+describe('withheldDrugs: formulary rules', () => {
+  it('eGFR < 30 withholds metformin (and its combinations); eGFR 45 does not', () => {
+    const low = withheld({ 入院情况: '肌酐 220μmol/L，eGFR 24 ml/min/1.73m²。', 出院诊断: ['2型糖尿病', '慢性肾脏病4期'] });
+    expect(low.get('二甲双胍')).toMatchObject({ reason: 'egfr_below', evidence: { field: '入院情况' } });
+    expect(low.get('二甲双胍')!.evidence.text).toContain('eGFR 24');
+    expect(low.has('西格列汀二甲双胍')).toBe(true);
+    const ok = withheld({ 入院情况: 'eGFR 45 ml/min/1.73m²。', 出院诊断: ['2型糖尿病'] });
+    expect(ok.has('二甲双胍')).toBe(false);
+  });
+
+  it('type 1 diabetes withholds metformin, SGLT2i, sulfonylureas, DPP-4i; type 2 does not', () => {
+    for (const dx of ['1型糖尿病', 'T1DM', 'Ⅰ型糖尿病']) {
+      const t1 = withheld({ 出院诊断: [dx, '糖尿病酮症'] });
+      for (const d of ['二甲双胍', '达格列净', '格列美脲', '西格列汀']) expect(t1.get(d)?.reason, `${dx} ${d}`).toBe('condition');
+      expect(t1.get('二甲双胍')!.evidence.field).toBe('出院诊断');
+      expect(t1.has('甘精胰岛素')).toBe(false);
+    }
+    const t2 = withheld({ 出院诊断: ['2型糖尿病', '11型肾小管酸中毒'] });
+    for (const d of ['二甲双胍', '达格列净', '格列美脲', '西格列汀']) expect(t2.has(d), d).toBe(false);
+    expect(withheld({ 既往史: '否认1型糖尿病病史。', 出院诊断: ['2型糖尿病'] }).has('二甲双胍')).toBe(false);
+  });
+
+  it('potassium ≥ 5.5 withholds ACEI / ARB / ARNI / MRA / potassium; 4.5 does not', () => {
+    const high = withheld({ 入院情况: '血钾6.1mmol/L，肌酐98μmol/L。', 出院诊断: ['高血压病3级'] });
+    for (const d of ['缬沙坦', '沙库巴曲缬沙坦', '贝那普利', '螺内酯', '氯化钾']) expect(high.get(d)?.reason, d).toBe('potassium_at_least');
+    expect(high.get('缬沙坦')!.evidence.text).toContain('6.1');
+    expect(high.has('氨氯地平')).toBe(false);
+    const normal = withheld({ 入院情况: '血钾4.5mmol/L。', 出院诊断: ['高血压病3级'] });
+    for (const d of ['缬沙坦', '沙库巴曲缬沙坦', '贝那普利', '螺内酯']) expect(normal.has(d), d).toBe(false);
+  });
+
+  it('an allopurinol rash withholds allopurinol (not febuxostat); no rash, nothing', () => {
+    for (const text of ['既往服用别嘌醇后出现全身皮疹。', '别嘌呤醇过敏。', '曾因别嘌醇所致剥脱性皮炎住院。']) {
+      const w = withheld({ 既往史: text, 出院诊断: ['痛风'] });
+      expect(w.get('别嘌醇')?.reason, text).toMatch(/^allergy/);
+      expect(w.get('别嘌醇')!.evidence.text).toContain('别嘌');
+      expect(w.has('非布司他')).toBe(false);
+    }
+    expect(withheld({ 既往史: '服用别嘌醇3年，无皮疹。', 出院诊断: ['痛风'] }).has('别嘌醇')).toBe(false);
+    expect(withheld({ 既往史: '否认药物过敏史。', 出院诊断: ['痛风'] }).has('别嘌醇')).toBe(false);
+  });
+
+  it('HLA-B*5801 positive withholds allopurinol; negative does not', () => {
+    for (const text of ['HLA-B*5801阳性。', 'HLA-B*58:01基因检测：阳性。', '携带HLA-B5801等位基因。', 'HLA-B*5801(+)']) {
+      expect(withheld({ 入院情况: text, 出院诊断: ['痛风'] }).get('别嘌醇')?.reason, text).toBe('condition');
+    }
+    for (const text of ['HLA-B*5801阴性。', 'HLA-B*5801检测(-)。', '查HLA-B*5801：阴性']) {
+      expect(withheld({ 入院情况: text, 出院诊断: ['痛风'] }).has('别嘌醇'), text).toBe(false);
+    }
+  });
+
+  it('a GI bleed withholds aspirin and NSAIDs; no bleed, no withholding', () => {
+    const bleed = withheld({ 现病史: '1月前服用阿司匹林后出现黑便，胃镜示十二指肠溃疡。', 出院诊断: ['冠心病'] });
+    expect(bleed.get('阿司匹林')?.reason).toBe('condition');
+    expect(bleed.get('阿司匹林')!.evidence.text).toContain('黑便');
+    expect(bleed.has('布洛芬')).toBe(true);
+    const dx = withheld({ 出院诊断: ['上消化道出血', '冠心病'] });
+    expect(dx.has('阿司匹林')).toBe(true);
+    const none = withheld({ 现病史: '无黑便、呕血。', 出院诊断: ['冠心病'] });
+    expect(none.has('阿司匹林')).toBe(false);
+  });
+
+  it('a sulfonylurea allergy withholds the whole class (trade names too); thiazide sulfa allergy, and 慎用 facts only warn', () => {
+    const w = withheld({ 既往史: '对亚莫利过敏。', 出院诊断: ['2型糖尿病'] });
+    for (const d of ['格列美脲', '格列齐特', '格列吡嗪']) expect(w.get(d)?.reason, d).toMatch(/^allergy/);
+    const sulfa = withheld({ 既往史: '磺胺类药物过敏。', 出院诊断: ['高血压'] });
+    expect(sulfa.has('氢氯噻嗪')).toBe(true);
+    expect(sulfa.has('呋塞米')).toBe(false); // 慎用: warned about, not withheld
+    expect(withheld({ 出院诊断: ['痛风', '冠心病'] }).has('非布司他')).toBe(false);
+  });
+
+  it('ACEI cough withholds the ACEI class, not ARBs', () => {
+    const w = withheld({ 既往史: '既往服用贝那普利后出现干咳。', 出院诊断: ['高血压'] });
+    expect(w.has('贝那普利')).toBe(true);
+    expect(w.has('培哚普利')).toBe(true);
+    expect(w.has('缬沙坦')).toBe(false);
+  });
+
+  it('pregnancy withholds RAS blockers and statins', () => {
+    const w = withheld({ 性别: '女', 现病史: '孕24周，发现血糖升高。', 出院诊断: ['妊娠期糖尿病'] });
+    expect(w.get('缬沙坦')?.reason).toBe('pregnancy');
+    expect(w.has('阿托伐他汀')).toBe(true);
+    expect(w.has('门冬胰岛素')).toBe(false);
+  });
+});
+
+describe('withheldDrugs: the note stopped it', () => {
+  it('"因eGFR<30，停用二甲双胍" withholds metformin; "二甲双胍0.5g tid" does not', () => {
+    const stopped = withheld({ 诊疗过程描述: '因eGFR<30，停用二甲双胍，改用利格列汀。', 出院诊断: ['2型糖尿病'] }, ['二甲双胍', '利格列汀']);
+    expect(stopped.get('二甲双胍')).toMatchObject({ reason: 'stopped', evidence: { field: '诊疗过程描述' } });
+    expect(stopped.get('二甲双胍')!.evidence.text).toContain('停用二甲双胍');
+    expect(stopped.has('利格列汀')).toBe(false);
+    expect(withheld({ 现病史: '口服二甲双胍0.5g tid。', 出院诊断: ['2型糖尿病'] }).has('二甲双胍')).toBe(false);
+  });
+
+  it('"因血钾6.1mmol/L停用代文" withholds valsartan (trade name, and the potassium rule)', () => {
+    const w = withheld({ 诊疗过程描述: '因血钾6.1mmol/L停用代文。', 出院诊断: ['高血压'] });
+    expect(w.get('缬沙坦')?.reason).toBe('stopped');
+  });
+
+  it('stopped then restarted is not withheld; the latest statement wins', () => {
+    expect(withheld({ 诊疗过程描述: '停用二甲双胍，复查肾功能正常后恢复二甲双胍。' }, ['二甲双胍']).has('二甲双胍')).toBe(false);
+    expect(withheld({ 诊疗过程描述: '造影前停用二甲双胍后恢复二甲双胍0.5g bid。' }, ['二甲双胍']).has('二甲双胍')).toBe(false);
+    expect(withheld({ 现病史: '口服二甲双胍。', 诊疗过程描述: '住院期间停用二甲双胍。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);
+  });
+
+  it('intolerance withholds; a drug not mentioned is not withheld', () => {
+    expect(withheld({ 既往史: '二甲双胍不耐受。' }, ['二甲双胍']).get('二甲双胍')?.reason).toBe('intolerance');
+    expect(withheld({ 现病史: '血糖控制可。', 出院诊断: ['2型糖尿病'] }, ['二甲双胍', '阿卡波糖']).size).toBe(0);
+  });
+});
+
+describe('safetyPlan / applySafetyToRanked', () => {
+  const note = rec('v', { 入院情况: 'eGFR 28 ml/min/1.73m²。', 出院诊断: ['2型糖尿病'] });
+  it('masks withheld candidates by index and gives each candidate its duplication group', () => {
+    const cands = ['阿卡波糖', '二甲双胍', '阿托伐他汀', '瑞舒伐他汀', '某院内制剂'];
+    const plan = safetyPlan(note, cands, f);
+    expect(plan.mask.blocked).toEqual([1]);
+    expect(plan.mask.groups).toEqual([f.get('阿卡波糖')?.duplicationGroup ?? null, 'biguanide', 'statin', 'statin', null]);
+    expect(plan.withheld.map((w) => w.drug)).toEqual(['二甲双胍']);
+    expect(safetyPlan(note, cands, f, { safety: false })).toEqual({ withheld: [], mask: { blocked: [], groups: [] } });
+  });
+
+  it('a site list spelling (salt / form) is normalised and reported as spelled', () => {
+    expect(safetyPlan(note, ['盐酸二甲双胍片'], f).withheld.map((w) => w.drug)).toEqual(['盐酸二甲双胍片']);
+  });
+
+  it('on a ranked list: drops withheld drugs and keeps the best of each group', () => {
+    const { kept, withheld: w } = applySafetyToRanked(note, ['二甲双胍', '阿托伐他汀', '阿卡波糖', '瑞舒伐他汀'], f);
+    expect(kept).toEqual(['阿托伐他汀', '阿卡波糖']);
+    expect(w.map((x) => x.drug)).toEqual(['二甲双胍']);
+    expect(applySafetyToRanked(note, ['二甲双胍', '阿托伐他汀', '瑞舒伐他汀'], f, { safety: false }).kept).toHaveLength(3);
+  });
+
+  it('recordFromObject reads a plain object (the worker request)', () => {
+    const r = recordFromObject({ 入院情况: 'eGFR 24', 出院诊断: ['2型糖尿病'], BMI: 'x' });
+    expect(extractNoteFacts(r).egfr?.value).toBe(24);
+    expect(r.BMI).toBeNull();
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Drugs the note rules out ("withheld"), and the candidate mask every recommender applies with
+ * them. Pure (no React, no model): the decoder, the CLI baselines, the browser worker and the
+ * screens all get the same answer for the same note.
+ *
+ * A candidate is withheld when
+ *  - a formulary contraindication fires for this note (src/clinical/safety.ts
+ *    `contraindicationsFor`, the one implementation of each rule: eGFR, potassium, pregnancy,
+ *    conditions such as type 1 diabetes / HLA-B*5801 / GI bleeding, allergies including class
+ *    allergies and drug-tied adverse reactions), except facts marked `caution` (慎用), which are
+ *    warned about but not withheld; or
+ *  - the note itself stopped it and never restarted it: the mention analyser's
+ *    (baselines/mention.ts) last positive-or-stopped statement about the drug is a stop, or the
+ *    last statement is an intolerance / allergy right after the name ("二甲双胍不耐受").
+ * A drug the note merely does not mention is never withheld.
+ *
+ * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
+ * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
+ */
+import { analyzeRecord } from './baselines/mention.ts';
+import { Formulary } from './formulary.ts';
+import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
+import type { CDrugRedRecord } from './record.ts';
+import { contraindicationsFor, type ContraindicationWarning } from './safety.ts';
+
+/** Why a drug is withheld: the formulary fact that fired, or what the note says. */
+export type WithholdReason =
+  | ContraindicationWarning['reason']
+  /** The note stopped it (停用 / 停服 / 改为 another drug) and never restarted it. */
+  | 'stopped'
+  /** The note says the patient does not tolerate it ("二甲双胍不耐受"). */
+  | 'intolerance';
+
+export const WITHHOLD_REASONS: readonly WithholdReason[] = [
+  'stopped',
+  'intolerance',
+  'allergy-self',
+  'allergy',
+  'egfr_below',
+  'potassium_at_least',
+  'pregnancy',
+  'condition',
+];
+
+export interface WithheldDrug {
+  /** The candidate name, exactly as in the candidate list. */
+  drug: string;
+  reason: WithholdReason;
+  /** Chinese explanation: the formulary's note, or a sentence about the note's statement. */
+  note: string;
+  /** Where the note says so: the field and its words. */
+  evidence: FactSource;
+  /** Source id and citation of the formulary fact ('' for the note's own statements). */
+  source: string;
+  citation: string;
+}
+
+/** Options every recommender takes: `safety: false` is the research switch (no filter, no mask). */
+export interface SafetyOptions {
+  safety?: boolean;
+}
+
+const CLAUSE = /[。；;！!？?\n，,]/;
+const INTOLERANCE_AFTER = /^[^。；;，,\n]{0,3}(过敏|不耐受)/;
+
+function clauseOf(text: string, start: number, end: number): string {
+  let s = start;
+  while (s > 0 && !CLAUSE.test(text[s - 1] ?? '') && start - s < 60) s--;
+  let e = end;
+  while (e < text.length && !CLAUSE.test(text[e] ?? '') && e - end < 60) e++;
+  return text.slice(s, e).trim();
+}
+
+/** The record's own stop / intolerance statements that still hold at the end of the note. */
+export function stoppedInNote(record: CDrugRedRecord, formulary: Formulary): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
+  const last = new Map<string, { reason: 'positive' | 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
+  for (const m of analyzeRecord(record, formulary)) {
+    const text = record[m.field] ?? '';
+    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
+    const status: string = m.status;
+    if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence });
+    else if (status === 'negated') {
+      const after = INTOLERANCE_AFTER.exec(text.slice(m.end));
+      if (after) last.set(m.name, { reason: after[1] === '过敏' ? 'allergy-self' : 'intolerance', evidence });
+    } else if (status !== 'inpatient') last.set(m.name, { reason: 'positive', evidence });
+  }
+  const out = new Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
+  for (const [name, v] of last) if (v.reason !== 'positive') out.set(name, { reason: v.reason, evidence: v.evidence });
+  return out;
+}
+
+/**
+ * The formulary whose safety facts apply: the given one when it carries any (a full formulary
+ * file), else the bundled one (a plain list of names has no facts; its names are normalised).
+ */
+export function safetyFormulary(f: Formulary): Formulary {
+  return f.drugs.some((d) => d.contraindications?.length || d.duplicationGroup) ? f : Formulary.bundled();
+}
+
+/** Canonical formulary name of a candidate (a site list may spell it with salt / form), or null. */
+function canonical(candidate: string, formulary: Formulary): string | null {
+  if (formulary.has(candidate)) return candidate;
+  const n = formulary.normalize(candidate);
+  return n !== null && formulary.has(n) ? n : null;
+}
+
+/**
+ * Every candidate the note rules out, in candidate-list order, each once with its first reason
+ * (the note's own stop / intolerance statement first, then the formulary facts in order).
+ */
+export function withheldDrugs(
+  record: CDrugRedRecord,
+  candidates: readonly string[],
+  formulary: Formulary,
+  facts: NoteFacts = extractNoteFacts(record),
+): WithheldDrug[] {
+  const stopped = stoppedInNote(record, formulary);
+  const out: WithheldDrug[] = [];
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    if (seen.has(candidate)) continue;
+    seen.add(candidate);
+    const name = canonical(candidate, formulary);
+    if (name === null) continue;
+    const s = stopped.get(name);
+    if (s) {
+      const note =
+        s.reason === 'stopped'
+          ? `病历记载已停用${name}, 此后未再恢复`
+          : s.reason === 'intolerance'
+            ? `病历记载${name}不耐受`
+            : `病历记载对${name}过敏`;
+      out.push({ drug: candidate, reason: s.reason, note, evidence: s.evidence, source: '', citation: '' });
+      continue;
+    }
+    const hit = contraindicationsFor(name, facts, formulary).find((w) => !w.caution);
+    if (hit) out.push({ drug: candidate, reason: hit.reason, note: hit.note, evidence: hit.evidence, source: hit.source, citation: hit.citation });
+  }
+  return out;
+}
+
+/** What the constrained decoder needs (src/decoding/types.ts `CandidateMask`), by candidate index. */
+export interface CandidateMaskData {
+  /** Indices of withheld candidates: never emitted. */
+  blocked: number[];
+  /** Per candidate index: its formulary duplicationGroup (null when none / unknown). */
+  groups: (string | null)[];
+}
+
+export interface SafetyPlan {
+  withheld: WithheldDrug[];
+  mask: CandidateMaskData;
+}
+
+/**
+ * The safety plan for one note over a candidate list: the withheld drugs and the decoder mask.
+ * With `safety: false` nothing is withheld and nothing is masked (research scoring).
+ */
+export function safetyPlan(
+  record: CDrugRedRecord,
+  candidates: readonly string[],
+  formulary: Formulary,
+  options: SafetyOptions = {},
+): SafetyPlan {
+  if (options.safety === false) return { withheld: [], mask: { blocked: [], groups: [] } };
+  const withheld = withheldDrugs(record, candidates, formulary);
+  const out = new Set(withheld.map((w) => w.drug));
+  const blocked: number[] = [];
+  const groups = candidates.map((c, i) => {
+    if (out.has(c)) blocked.push(i);
+    const n = canonical(c, formulary);
+    return (n !== null ? formulary.get(n)?.duplicationGroup : undefined) ?? null;
+  });
+  return { withheld, mask: { blocked, groups } };
+}
+
+/**
+ * The same policy on a ranked list (the baselines): withheld drugs dropped, and of several
+ * drugs of one duplicationGroup only the best-ranked kept. `safety: false` returns the list.
+ */
+export function applySafetyToRanked<T extends string | { name: string }>(
+  record: CDrugRedRecord,
+  ranked: readonly T[],
+  formulary: Formulary,
+  options: SafetyOptions = {},
+): { kept: T[]; withheld: WithheldDrug[] } {
+  if (options.safety === false) return { kept: [...ranked], withheld: [] };
+  const nameOf = (x: T): string => (typeof x === 'string' ? x : x.name);
+  const withheld = withheldDrugs(record, ranked.map(nameOf), formulary);
+  const out = new Set(withheld.map((w) => w.drug));
+  const usedGroups = new Set<string>();
+  const kept: T[] = [];
+  for (const x of ranked) {
+    const name = nameOf(x);
+    if (out.has(name)) continue;
+    const c = canonical(name, formulary);
+    const g = c !== null ? formulary.get(c)?.duplicationGroup : undefined;
+    if (g !== undefined) {
+      if (usedGroups.has(g)) continue;
+      usedGroups.add(g);
+    }
+    kept.push(x);
+  }
+  return { kept, withheld };
+}
+
+/**
+ * A CDrugRed record from any object with its fields (the worker receives plain objects): text
+ * fields and 出院诊断 as given, everything else empty. Enough for the note facts and mentions.
+ */
+export function recordFromObject(obj: Record<string, unknown>): CDrugRedRecord {
+  const str = (k: string): string => (typeof obj[k] === 'string' ? (obj[k] as string) : '');
+  const dx = obj['出院诊断'];
+  const other = obj['其他'];
+  const record: CDrugRedRecord = {
+    患者序号: str('患者序号'),
+    就诊标识: str('就诊标识'),
+    性别: str('性别'),
+    出生日期: str('出生日期'),
+    民族: str('民族'),
+    BMI: typeof obj['BMI'] === 'number' ? (obj['BMI'] as number) : null,
+    就诊时间: str('就诊时间'),
+    诊疗过程描述: str('诊疗过程描述'),
+    入院情况: str('入院情况'),
+    现病史: str('现病史'),
+    既往史: str('既往史'),
+    主诉: str('主诉'),
+    出院诊断: Array.isArray(dx) ? dx.filter((x): x is string => typeof x === 'string') : typeof dx === 'string' ? [dx] : [],
+  };
+  if (other && typeof other === 'object' && !Array.isArray(other)) {
+    const o: Record<string, string> = {};
+    for (const [k, v] of Object.entries(other as Record<string, unknown>)) if (typeof v === 'string') o[k] = v;
+    record.其他 = o;
+  }
+  return record;
+}
