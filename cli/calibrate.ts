@@ -45,7 +45,7 @@ import {
 } from './model-method.ts';
 
 export const CALIBRATE_USAGE =
-  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE]';
+  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE] [--no-safety]';
 
 export type RatioBand = readonly [number, number] | null;
 
@@ -120,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     'max-drugs': { type: 'string' },
     'ratio-band': { type: 'string' },
     out: { type: 'string' },
+    'no-safety': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -154,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const loaded = await loadModel(folder);
   log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}; loaded in ${round(loaded.loadMs, 0)} ms`);
-  const timed = await decodeRecords(loaded, records, formulary.names, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs }, {
+  const timed = await decodeRecords(loaded, records, formulary.names, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true }, {
     onProgress: progressLogger(log, 'decoded'),
   });
   await loaded.dispose();

@@ -47,7 +47,7 @@ import {
 } from './model-method.ts';
 
 export const MODEL_REPORT_USAGE =
-  'npm run model-report -- --test TEST.jsonl --train TRAIN.jsonl --dev DEV.jsonl [--model DIR] [--dtypes fp32,q8,q4,fp16] [--limit N] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t]';
+  'npm run model-report -- --test TEST.jsonl --train TRAIN.jsonl --dev DEV.jsonl [--model DIR] [--dtypes fp32,q8,q4,fp16] [--limit N] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]';
 
 const BASELINES = ['frequency', 'cooccurrence', 'mention'] as const;
 
@@ -153,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     candidates: { type: 'string' },
     beam: { type: 'string' },
     threshold: { type: 'string' },
+    'no-safety': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -204,7 +205,8 @@ export async function main(argv: string[]): Promise<number> {
   );
 
   const rows: ReportRow[] = [];
-  const ctxBase = { formulary, options: {}, log: (m: string) => log(m), train: train.map((x) => x.record), dev: dev.map((x) => x.record) };
+  const safety = flags['no-safety'] !== true;
+  const ctxBase = { formulary, options: {}, log: (m: string) => log(m), safety, train: train.map((x) => x.record), dev: dev.map((x) => x.record) };
   for (const name of BASELINES) {
     const spec = getMethod(name);
     if (!spec) throw new UsageError(`baseline "${name}" is not registered`);
@@ -219,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
   let excluded = 0;
   for (const folder of folders) {
     const loaded = await loadModel(folder);
-    const timed = await decodeRecords(loaded, test, formulary.names, settings, {
+    const timed = await decodeRecords(loaded, test, formulary.names, { ...settings, safety }, {
       warmup: true,
       onProgress: progressLogger(log, `${folder.dtype} decoded`),
     });

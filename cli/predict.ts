@@ -32,7 +32,7 @@ export const PREDICT_USAGE =
   'npm run predict -- --in IN.jsonl --out PRED.json --method <' +
   methodNames().join('|') +
   '> [--train TRAIN.jsonl] [--dev DEV.jsonl] [--candidates LIST.json] [--opt key=value] [--limit N]' +
-  ' [--model DIR] [--dtype fp32|q8|q4|fp16] [--threshold t] [--beam B]';
+  ' [--model DIR] [--dtype fp32|q8|q4|fp16] [--threshold t] [--beam B] [--no-safety]';
 
 /** Top-level flags that are forwarded to the method as options (only methods that declare them). */
 const METHOD_FLAGS = ['model', 'dtype', 'threshold', 'beam'] as const;
@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     dtype: { type: 'string' },
     threshold: { type: 'string' },
     beam: { type: 'string' },
+    'no-safety': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -85,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
   const allInput = await readRecordsFile(inPath);
   const input = limit === undefined ? allInput : allInput.slice(0, limit);
-  const ctx: MethodContext = { formulary, options, log: (m) => process.stderr.write(`predict: ${m}\n`) };
+  const ctx: MethodContext = { formulary, options, log: (m) => process.stderr.write(`predict: ${m}\n`), safety: flags['no-safety'] !== true };
   if (trainPath !== undefined) {
     const train = await readRecordsFile(trainPath);
     requireLabels(train);

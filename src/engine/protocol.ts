@@ -5,6 +5,7 @@
  * Every request carries a numeric `id`; every reply to it carries the same id. `abort` names the
  * id of the request to stop. Unsolicited worker events (device lost, backend switched) have no id.
  */
+import type { WithheldDrug } from '../clinical/withhold.ts';
 
 /**
  * What the user / URL asks for. 'auto' = WebGPU on a hardware adapter, else WASM (a software
@@ -115,6 +116,8 @@ export interface RecommendRequest {
   /** Candidate names; default: the bundled formulary. */
   candidates?: string[];
   settings?: DecodeSettings;
+  /** Safety masking (src/clinical/withhold.ts); default true. false = research (no mask). */
+  safety?: boolean;
 }
 
 export interface AbortRequest {
@@ -224,6 +227,11 @@ export interface RecommendResult {
   promptTokens: number;
   /** How the candidate list of this request fits the tokenizer. */
   candidates: CandidateReport;
+  /**
+   * Candidates the note rules out, masked from the search (src/clinical/withhold.ts); empty with
+   * safety off. Always set by this worker (optional only for stubs in tests).
+   */
+  withheld?: WithheldDrug[];
 }
 
 export type EngineErrorCode =

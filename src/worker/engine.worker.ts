@@ -16,7 +16,8 @@ import { env } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { buildPrompt, PROMPT_SPEC } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
-import { candidateTrieFor, recommendWithCausalLm, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
+import { recommendForRecord } from '../decoding/recommend-record.ts';
+import { candidateTrieFor, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
 import type { CandidateTrie } from '../decoding/trie.ts';
 import { loadCausalLm, type LoadedCausalLm } from '../decoding/load-causal-lm.ts';
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
@@ -211,12 +212,15 @@ async function decode(
   candidates: readonly string[],
   settings: DecodeSettings | undefined,
   signal?: AbortSignal,
+  safety = true,
 ) {
   const prompt = buildPrompt(record);
-  const result = await recommendWithCausalLm({
+  // Prompt + safety mask (withheld drugs, one per duplication group) + decode: src/decoding/recommend-record.ts.
+  const result = await recommendForRecord({
     model: yieldingModel(e.lm),
     tokenizer: e.lm.tokenizer,
-    prompt,
+    record,
+    safety,
     candidates,
     format: PROMPT_SPEC.target,
     options: { ...e.decoding, ...settings, ...(signal ? { signal } : {}) },
@@ -409,7 +413,7 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
   if (report.usable === 0) throw noCandidates(report);
   const run = async (eng: Engine) => {
     const t0 = performance.now();
-    const { result, promptTokens } = await decode(eng, request.record, candidates, request.settings, signal);
+    const { result, promptTokens } = await decode(eng, request.record, candidates, request.settings, signal, request.safety !== false);
     return {
       drugs: result.drugs.map((d) => ({ name: d.name, confidence: d.confidence })),
       trajectory: result.trajectory.map((d) => ({ name: d.name, confidence: d.confidence })),
@@ -426,6 +430,7 @@ async function recommend(request: RecommendRequest, signal: AbortSignal): Promis
       finishReason: result.finishReason,
       promptTokens,
       candidates: report,
+      withheld: result.withheld,
     } satisfies RecommendResult;
   };
   try {

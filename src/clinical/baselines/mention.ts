@@ -22,7 +22,8 @@
  *    the same sentence — a numbered list on the following lines belongs to it too. An explicit
  *    plan is what the patient goes home on, so it is neither inpatient nor overridden by an
  *    earlier 停用; a stop cue inside the plan ("出院后停用X") still stops X.
- *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合) end a negation or stop scope.
+ *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合, and the restarts 恢复/重新使用/
+ *    重启) end a negation or stop scope ("停用二甲双胍后恢复二甲双胍": the second is positive).
  *
  * A drug is predicted when its *last* positive-or-stopped mention is positive (negated and
  * inpatient mentions neither add nor remove a drug). Output order: first positive mention.
@@ -47,7 +48,7 @@ const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效)|未(?:曾)?(?:服用|使用|应用|用药|用|予)|从未|拒绝|拒用/g;
 const STOP_CUE = /停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停/g;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
-const POS_CUE = /加用|给予|予以?|继续|开始|联合/g;
+const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|ivgtt|iv(?![a-z])/i;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
 const DISCHARGE_CUE = /出院带药|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
