@@ -15,6 +15,14 @@
  * positive and a non-candidate gold drug as a miss (counted in unknown_pred / unknown_gold).
  * Sets are de-duplicated after normalisation (二甲双胍片 + 盐酸二甲双胍 count once).
  *
+ * Two score kinds (`evaluateExactAndNormalised`):
+ *   exact      — without `normalize`: names compared as exact strings after trimming, as the
+ *                official CHIP 2025 / CDrugRed scorer compares them (氨氯地平 ≠ 氨氯地平片). The
+ *                official script is not public; we assume it also de-duplicates each list (sets)
+ *                and scores a visit with empty gold and empty prediction as 1 (the conventions
+ *                above; the official data has no visit with an empty label). This is the headline.
+ *   normalised — with the candidate list's `normalize`: spelling variants count as one drug.
+ *
  * Browser-safe: no Node imports.
  */
 
@@ -169,6 +177,18 @@ export function evaluate(gold: Labels, predictions: Labels, options: EvaluateOpt
       .sort((a, b) => b.support - a.support || b.predicted - a.predicted || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return result;
+}
+
+/** Both score kinds over the same visits: exact (no normalisation, the official one) and normalised. */
+export function evaluateExactAndNormalised(
+  gold: Labels,
+  predictions: Labels,
+  options: EvaluateOptions & { normalize: Normalize },
+): { exact: EvaluationResult; normalised: EvaluationResult } {
+  const g = toMap(gold);
+  const p = toMap(predictions);
+  const { normalize, ...rest } = options;
+  return { exact: evaluate(g, p, rest), normalised: evaluate(g, p, { ...rest, normalize }) };
 }
 
 /** Round every number to `digits` decimals (for printing). */
