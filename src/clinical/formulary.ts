@@ -203,14 +203,6 @@ export function strippedCore(name: string): string {
   return core(fold(name));
 }
 
-/**
- * The fully stripped, folded core of a name (盐酸二甲双胍片 → 二甲双胍): the key a plain list
- * indexes each name under when no other name claims it. Exported for src/clinical/candidate-list.ts.
- */
-export function strippedCore(name: string): string {
-  return core(fold(name));
-}
-
 // ---- trie ------------------------------------------------------------------------------
 
 interface TrieNode {
