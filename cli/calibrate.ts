@@ -17,10 +17,15 @@
  *
  * With beam search (B > 1) the simulation is an approximation of re-decoding at the chosen
  * threshold (docs/decoding.md); with --beam 1 it is exact.
+ *
+ * With --candidates the model decodes over the list mapped to its own names, exactly as
+ * `predict` does (src/clinical/candidate-list.ts; fold collisions resolved with the dev labels),
+ * and the sweep scores in those names (normalised: a respelled entry is the same drug).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
+import { countLabels, describeMapping, mapCandidateList } from '../src/clinical/candidate-list.ts';
 import { calibrateThreshold, type CalibrationResult } from '../src/decoding/threshold.ts';
 import {
   DECODING_CONFIG_FILE,
@@ -153,16 +158,19 @@ export async function main(argv: string[]): Promise<number> {
   const maxGold = Math.max(...gold.map((g) => new Set(g).size));
   const maxDrugs = maxDrugsFlag !== undefined ? parseBeam(maxDrugsFlag, '--max-drugs') : Math.min(30, Math.max(10, 2 * maxGold));
 
+  const mapping = mapCandidateList(formulary.names, { labelCounts: countLabels(records) });
+  for (const line of describeMapping(mapping, formulary.names.length)) log(line);
+
   const loaded = await loadModel(folder);
   log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}; loaded in ${round(loaded.loadMs, 0)} ms`);
-  const timed = await decodeRecords(loaded, records, formulary.names, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true }, {
+  const timed = await decodeRecords(loaded, records, mapping.decodeNames, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true }, {
     onProgress: progressLogger(log, 'decoded'),
   });
   await loaded.dispose();
   const lat = latencySummary(timed.latenciesMs);
   log(`decoded with stopThreshold 0: latency p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms per visit`);
 
-  const normalize = (n: string) => formulary.normalize(n) ?? n.trim();
+  const normalize = (n: string) => mapping.formulary.normalize(n) ?? n.trim();
   const unconstrained = calibrateThreshold(timed.results, gold, normalize, { minDrugs });
   const { result, inBand } = chooseInBand(unconstrained, band);
   log(

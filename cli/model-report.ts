@@ -17,13 +17,18 @@
  * (else beam 4, no threshold) unless --beam / --threshold are given; they are printed.
  * Also reports the share of predicted names that are exact candidate-list entries (must be
  * 100%). --out writes every number as JSON.
+ *
+ * Candidate list: methods predict in the model's names and answer in the list's spelling, as
+ * in `predict` (src/clinical/candidate-list.ts). Scores are exact (names compared as exact
+ * strings, as the official CHIP scorer does); the last column repeats the score normalised.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
 import type { Formulary } from '../src/clinical/formulary.ts';
 import { requireLabels } from '../src/clinical/parse-record.ts';
-import { evaluate, type EvaluationResult } from '../src/clinical/metrics.ts';
+import { evaluateExactAndNormalised, type EvaluationResult } from '../src/clinical/metrics.ts';
+import { countLabels, describeMapping, mapCandidateList, type CandidateMapping } from '../src/clinical/candidate-list.ts';
 import { CliError, UsageError, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
 import { getMethod } from './methods.ts';
 import {
@@ -64,7 +69,9 @@ export interface ReportRow extends ScoredMetrics {
   meanPred: number;
   meanTrue: number;
   predTrueRatio: number;
-  /** Predicted names (before canonicalisation) that are exact candidate-list entries. */
+  /** Score with names normalised (the other metrics are exact, as the official scorer). */
+  normalisedScore: number;
+  /** Predicted names (before mapping to the list's spelling) that are exact entries of the decoded candidate list. */
   predictedNames: number;
   candidateNames: number;
   candidatePercent: number;
@@ -78,27 +85,32 @@ export interface ReportRow extends ScoredMetrics {
   onnxFile?: string;
 }
 
-/** Metrics of raw predictions (same canonicalisation as predict: exact entry, else normalise, else dropped). */
+/**
+ * Metrics of raw predictions: each name is mapped to the list's spelling (`mapping.toList`; not a
+ * candidate → dropped), then scored exactly and normalised (`formulary`: the loaded list).
+ */
 export function scoreRow(
   method: string,
   records: readonly CDrugRedRecord[],
   raw: readonly (readonly string[])[],
   formulary: Formulary,
+  mapping: CandidateMapping,
 ): ReportRow {
   let predictedNames = 0;
   let candidateNames = 0;
+  const decodable = new Set(mapping.decodeNames);
   const predictions = new Map<string, string[]>();
   records.forEach((r, i) => {
     const names: string[] = [];
     for (const n of raw[i] ?? []) {
       predictedNames++;
-      if (formulary.has(n)) candidateNames++;
-      const c = formulary.has(n) ? n : formulary.normalize(n);
-      if (c !== null && formulary.has(c)) names.push(c);
+      if (decodable.has(n)) candidateNames++;
+      const l = mapping.toList(n);
+      if (l !== null) names.push(l);
     }
     predictions.set(r.就诊标识, names);
   });
-  const m: EvaluationResult = evaluate(
+  const { exact: m, normalised } = evaluateExactAndNormalised(
     new Map(records.map((r) => [r.就诊标识, r.出院带药列表 ?? []] as const)),
     predictions,
     { normalize: (n) => formulary.normalize(n) },
@@ -109,6 +121,7 @@ export function scoreRow(
     meanPred: m.mean_pred,
     meanTrue: m.mean_gold,
     predTrueRatio: m.mean_gold === 0 ? Number.NaN : m.mean_pred / m.mean_gold,
+    normalisedScore: normalised.score,
     predictedNames,
     candidateNames,
     candidatePercent: predictedNames === 0 ? 100 : (100 * candidateNames) / predictedNames,
@@ -124,13 +137,13 @@ const f2 = (x: number) => x.toFixed(2);
 
 export function markdownTable(rows: readonly ReportRow[]): string {
   const head =
-    '| method / dtype | Jaccard | precision | recall | F1 | score | mean pred | mean true | pred/true | latency p50 / p95 ms | file MB | candidate names |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| method / dtype | Jaccard | precision | recall | F1 | score | mean pred | mean true | pred/true | latency p50 / p95 ms | file MB | candidate names | score (normalised) |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const label = r.dtype ? `model (${r.dtype})` : r.settings ? `${r.method} (${r.settings})` : r.method;
     const lat = r.latencyP50Ms !== undefined && r.latencyP95Ms !== undefined ? `${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)}` : '—';
     const size = r.fileMB !== undefined ? (r.fileMB < 1 ? r.fileMB.toFixed(3) : r.fileMB.toFixed(1)) : '—';
-    return `| ${label} | ${f4(r.jaccard)} | ${f4(r.precision)} | ${f4(r.recall)} | ${f4(r.f1)} | ${f4(r.score)} | ${f2(r.meanPred)} | ${f2(r.meanTrue)} | ${f2(r.predTrueRatio)} | ${lat} | ${size} | ${r.candidatePercent.toFixed(1)}% |`;
+    return `| ${label} | ${f4(r.jaccard)} | ${f4(r.precision)} | ${f4(r.recall)} | ${f4(r.f1)} | ${f4(r.score)} | ${f2(r.meanPred)} | ${f2(r.meanTrue)} | ${f2(r.predTrueRatio)} | ${lat} | ${size} | ${r.candidatePercent.toFixed(1)}% | ${f4(r.normalisedScore)} |`;
   });
   return [head, sep, ...lines].join('\n');
 }
@@ -204,15 +217,17 @@ export async function main(argv: string[]): Promise<number> {
     `${test.length} test visits (${testPath}${limit !== undefined ? `, first ${test.length} of ${testAll.length}` : ''}); decoding: beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})`,
   );
 
+  const mapping = mapCandidateList(formulary.names, { labelCounts: countLabels(train.map((x) => x.record)) });
+  for (const line of describeMapping(mapping, formulary.names.length)) log(line);
   const rows: ReportRow[] = [];
   const safety = flags['no-safety'] !== true;
-  const ctxBase = { formulary, options: {}, log: (m: string) => log(m), safety, train: train.map((x) => x.record), dev: dev.map((x) => x.record) };
+  const ctxBase = { formulary: mapping.formulary, options: {}, log: (m: string) => log(m), safety, train: train.map((x) => x.record), dev: dev.map((x) => x.record) };
   for (const name of BASELINES) {
     const spec = getMethod(name);
     if (!spec) throw new UsageError(`baseline "${name}" is not registered`);
     const rec = await spec.create({ ...ctxBase });
     const raw = rec.predictBatch ? await rec.predictBatch(test) : await Promise.all(test.map((r) => rec.predict(r)));
-    const row = scoreRow(name, test, raw, formulary);
+    const row = scoreRow(name, test, raw, formulary, mapping);
     if (rec.describe) row.settings = rec.describe();
     rows.push(row);
     log(`${name}: score ${round(row.score)}`);
@@ -221,13 +236,13 @@ export async function main(argv: string[]): Promise<number> {
   let excluded = 0;
   for (const folder of folders) {
     const loaded = await loadModel(folder);
-    const timed = await decodeRecords(loaded, test, formulary.names, { ...settings, safety }, {
+    const timed = await decodeRecords(loaded, test, mapping.decodeNames, { ...settings, safety }, {
       warmup: true,
       onProgress: progressLogger(log, `${folder.dtype} decoded`),
     });
     await loaded.dispose();
     excluded = timed.trie?.excluded.length ?? 0;
-    const row = scoreRow('model', test, timed.results.map((r) => r.drugs.map((d) => d.name)), formulary);
+    const row = scoreRow('model', test, timed.results.map((r) => r.drugs.map((d) => d.name)), formulary, mapping);
     const lat = latencySummary(timed.latenciesMs);
     Object.assign(row, {
       dtype: folder.dtype,
@@ -258,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
   );
   process.stdout.write(
     `Model predictions that are exact candidate-list entries: ${inList} / ${predicted} = ${candidatePercent.toFixed(2)}%` +
-      (excluded > 0 ? ` (${excluded} of ${formulary.names.length} candidate names cannot be written by the tokenizer)` : '') +
+      (excluded > 0 ? ` (${excluded} of ${mapping.decodeNames.length} candidate names cannot be written by the tokenizer)` : '') +
       '\n',
   );
   if (inList !== predicted) log(`ERROR: ${predicted - inList} predicted names are not candidate-list entries`);

@@ -5,13 +5,21 @@
  *                    [--model DIR] [--dtype fp32|q8|q4|fp16] [--threshold t] [--beam B]   (--method model)
  *
  * Writes the CHIP submission ([{"ID", "prediction"}], candidate names only) and prints a
- * short summary to stderr (plus the CHIP score when every input record is labelled).
+ * short summary to stderr (plus the CHIP score when every input record is labelled: exact, as
+ * the official scorer compares names, and normalised).
+ *
+ * Every method decodes / predicts in the model's vocabulary and answers in the candidate
+ * list's exact spelling (src/clinical/candidate-list.ts): entries are mapped to the bundled
+ * formulary's names (氨氯地平片 → 氨氯地平), the methods see those, and each output is mapped
+ * back to the list's spelling. Entries mapping to no model name, and entries folding to one
+ * model name, are reported on stderr.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { serializeSubmission, toSubmission } from '../src/clinical/submission.ts';
-import { evaluate } from '../src/clinical/metrics.ts';
+import { evaluateExactAndNormalised } from '../src/clinical/metrics.ts';
+import { countLabels, describeMapping, mapCandidateList, toListSpellings } from '../src/clinical/candidate-list.ts';
 import {
   CliError,
   UsageError,
@@ -86,12 +94,17 @@ export async function main(argv: string[]): Promise<number> {
   const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
   const allInput = await readRecordsFile(inPath);
   const input = limit === undefined ? allInput : allInput.slice(0, limit);
-  const ctx: MethodContext = { formulary, options, log: (m) => process.stderr.write(`predict: ${m}\n`), safety: flags['no-safety'] !== true };
+  const log = (m: string) => process.stderr.write(`predict: ${m}\n`);
+  let train: MethodContext['train'];
   if (trainPath !== undefined) {
-    const train = await readRecordsFile(trainPath);
-    requireLabels(train);
-    ctx.train = train.map((x) => x.record);
+    const t = await readRecordsFile(trainPath);
+    requireLabels(t);
+    train = t.map((x) => x.record);
   }
+  // Decode in the model's names, answer in the list's spelling (src/clinical/candidate-list.ts).
+  const mapping = mapCandidateList(formulary.names, train ? { labelCounts: countLabels(train) } : {});
+  const ctx: MethodContext = { formulary: mapping.formulary, options, log, safety: flags['no-safety'] !== true };
+  if (train) ctx.train = train;
   if (devPath !== undefined) {
     const dev = await readRecordsFile(devPath);
     requireLabels(dev);
@@ -99,23 +112,21 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const recommender = await method.create(ctx);
+  // After create: a bad flag or model folder stays a one-line error.
+  for (const line of describeMapping(mapping, formulary.names.length)) log(line);
   const records = input.map((x) => x.record);
   const raw = recommender.predictBatch
     ? await recommender.predictBatch(records)
     : await Promise.all(records.map((r) => recommender.predict(r)));
   if (raw.length !== records.length) throw new CliError(`method "${methodName}" returned ${raw.length} predictions for ${records.length} records`);
 
-  // Only canonical candidate names go into the submission.
+  // Only candidate entries, in the list's exact spelling, go into the submission.
   let dropped = 0;
   const predictions = new Map<string, string[]>();
   records.forEach((r, i) => {
-    const names: string[] = [];
-    for (const n of raw[i] ?? []) {
-      const c = formulary.has(n) ? n : formulary.normalize(n);
-      if (c !== null && formulary.has(c)) names.push(c);
-      else dropped++;
-    }
-    predictions.set(r.就诊标识, names);
+    const mapped = toListSpellings(mapping, raw[i] ?? []);
+    dropped += mapped.dropped;
+    predictions.set(r.就诊标识, mapped.names);
   });
 
   const entries = toSubmission(predictions);
@@ -131,12 +142,12 @@ export async function main(argv: string[]): Promise<number> {
   let summary = `predict: method=${methodName}${settings}, ${entries.length} records${limit !== undefined && allInput.length > input.length ? ` (first ${input.length} of ${allInput.length}, --limit)` : ''}, mean ${round(mean, 2)} drugs/visit → ${outPath}`;
   if (dropped > 0) summary += `; ${dropped} non-candidate names dropped`;
   if (records.length > 0 && records.every((r) => r.出院带药列表 !== undefined)) {
-    const m = evaluate(
+    const { exact: m, normalised: nm } = evaluateExactAndNormalised(
       new Map(records.map((r) => [r.就诊标识, r.出院带药列表 ?? []] as const)),
       predictions,
       { normalize: (n) => formulary.normalize(n) },
     );
-    summary += `; input is labelled: score ${round(m.score)} (jaccard ${round(m.jaccard)}, f1 ${round(m.f1)})`;
+    summary += `; input is labelled: score ${round(m.score)} (exact names, as the official scorer; jaccard ${round(m.jaccard)}, f1 ${round(m.f1)}); normalised score ${round(nm.score)}`;
   }
   if (hasRunReport(recommender)) for (const line of recommender.runReport()) process.stderr.write(`predict: ${line}\n`);
   process.stderr.write(summary + '\n');
