@@ -68,8 +68,10 @@ test('site model folder + candidate list: import, select, recommend, reload, rem
   const net = watchRequests(context);
   const spellable = spellableFormularyNames(4);
   expect(spellable).toHaveLength(4);
+  // Two of them respelled with a dosage form (as the official CHIP list spells some names): the
+  // worker decodes the model's name and answers with the list's spelling (src/clinical/candidate-list.ts).
   // + one name the formulary does not know but the tokenizer spells, + one it cannot spell (unk).
-  const names = [...spellable, 'XR-42', '测试新药乙'];
+  const names = [...spellable.map((n, i) => (i < 2 ? `${n}片` : n)), 'XR-42', '测试新药乙'];
   const listFile = testInfo.outputPath('site-list.json');
   writeFileSync(listFile, JSON.stringify(names));
 
@@ -98,7 +100,13 @@ test('site model folder + candidate list: import, select, recommend, reload, rem
   await listRow.getByTestId('select-site-list').check();
   await expect(listRow).toHaveAttribute('data-selected', 'true');
   // Names the bundled formulary does not know: no class / safety facts, said in one line.
-  await expect(page.getByTestId('list-unknown-note')).toHaveAttribute('data-unknown', '2');
+  await expect(page.getByTestId('list-unknown-note')).toHaveAttribute('data-unknown', '4');
+  // The mapping note: 2 respelled entries, 2 decoded by their own spelling, no fold collision.
+  const mappingNote = page.getByTestId('list-mapping-note');
+  await expect(mappingNote).toHaveAttribute('data-respelled', '2');
+  await expect(mappingNote).toHaveAttribute('data-unmapped', '2');
+  await expect(mappingNote).toHaveAttribute('data-collisions', '0');
+  await expect(page.getByTestId('list-unmapped-note')).toContainText('XR-42');
   await expect(page.getByTestId('site-banner')).toHaveAttribute('data-model', 'site:micro-model');
   await expect(page.getByTestId('site-banner')).toHaveAttribute('data-list', 'list:site-list');
   const stored = await siteEntries(page);

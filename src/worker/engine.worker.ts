@@ -16,6 +16,7 @@ import { env } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { buildPrompt, PROMPT_SPEC } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
+import { candidateMappingFor } from '../clinical/candidate-list.ts';
 import { recommendForRecord } from '../decoding/recommend-record.ts';
 import { candidateTrieFor, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
 import type { CandidateTrie } from '../decoding/trie.ts';
@@ -186,7 +187,8 @@ function defaultCandidates(): readonly string[] {
 /** Trie of `candidates` for this tokenizer (memoised in src/decoding) and its report for the page. */
 function candidateTrie(tokenizer: TokenizerLike, candidates: readonly string[], modelId: string): { trie: CandidateTrie; report: CandidateReport } {
   const format = resolveFormatTokens(tokenizer, PROMPT_SPEC.target);
-  const trie = candidateTrieFor(tokenizer, candidates, format);
+  // The trie is over the model's names for the list's entries (as decode() searches).
+  const trie = candidateTrieFor(tokenizer, candidateMappingFor(candidates).decodeNames, format);
   const unk = trie.excluded.filter((x) => x.reason === 'unk');
   const examples = [...unk, ...trie.excluded.filter((x) => x.reason !== 'unk')].slice(0, 8).map((x) => ({ name: x.name, reason: x.reason }));
   return {
@@ -215,16 +217,25 @@ async function decode(
   safety = true,
 ) {
   const prompt = buildPrompt(record);
+  // Decode in the model's names, answer in the list's spelling (src/clinical/candidate-list.ts).
+  const mapping = candidateMappingFor(candidates);
   // Prompt + safety mask (withheld drugs, one per duplication group) + decode: src/decoding/recommend-record.ts.
-  const result = await recommendForRecord({
+  const decoded = await recommendForRecord({
     model: yieldingModel(e.lm),
     tokenizer: e.lm.tokenizer,
     record,
     safety,
-    candidates,
+    candidates: mapping.decodeNames,
     format: PROMPT_SPEC.target,
     options: { ...e.decoding, ...settings, ...(signal ? { signal } : {}) },
   });
+  const spell = <T extends { name: string }>(d: T): T => ({ ...d, name: mapping.toList(d.name) ?? d.name });
+  const result = {
+    ...decoded,
+    drugs: decoded.drugs.map(spell),
+    trajectory: decoded.trajectory.map(spell),
+    withheld: decoded.withheld.map((w) => ({ ...w, drug: mapping.toList(w.drug) ?? w.drug })),
+  };
   return { result, promptTokens: e.lm.tokenizer.encode(prompt).length };
 }
 

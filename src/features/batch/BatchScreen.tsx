@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent } from 'react';
 import { useMessages } from '../../app/i18n.ts';
 import { useBatchStore, type BatchMethod } from '../../state/batch-store.ts';
 import { cancelBatch, downloadSubmission, loadBatchFile, RELEASE_AFTER_RUN, startBatch } from './batch-controller.ts';
-import { etaSeconds, type BatchMetrics } from './batch-runner.ts';
+import { etaSeconds, type BatchMetrics, type ScoreSummary } from './batch-runner.ts';
 import { batchMessages, type BatchMessageKey } from './messages.ts';
 import { PerDrugChart } from './PerDrugChart.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -115,6 +115,14 @@ const METRIC_KEYS: Array<[keyof BatchMetrics, string, BatchMessageKey]> = [
   ['ratio', 'ratio', 'ratio'],
 ];
 
+const NORMALISED_KEYS: Array<[keyof ScoreSummary, BatchMessageKey]> = [
+  ['jaccard', 'jaccard'],
+  ['f1', 'f1'],
+  ['precision', 'precision'],
+  ['recall', 'recall'],
+  ['score', 'score'],
+];
+
 function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean }) {
   const m = useMessages(batchMessages);
   return (
@@ -122,7 +130,8 @@ function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean
       <h2 className="panel-title">
         {m('metrics')} (n = {metrics.n}) {partial ? m('metricsPartial') : ''}
       </h2>
-      <dl className="batch-metrics">
+      <h3 className="batch-metrics-kind">{m('metricsExact')}</h3>
+      <dl className="batch-metrics" data-testid="batch-metrics-exact">
         {METRIC_KEYS.map(([key, id, label]) => {
           const v = metrics[key] as number;
           return (
@@ -135,6 +144,21 @@ function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean
           );
         })}
       </dl>
+      {metrics.normalised && (
+        <>
+          <h3 className="batch-metrics-kind">{m('metricsNormalised')}</h3>
+          <dl className="batch-metrics" data-testid="batch-metrics-normalised">
+            {NORMALISED_KEYS.map(([key, label]) => (
+              <div key={key}>
+                <dt>{m(label)}</dt>
+                <dd data-testid={`metric-normalised-${key}`} data-value={round4(metrics.normalised![key])}>
+                  {metrics.normalised![key].toFixed(4)}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
     </section>
   );
 }

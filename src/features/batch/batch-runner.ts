@@ -14,7 +14,7 @@
  *
  * Browser-safe: no Node imports.
  */
-import { evaluate, normalizeSet, scoreSets, type DrugStats, type Normalize } from '../../clinical/metrics.ts';
+import { evaluateExactAndNormalised, normalizeSet, scoreSets, type DrugStats, type Normalize } from '../../clinical/metrics.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { serializeSubmission, toSubmission } from '../../clinical/submission.ts';
 
@@ -117,6 +117,16 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcom
   return { status: 'done', done, errors };
 }
 
+/** The four per-visit metrics averaged, and the CHIP score. */
+export interface ScoreSummary {
+  jaccard: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  score: number;
+}
+
+/** Top-level scores are exact (names compared as exact strings, as the official CHIP scorer). */
 export interface BatchMetrics {
   n: number;
   jaccard: number;
@@ -128,18 +138,22 @@ export interface BatchMetrics {
   meanGold: number;
   /** meanPred / meanGold (0 when there is no gold drug). */
   ratio: number;
+  /** The same scores with names normalised (spelling variants count as one drug); null without `normalize`. */
+  normalised: ScoreSummary | null;
+  /** Per-drug stats (normalised names when `normalize` is given). */
   perDrug: DrugStats[];
 }
 
 /**
- * Metrics over the finished rows, computed by the same `evaluate` as `npm run evaluate`
- * (same normalisation, averaging and empty-set conventions). Null when any row is unlabelled.
+ * Metrics over the finished rows, computed by the same scorer as `npm run evaluate` (same
+ * averaging and empty-set conventions): exact at the top level, as `npm run evaluate`'s
+ * top-level keys, and normalised (with `normalize`) beside them. Null when any row is unlabelled.
  */
 export function computeMetrics(rows: readonly BatchRow[], normalize?: Normalize, topDrugs = 20): BatchMetrics | null {
   if (rows.length === 0 || rows.some((r) => r.gold === null)) return null;
   const gold = new Map(rows.map((r) => [r.id, r.gold ?? []] as const));
   const pred = new Map(rows.map((r) => [r.id, r.predicted] as const));
-  const m = evaluate(gold, pred, { ...(normalize ? { normalize } : {}), perDrug: true });
+  const { exact: m, normalised: nm } = evaluateExactAndNormalised(gold, pred, { normalize: normalize ?? ((x) => x), perDrug: true });
   return {
     n: m.n,
     jaccard: m.jaccard,
@@ -150,7 +164,8 @@ export function computeMetrics(rows: readonly BatchRow[], normalize?: Normalize,
     meanPred: m.mean_pred,
     meanGold: m.mean_gold,
     ratio: m.mean_gold === 0 ? 0 : m.mean_pred / m.mean_gold,
-    perDrug: (m.per_drug ?? []).slice(0, topDrugs),
+    normalised: normalize ? { jaccard: nm.jaccard, precision: nm.precision, recall: nm.recall, f1: nm.f1, score: nm.score } : null,
+    perDrug: ((normalize ? nm : m).per_drug ?? []).slice(0, topDrugs),
   };
 }
 

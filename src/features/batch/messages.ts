@@ -4,7 +4,7 @@ export type BatchMessageKey =
   | 'title' | 'dropHint' | 'chooseFile' | 'reading' | 'fileInfo' | 'labelled' | 'unlabelled'
   | 'method' | 'methodModel' | 'methodBaseline' | 'start' | 'cancel' | 'loadingModel'
   | 'progress' | 'eta' | 'statusDone' | 'statusCancelled' | 'errorsCount' | 'download'
-  | 'metrics' | 'metricsPartial' | 'jaccard' | 'f1' | 'precision' | 'recall' | 'score'
+  | 'metrics' | 'metricsPartial' | 'metricsExact' | 'metricsNormalised' | 'jaccard' | 'f1' | 'precision' | 'recall' | 'score'
   | 'meanPred' | 'meanGold' | 'ratio' | 'perDrug' | 'support' | 'results' | 'colIndex' | 'colId'
   | 'colPred' | 'colGold' | 'colJaccard' | 'prev' | 'next' | 'pageOf' | 'rowError' | 'noLabels'
   | 'drug' | 'released';
@@ -32,6 +32,8 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     download: '下载提交文件（CHIP JSON）',
     metrics: '评估指标',
     metricsPartial: '（仅统计已完成的病历）',
+    metricsExact: '精确匹配（与 CHIP 官方评分一致：药名按原样逐字比较）',
+    metricsNormalised: '归一化后（药名经规范化，如 氨氯地平片 = 氨氯地平）',
     jaccard: 'Jaccard',
     f1: 'F1',
     precision: '精确率',
@@ -78,6 +80,8 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     download: 'Download submission (CHIP JSON)',
     metrics: 'Metrics',
     metricsPartial: '(finished records only)',
+    metricsExact: 'Exact match (as the official CHIP scorer: names compared exactly as written)',
+    metricsNormalised: 'Normalised (names folded first, e.g. 氨氯地平片 = 氨氯地平)',
     jaccard: 'Jaccard',
     f1: 'F1',
     precision: 'Precision',

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
+import { candidateMappingFor } from '../../clinical/candidate-list.ts';
 import { BUNDLED_MODELS, DEFAULT_MODEL_ID } from '../../engine/bundled-models.ts';
 import { checkCandidates } from '../../engine/engine-instance.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
@@ -173,6 +174,7 @@ export function ListChooser() {
           {fmt(t('unknownNote'), { n: active.unknownCount, eg: active.unknownExamples.join('、') })}
         </p>
       )}
+      {active && <MappingNote t={t} />}
       <CandidateReportLine listId={listId} modelId={modelId} t={t} />
       <p>
         <button type="button" onClick={() => void check()} disabled={checking} data-testid="check-candidates">
@@ -190,6 +192,33 @@ export function ListChooser() {
       </fieldset>
       {error && <ImportError problem={error} testId="site-list-error" t={t} />}
     </section>
+  );
+}
+
+/**
+ * How the selected list maps to the model's names (src/clinical/candidate-list.ts, the rule the
+ * worker decodes with): respelled entries, entries decoded by their own spelling, fold collisions.
+ */
+function MappingNote({ t }: { t: T }) {
+  const names = useSiteStore((s) => s.activeListNames);
+  if (!names) return null;
+  const m = candidateMappingFor(names);
+  const respelled = m.entries.filter((e) => e.model !== null && e.model !== e.list);
+  const eg = (xs: readonly string[]) => xs.slice(0, 3).join('、');
+  return (
+    <div data-testid="list-mapping-note" data-respelled={respelled.length} data-unmapped={m.unmapped.length} data-collisions={m.collisions.length}>
+      {respelled.length > 0 && (
+        <p className="hint">{fmt(t('mappingNote'), { n: respelled.length, eg: eg(respelled.map((e) => `${e.list} → ${e.model}`)) })}</p>
+      )}
+      {m.unmapped.length > 0 && (
+        <p className="notice" data-testid="list-unmapped-note">{fmt(t('unmappedNote'), { n: m.unmapped.length, eg: eg(m.unmapped) })}</p>
+      )}
+      {m.collisions.length > 0 && (
+        <p className="notice" data-testid="list-collision-note">
+          {fmt(t('collisionNote'), { n: m.collisions.length, eg: eg(m.collisions.map((c) => `${c.chosen} ← ${c.others.join('/')}`)) })}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -61,6 +61,9 @@ type Key =
   | 'listFormatNames'
   | 'listFormatFormulary'
   | 'unknownNote'
+  | 'mappingNote'
+  | 'unmappedNote'
+  | 'collisionNote'
   | 'reportLine'
   | 'reportOk'
   | 'checkNames'
@@ -149,6 +152,9 @@ export const modelsMessages: FeatureMessages<Key> = {
     listFormatNames: '药名数组',
     listFormatFormulary: '药品库格式',
     unknownNote: '其中 {n} 个药名不在内置药品库中：这些药没有类别和安全提示（如 {eg}）。',
+    mappingNote: '模型按其自身药名解码，结果按本列表的原始写法输出：{n} 个条目写法与模型药名不同（如 {eg}）。',
+    unmappedNote: '{n} 个条目对应不到模型认识的药名，按原写法解码（如 {eg}）。',
+    collisionNote: '{n} 个模型药名在本列表中有多种写法，只输出其中一种（如 {eg}）。',
     reportLine: '当前模型（{model}）的分词器无法写出其中 {unk} 个药名（含未登录字符），共 {excluded} 个已从推荐范围中排除，可用 {usable}/{total}。例如：{eg}',
     reportOk: '当前模型（{model}）可以写出全部 {total} 个药名。',
     checkNames: '用所选模型检查药名',
@@ -237,6 +243,9 @@ export const modelsMessages: FeatureMessages<Key> = {
     listFormatNames: 'array of names',
     listFormatFormulary: 'formulary format',
     unknownNote: '{n} of its names are not in the bundled formulary: those drugs have no class and no safety warnings (e.g. {eg}).',
+    mappingNote: 'The model decodes in its own drug names and answers in this list\'s exact spelling: {n} entries are spelled differently from the model\'s name (e.g. {eg}).',
+    unmappedNote: '{n} entries map to no name the model knows and are decoded by their own spelling (e.g. {eg}).',
+    collisionNote: '{n} model names have several spellings in this list; only one is produced (e.g. {eg}).',
     reportLine: 'The tokenizer of the current model ({model}) cannot write {unk} of these names (unknown characters); {excluded} are left out of the search, {usable}/{total} usable. E.g. {eg}',
     reportOk: 'The current model ({model}) can write all {total} names.',
     checkNames: 'Check the names with the selected model',
