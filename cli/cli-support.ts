@@ -156,3 +156,43 @@ export function isMain(importMetaUrl: string): boolean {
     return false;
   }
 }
+
+/**
+ * Refuses an output path that is one of the command's inputs, or whose folder does not exist or
+ * is not writable — before any work starts, so a long run never ends in a write error and never
+ * overwrites what it read. No recursive mkdir: on paths like /proc/… it can hang.
+ */
+export async function assertWritableOutput(outPath: string, inputs: readonly string[]): Promise<void> {
+  const { access, stat, realpath } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  const real = async (p: string) => {
+    try {
+      return await realpath(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const out = await real(outPath);
+  for (const input of inputs) if ((await real(input)) === out) throw new UsageError(`--out ${outPath} is also an input file; choose another path`);
+  const dir = dirname(resolve(outPath));
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new CliError(`${outPath}: cannot write there (the folder ${dir} does not exist or is not writable)`);
+  }
+}
+
+/** Writes `text` to a temporary file beside `path`, then renames it over `path`. */
+export async function writeOutputAtomically(path: string, text: string): Promise<void> {
+  const { writeFile, rename, rm } = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new CliError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}

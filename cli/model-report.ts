@@ -1,14 +1,22 @@
 /**
- * npm run model-report -- --model models/NAME --test TEST.jsonl --train TRAIN.jsonl --dev DEV.jsonl
- *                         [--dtypes fp32,q8,q4,fp16] [--limit N] [--out docs/model-metrics.json]
- *                         [--candidates LIST.json] [--beam B] [--threshold t]
+ * npm run model-report                       (defaults: the shipped model, data/cohort, eval/handwritten)
+ * npm run model-report -- --model DIR --train TRAIN.jsonl --dev DEV.jsonl
+ *     --set NAME=PATH[:LIMIT] [--set …]  (or --test PATH [--limit N], one set named "test")
+ *     [--ruled-out FILE.json] [--families FILE.json] [--dtypes q8,fp32,q4] [--out FILE.json]
+ *     [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]
  *
- * Scores every requested dtype variant of the model that exists in the folder and the three
- * baselines (frequency, cooccurrence, mention — fitted on --train, tuned on --dev exactly as
- * `predict` does) on the same test records, and prints a Markdown table to stdout:
+ * Scores the model and every baseline (frequency, cooccurrence, mention — fitted on --train,
+ * tuned on --dev exactly as `predict` does — and the union of mention and co-occurrence) on
+ * each evaluation set, and prints one Markdown table per set:
  *
  *   method/dtype | Jaccard | precision | recall | F1 | score | mean pred | mean true |
- *   pred/true | latency p50/p95 ms | file MB
+ *   pred/true | latency p50/p95 ms | file MB | candidate names | score (normalised) | safety
+ *
+ * The first dtype runs on every set; further dtypes (the quantisation check) on the first set
+ * only. "safety" counts predicted drugs that break a safety rule: the formulary's rules for
+ * that note (src/clinical/withhold.ts) and, for visits listed in --ruled-out, the
+ * independently hand-labelled ruled-out drugs. --families (a cohort's families.json) adds a
+ * per-documentation-family Jaccard table for every set whose visits it names.
  *
  * Latency (model rows): per record, sequential, on onnxruntime-node (device 'cpu'), measured
  * after the model is loaded and after one untimed warm-up decode of the first record; it
@@ -22,15 +30,14 @@
  * in `predict` (src/clinical/candidate-list.ts). Scores are exact (names compared as exact
  * strings, as the official CHIP scorer does); the last column repeats the score normalised.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
 import type { Formulary } from '../src/clinical/formulary.ts';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { evaluateExactAndNormalised, type EvaluationResult } from '../src/clinical/metrics.ts';
 import { countLabels, describeMapping, mapCandidateList, type CandidateMapping } from '../src/clinical/candidate-list.ts';
-import { CliError, UsageError, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
-import { getMethod } from './methods.ts';
+import { CliError, UsageError, assertWritableOutput, isMain, writeOutputAtomically, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
+import { getMethod, type CliRecommender } from './methods.ts';
+import { countSafetyViolations, familyJaccard, parseSetFlag, readFamilies, readRuledOut, unionPredictions, type SetSpec } from './report-sets.ts';
 import {
   DEFAULT_MODEL_DIR,
   DTYPES,
@@ -52,9 +59,11 @@ import {
 } from './model-method.ts';
 
 export const MODEL_REPORT_USAGE =
-  'npm run model-report -- --test TEST.jsonl --train TRAIN.jsonl --dev DEV.jsonl [--model DIR] [--dtypes fp32,q8,q4,fp16] [--limit N] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]';
+  'npm run model-report [-- --model DIR --train TRAIN.jsonl --dev DEV.jsonl (--set NAME=PATH[:LIMIT] … | --test PATH [--limit N]) [--ruled-out FILE.json] [--families FILE.json] [--dtypes q8,fp32,q4,fp16] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]]';
 
 const BASELINES = ['frequency', 'cooccurrence', 'mention'] as const;
+/** The union of the mention and co-occurrence baselines' lists, per visit. */
+export const UNION_METHOD = 'mention+cooccurrence';
 
 /** The scorer's metrics, under the scorer's own names; only the mean counts are renamed below. */
 type ScoredMetrics = Pick<EvaluationResult, 'n' | 'jaccard' | 'precision' | 'recall' | 'f1' | 'score'>;
@@ -83,6 +92,11 @@ export interface ReportRow extends ScoredMetrics {
   fileMB?: number;
   fileBytes?: number;
   onnxFile?: string;
+  /** Predicted drugs the formulary's rules withhold for that note (src/clinical/withhold.ts). */
+  ruleViolations?: number;
+  /** Predicted drugs in the set's hand-labelled ruled-out list. */
+  ruledOutViolations?: number;
+  visitsWithViolation?: number;
 }
 
 /**
@@ -137,13 +151,13 @@ const f2 = (x: number) => x.toFixed(2);
 
 export function markdownTable(rows: readonly ReportRow[]): string {
   const head =
-    '| method / dtype | Jaccard | precision | recall | F1 | score | mean pred | mean true | pred/true | latency p50 / p95 ms | file MB | candidate names | score (normalised) |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| method / dtype | Jaccard | precision | recall | F1 | score | mean pred | mean true | pred/true | latency p50 / p95 ms | file MB | candidate names | score (normalised) | safety rule / ruled-out hits |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) => {
     const label = r.dtype ? `model (${r.dtype})` : r.settings ? `${r.method} (${r.settings})` : r.method;
     const lat = r.latencyP50Ms !== undefined && r.latencyP95Ms !== undefined ? `${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)}` : '—';
     const size = r.fileMB !== undefined ? (r.fileMB < 1 ? r.fileMB.toFixed(3) : r.fileMB.toFixed(1)) : '—';
-    return `| ${label} | ${f4(r.jaccard)} | ${f4(r.precision)} | ${f4(r.recall)} | ${f4(r.f1)} | ${f4(r.score)} | ${f2(r.meanPred)} | ${f2(r.meanTrue)} | ${f2(r.predTrueRatio)} | ${lat} | ${size} | ${r.candidatePercent.toFixed(1)}% | ${f4(r.normalisedScore)} |`;
+    return `| ${label} | ${f4(r.jaccard)} | ${f4(r.precision)} | ${f4(r.recall)} | ${f4(r.f1)} | ${f4(r.score)} | ${f2(r.meanPred)} | ${f2(r.meanTrue)} | ${f2(r.predTrueRatio)} | ${lat} | ${size} | ${r.candidatePercent.toFixed(1)}% | ${f4(r.normalisedScore)} | ${r.ruleViolations ?? '—'} / ${r.ruledOutViolations ?? '—'} |`;
   });
   return [head, sep, ...lines].join('\n');
 }
@@ -154,15 +168,43 @@ function roundRow(r: ReportRow): ReportRow {
   return out as unknown as ReportRow;
 }
 
+/** What `npm run model-report` scores with no flags: the shipped model on every committed set. */
+export const REPORT_DEFAULTS = {
+  train: 'data/cohort/train.jsonl',
+  dev: 'data/cohort/dev.jsonl',
+  sets: ['synthetic-test=data/cohort/test.jsonl:1000', 'handwritten=eval/handwritten/records.jsonl'],
+  ruledOut: 'eval/handwritten/ruled-out.json',
+  families: 'data/cohort/families.json',
+  dtypes: 'q8,fp32,q4',
+} as const;
+
+interface SetReport {
+  name: string;
+  file: string;
+  visits: number;
+  totalVisits: number;
+  rows: ReportRow[];
+  families: ReturnType<typeof familyJaccard> | null;
+}
+
+export function familyTable(fams: NonNullable<SetReport['families']>, methods: readonly string[]): string {
+  const head = `| family | n | ${methods.join(' | ')} |`;
+  const sep = `|---|---|${methods.map(() => '---').join('|')}|`;
+  return [head, sep, ...fams.map((f) => `| ${f.family} | ${f.n} | ${methods.map((m) => f4(f.jaccard[m] ?? Number.NaN)).join(' | ')} |`)].join('\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, {
     model: { type: 'string' },
     test: { type: 'string' },
+    set: { type: 'string', multiple: true },
     train: { type: 'string' },
     dev: { type: 'string' },
     dtypes: { type: 'string' },
     limit: { type: 'string' },
     out: { type: 'string' },
+    'ruled-out': { type: 'string' },
+    families: { type: 'string' },
     candidates: { type: 'string' },
     beam: { type: 'string' },
     threshold: { type: 'string' },
@@ -175,16 +217,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   const log = (m: string) => process.stderr.write(`model-report: ${m}\n`);
   const dir = optionalFlag(flags, 'model') ?? DEFAULT_MODEL_DIR;
-  const testPath = requireFlag(flags, 'test');
-  const trainPath = requireFlag(flags, 'train');
-  const devPath = requireFlag(flags, 'dev');
+  const testFlag = optionalFlag(flags, 'test');
+  const setFlags = (flags['set'] as string[] | undefined) ?? [];
+  if (testFlag !== undefined && setFlags.length > 0) throw new UsageError('give either --test or --set, not both');
+  const noSetGiven = testFlag === undefined && setFlags.length === 0;
   const limitFlag = optionalFlag(flags, 'limit');
-  const limit = limitFlag === undefined ? undefined : parseLimit(limitFlag);
-  const dtypesFlag = optionalFlag(flags, 'dtypes');
+  const sets: SetSpec[] =
+    testFlag !== undefined
+      ? [{ name: 'test', path: testFlag, ...(limitFlag !== undefined ? { limit: parseLimit(limitFlag) } : {}) }]
+      : (noSetGiven ? [...REPORT_DEFAULTS.sets] : setFlags).map(parseSetFlag);
+  if (limitFlag !== undefined && testFlag === undefined) throw new UsageError('--limit goes with --test; with --set write NAME=PATH:LIMIT');
+  const trainPath = optionalFlag(flags, 'train') ?? (noSetGiven ? REPORT_DEFAULTS.train : requireFlag(flags, 'train'));
+  const devPath = optionalFlag(flags, 'dev') ?? (noSetGiven ? REPORT_DEFAULTS.dev : requireFlag(flags, 'dev'));
+  const ruledOutPath = optionalFlag(flags, 'ruled-out') ?? (noSetGiven ? REPORT_DEFAULTS.ruledOut : undefined);
+  const familiesPath = optionalFlag(flags, 'families') ?? (noSetGiven ? REPORT_DEFAULTS.families : undefined);
+  const dtypesFlag = optionalFlag(flags, 'dtypes') ?? (noSetGiven ? REPORT_DEFAULTS.dtypes : undefined);
   const requested: ModelDtype[] = dtypesFlag === undefined ? [...DTYPES] : dtypesFlag.split(',').map((d) => parseDtype(d.trim()));
   const beamFlag = optionalFlag(flags, 'beam');
   const thresholdFlag = optionalFlag(flags, 'threshold');
   const outPath = optionalFlag(flags, 'out');
+  if (outPath !== undefined) await assertWritableOutput(outPath, [trainPath, devPath, ...sets.map((x) => x.path)]);
 
   // The folder must be a model folder; requested dtypes that are absent are skipped (named),
   // unless none is present.
@@ -199,14 +251,20 @@ export async function main(argv: string[]): Promise<number> {
   if (skipped.length) log(`skipping dtypes without weights in ${dir}/onnx: ${skipped.map((d) => `${d} (${DTYPE_FILES[d]})`).join(', ')}`);
 
   const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
-  const testAll = await readRecordsFile(testPath);
-  requireLabels(testAll);
-  const test = (limit === undefined ? testAll : testAll.slice(0, limit)).map((x) => x.record);
-  if (test.length === 0) throw new CliError(`${testPath}: no records`);
   const train = await readRecordsFile(trainPath);
   requireLabels(train);
   const dev = await readRecordsFile(devPath);
   requireLabels(dev);
+  const ruledOut = ruledOutPath !== undefined ? await readRuledOut(ruledOutPath, formulary) : null;
+  const families = familiesPath !== undefined ? await readFamilies(familiesPath) : null;
+  const loadedSets: Array<{ spec: SetSpec; records: CDrugRedRecord[]; total: number }> = [];
+  for (const spec of sets) {
+    const all = await readRecordsFile(spec.path);
+    requireLabels(all);
+    const records = (spec.limit === undefined ? all : all.slice(0, spec.limit)).map((x) => x.record);
+    if (records.length === 0) throw new CliError(`${spec.path}: no records`);
+    loadedSets.push({ spec, records, total: all.length });
+  }
 
   const config = await readDecodingConfig(dir);
   const { settings, source } = resolveSettings(config, {
@@ -214,61 +272,96 @@ export async function main(argv: string[]): Promise<number> {
     stopThreshold: thresholdFlag !== undefined ? parseThreshold(thresholdFlag) : undefined,
   });
   log(
-    `${test.length} test visits (${testPath}${limit !== undefined ? `, first ${test.length} of ${testAll.length}` : ''}); decoding: beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})`,
+    `sets: ${loadedSets.map((x) => `${x.spec.name} ${x.records.length}${x.records.length < x.total ? ` of ${x.total}` : ''}`).join(', ')}; decoding: beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})`,
   );
 
   const mapping = mapCandidateList(formulary.names, { labelCounts: countLabels(train.map((x) => x.record)) });
   for (const line of describeMapping(mapping, formulary.names.length)) log(line);
-  const rows: ReportRow[] = [];
   const safety = flags['no-safety'] !== true;
   const ctxBase = { formulary: mapping.formulary, options: {}, log: (m: string) => log(m), safety, train: train.map((x) => x.record), dev: dev.map((x) => x.record) };
+  const baselines: Array<{ name: string; rec: CliRecommender }> = [];
   for (const name of BASELINES) {
     const spec = getMethod(name);
     if (!spec) throw new UsageError(`baseline "${name}" is not registered`);
-    const rec = await spec.create({ ...ctxBase });
-    const raw = rec.predictBatch ? await rec.predictBatch(test) : await Promise.all(test.map((r) => rec.predict(r)));
-    const row = scoreRow(name, test, raw, formulary, mapping);
-    if (rec.describe) row.settings = rec.describe();
-    rows.push(row);
-    log(`${name}: score ${round(row.score)}`);
+    baselines.push({ name, rec: await spec.create({ ...ctxBase }) });
+  }
+  const withSafety = (row: ReportRow, records: readonly CDrugRedRecord[], raw: readonly (readonly string[])[]) => {
+    Object.assign(row, countSafetyViolations(records, raw, mapping.decodeNames, mapping.formulary, ruledOut));
+    return row;
+  };
+
+  const reports: SetReport[] = [];
+  const rawBySet = new Map<string, Map<string, string[][]>>();
+  for (const { spec, records, total } of loadedSets) {
+    const rows: ReportRow[] = [];
+    const raws = new Map<string, string[][]>();
+    for (const { name, rec } of baselines) {
+      const raw = rec.predictBatch ? await rec.predictBatch(records) : await Promise.all(records.map((r) => rec.predict(r)));
+      const row = withSafety(scoreRow(name, records, raw, formulary, mapping), records, raw);
+      if (rec.describe) row.settings = rec.describe();
+      rows.push(row);
+      raws.set(name, raw);
+      log(`${spec.name} · ${name}: score ${round(row.score)}`);
+    }
+    const union = unionPredictions(raws.get('mention') ?? [], raws.get('cooccurrence') ?? []);
+    rows.push(withSafety(scoreRow(UNION_METHOD, records, union, formulary, mapping), records, union));
+    raws.set(UNION_METHOD, union);
+    reports.push({ name: spec.name, file: spec.path, visits: records.length, totalVisits: total, rows, families: null });
+    rawBySet.set(spec.name, raws);
   }
 
   let excluded = 0;
-  for (const folder of folders) {
+  for (const [k, folder] of folders.entries()) {
     const loaded = await loadModel(folder);
-    const timed = await decodeRecords(loaded, test, mapping.decodeNames, { ...settings, safety }, {
-      warmup: true,
-      onProgress: progressLogger(log, `${folder.dtype} decoded`),
-    });
+    for (const [i, { spec, records }] of loadedSets.entries()) {
+      if (k > 0 && i > 0) continue; // further dtypes: the first set only
+      const timed = await decodeRecords(loaded, records, mapping.decodeNames, { ...settings, safety }, {
+        warmup: true,
+        onProgress: progressLogger(log, `${spec.name} · ${folder.dtype} decoded`),
+      });
+      excluded = timed.trie?.excluded.length ?? 0;
+      const raw = timed.results.map((r) => r.drugs.map((d) => d.name));
+      const row = withSafety(scoreRow('model', records, raw, formulary, mapping), records, raw);
+      const lat = latencySummary(timed.latenciesMs);
+      Object.assign(row, {
+        dtype: folder.dtype,
+        latencyP50Ms: lat.p50,
+        latencyP95Ms: lat.p95,
+        latencyMeanMs: lat.mean,
+        loadMs: loaded.loadMs,
+        warmupMs: timed.warmupMs,
+        fileMB: folder.onnxBytes / 1e6,
+        fileBytes: folder.onnxBytes,
+        onnxFile: folder.onnxPath,
+      });
+      reports[i]!.rows.push(row);
+      if (k === 0) rawBySet.get(spec.name)!.set('model', raw);
+      log(`${spec.name} · model ${folder.dtype}: score ${round(row.score)}, p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms, ${formatMb(folder.onnxBytes)} MB`);
+    }
     await loaded.dispose();
-    excluded = timed.trie?.excluded.length ?? 0;
-    const row = scoreRow('model', test, timed.results.map((r) => r.drugs.map((d) => d.name)), formulary, mapping);
-    const lat = latencySummary(timed.latenciesMs);
-    Object.assign(row, {
-      dtype: folder.dtype,
-      latencyP50Ms: lat.p50,
-      latencyP95Ms: lat.p95,
-      latencyMeanMs: lat.mean,
-      loadMs: loaded.loadMs,
-      warmupMs: timed.warmupMs,
-      fileMB: folder.onnxBytes / 1e6,
-      fileBytes: folder.onnxBytes,
-      onnxFile: folder.onnxPath,
-    });
-    rows.push(row);
-    log(`model ${folder.dtype}: score ${round(row.score)}, load ${round(loaded.loadMs, 0)} ms, p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms, ${formatMb(folder.onnxBytes)} MB`);
   }
 
-  const modelRows = rows.filter((r) => r.method === 'model');
-  const predicted = modelRows.reduce((a, r) => a + r.predictedNames, 0);
-  const inList = modelRows.reduce((a, r) => a + r.candidateNames, 0);
+  const allModelRows = reports.flatMap((r) => r.rows.filter((x) => x.method === 'model'));
+  const predicted = allModelRows.reduce((a, r) => a + r.predictedNames, 0);
+  const inList = allModelRows.reduce((a, r) => a + r.candidateNames, 0);
   const candidatePercent = predicted === 0 ? 100 : (100 * inList) / predicted;
+  const defaultViolations = allModelRows.reduce((a, r) => a + (r.ruleViolations ?? 0) + (r.ruledOutViolations ?? 0), 0);
 
-  const table = markdownTable(rows);
-  process.stdout.write(table + '\n\n');
+  for (const [i, rep] of reports.entries()) {
+    const { records } = loadedSets[i]!;
+    process.stdout.write(`### ${rep.name}: ${rep.file}, ${rep.visits} visits${rep.visits < rep.totalVisits ? ` (first ${rep.visits} of ${rep.totalVisits})` : ''}\n\n`);
+    process.stdout.write(markdownTable(rep.rows) + '\n\n');
+    if (families) {
+      const raws = rawBySet.get(rep.name)!;
+      const fams = familyJaccard(records, raws, families);
+      if (fams.length > 0) {
+        rep.families = fams;
+        process.stdout.write(`Per documentation family (Jaccard):\n\n${familyTable(fams, [...raws.keys()])}\n\n`);
+      }
+    }
+  }
   process.stdout.write(
-    `Test: ${testPath}, ${test.length} visits${limit !== undefined ? ` (first ${test.length} of ${testAll.length})` : ''}; baselines fitted on ${trainPath}, tuned on ${devPath}. ` +
-      `Model ${dir}: beam ${settings.beamWidth}, stopThreshold ${settings.stopThreshold ?? 'none'}, minConfidence ${settings.minConfidence} (from ${config ? 'decoding.json' : 'defaults'}${beamFlag !== undefined || thresholdFlag !== undefined ? ' + flags' : ''}). ` +
+    `Baselines fitted on ${trainPath}, tuned on ${devPath}. Model ${dir}: beam ${settings.beamWidth}, stopThreshold ${settings.stopThreshold ?? 'none'}, minConfidence ${settings.minConfidence} (from ${config ? 'decoding.json' : 'defaults'}${beamFlag !== undefined || thresholdFlag !== undefined ? ' + flags' : ''}); safety filter ${safety ? 'on' : 'off (--no-safety)'}. ` +
       `Latency: per record, sequential, onnxruntime-node CPU (${process.platform}/${process.arch}, Node ${process.versions.node}), after load and one warm-up decode. File MB = 10^6 bytes.\n`,
   );
   process.stdout.write(
@@ -276,27 +369,25 @@ export async function main(argv: string[]): Promise<number> {
       (excluded > 0 ? ` (${excluded} of ${mapping.decodeNames.length} candidate names cannot be written by the tokenizer)` : '') +
       '\n',
   );
+  process.stdout.write(`Model recommendations that break a safety rule, over all sets and dtypes: ${defaultViolations}\n`);
   if (inList !== predicted) log(`ERROR: ${predicted - inList} predicted names are not candidate-list entries`);
 
   if (outPath !== undefined) {
     const json = {
       model: dir,
-      test: { file: testPath, visits: test.length, totalVisits: testAll.length },
       train: trainPath,
       dev: devPath,
+      ruledOut: ruledOutPath ?? null,
+      families: familiesPath ?? null,
       candidates: { source: optionalFlag(flags, 'candidates') ?? 'bundled formulary', names: formulary.names.length, notWritable: excluded },
-      decoding: { ...settings, source, config: config ?? null },
+      decoding: { ...settings, source, config: config ?? null, safety },
       environment: { runtime: 'onnxruntime-node (transformers.js, device cpu)', node: process.versions.node, platform: `${process.platform}/${process.arch}` },
       latencyNote: 'per record, sequential, after model load and one untimed warm-up decode; ms',
       candidatePercent: round(candidatePercent, 4),
-      rows: rows.map(roundRow),
+      safetyViolations: defaultViolations,
+      sets: reports.map((r) => ({ ...r, rows: r.rows.map(roundRow), families: r.families?.map((f) => ({ ...f, jaccard: Object.fromEntries(Object.entries(f.jaccard).map(([k, v]) => [k, round(v, 4)])) })) ?? null })),
     };
-    try {
-      await mkdir(dirname(outPath), { recursive: true });
-      await writeFile(outPath, JSON.stringify(json, null, 2) + '\n', 'utf8');
-    } catch (e) {
-      throw new CliError(`${outPath}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+    await writeOutputAtomically(outPath, JSON.stringify(json, null, 2) + '\n');
     log(`wrote ${outPath}`);
   }
   return inList === predicted ? 0 : 1;
