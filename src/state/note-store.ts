@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { CDrugRedRecord } from '../clinical/record.ts';
+import type { WithheldDrug } from '../clinical/withhold.ts';
 
 /** A recommended drug as the UI shows it: plain data only (no engine objects in the store). */
 export interface RecommendedDrug {
@@ -32,6 +33,8 @@ export interface RecommendRun {
   beamWidth: number;
   /** The record this run was made for (after the clinician's edits). */
   record: CDrugRedRecord;
+  /** Drugs the note rules out, kept out of `ranked` by the safety filter (src/clinical/withhold.ts). */
+  withheld?: WithheldDrug[];
 }
 
 export interface ParsedNote {

@@ -48,7 +48,7 @@ export function RecommendScreen() {
     const settings = useUiStore.getState();
     const notes = useNoteStore.getState();
     if (settings.method === 'baseline') {
-      const { ranked, cutoff } = rankWithBaseline(record);
+      const { ranked, cutoff, withheld } = rankWithBaseline(record, settings.safety);
       notes.setRun({
         source: 'baseline',
         ranked,
@@ -58,6 +58,7 @@ export function RecommendScreen() {
         minDrugs: 1,
         beamWidth: 1,
         record,
+        withheld,
       });
       return;
     }
@@ -75,6 +76,7 @@ export function RecommendScreen() {
           minDrugs: info.decoding.minDrugs ?? 1,
           beamWidth: info.decoding.beamWidth ?? 1,
           record,
+          withheld: result.withheld ?? [],
         });
       },
       () => undefined /* the engine panel shows the error; the note stays as typed */,

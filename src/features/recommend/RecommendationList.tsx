@@ -4,6 +4,8 @@ import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
 import { checkSafety, warningsFor, type SafetyWarning } from '../../clinical/safety.ts';
+import type { WithheldDrug } from '../../clinical/withhold.ts';
+import { useUiStore } from '../../state/ui-store.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { saveCase } from '../../storage/saved-cases.ts';
@@ -103,6 +105,73 @@ function Facts({ facts, m }: { facts: NoteFacts; m: M }) {
   );
 }
 
+function WithheldText({ w, m }: { w: WithheldDrug; m: M }) {
+  return (
+    <>
+      <strong data-testid="withheld-reason" data-reason={w.reason}>
+        {m(`reason_${w.reason}` as RecommendMessageKey)}
+      </strong>
+      ：{w.note}
+      <small className="evidence-quote">
+        {' '}
+        [{m('noteSays')} · {w.evidence.field}：「{w.evidence.text}」]
+      </small>
+    </>
+  );
+}
+
+/**
+ * Drugs the safety filter kept out of the list (src/clinical/withhold.ts): the ones the note names
+ * or whose indication is among its diagnoses first, the rest folded away. "Add anyway" puts one
+ * in the final list deliberately.
+ */
+function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly WithheldDrug[]; run: { record: Parameters<typeof drugEvidence>[1] }; present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
+  const safety = useUiStore((s) => s.safety);
+  const setSafety = useUiStore((s) => s.setSafety);
+  const [relevant, rest] = useMemo(() => {
+    const a: WithheldDrug[] = [];
+    const b: WithheldDrug[] = [];
+    for (const w of withheld) {
+      const ev = drugEvidence(w.drug, run.record, formulary());
+      (ev.mentions.length > 0 || ev.diagnoses.length > 0 ? a : b).push(w);
+    }
+    return [a, b];
+  }, [withheld, run]);
+  const item = (w: WithheldDrug) => (
+    <li key={w.drug} data-testid="withheld-drug" data-drug={w.drug} data-reason={w.reason}>
+      <span className="drug-name">{w.drug}</span> <WithheldText w={w} m={m} />{' '}
+      <button type="button" data-testid="add-anyway" disabled={present.has(w.drug)} onClick={() => onAdd(w.drug)}>
+        {m('addAnyway')}
+      </button>
+    </li>
+  );
+  return (
+    <div className="withheld" data-testid="withheld" data-count={withheld.length}>
+      <h3>{m('withheldTitle')}</h3>
+      <label className="safety-toggle">
+        <input type="checkbox" data-testid="safety-toggle" checked={safety} onChange={(e) => setSafety(e.target.checked)} /> {m('safetyToggle')}
+      </label>
+      {!safety && <p className="hint" data-testid="safety-off">{m('safetyOffNote')}</p>}
+      {withheld.length === 0 ? (
+        <p>{m('noWithheld')}</p>
+      ) : (
+        <>
+          <small className="hint">{m('withheldHint')}</small>
+          {relevant.length > 0 && <ul>{relevant.map(item)}</ul>}
+          {rest.length > 0 && (
+            <details>
+              <summary>
+                {m('withheldMore')} ({rest.length})
+              </summary>
+              <ul>{rest.map(item)}</ul>
+            </details>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
 function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
   const [query, setQuery] = useState('');
   // Offer the selected candidate list (a site's own, or the bundled formulary); classes and
@@ -186,6 +255,8 @@ export function RecommendationList() {
   }, [list, run]);
 
   if (run === null) return null;
+  const withheld = run.withheld ?? [];
+  const withheldBy = new Map(withheld.map((w) => [w.drug, w]));
   const source = run.source;
   const scoreLabel = source === 'model' ? t('confidence') : t('score');
   const present = new Set(list.map((d) => d.name));
@@ -319,6 +390,11 @@ export function RecommendationList() {
                   </button>
                 </div>
                 {ev && <Evidence ev={ev} m={m} />}
+                {withheldBy.has(drug.name) && (
+                  <p className="drug-warnings" data-testid="drug-withheld">
+                    ⚠ {m('withheldLabel')} — <WithheldText w={withheldBy.get(drug.name)!} m={m} />
+                  </p>
+                )}
                 {own.length > 0 && (
                   <ul className="drug-warnings">
                     {own.map((w, i) => (
@@ -346,6 +422,8 @@ export function RecommendationList() {
       )}
 
       <AddDrug present={present} onAdd={add} m={m} />
+
+      <Withheld withheld={withheld} run={run} present={present} onAdd={add} m={m} />
 
       <div className="safety" data-testid="safety-warnings" data-count={warnings.length} role={warnings.length ? 'status' : undefined}>
         <h3>{m('warnings')}</h3>
