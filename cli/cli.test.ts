@@ -203,7 +203,7 @@ describe('predict CLI', () => {
     const out = p('k1.json');
     const r = await run('predict', ['--in', p('gold.jsonl'), '--out', out, '--method', 'frequency', '--train', p('gold.jsonl'), '--candidates', p('candidates.json'), '--opt', 'k=1']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('(k=1)');
+    expect(r.stderr).toContain('(k=1,');
     const sub = JSON.parse(readFileSync(out, 'utf8')) as Array<{ prediction: string[] }>;
     expect(sub.every((e) => e.prediction.length === 1)).toBe(true);
   });

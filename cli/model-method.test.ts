@@ -198,10 +198,15 @@ describe('model-report', () => {
     for (const m of ['frequency', 'cooccurrence', 'mention', 'model (q8)']) expect(r.stdout).toContain(`| ${m}`);
     expect(r.stdout).not.toContain('model (fp16)');
     expect(r.stdout).toContain('= 100.00%');
-    const json = JSON.parse(readFileSync(out, 'utf8')) as { candidatePercent: number; rows: { method: string; dtype?: string; n: number; latencyP50Ms?: number; latencyP95Ms?: number; fileMB?: number; fileBytes?: number }[] };
+    type Row = { method: string; dtype?: string; n: number; latencyP50Ms?: number; latencyP95Ms?: number; fileMB?: number; fileBytes?: number; ruleViolations?: number };
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { candidatePercent: number; safetyViolations: number; sets: { name: string; rows: Row[] }[] };
     expect(json.candidatePercent).toBe(100);
-    expect(json.rows.map((x) => x.dtype ?? x.method)).toEqual(['frequency', 'cooccurrence', 'mention', 'q8']);
-    const q8 = json.rows[3]!;
+    expect(json.sets.map((x) => x.name)).toEqual(['test']);
+    const rows = json.sets[0]!.rows;
+    expect(rows.map((x) => x.dtype ?? x.method)).toEqual(['frequency', 'cooccurrence', 'mention', 'mention+cooccurrence', 'q8']);
+    expect(rows.every((x) => x.ruleViolations === 0)).toBe(true);
+    expect(json.safetyViolations).toBe(0);
+    const q8 = rows[4]!;
     expect(q8.n).toBe(4);
     expect(q8.latencyP95Ms!).toBeGreaterThanOrEqual(q8.latencyP50Ms!);
     expect(q8.fileBytes).toBe(readFileSync(join(model, 'onnx', 'model_quantized.onnx')).length);

@@ -172,7 +172,7 @@ function roundRow(r: ReportRow): ReportRow {
 export const REPORT_DEFAULTS = {
   train: 'data/cohort/train.jsonl',
   dev: 'data/cohort/dev.jsonl',
-  sets: ['synthetic-test=data/cohort/test.jsonl:1000', 'handwritten=eval/handwritten/records.jsonl'],
+  sets: ['synthetic-test=data/cohort/test.jsonl:500', 'handwritten=eval/handwritten/records.jsonl'],
   ruledOut: 'eval/handwritten/ruled-out.json',
   families: 'data/cohort/families.json',
   dtypes: 'q8,fp32,q4',
