@@ -22,8 +22,7 @@
  * `predict` does (src/clinical/candidate-list.ts; fold collisions resolved with the dev labels),
  * and the sweep scores in those names (normalised: a respelled entry is the same drug).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { countLabels, describeMapping, mapCandidateList } from '../src/clinical/candidate-list.ts';
 import { calibrateThreshold, type CalibrationResult } from '../src/decoding/threshold.ts';
@@ -33,7 +32,7 @@ import {
   serializeDecodingConfig,
   type DecodingConfig,
 } from '../src/decoding/decoding-config.ts';
-import { CliError, UsageError, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
+import { CliError, UsageError, assertWritableOutput, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli, writeOutputAtomically } from './cli-support.ts';
 import {
   DEFAULT_BEAM,
   DEFAULT_DTYPE,
@@ -143,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
   const maxDrugsFlag = optionalFlag(flags, 'max-drugs');
   const band = parseRatioBand(optionalFlag(flags, 'ratio-band'));
   const outPath = optionalFlag(flags, 'out') ?? join(dir, DECODING_CONFIG_FILE);
+  // Before the (minutes-long) decode: --out must not be the dev file, and its folder must be writable.
+  await assertWritableOutput(outPath, [devPath]);
 
   const folder = resolveModelFolder(dir, dtype);
   const previous = await readDecodingConfig(dir).catch(() => null);
@@ -211,12 +212,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(band !== null && inBand ? { ratioBand: [band[0], band[1]] as [number, number] } : {}),
     },
   };
-  try {
-    await mkdir(dirname(outPath), { recursive: true });
-    await writeFile(outPath, serializeDecodingConfig(config), 'utf8');
-  } catch (e) {
-    throw new CliError(`${outPath}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  await writeOutputAtomically(outPath, serializeDecodingConfig(config));
   log(`wrote ${outPath}`);
   return 0;
 }

@@ -158,12 +158,13 @@ export function isMain(importMetaUrl: string): boolean {
 }
 
 /**
- * Refuses an output path that is one of the command's inputs, or whose folder does not exist or
- * is not writable — before any work starts, so a long run never ends in a write error and never
- * overwrites what it read. No recursive mkdir: on paths like /proc/… it can hang.
+ * Refuses an output path that is one of the command's inputs, and makes sure its folder exists
+ * and is writable — before any work starts, so a long run never ends in a write error and never
+ * overwrites what it read. Missing folders are created one level at a time: Node's recursive
+ * mkdir can hang for good on paths like /proc/….
  */
 export async function assertWritableOutput(outPath: string, inputs: readonly string[]): Promise<void> {
-  const { access, stat, realpath } = await import('node:fs/promises');
+  const { access, mkdir, stat, realpath } = await import('node:fs/promises');
   const { constants } = await import('node:fs');
   const { dirname, resolve } = await import('node:path');
   const real = async (p: string) => {
@@ -176,11 +177,26 @@ export async function assertWritableOutput(outPath: string, inputs: readonly str
   const out = await real(outPath);
   for (const input of inputs) if ((await real(input)) === out) throw new UsageError(`--out ${outPath} is also an input file; choose another path`);
   const dir = dirname(resolve(outPath));
+  const missing: string[] = [];
+  let existing = dir;
+  for (;;) {
+    try {
+      if (!(await stat(existing)).isDirectory()) throw new CliError(`${outPath}: cannot write there (${existing} is not a folder)`);
+      break;
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      const parent = dirname(existing);
+      if (parent === existing) break;
+      missing.unshift(existing);
+      existing = parent;
+    }
+  }
   try {
-    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
+    await access(existing, constants.W_OK);
+    for (const d of missing) await mkdir(d);
     await access(dir, constants.W_OK);
   } catch {
-    throw new CliError(`${outPath}: cannot write there (the folder ${dir} does not exist or is not writable)`);
+    throw new CliError(`${outPath}: cannot write there (the folder ${dir} cannot be created or is not writable)`);
   }
 }
 

@@ -220,6 +220,14 @@ describe('predict CLI', () => {
     expectOneLineError(await run('predict', args as string[]), 2, msg as string | RegExp);
   });
 
+  it('never overwrites an input, and refuses an unwritable --out before any work', async () => {
+    const before = readFileSync(p('gold.jsonl'), 'utf8');
+    expectOneLineError(await run('predict', ['--in', p('gold.jsonl'), '--out', p('gold.jsonl'), '--method', 'mention', '--candidates', p('candidates.json')]), 2, 'also an input file');
+    expectOneLineError(await run('predict', ['--in', p('gold.jsonl'), '--out', p('candidates.json'), '--method', 'mention', '--candidates', p('candidates.json')]), 2, 'also an input file');
+    expect(readFileSync(p('gold.jsonl'), 'utf8')).toBe(before);
+    expectOneLineError(await run('predict', ['--in', p('gold.jsonl'), '--out', '/proc/nope/x.json', '--method', 'mention', '--candidates', p('candidates.json')]), 1, 'cannot write there');
+  });
+
   it('data errors in --in and --train name file, line and field', async () => {
     const base = ['--out', p('x.json'), '--candidates', p('candidates.json')];
     expectOneLineError(await run('predict', ['--in', p('noid.jsonl'), '--method', 'mention', ...base]), 1, `${p('noid.jsonl')} line 3, field 就诊标识`);

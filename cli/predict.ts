@@ -14,8 +14,6 @@
  * back to the list's spelling. Entries mapping to no model name, and entries folding to one
  * model name, are reported on stderr.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { serializeSubmission, toSubmission } from '../src/clinical/submission.ts';
 import { evaluateExactAndNormalised } from '../src/clinical/metrics.ts';
@@ -23,6 +21,8 @@ import { countLabels, describeMapping, mapCandidateList, toListSpellings } from 
 import {
   CliError,
   UsageError,
+  assertWritableOutput,
+  writeOutputAtomically,
   loadCandidates,
   optionalFlag,
   parseFlags,
@@ -90,8 +90,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const limitFlag = optionalFlag(flags, 'limit');
   const limit = limitFlag === undefined ? undefined : parseLimit(limitFlag);
+  const candidatesPath = optionalFlag(flags, 'candidates');
+  // Before any work: --out must not be an input, and its folder must exist and be writable.
+  await assertWritableOutput(outPath, [inPath, trainPath, devPath, candidatesPath].filter((x): x is string => x !== undefined));
 
-  const formulary = await loadCandidates(optionalFlag(flags, 'candidates'));
+  const formulary = await loadCandidates(candidatesPath);
   const allInput = await readRecordsFile(inPath);
   const input = limit === undefined ? allInput : allInput.slice(0, limit);
   const log = (m: string) => process.stderr.write(`predict: ${m}\n`);
@@ -130,12 +133,7 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   const entries = toSubmission(predictions);
-  try {
-    await mkdir(dirname(outPath), { recursive: true });
-    await writeFile(outPath, serializeSubmission(entries), 'utf8');
-  } catch (e) {
-    throw new CliError(`${outPath}: cannot write output (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  await writeOutputAtomically(outPath, serializeSubmission(entries));
 
   const mean = entries.reduce((s, e) => s + e.prediction.length, 0) / Math.max(1, entries.length);
   const settings = recommender.describe ? ` (${recommender.describe()})` : '';

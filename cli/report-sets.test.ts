@@ -59,12 +59,14 @@ describe('per-family scores and the union baseline', () => {
 });
 
 describe('output paths', () => {
-  it('refuses an --out that is an input, or in a folder that does not exist', async () => {
+  it('refuses an --out that is an input or cannot be created; creates missing folders otherwise', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'out-'));
     const input = join(dir, 'in.jsonl');
     writeFileSync(input, '');
     await expect(assertWritableOutput(input, [input])).rejects.toThrow(/also an input/);
-    await expect(assertWritableOutput(join(dir, 'nope', 'x.json'), [input])).rejects.toThrow(/cannot write there/);
+    await expect(assertWritableOutput(join(dir, 'a', 'b', 'x.json'), [input])).resolves.toBeUndefined();
+    writeFileSync(join(dir, 'file'), '');
+    await expect(assertWritableOutput(join(dir, 'file', 'x.json'), [input])).rejects.toThrow(/not a folder/);
     await expect(assertWritableOutput('/proc/nope/x.json', [input])).rejects.toThrow(/cannot write there/);
     await expect(assertWritableOutput(join(dir, 'out.json'), [input])).resolves.toBeUndefined();
   });
