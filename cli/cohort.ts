@@ -4,7 +4,8 @@
  * families.json ({就诊标识: style family} for every written record). With --hold-out-family,
  * visits of that family are removed from train/dev and the test ones also go to holdout.jsonl.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { assertWritableOutput } from './cli-support.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_PATIENTS, DEFAULT_SEED, generateCohort } from '../cohort/generate.ts';
@@ -72,7 +73,7 @@ export function parseArgs(argv: string[]): CohortArgs {
   return { seed, patients, out, stats, holdOut };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let args: CohortArgs;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -80,13 +81,20 @@ function main(): void {
     process.stderr.write(`cohort: ${(e as Error).message}\n`);
     process.exit(2);
   }
+  try {
+    // Before generating: the folder exists or can be made (one level at a time: Node's
+    // recursive mkdir hangs on paths like /proc/…) and is writable.
+    await assertWritableOutput(join(args.out, 'train.jsonl'), []);
+  } catch (e) {
+    process.stderr.write(`cohort: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
   const t0 = performance.now();
   const visits = generateCohort({ seed: args.seed, patients: args.patients });
   const splits = splitByPatient(visits, args.seed);
   const secs = (performance.now() - t0) / 1000;
   let counts = '';
   try {
-    mkdirSync(args.out, { recursive: true });
     const ho = args.holdOut;
     const written: Record<SplitName, GeneratedVisit[]> = {
       train: ho ? splits.train.filter((v) => v.latent.styleFamily !== ho) : splits.train,
@@ -107,4 +115,4 @@ function main(): void {
   else process.stdout.write(`cohort: generated ${visits.length} visits in ${secs.toFixed(1)} s; wrote ${counts} to ${args.out}\n`);
 }
 
-main();
+void main();

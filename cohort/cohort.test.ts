@@ -212,6 +212,17 @@ describe('style families', () => {
 describe('cli/cohort.ts', () => {
   const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'cli/cohort.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
 
+  it('an --out that cannot be created fails at once with one line, before generating (no hang on /proc)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/cohort.ts', '--patients', '50', '--out', '/proc/nope/cohort'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('cannot write there');
+  });
+
   it('writes three JSONL files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-'));
     try {
