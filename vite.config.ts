@@ -45,6 +45,16 @@ const serializeCsp = (d: ReadonlyArray<readonly [string, string]>) => d.map(([k,
 export const CSP_META = serializeCsp(CSP_DIRECTIVES);
 /** The HTTP header: the meta policy plus what only a header can say (no framing by other sites). */
 export const CSP_HEADER = `${CSP_META}; frame-ancestors 'none'`;
+/**
+ * Sent beside the CSP by `vite preview` and `vite dev` (docs/privacy.md has the same for nginx,
+ * Apache and IIS): no MIME sniffing, no Referer to anyone, and no powerful browser feature the
+ * app does not use.
+ */
+export const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()',
+} as const;
 
 /**
  * `vite dev` only: the React fast-refresh preamble is an inline module script (allowed by its
@@ -288,8 +298,8 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [dischargerxAssets()], rolldownOptions: { checks: { bundlerTimings: false } } },
   // `npm start` / `npm run preview`: a busy 4173 moves on to the next free port (Vite prints the URL).
   // The browser tests pin 4173 with --strictPort (playwright.config.ts webServer).
-  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER } },
-  server: { headers: { 'Content-Security-Policy': DEV_CSP } },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER, ...SECURITY_HEADERS } },
+  server: { headers: { 'Content-Security-Policy': DEV_CSP, ...SECURITY_HEADERS } },
   // Never pre-bundle transformers.js/onnxruntime-web in dev: their wasm loader must see its own URLs.
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

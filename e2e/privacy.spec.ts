@@ -50,6 +50,9 @@ test('the index page and every served file carry the CSP header; the <meta> tag 
   expect(res.status()).toBe(200);
   const header = res.headers()['content-security-policy'];
   expect(header, 'Content-Security-Policy response header').toBeTruthy();
+  expect(res.headers()['x-content-type-options']).toBe('nosniff');
+  expect(res.headers()['referrer-policy']).toBe('no-referrer');
+  expect(res.headers()['permissions-policy']).toContain('camera=()');
   const csp = parseCsp(header!);
   expect(csp.get('connect-src')).toEqual(["'self'"]);
   expect(csp.get('default-src')).toEqual(["'self'"]);
@@ -70,6 +73,7 @@ test('the index page and every served file carry the CSP header; the <meta> tag 
   for (const path of ['/manifest.webmanifest', '/sw.js', '/registerSW.js']) {
     const r = await request.get(path);
     expect(r.headers()['content-security-policy'], path).toBe(header);
+    expect(r.headers()['x-content-type-options'], path).toBe('nosniff');
   }
 });
 
