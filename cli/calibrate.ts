@@ -142,10 +142,11 @@ export async function main(argv: string[]): Promise<number> {
   const maxDrugsFlag = optionalFlag(flags, 'max-drugs');
   const band = parseRatioBand(optionalFlag(flags, 'ratio-band'));
   const outPath = optionalFlag(flags, 'out') ?? join(dir, DECODING_CONFIG_FILE);
-  // Before the (minutes-long) decode: --out must not be the dev file, and its folder must be writable.
-  await assertWritableOutput(outPath, [devPath]);
 
   const folder = resolveModelFolder(dir, dtype);
+  // Before the (minutes-long) decode, and after the model folder is known to exist: --out must
+  // not be the dev file, and its folder must be writable.
+  await assertWritableOutput(outPath, [devPath]);
   const previous = await readDecodingConfig(dir).catch(() => null);
   const beamWidth = beamFlag !== undefined ? parseBeam(beamFlag) : (previous?.beamWidth ?? DEFAULT_BEAM);
   const minDrugs = previous?.minDrugs ?? 1;
