@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './e2e/chromium-flags.ts';
+import { E2E_PORT, ORIGIN } from './e2e/support/origin.ts';
 
 export default defineConfig({
   testDir: './e2e',
@@ -10,7 +11,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: ORIGIN,
     screenshot: 'only-on-failure',
     trace: 'off',
     // Debian's Chromium and its flags (shared with npm run bench): e2e/chromium-flags.ts.
@@ -18,8 +19,8 @@ export default defineConfig({
   },
   webServer: {
     // The tests run against the production build (the same thing users get).
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --host 127.0.0.1 --port ${E2E_PORT} --strictPort`,
+    url: ORIGIN,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { ORIGIN } from './support/origin.ts';
 
 /**
  * The model engine in its Web Worker, end to end in Debian Chromium (--enable-unsafe-webgpu;
@@ -10,7 +11,6 @@ import { expect, test, type Page } from '@playwright/test';
  * code path), on WASM and on WebGPU when the same weights (dtype) run on each.
  */
 
-const ORIGIN = 'http://127.0.0.1:4173';
 const formulary = JSON.parse(readFileSync('src/clinical/data/formulary.json', 'utf8')) as { drugs: { name: string }[] };
 const candidateNames = new Set(formulary.drugs.map((d) => d.name));
 

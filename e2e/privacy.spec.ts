@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { ORIGIN } from './support/origin.ts';
 
 /**
  * Privacy (docs/privacy.md): the Content-Security-Policy arrives as an HTTP header (and, equal
@@ -7,7 +8,6 @@ import { expect, test, type Page } from '@playwright/test';
  * violation anywhere (page or worker) and requests nothing outside the origin.
  */
 
-const ORIGIN = 'http://127.0.0.1:4173';
 
 const NOTE = `主诉：口干、多饮、多尿8年。
 既往史：高血压病史10年。

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { ORIGIN } from './support/origin.ts';
 
 const formulary = JSON.parse(readFileSync('src/clinical/data/formulary.json', 'utf8')) as { drugs: { name: string }[] };
 const candidateNames = new Set(formulary.drugs.map((d) => d.name));
@@ -14,7 +15,7 @@ const FREE_TEXT_NOTE = `既往史：高血压病史10年，服用苯磺酸氨氯
 test('paste a free-text note, see it parsed and get candidate-list recommendations', async ({ page }, testInfo) => {
   const offOrigin: string[] = [];
   page.on('request', (req) => {
-    if (!req.url().startsWith('http://127.0.0.1:4173/') && !req.url().startsWith('data:')) offOrigin.push(req.url());
+    if (!req.url().startsWith(`${ORIGIN}/`) && !req.url().startsWith('data:')) offOrigin.push(req.url());
   });
   // The co-occurrence baseline (the model path is covered by engine.spec.ts).
   await page.goto('/?method=baseline');

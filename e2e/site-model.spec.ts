@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { modelDbKeys } from './support/model-db.ts';
+import { ORIGIN } from './support/origin.ts';
 
 /**
  * A site's own model folder and candidate list, loaded from local files in real Chromium:
@@ -14,7 +15,6 @@ import { modelDbKeys } from './support/model-db.ts';
 test.use({ serviceWorkers: 'block' });
 test.describe.configure({ mode: 'serial' });
 
-const ORIGIN = 'http://127.0.0.1:4173';
 const FIXTURE = 'training/tests/fixtures/micro-model';
 const NOTE = `主诉：口干、多饮、多尿8年。
 既往史：高血压病史10年。
