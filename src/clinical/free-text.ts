@@ -212,6 +212,12 @@ function normalizeSex(v: string): string {
   return v;
 }
 
+/** Index of the newline ending the line that contains `from` (t.length on the last line). */
+function lineEndAt(t: string, from: number): number {
+  const nl = t.indexOf('\n', from);
+  return nl < 0 ? t.length : nl;
+}
+
 type State = { kind: 'preamble' } | { kind: 'section'; heading: SectionHeading } | { kind: 'unknown'; label: string };
 
 interface Piece {
@@ -254,9 +260,12 @@ export function parseFreeText(text: string, options: FreeTextOptions = {}): Free
     if (c.kind === 'header') {
       if (inSection && !c.lineStart) continue;
       current.text += t.slice(pos, c.start);
-      const rest = t.slice(c.end).replace(/^[ \t\u3000]+/, '');
-      const skipped = t.length - c.end - rest.length;
-      const line = rest.split('\n')[0] ?? '';
+      // Only the rest of this line is looked at (slicing to the end of the note for every
+      // heading made a 1 MB paste quadratic: seconds on the main thread).
+      let valueStart = c.end;
+      while (valueStart < t.length && /[ \t\u3000]/.test(t[valueStart] ?? '')) valueStart++;
+      const skipped = valueStart - c.end;
+      const line = t.slice(valueStart, lineEndAt(t, valueStart));
       const m = (VALUE_PATTERNS[c.field.target]?.exec(line) ?? TOKEN_VALUE.exec(line));
       const value = m ? m[0].trim() : '';
       if (headers[c.field.target] === undefined || headers[c.field.target] === '') headers[c.field.target] = value;
@@ -264,7 +273,7 @@ export function parseFreeText(text: string, options: FreeTextOptions = {}): Free
       continue;
     }
     if (c.kind === 'unknown') {
-      const restOfLine = (t.slice(c.end).split('\n')[0] ?? '').trim();
+      const restOfLine = t.slice(c.end, lineEndAt(t, c.end)).trim();
       const accept =
         c.bracketed || !inSection || restOfLine === '' || SECTIONISH_LABEL.test(c.label);
       if (!accept) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBmi, parseRecord, requireLabels, splitList, splitNumbered, stripNumbering, validateRecords } from './parse-record.ts';
+import { parseBmi, parseRecord, readBmi, type RecordNote, requireLabels, splitList, splitNumbered, stripNumbering, validateRecords } from './parse-record.ts';
 import { RecordError } from './errors.ts';
 
 const where = { source: 'test.jsonl', line: 17 };
@@ -39,6 +39,32 @@ describe('parseBmi', () => {
     [{}, null],
   ])('%j → %j', (input, expected) => {
     expect(parseBmi(input)).toBe(expected);
+  });
+});
+
+describe('readBmi: a value that is not used says why', () => {
+  it.each([
+    ['-23.5', 'negative'],
+    ['BMI：−23.5', 'negative'],
+    [-23.5, 'negative'],
+    ['9.5', 'implausible'],
+    ['80.5kg/m2', 'implausible'],
+    [150, 'implausible'],
+    ['未测', 'unreadable'],
+  ])('%j → null (%s)', (input, problem) => {
+    expect(readBmi(input)).toEqual({ bmi: null, problem });
+  });
+  it('keeps plausible values, the range edges included, and reads "BMI-23.5" as a separator', () => {
+    expect(readBmi('BMI-23.5')).toEqual({ bmi: 23.5, problem: null });
+    expect(readBmi(10)).toEqual({ bmi: 10, problem: null });
+    expect(readBmi('80')).toEqual({ bmi: 80, problem: null });
+    expect(readBmi('')).toEqual({ bmi: null, problem: null });
+  });
+  it('parseRecord reports a dropped BMI through onNote, with the value as given', () => {
+    const notes: RecordNote[] = [];
+    const r = parseRecord({ 就诊标识: 'v', BMI: '-23.5' }, where, (n) => notes.push(n));
+    expect(r.BMI).toBeNull();
+    expect(notes).toEqual([{ where, field: 'BMI', problem: 'negative', raw: '-23.5' }]);
   });
 });
 

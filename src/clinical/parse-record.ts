@@ -3,7 +3,7 @@
  *
  * Lenient where real data is messy:
  *  - BMI: number | null | "" | "24.5" | "24.5kg/m2" | "BMI 24.5" → number | null
- *    (non-numeric or implausible values → null);
+ *    (non-numeric, negative or implausible values → null, reported through `onNote`);
  *  - 患者序号 / 就诊标识 given as numbers → strings;
  *  - 出院诊断 / 出院带药列表 given as one string separated by 、，,;； or newlines → array
  *    (bracket-aware, sequential list numbering "1." "2、" stripped, items trimmed, empties dropped);
@@ -17,34 +17,58 @@
  */
 import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedRecord } from './record.ts';
 import { RecordError, describeType, type RecordLocation } from './errors.ts';
+import promptSpec from './prompt-spec.json';
 
 export type { RecordLocation } from './errors.ts';
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([...CDRUGRED_FIELDS, '其他']);
 
-/** Plausible BMI range; values outside are treated as unparseable (null). */
-const BMI_MIN = 5;
-const BMI_MAX = 150;
+/**
+ * Plausible BMI range: the prompt's own (prompt-spec.json demographics.bmiMin/bmiMax), so the
+ * parser and the prompt agree on what an implausible BMI is (one rule). Values outside become
+ * null here, with a note for the user, instead of reaching the prompt as "未知" silently.
+ */
+const BMI_MIN: number = promptSpec.demographics.bmiMin;
+const BMI_MAX: number = promptSpec.demographics.bmiMax;
+
+/** Why a BMI value was not used: shown to the user (never silently turned into another number). */
+export type BmiProblem = 'negative' | 'implausible' | 'unreadable';
+
+export interface BmiReading {
+  bmi: number | null;
+  /** Set when a value was given but not used. */
+  problem: BmiProblem | null;
+}
 
 /**
- * Lenient BMI parsing. Takes the first decimal number in a string (full-width digits and
- * `．` accepted); returns null for null/undefined/''/非数值 or values outside 5–150.
+ * Reads a BMI value and says why one was not used. Takes the first decimal number in a string
+ * (full-width digits and `．` accepted). A minus sign directly before the number ("-23.5",
+ * "BMI：−23.5") makes it negative (it used to be read as +23.5); a dash glued to a letter
+ * ("BMI-23.5") is a separator, not a sign.
  */
-export function parseBmi(value: unknown): number | null {
+export function readBmi(value: unknown): BmiReading {
   let n: number;
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || value === '') return { bmi: null, problem: null };
   if (typeof value === 'number') {
     n = value;
   } else if (typeof value === 'string') {
-    const s = value.normalize('NFKC');
-    const m = /(\d+(?:\.\d+)?)/.exec(s);
-    if (!m) return null;
-    n = Number(m[1]);
+    const s = value.normalize('NFKC').replace(/\u2212/g, '-');
+    if (s.trim() === '') return { bmi: null, problem: null };
+    const m = /(^|[^A-Za-z])(-\s*)?(\d+(?:\.\d+)?)/.exec(s);
+    if (!m) return { bmi: null, problem: 'unreadable' };
+    n = Number(m[3]) * (m[2] ? -1 : 1);
   } else {
-    return null;
+    return { bmi: null, problem: 'unreadable' };
   }
-  if (!Number.isFinite(n) || n < BMI_MIN || n > BMI_MAX) return null;
-  return n;
+  if (!Number.isFinite(n)) return { bmi: null, problem: 'unreadable' };
+  if (n < 0) return { bmi: null, problem: 'negative' };
+  if (n < BMI_MIN || n > BMI_MAX) return { bmi: null, problem: 'implausible' };
+  return { bmi: n, problem: null };
+}
+
+/** Lenient BMI parsing: the number, or null for missing, unreadable, negative or implausible values. */
+export function parseBmi(value: unknown): number | null {
+  return readBmi(value).bmi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -213,7 +237,20 @@ function asText(v: unknown): string {
  * Parse one record. Keys are matched after trimming whitespace/BOM. Throws RecordError
  * (with `where` and the offending field) if the value is not an object or has no visit id.
  */
-export function parseRecord(value: unknown, where: RecordLocation): CDrugRedRecord {
+/** Something the parser changed or dropped that the user should be told about (not an error). */
+export interface RecordNote {
+  where: RecordLocation;
+  field: 'BMI';
+  problem: BmiProblem;
+  /** The value as given. */
+  raw: string;
+}
+
+export function parseRecord(
+  value: unknown,
+  where: RecordLocation,
+  onNote?: (note: RecordNote) => void,
+): CDrugRedRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new RecordError(`expected a JSON object (one record), got ${describeType(value)}`, where);
   }
@@ -231,7 +268,7 @@ export function parseRecord(value: unknown, where: RecordLocation): CDrugRedReco
     性别: textField(obj, '性别', where).trim(),
     出生日期: textField(obj, '出生日期', where).trim(),
     民族: textField(obj, '民族', where).trim(),
-    BMI: parseBmi(obj['BMI']),
+    BMI: null,
     就诊时间: textField(obj, '就诊时间', where).trim(),
     诊疗过程描述: '',
     入院情况: '',
@@ -241,6 +278,9 @@ export function parseRecord(value: unknown, where: RecordLocation): CDrugRedReco
     出院诊断: listField(obj, '出院诊断', where) ?? [],
   };
   for (const f of TEXT_FIELDS) record[f] = textField(obj, f, where);
+  const bmi = readBmi(obj['BMI']);
+  record.BMI = bmi.bmi;
+  if (bmi.problem && onNote) onNote({ where, field: 'BMI', problem: bmi.problem, raw: asText(obj['BMI']) });
   const drugs = listField(obj, '出院带药列表', where);
   if (drugs !== undefined) record.出院带药列表 = drugs;
 

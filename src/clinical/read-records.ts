@@ -12,8 +12,42 @@
  * Browser-safe: no Node imports.
  */
 import type { CDrugRedRecord } from './record.ts';
-import { RecordError } from './errors.ts';
-import { parseRecord, validateRecords, type LocatedRecord } from './parse-record.ts';
+import { RecordError, type RecordLocation } from './errors.ts';
+import { parseRecord, validateRecords, type LocatedRecord, type RecordNote } from './parse-record.ts';
+
+/**
+ * A JSON syntax error, located. Still a RecordError (same one-line English message for the CLI
+ * and the batch screen); the extra fields let a UI say the same thing in the user's language:
+ * `detail` is the engine's own wording, `column` the 1-based column, `nearField` the last
+ * object key before the problem (the field being written when the JSON broke).
+ */
+export class JsonSyntaxError extends RecordError {
+  readonly detail: string;
+  readonly column?: number;
+  readonly nearField?: string;
+  readonly truncated: boolean;
+
+  constructor(info: JsonErrorInfo, where: RecordLocation) {
+    super(info.reason, where);
+    this.detail = info.detail;
+    this.truncated = info.truncated;
+    if (info.column !== undefined) this.column = info.column;
+    if (info.nearField !== undefined) this.nearField = info.nearField;
+  }
+}
+
+export interface JsonErrorInfo {
+  /** One-line English reason, e.g. `invalid JSON: Expected ',' … (column 23)`. */
+  reason: string;
+  line?: number;
+  column?: number;
+  /** The JSON engine's message without position boilerplate. */
+  detail: string;
+  /** The last `"key":` before the problem, if any. */
+  nearField?: string;
+  /** The text ends before the JSON value does. */
+  truncated: boolean;
+}
 
 /** Remove a leading UTF-8 BOM and normalise line endings to \n. */
 export function normalizeText(text: string): string {
@@ -26,7 +60,7 @@ export function normalizeText(text: string): string {
  * otherwise the position is found by bisection: the shortest prefix of `text` that fails
  * with an error other than "unexpected end" ends at the offending character.
  */
-export function describeJsonError(e: unknown, text: string, lineOffset = 0): { reason: string; line?: number } {
+export function describeJsonError(e: unknown, text: string, lineOffset = 0): JsonErrorInfo {
   const raw = e instanceof Error ? e.message : String(e);
   let reason = raw
     .replace(/\s*\(line \d+ column \d+\)\s*$/, '')
@@ -40,11 +74,32 @@ export function describeJsonError(e: unknown, text: string, lineOffset = 0): { r
   let pos: number | undefined = m ? Number(m[1]) : undefined;
   if (pos === undefined && !isEof) pos = bisectJsonError(text);
   if (pos === undefined && isEof) pos = text.trimEnd().length;
-  if (pos === undefined) return { reason: `invalid JSON: ${reason}` };
+  if (pos === undefined) return { reason: `invalid JSON: ${reason}`, detail: reason, truncated: isEof };
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  return { reason: `invalid JSON: ${reason} (column ${column})`, line: line + lineOffset };
+  const info: JsonErrorInfo = {
+    reason: `invalid JSON: ${reason} (column ${column})`,
+    line: line + lineOffset,
+    column,
+    detail: reason,
+    truncated: isEof,
+  };
+  const nearField = lastKeyBefore(before);
+  if (nearField !== undefined) info.nearField = nearField;
+  return info;
+}
+
+/** The last object key (`"主诉":`) in `text`, unescaped; undefined if none. */
+function lastKeyBefore(text: string): string | undefined {
+  let key: string | undefined;
+  for (const m of text.matchAll(/"((?:[^"\\\n]|\\.)*)"\s*:/g)) key = m[1];
+  if (key === undefined) return undefined;
+  try {
+    return JSON.parse(`"${key}"`) as string;
+  } catch {
+    return key;
+  }
 }
 
 function failsBeforeEnd(prefix: string): boolean {
@@ -68,8 +123,15 @@ function bisectJsonError(text: string): number | undefined {
   return hi - 1;
 }
 
-/** Parse records text, keeping each record's location. */
-export function parseLocatedRecords(text: string, source: string): LocatedRecord[] {
+/**
+ * Parse records text, keeping each record's location. `onNote` hears about values the parser
+ * dropped (an implausible BMI …) so a UI can tell the user.
+ */
+export function parseLocatedRecords(
+  text: string,
+  source: string,
+  onNote?: (note: RecordNote) => void,
+): LocatedRecord[] {
   const t = normalizeText(text);
   if (t.trim() === '') throw new RecordError('file is empty', { source });
 
@@ -82,13 +144,13 @@ export function parseLocatedRecords(text: string, source: string): LocatedRecord
     if (value.length === 0) throw new RecordError('file contains an empty array (no records)', { source });
     value.forEach((v, index) => {
       const where = { source, index };
-      items.push({ record: parseRecord(v, where), where });
+      items.push({ record: parseRecord(v, where, onNote), where });
     });
   } else if (firstChar === '{' && isSingleJsonValue(t)) {
     const value = JSON.parse(t) as unknown;
     const line = t.slice(0, t.indexOf('{')).split('\n').length;
     const where = { source, line };
-    items.push({ record: parseRecord(value, where), where });
+    items.push({ record: parseRecord(value, where, onNote), where });
   } else {
     const lines = t.split('\n');
     lines.forEach((l, i) => {
@@ -103,11 +165,11 @@ export function parseLocatedRecords(text: string, source: string): LocatedRecord
           // report the whole-document error rather than "line 1: unexpected end".
           parseWholeJson(t, source);
         }
-        const { reason } = describeJsonError(e, l);
-        throw new RecordError(reason, { source, line: lineNo });
+        const info = describeJsonError(e, l);
+        throw new JsonSyntaxError(info, { source, line: lineNo });
       }
       const where = { source, line: lineNo };
-      items.push({ record: parseRecord(value, where), where });
+      items.push({ record: parseRecord(value, where, onNote), where });
     });
   }
   validateRecords(items);
@@ -115,8 +177,12 @@ export function parseLocatedRecords(text: string, source: string): LocatedRecord
 }
 
 /** Parse a records file's text: a JSON object, a JSON array or JSONL. */
-export function parseRecordsText(text: string, source: string): CDrugRedRecord[] {
-  return parseLocatedRecords(text, source).map((x) => x.record);
+export function parseRecordsText(
+  text: string,
+  source: string,
+  onNote?: (note: RecordNote) => void,
+): CDrugRedRecord[] {
+  return parseLocatedRecords(text, source, onNote).map((x) => x.record);
 }
 
 function firstContentLine(lines: string[]): number {
@@ -136,8 +202,8 @@ function parseWholeJson(t: string, source: string): unknown {
   try {
     return JSON.parse(t) as unknown;
   } catch (e) {
-    const { reason, line } = describeJsonError(e, t);
-    throw new RecordError(reason, line === undefined ? { source } : { source, line });
+    const info = describeJsonError(e, t);
+    throw new JsonSyntaxError(info, info.line === undefined ? { source } : { source, line: info.line });
   }
 }
 
