@@ -64,7 +64,7 @@ describe('parseFreeText', () => {
 
   it('handles inline headings on one line, ASCII colons, spaced labels and missing sections', () => {
     const { record: r, unrecognised: u } = parseFreeText(
-      '主 诉: 多饮2年 现病史: 血糖升高2年 出院诊断: 2型糖尿病、高血压病2级；高尿酸血症 出院医嘱: 阿卡波糖片，非布司他片',
+      '主 诉: 多饮2年 现病史: 血糖升高2年 出院诊断: 2型糖尿病、高血压病2级；高尿酸血症 出院带药: 阿卡波糖片，非布司他片',
     );
     expect(r.主诉).toBe('多饮2年');
     expect(r.现病史).toBe('血糖升高2年');
@@ -73,6 +73,73 @@ describe('parseFreeText', () => {
     expect(r.既往史).toBe('');
     expect(r.诊疗过程描述).toBe('');
     expect(u).toEqual([]);
+  });
+
+  it('keeps 出院医嘱 (diet and follow-up advice) out of the drug list, under 其他', () => {
+    const { record: r, unrecognised: u } = parseFreeText(
+      '主诉：口干多饮5年\n出院诊断：2型糖尿病\n出院医嘱：低盐低脂糖尿病饮食，监测血糖，内分泌科门诊随诊\n出院带药：二甲双胍片 0.5g tid',
+    );
+    expect(r.出院带药列表).toEqual(['二甲双胍片 0.5g tid']);
+    expect(r.其他?.['出院医嘱']).toBe('低盐低脂糖尿病饮食，监测血糖，内分泌科门诊随诊');
+    expect(u).toEqual([]);
+    const adviceOnly = parseFreeText('出院诊断：高血压病\n出院医嘱：低盐低脂饮食，1周后复查').record;
+    expect(adviceOnly.出院带药列表).toBeUndefined();
+    expect(adviceOnly.出院诊断).toEqual(['高血压病']);
+  });
+
+  it.each([
+    ['患者女，72岁，因口干多饮入院。', '女', '72岁'],
+    ['男性，65岁，发现血糖升高3年。', '男', '65岁'],
+    ['患者，男，58岁。', '男', '58岁'],
+    ['68岁女性，因头晕入院。', '女', '68岁'],
+    ['患者女性，因头晕入院。', '女', undefined],
+  ])('reads sex and age written as prose: %s', (line, sex, age) => {
+    const { record: r } = parseFreeText(`${line}\n主诉：头晕`);
+    expect(r.性别).toBe(sex);
+    expect(r.其他?.['年龄']).toBe(age);
+  });
+
+  it('does not take a relative\'s sex or age for the patient\'s', () => {
+    const { record: r } = parseFreeText('主诉：头晕\n家族史：其子男，40岁，体健');
+    expect(r.性别).toBe('');
+    expect(r.其他?.['年龄']).toBeUndefined();
+  });
+
+  it.each([
+    ['查体：BMI 27.3kg/m²，腹型肥胖', 27.3],
+    ['入院情况：身高170cm，体重79kg，体重指数27.3', 27.3],
+    ['入院情况：BMI=24.1', 24.1],
+  ])('reads BMI written without a heading colon: %s', (line, bmi) => {
+    const { record: r, bmiProblem } = parseFreeText(`主诉：头晕\n${line}`);
+    expect(r.BMI).toBe(bmi);
+    expect(bmiProblem).toBeUndefined();
+    // The sentence itself stays where it was.
+    expect(r.入院情况).toContain(String(bmi));
+  });
+
+  it.each([
+    ['BMI：-23.5', 'negative', '-23.5'],
+    ['BMI：8.2', 'implausible', '8.2'],
+    ['体重指数 245', 'implausible', '245'],
+  ])('turns an impossible BMI (%s) into null and says why', (line, problem, raw) => {
+    const { record: r, bmiProblem } = parseFreeText(`${line}\n主诉：头晕`);
+    expect(r.BMI).toBeNull();
+    expect(bmiProblem).toEqual({ problem, raw });
+  });
+
+  it.each([
+    ['现病史：患者于2021-03-05入院。', '2021-03-05'],
+    ['现病史：2021年3月5日因"口干多饮"入院。', '2021-03-05'],
+    ['现病史：2019年1月2日曾因肺炎入院治疗；2021.3.5再次收入我科。', '2021-03-05'],
+  ])('reads the admission date written as prose: %s', (line, date) => {
+    expect(parseFreeText(`主诉：头晕\n${line}`).record.就诊时间).toBe(date);
+  });
+
+  it('prefers the header fields over prose', () => {
+    const { record: r } = parseFreeText('性别：男 BMI：22.0 入院日期：2023-05-08\n现病史：患者女，72岁，BMI 30，于2021-03-05入院');
+    expect(r.性别).toBe('男');
+    expect(r.BMI).toBe(22);
+    expect(r.就诊时间).toBe('2023-05-08');
   });
 
   it('accepts numbered section headings and 住院经过/出院时诊断/入院时情况 synonyms', () => {

@@ -22,19 +22,25 @@
  *    section name (史/情况/诊断/检查/经过/记录/医嘱/建议/计划/结果/意见), or we are not inside
  *    a known section. Its text goes to 其他[label] and to `unrecognised`.
  *  - Text before the first heading goes to 其他['未分段文本'] and to `unrecognised`.
+ *  - 出院医嘱 / 出院建议 / 出院指导 (diet, follow-up) go to 其他[heading], not to 出院带药列表.
  *  - 出院诊断 / 出院带药 sections become arrays: numbered items ("1.2型糖尿病 2.高血压病3级"),
  *    lines and 、，,;； separate items; numbering is stripped.
+ *  - Sex, age, BMI and the admission date are also read from common prose phrasings when no
+ *    header gave them (findDemographics: "患者女，72岁", "男性，65岁", "BMI 27.3kg/m²",
+ *    "体重指数27.3", "于2021-03-05入院", "2021年3月5日入院"); the text itself is left as it is.
  *  - 就诊标识: the note's own (就诊标识/就诊号) if present, else options.defaultId, else 'note-1'.
  *
  * Browser-safe: no Node imports.
  */
 import type { CDrugRedRecord, TextField } from './record.ts';
-import { parseBmi, splitList } from './parse-record.ts';
+import { readBmi, splitList, type BmiProblem } from './parse-record.ts';
 
 export interface FreeTextResult {
   record: CDrugRedRecord;
   /** Raw snippets that could not be assigned to a CDrugRed field (also kept in record.其他). */
   unrecognised: string[];
+  /** Set when the note gave a BMI that was not used (negative, implausible, unreadable). */
+  bmiProblem?: { problem: BmiProblem; raw: string };
 }
 
 export interface FreeTextOptions {
@@ -42,7 +48,8 @@ export interface FreeTextOptions {
   defaultId?: string;
 }
 
-type SectionTarget = TextField | '出院诊断' | '出院带药列表';
+/** '其他': a recognised section with no CDrugRed field (kept under 其他[label], not as unrecognised). */
+type SectionTarget = TextField | '出院诊断' | '出院带药列表' | '其他';
 type HeaderTarget = '性别' | '出生日期' | '年龄' | '民族' | 'BMI' | '就诊时间' | '患者序号' | '就诊标识';
 
 interface SectionHeading {
@@ -86,8 +93,12 @@ export const SECTION_HEADINGS: readonly SectionHeading[] = [
   { label: '出院时诊断', target: '出院诊断' },
   { label: '出院带药', target: '出院带药列表' },
   { label: '出院带药列表', target: '出院带药列表' },
-  { label: '出院医嘱', target: '出院带药列表' },
   { label: '出院用药', target: '出院带药列表' },
+  // Discharge advice (diet, follow-up, sometimes drugs among them) is not the drug list: kept
+  // under 其他 so nothing is lost, and never mixed into the label.
+  { label: '出院医嘱', target: '其他' },
+  { label: '出院建议', target: '其他' },
+  { label: '出院指导', target: '其他' },
 ];
 
 interface HeaderField {
@@ -207,6 +218,7 @@ const VALUE_PATTERNS: Partial<Record<HeaderTarget, RegExp>> = {
 const TOKEN_VALUE = /^[^\s，,。；;、|]+/;
 
 function normalizeSex(v: string): string {
+  if (v === '') return '';
   if (/^(男|male|M)/i.test(v)) return '男';
   if (/^(女|female|F)/i.test(v)) return '女';
   return v;
@@ -308,7 +320,9 @@ export function parseFreeText(text: string, options: FreeTextOptions = {}): Free
   for (const p of pieces) {
     const body = p.text.trim();
     const s = p.state;
-    if (s.kind === 'section') {
+    if (s.kind === 'section' && s.heading.target === '其他') {
+      if (body) addOther(s.heading.label, body);
+    } else if (s.kind === 'section') {
       const list = sections.get(s.heading.target) ?? [];
       sections.set(s.heading.target, list);
       const label = s.heading.keepLabel && !p.resumed;
@@ -324,15 +338,19 @@ export function parseFreeText(text: string, options: FreeTextOptions = {}): Free
   }
   const joined = (f: SectionTarget): string => (sections.get(f) ?? []).filter((x) => x !== '').join('\n');
 
-  if (headers.年龄) other['年龄'] = headers.年龄;
+  const prose = findDemographics(t);
+  const age = headers.年龄 || prose.age;
+  if (age) other['年龄'] = age;
+  const bmiRaw = headers.BMI || prose.bmi || '';
+  const bmi = readBmi(bmiRaw);
   const record: CDrugRedRecord = {
     患者序号: headers.患者序号 ?? '',
     就诊标识: headers.就诊标识 || options.defaultId || 'note-1',
-    性别: headers.性别 ? normalizeSex(headers.性别) : '',
+    性别: normalizeSex(headers.性别 || prose.sex || ''),
     出生日期: headers.出生日期 ?? '',
     民族: headers.民族 ?? '',
-    BMI: parseBmi(headers.BMI ?? null),
-    就诊时间: headers.就诊时间 ?? '',
+    BMI: bmi.bmi,
+    就诊时间: headers.就诊时间 || prose.visitDate || '',
     诊疗过程描述: joined('诊疗过程描述'),
     入院情况: joined('入院情况'),
     现病史: joined('现病史'),
@@ -342,7 +360,65 @@ export function parseFreeText(text: string, options: FreeTextOptions = {}): Free
   };
   if (sections.has('出院带药列表')) record.出院带药列表 = splitList(joined('出院带药列表'));
   if (Object.keys(other).length > 0) record.其他 = other;
-  return { record, unrecognised };
+  const result: FreeTextResult = { record, unrecognised };
+  if (bmi.problem) result.bmiProblem = { problem: bmi.problem, raw: bmiRaw };
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Demographics written as prose
+
+/** Before a prose phrase: a line start, punctuation, or the subject (患者/病人/患儿). */
+const PHRASE_START = '(?<=^|[\\s，,。；;、：:（(]|患者|病人|患儿)';
+const SEX_AGE_RE = new RegExp(`${PHRASE_START}(男|女)性?${SP}[，,、]?${SP}(\\d{1,3})${SP}(?:周岁|岁)`, 'm');
+const AGE_SEX_RE = new RegExp(`${PHRASE_START}(\\d{1,3})${SP}(?:周岁|岁)${SP}[，,、]?${SP}(男|女)性?(?!儿|婴|童)`, 'm');
+const SEX_ONLY_RE = /(?:患者|病人|患儿)[ \t\u3000]*[，,、：:]?[ \t\u3000]*(男|女)性?(?=[，,。；;、\s]|$)/m;
+const BMI_PROSE_RE = /(?:BMI|体重指数)[ \t\u3000]*(?:[：:=＝]|为|是)?[ \t\u3000]*([-−]?[ \t]*\d+(?:[.．]\d+)?)/i;
+const DATE_IN_PROSE = '(\\d{4})[ \\t]*[-/.年][ \\t]*(\\d{1,2})[ \\t]*[-/.月][ \\t]*(\\d{1,2})[ \\t]*日?';
+/** A date followed, within the same clause, by being admitted ("于2021-03-05因…入院", "收入我科"). */
+const ADMISSION_RE = new RegExp(`${DATE_IN_PROSE}[^。；;\\n]{0,24}?(?:入院|入我院|入住我院|收入|收住)`, 'g');
+
+interface ProseDemographics {
+  sex?: string;
+  age?: string;
+  /** The BMI as written ("27.3", "-23.5"), for readBmi. */
+  bmi?: string;
+  /** YYYY-MM-DD. */
+  visitDate?: string;
+}
+
+const pad2 = (s: string): string => s.padStart(2, '0');
+
+/**
+ * Sex, age, BMI and the admission date written as prose. When a note names several admission
+ * dates (an earlier stay in 现病史), the latest is this visit's.
+ */
+export function findDemographics(text: string): ProseDemographics {
+  const out: ProseDemographics = {};
+  const sa = SEX_AGE_RE.exec(text);
+  const as = AGE_SEX_RE.exec(text);
+  if (sa && (!as || sa.index <= as.index)) {
+    out.sex = sa[1] ?? '';
+    out.age = `${sa[2]}岁`;
+  } else if (as) {
+    out.sex = as[2] ?? '';
+    out.age = `${as[1]}岁`;
+  } else {
+    const s = SEX_ONLY_RE.exec(text);
+    if (s) out.sex = s[1] ?? '';
+  }
+  const b = BMI_PROSE_RE.exec(text);
+  if (b) out.bmi = (b[1] ?? '').replace(/\s/g, '');
+  let latest = '';
+  for (const m of text.matchAll(ADMISSION_RE)) {
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    if (month < 1 || month > 12 || day < 1 || day > 31) continue;
+    const date = `${m[1]}-${pad2(m[2] ?? '')}-${pad2(m[3] ?? '')}`;
+    if (date > latest) latest = date;
+  }
+  if (latest) out.visitDate = latest;
+  return out;
 }
 
 /**
