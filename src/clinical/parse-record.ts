@@ -28,8 +28,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([...CDRUGRED_FIELDS, '
  * parser and the prompt agree on what an implausible BMI is (one rule). Values outside become
  * null here, with a note for the user, instead of reaching the prompt as "未知" silently.
  */
-const BMI_MIN: number = promptSpec.demographics.bmiMin;
-const BMI_MAX: number = promptSpec.demographics.bmiMax;
+export const BMI_MIN: number = promptSpec.demographics.bmiMin;
+export const BMI_MAX: number = promptSpec.demographics.bmiMax;
 
 /** Why a BMI value was not used: shown to the user (never silently turned into another number). */
 export type BmiProblem = 'negative' | 'implausible' | 'unreadable';

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { CDrugRedRecord } from '../clinical/record.ts';
+import type { InputAssessment } from '../clinical/input-sufficiency.ts';
+import type { BmiProblem } from '../clinical/parse-record.ts';
 import type { WithheldDrug } from '../clinical/withhold.ts';
 
 /** A recommended drug as the UI shows it: plain data only (no engine objects in the store). */
@@ -37,6 +39,27 @@ export interface RecommendRun {
   withheld?: WithheldDrug[];
 }
 
+/** Something the user should know about a parse that worked (plain data; worded by the UI). */
+export type ParseNotice =
+  /** Traditional characters were converted to simplified ones before parsing. */
+  | { kind: 'converted'; changed: number }
+  /** A BMI was given but not used (`record`: which record of a multi-record paste, 0-based). */
+  | { kind: 'bmi'; problem: BmiProblem; raw: string; record?: number }
+  /** A JSON array / JSONL paste held several records; `used` (0-based) is the one shown. */
+  | { kind: 'records'; count: number; used: number }
+  /** A very long paste (characters). */
+  | { kind: 'large'; chars: number };
+
+/** Why the note cannot be recommended from (plain data; worded by the UI in the user's language). */
+export type ParseProblem =
+  | { kind: 'empty' }
+  /** JSON that does not parse: where, and the JSON engine's own words as a technical detail. */
+  | { kind: 'json-syntax'; line?: number; column?: number; nearField?: string; truncated: boolean; detail: string }
+  /** JSON that parses but is not a usable record (a field of the wrong type, no visit id …). */
+  | { kind: 'record'; line?: number; index?: number; field?: string; reason: string }
+  /** Too little content to recommend from (src/clinical/input-sufficiency.ts). */
+  | { kind: 'thin'; assessment: InputAssessment; unrecognised: number };
+
 export interface ParsedNote {
   record: CDrugRedRecord;
   kind: NoteInputKind;
@@ -47,6 +70,9 @@ export interface ParsedNote {
   edited: boolean;
   /** Increases with every parse (editable inputs are reset from the new record). */
   parseId: number;
+  notices?: ParseNotice[];
+  /** Every record of a multi-record JSON paste (absent for one record or a free-text note). */
+  records?: CDrugRedRecord[];
 }
 
 interface NoteState {
@@ -54,6 +80,8 @@ interface NoteState {
   noteText: string;
   parsed: ParsedNote | null;
   error: string | null;
+  /** Why the last parse or recommend was refused (shown under the note, in the user's language). */
+  problem: ParseProblem | null;
   run: RecommendRun | null;
   /** The current cut (stop threshold or cut-off); higher = fewer drugs. */
   cut: number;
@@ -71,6 +99,10 @@ interface NoteState {
   setParsed: (parsed: Omit<ParsedNote, 'edited' | 'parseId'> | null) => void;
   editField: <K extends keyof CDrugRedRecord>(field: K, value: CDrugRedRecord[K]) => void;
   setError: (error: string | null) => void;
+  /** A refusal drops any shown recommendation (no drugs for a note that cannot be used). */
+  setProblem: (problem: ParseProblem | null) => void;
+  /** Shows another record of a multi-record paste (field edits are dropped). */
+  pickRecord: (index: number) => void;
   /** A new run (or null while one is pending): resets the cut and the clinician's decisions. */
   setRun: (run: RecommendRun | null) => void;
   setCut: (cut: number) => void;
@@ -91,6 +123,7 @@ export const useNoteStore = create<NoteState>((set) => ({
   noteText: '',
   parsed: null,
   error: null,
+  problem: null,
   run: null,
   cut: 0.5,
   accepted: [],
@@ -100,7 +133,16 @@ export const useNoteStore = create<NoteState>((set) => ({
   casesRevision: 0,
   // Editing the note invalidates what was derived from it, but keeps it visible until re-parse.
   setNoteText: (noteText) => set({ noteText }),
-  setParsed: (parsed) => set({ parsed: parsed ? { ...parsed, edited: false, parseId: ++parseCounter } : null, error: null }),
+  setParsed: (parsed) =>
+    set({ parsed: parsed ? { ...parsed, edited: false, parseId: ++parseCounter } : null, error: null, problem: null }),
+  setProblem: (problem) => set(problem ? { problem, run: null } : { problem: null }),
+  pickRecord: (index) =>
+    set((s) => {
+      const record = s.parsed?.records?.[index];
+      if (!s.parsed || !record) return {};
+      const notices = (s.parsed.notices ?? []).map((n) => (n.kind === 'records' ? { ...n, used: index } : n));
+      return { parsed: { ...s.parsed, record, notices, edited: false, parseId: ++parseCounter }, run: null, problem: null };
+    }),
   editField: (field, value) =>
     set((s) => (s.parsed ? { parsed: { ...s.parsed, record: { ...s.parsed.record, [field]: value }, edited: true } } : {})),
   setError: (error) => set({ error, run: null }),
@@ -112,5 +154,5 @@ export const useNoteStore = create<NoteState>((set) => ({
   add: (name) => set((s) => ({ added: s.added.includes(name) ? s.added : [...s.added, name], removed: without(s.removed, name) })),
   countModelRequest: () => set((s) => ({ modelRequests: s.modelRequests + 1 })),
   bumpCases: () => set((s) => ({ casesRevision: s.casesRevision + 1 })),
-  loadNote: (noteText) => set({ noteText, parsed: null, error: null, run: null, cut: 0.5, accepted: [], removed: [], added: [] }),
+  loadNote: (noteText) => set({ noteText, parsed: null, error: null, problem: null, run: null, cut: 0.5, accepted: [], removed: [], added: [] }),
 }));

@@ -1,6 +1,78 @@
-import { useT } from '../../app/i18n.ts';
+import { useMessages, useT } from '../../app/i18n.ts';
+import { useBatchStore } from '../../state/batch-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { useUiStore } from '../../state/ui-store.ts';
+import { loadBatchFile } from '../batch/batch-controller.ts';
 import { EXAMPLE_NOTE } from './example-note.ts';
+import { parseMessages, wordNotice, wordProblem } from './parse-messages.ts';
+
+/** Hands a multi-record paste to the batch screen as a file (the batch screen parses it itself). */
+function sendToBatch(text: string): void {
+  const name = text.trimStart().startsWith('[') ? 'pasted-records.json' : 'pasted-records.jsonl';
+  void loadBatchFile(new File([text], name, { type: 'application/json' }));
+  useUiStore.getState().setScreen('batch');
+}
+
+/** What the parse step refused or noticed, under the note, in the current language. */
+function ParseFeedback() {
+  const t = useT();
+  const m = useMessages(parseMessages);
+  const locale = useUiStore((s) => s.locale);
+  const problem = useNoteStore((s) => s.problem);
+  const parsed = useNoteStore((s) => s.parsed);
+  const noteText = useNoteStore((s) => s.noteText);
+  const pickRecord = useNoteStore((s) => s.pickRecord);
+  const batchRunning = useBatchStore((s) => s.status === 'running');
+  // Notices belong to the parse on screen; they go stale (and are hidden) once the note changes.
+  const current = parsed && parsed.fromText === noteText ? parsed : null;
+  const records = current?.records;
+  const used = current?.notices?.find((n) => n.kind === 'records')?.used ?? 0;
+  const notices = (current?.notices ?? []).filter((n) => n.kind !== 'bmi' || n.record === undefined || n.record === used);
+  const worded = problem ? wordProblem(problem, locale, t('emptyNote')) : null;
+  return (
+    <>
+      {worded && problem && (
+        <div role="alert" className="error" data-testid="parse-problem" data-kind={problem.kind}>
+          {worded.lines.map((line, i) => (
+            <p key={i}>{line}</p>
+          ))}
+          {worded.detail && (
+            <details>
+              <summary>{m('technicalDetail')}</summary>
+              <code>{worded.detail}</code>
+            </details>
+          )}
+        </div>
+      )}
+      {notices.length > 0 && (
+        <div role="status" className="hint" data-testid="parse-notices">
+          {notices.map((n, i) => (
+            <p key={i} data-testid="parse-notice" data-kind={n.kind}>
+              {wordNotice(n, locale)}
+            </p>
+          ))}
+          {records && (
+            <p className="actions">
+              <label>
+                {m('pickRecord')}{' '}
+                <select data-testid="record-picker" value={used} onChange={(e) => pickRecord(Number(e.target.value))}>
+                  {records.map((r, i) => (
+                    <option key={i} value={i}>
+                      {i + 1}. {r.就诊标识}
+                    </option>
+                  ))}
+                </select>
+              </label>{' '}
+              <button type="button" data-testid="send-to-batch" disabled={batchRunning} onClick={() => sendToBatch(noteText)}>
+                {m('sendToBatch')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
 
 export function NoteInput({ onParse, onRecommend }: { onParse: () => void; onRecommend: () => void }) {
   const t = useT();
@@ -31,6 +103,7 @@ export function NoteInput({ onParse, onRecommend }: { onParse: () => void; onRec
           {t('recommend')}
         </button>
       </div>
+      <ParseFeedback />
     </section>
   );
 }

@@ -1,9 +1,17 @@
 import { useMessages, useT } from '../../app/i18n.ts';
+import { readBmi } from '../../clinical/parse-record.ts';
 import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedField } from '../../clinical/record.ts';
 import { useNoteStore } from '../../state/note-store.ts';
+import { useUiStore } from '../../state/ui-store.ts';
 import { recommendMessages } from './messages.ts';
+import { fieldName, parseMessages } from './parse-messages.ts';
 
 const LONG_FIELDS: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, '出院诊断']);
+/**
+ * 出院带药列表 is the true label: it belongs to batch scoring, not to a screen that recommends
+ * the discharge drugs (a clinician would be editing the answer key). The record keeps it.
+ */
+const SHOWN_FIELDS = CDRUGRED_FIELDS.filter((f) => f !== '出院带药列表');
 
 function asText(field: CDrugRedField, value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -15,6 +23,8 @@ function asText(field: CDrugRedField, value: unknown): string {
 export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void }) {
   const t = useT();
   const m = useMessages(recommendMessages);
+  const pm = useMessages(parseMessages);
+  const locale = useUiStore((s) => s.locale);
   const parsed = useNoteStore((s) => s.parsed);
   const editField = useNoteStore((s) => s.editField);
   if (!parsed) return null;
@@ -24,12 +34,9 @@ export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void })
   const onEdit = (field: CDrugRedField, text: string) => {
     if (field === '出院诊断') {
       editField('出院诊断', text.split(/\n/).map((s) => s.trim()).filter((s) => s !== ''));
-    } else if (field === '出院带药列表') {
-      const list = text.split(/[；;、\n]/).map((s) => s.trim()).filter((s) => s !== '');
-      editField('出院带药列表', list.length ? list : undefined);
     } else if (field === 'BMI') {
-      const n = Number(text);
-      editField('BMI', text.trim() === '' || !Number.isFinite(n) ? null : n);
+      // The parser's own rule: a negative or implausible value is no BMI.
+      editField('BMI', readBmi(text).bmi);
     } else {
       editField(field, text);
     }
@@ -60,12 +67,14 @@ export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void })
           </tr>
         </thead>
         <tbody>
-          {CDRUGRED_FIELDS.map((field) => {
+          {SHOWN_FIELDS.map((field) => {
             const value = asText(field, record[field]);
             return (
               <tr key={field} data-field={field}>
                 <th scope="row">
-                  <label htmlFor={`field-${field}`}>{field}</label>
+                  <label htmlFor={`field-${field}`} title={field}>
+                    {fieldName(field, locale)}
+                  </label>
                 </th>
                 <td>
                   {LONG_FIELDS.has(field) ? (
@@ -82,6 +91,7 @@ export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void })
                       id={`field-${field}`}
                       data-testid={`field-${field}`}
                       defaultValue={value}
+                      title={field === '就诊标识' ? pm('noteIdHint') : undefined}
                       onChange={(e) => onEdit(field, e.target.value)}
                     />
                   )}

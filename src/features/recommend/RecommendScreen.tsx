@@ -11,7 +11,7 @@ import { NoteInput } from './NoteInput.tsx';
 import { ParsedFields } from './ParsedFields.tsx';
 import { RecommendationList } from './RecommendationList.tsx';
 import { SavedCases } from './SavedCases.tsx';
-import { parseNote } from './parse-note.ts';
+import { blockThinInput, parseIntoStore } from './parse-into-store.ts';
 import { rankWithBaseline } from './baseline-recommender.ts';
 
 export function RecommendScreen() {
@@ -21,16 +21,7 @@ export function RecommendScreen() {
   const running = useEngineStore((s) => s.running);
 
   /** Parses the current note into the store (dropping field edits); returns the record, or null after showing why not. */
-  const parse = (): CDrugRedRecord | null => {
-    const { noteText, setParsed, setError } = useNoteStore.getState();
-    const result = parseNote(noteText);
-    if (!result.ok) {
-      setError(result.reason === 'empty' ? t('emptyNote') : t('parseErrorPrefix') + result.message);
-      return null;
-    }
-    setParsed({ record: result.record, kind: result.kind, unrecognised: result.unrecognised, fromText: noteText });
-    return result.record;
-  };
+  const parse = (): CDrugRedRecord | null => parseIntoStore();
 
   /** The record to recommend for: the edited fields while the paste is unchanged, else a fresh parse. */
   const currentRecord = (): CDrugRedRecord | null => {
@@ -44,7 +35,7 @@ export function RecommendScreen() {
 
   const recommend = () => {
     const record = currentRecord();
-    if (!record) return;
+    if (!record || blockThinInput(record)) return;
     const settings = useUiStore.getState();
     const notes = useNoteStore.getState();
     if (settings.method === 'baseline') {
