@@ -1,10 +1,33 @@
+import { useState, type ReactNode } from 'react';
 import { useMessages, useT } from '../../app/i18n.ts';
 import { readBmi } from '../../clinical/parse-record.ts';
 import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedField } from '../../clinical/record.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import { recommendMessages } from './messages.ts';
-import { fieldName, parseMessages } from './parse-messages.ts';
+import { fieldName, fill, parseMessages, sizeText } from './parse-messages.ts';
+
+/**
+ * A value longer than this is not put into an editable box until asked: laying out a few
+ * hundred KB of text in textareas froze the page for many seconds after a 1 MB paste, far
+ * longer than parsing it. The value is kept and used either way.
+ */
+const LONG_VALUE_CHARS = 20_000;
+
+function LongValue({ field, chars, children }: { field: string; chars: number; children: ReactNode }) {
+  const pm = useMessages(parseMessages);
+  const locale = useUiStore((s) => s.locale);
+  const [shown, setShown] = useState(false);
+  if (shown || chars <= LONG_VALUE_CHARS) return <>{children}</>;
+  return (
+    <p className="hint" data-testid={`long-${field}`}>
+      {fill(pm('longField'), { size: sizeText(chars, locale) })}{' '}
+      <button type="button" onClick={() => setShown(true)} data-testid={`show-${field}`}>
+        {pm('showAll')}
+      </button>
+    </p>
+  );
+}
 
 const LONG_FIELDS: ReadonlySet<string> = new Set<string>([...TEXT_FIELDS, '出院诊断']);
 /**
@@ -77,24 +100,26 @@ export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void })
                   </label>
                 </th>
                 <td>
-                  {LONG_FIELDS.has(field) ? (
-                    <textarea
-                      id={`field-${field}`}
-                      data-testid={`field-${field}`}
-                      defaultValue={value}
-                      rows={Math.min(6, Math.max(1, Math.ceil(value.length / 40), value.split('\n').length))}
-                      title={field === '出院诊断' ? m('diagnosesHint') : undefined}
-                      onChange={(e) => onEdit(field, e.target.value)}
-                    />
-                  ) : (
-                    <input
-                      id={`field-${field}`}
-                      data-testid={`field-${field}`}
-                      defaultValue={value}
-                      title={field === '就诊标识' ? pm('noteIdHint') : undefined}
-                      onChange={(e) => onEdit(field, e.target.value)}
-                    />
-                  )}
+                  <LongValue field={field} chars={value.length}>
+                    {LONG_FIELDS.has(field) ? (
+                      <textarea
+                        id={`field-${field}`}
+                        data-testid={`field-${field}`}
+                        defaultValue={value}
+                        rows={Math.min(6, Math.max(1, Math.ceil(value.length / 40), value.split('\n').length))}
+                        title={field === '出院诊断' ? m('diagnosesHint') : undefined}
+                        onChange={(e) => onEdit(field, e.target.value)}
+                      />
+                    ) : (
+                      <input
+                        id={`field-${field}`}
+                        data-testid={`field-${field}`}
+                        defaultValue={value}
+                        title={field === '就诊标识' ? pm('noteIdHint') : undefined}
+                        onChange={(e) => onEdit(field, e.target.value)}
+                      />
+                    )}
+                  </LongValue>
                 </td>
               </tr>
             );
@@ -102,7 +127,11 @@ export function ParsedFields({ onDiscardEdits }: { onDiscardEdits: () => void })
           {extra.map(([key, value]) => (
             <tr key={`extra-${key}`} data-field={`其他:${key}`}>
               <th scope="row">{key}</th>
-              <td>{value}</td>
+              <td>
+                <LongValue field={`其他:${key}`} chars={value.length}>
+                  {value}
+                </LongValue>
+              </td>
             </tr>
           ))}
         </tbody>

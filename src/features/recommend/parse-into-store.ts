@@ -12,7 +12,10 @@ import { parseNote } from './parse-note.ts';
 export function parseIntoStore(): CDrugRedRecord | null {
   const store = useNoteStore.getState();
   const text = store.noteText;
+  const started = performance.now();
   const result = parseNote(text);
+  // A named measure, so a slow paste can be told apart from slow rendering (e2e/parsing.spec.ts).
+  performance.measure('drx:parse-note', { start: started });
   if (!result.ok) {
     store.setProblem(result.problem);
     return null;

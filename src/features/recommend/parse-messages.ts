@@ -40,6 +40,8 @@ const zh = {
   sizeKb: '{n} KB',
   sizeMb: '{n} MB',
   noteIdHint: '就诊标识由病历内容生成，可修改；导出文件名使用它。',
+  longField: '内容很长（{size}），为保持页面流畅暂不显示全文；内容已保留，会用于推荐。',
+  showAll: '显示全文',
 };
 
 const en: typeof zh = {
@@ -75,6 +77,8 @@ const en: typeof zh = {
   sizeKb: '{n} KB',
   sizeMb: '{n} MB',
   noteIdHint: 'The visit id is made from the note’s text and can be edited; the export file name uses it.',
+  longField: 'Very long ({size}); not shown, to keep the page responsive. It is kept and used for the recommendation.',
+  showAll: 'Show all',
 };
 
 export type ParseMessageKey = keyof typeof zh;
@@ -106,7 +110,7 @@ export function fieldName(field: string, locale: Locale): string {
   return FIELD_NAMES[locale][field] ?? field;
 }
 
-function fill(template: string, vars: Record<string, string | number>): string {
+export function fill(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
@@ -166,7 +170,9 @@ function reasonText(reason: string, locale: Locale): string {
   return reason;
 }
 
-function sizeText(m: typeof zh, chars: number): string {
+/** "1.0 MB" / "310 KB" (of characters, as pasted). */
+export function sizeText(chars: number, locale: Locale): string {
+  const m = parseMessages[locale];
   return chars >= 1_000_000 ? fill(m.sizeMb, { n: (chars / 1_000_000).toFixed(1) }) : fill(m.sizeKb, { n: Math.round(chars / 1000) });
 }
 
@@ -223,6 +229,6 @@ export function wordNotice(notice: ParseNotice, locale: Locale): string {
     case 'records':
       return fill(m.records, { count: notice.count, used: notice.used + 1 });
     case 'large':
-      return fill(m.large, { size: sizeText(m, notice.chars) });
+      return fill(m.large, { size: sizeText(notice.chars, locale) });
   }
 }
