@@ -49,7 +49,7 @@ test('a malformed JSON record shows a specific error and keeps what the user typ
   const broken = '{"就诊标识": "v1", "出院诊断": ["2型糖尿病"],\n "主诉": "口干" "现病史": ""}';
   await page.getByTestId('note-input').fill(broken);
   await page.getByTestId('recommend').click();
-  await expect(page.getByRole('alert')).toContainText('line 2');
+  await expect(page.getByRole('alert')).toContainText('第 2 行'); // in the user's language (zh default), issue 12
   await expect(page.getByTestId('note-input')).toHaveValue(broken);
   await expect(page.getByTestId('recommendations')).toHaveCount(0);
 });
