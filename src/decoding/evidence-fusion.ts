@@ -1,7 +1,9 @@
 /**
  * Evidence fusion: the final list weighs the model's searched list against what the note itself
  * says about each drug, with a small logistic model fitted on labelled synthetic dev visits
- * (`npm run fit-fusion`, weights in the model folder's fusion.json).
+ * (`npm run fit-fusion`, weights in the model folder's fusion.json). Besides each drug's own
+ * evidence it sees how the note documents the regimen (a stated discharge plan; how many drugs
+ * it names), because a drug the note leaves out means more in a note that names everything.
  *
  * Why: the language model sees each drug's final status in its prompt (【用药】 出院:/在用:/停用:),
  * but a 2.6M-parameter model trained on one generator learns how much that generator's mentions
@@ -20,7 +22,7 @@ import type { MentionStatus } from '../clinical/baselines/mention.ts';
 import type { CandidateMask, DecodedDrug } from './types.ts';
 
 export const FUSION_FILE = 'fusion.json';
-export const FUSION_VERSION = 'dischargerx-fusion-1';
+export const FUSION_VERSION = 'dischargerx-fusion-2';
 
 /** The features, in the order of `FusionWeights.weights`. */
 export const FUSION_FEATURES = [
@@ -34,6 +36,8 @@ export const FUSION_FEATURES = [
   'status:negated',
   'status:past',
   'searched×status:positive',
+  'planElsewhere',
+  'unnamed×namedCount',
 ] as const;
 export type FusionFeature = (typeof FUSION_FEATURES)[number];
 
@@ -91,11 +95,16 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   const seen = new Set<string>();
   let reach = 0;
   const stops = input.stopProbabilities;
+  // How the note documents the regimen: does it state a discharge plan, and how many drugs does
+  // it name as taken or planned? A drug outside a stated plan, or unnamed in a note that names
+  // many, is less likely than the same drug in a note that says little.
+  const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
+  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named) };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
     seen.add(d.name);
-    rows.push({ name: d.name, index: d.index, x: features(true, d.confidence, reach, input.statuses.get(d.name) ?? null), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
+    rows.push({ name: d.name, index: d.index, x: features(true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
   });
   for (const [name, status] of input.statuses) {
     if (seen.has(name)) continue;
@@ -103,13 +112,19 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     if (index === undefined || blocked.has(index)) continue;
     // A drug the search never reached joins only on the note's positive word for it.
     if (status !== 'positive' && status !== 'discharge') continue;
-    rows.push({ name, index, x: features(false, 0, 0, status), modelConfidence: null, noteStatus: status });
+    rows.push({ name, index, x: features(false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
   }
   return rows;
 }
 
-function features(searched: boolean, confidence: number, reach: number, status: MentionStatus | null): number[] {
+interface NoteContext {
+  hasPlan: boolean;
+  namedLog: number;
+}
+
+function features(searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
   const s = (v: MentionStatus) => (status === v ? 1 : 0);
+  const named = status === 'positive' || status === 'discharge';
   return [
     searched ? 1 : 0,
     searched ? logit(confidence) : 0,
@@ -121,6 +136,8 @@ function features(searched: boolean, confidence: number, reach: number, status: 
     s('negated'),
     s('past'),
     searched && status === 'positive' ? 1 : 0,
+    note.hasPlan && status !== 'discharge' ? 1 : 0,
+    named ? 0 : note.namedLog,
   ];
 }
 
@@ -165,7 +182,7 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
 }
 
 /**
- * Fit the weights by L2-regularised logistic regression (Newton's method: ten features, a few
+ * Fit the weights by L2-regularised logistic regression (Newton's method: a dozen features, a few
  * thousand rows, converges in a handful of steps and needs no learning rate).
  */
 export function fitFusion(rows: readonly { x: readonly number[]; y: 0 | 1 }[], l2 = 1): { weights: number[]; bias: number; logLoss: number } {
