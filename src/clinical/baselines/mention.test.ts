@@ -81,6 +81,17 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(statuses(text)).toEqual(expected);
   });
 
+  it.each([
+    ['避免抗血小板药（阿司匹林等）', [['阿司匹林', 'stopped']]],
+    ['合并冠心病，不选用非布司他', [['非布司他', 'stopped']]],
+    ['不予左甲状腺素等甲状腺激素', [['左甲状腺素', 'stopped']]],
+    ['妊娠期禁用阿托伐他汀', [['阿托伐他汀', 'stopped']]],
+    ['二甲双胍禁用', [['二甲双胍', 'stopped']]],
+    ['予阿卡波糖降糖，避免低血糖', [['阿卡波糖', 'positive']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('avoidance rules a drug out: %s', (text, expected) => {
+    expect(statuses(text).filter(([n]) => expected.some(([e]) => e === n))).toEqual(expected);
+  });
+
   it('drugs named in an injection form in 诊疗过程描述 are inpatient, home injectables are not', () => {
     expect(statuses('予注射用头孢呋辛钠抗感染，予氯化钾注射液补钾，予门冬胰岛素注射液皮下注射控制血糖', '诊疗过程描述')).toEqual([
       ['头孢呋辛', 'inpatient'],

@@ -9,7 +9,8 @@
  *  - negated: a negation cue earlier in the clause (否认, 无 — except 无明显/无特殊/无诱因…,
  *    未服用/未使用/未用/未予, 从未, 拒绝/拒用), or an allergy/intolerance right after the
  *    mention ("青霉素过敏", "二甲双胍不耐受").
- *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用, a bare 停 …
+ *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用, a bare 停,
+ *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用 …
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
  *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为) when a drug follows the cue
@@ -50,7 +51,16 @@ export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史',
 const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效)|未(?:曾)?(?:服用|使用|应用|用药|用|予)|从未|拒绝|拒用/g;
-const STOP_CUE = /停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])/g;
+const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
+/** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
+const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用';
+const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
+/** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
+export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
+/** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
+const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用)/;
+/** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用/;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
@@ -167,7 +177,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge')) {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge') && !LEADING_AVOID.test(text.slice(t.start, t.end))) {
+          // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not.
           const gap = text.slice(last.end, t.start);
           if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
         }
