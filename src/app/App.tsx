@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { BatchScreen } from '../features/batch/BatchScreen.tsx';
 import { CacheNotice, ModelsScreen } from '../features/models/ModelsScreen.tsx';
 import { SiteSelectionBanner } from '../features/models/SitePanels.tsx';
@@ -6,7 +6,8 @@ import { refreshSiteData } from '../features/models/site-actions.ts';
 import { listenForCacheNotices } from '../storage/cache-status.ts';
 import { RecommendScreen } from '../features/recommend/RecommendScreen.tsx';
 import { useUiStore, type Screen } from '../state/ui-store.ts';
-import { useMessages, useT, type FeatureMessages } from './i18n.ts';
+import { localeTag, useMessages, useT, type FeatureMessages } from './i18n.ts';
+import { useOnline } from './online.ts';
 
 const tabLabels: FeatureMessages<Screen> = {
   zh: { recommend: '单份病历推荐', batch: '批量评分', models: '模型与缓存' },
@@ -21,13 +22,28 @@ export function App() {
   const toggleLocale = useUiStore((s) => s.toggleLocale);
   const screen = useUiStore((s) => s.screen);
   const setScreen = useUiStore((s) => s.setScreen);
+  const online = useOnline();
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+  const onTabKey = (e: KeyboardEvent) => {
+    const at = SCREENS.indexOf(screen);
+    const next =
+      e.key === 'ArrowRight' ? (at + 1) % SCREENS.length
+      : e.key === 'ArrowLeft' ? (at - 1 + SCREENS.length) % SCREENS.length
+      : e.key === 'Home' ? 0
+      : e.key === 'End' ? SCREENS.length - 1
+      : null;
+    if (next === null) return;
+    e.preventDefault();
+    setScreen(SCREENS[next] as Screen);
+    tabRefs.current[next]?.focus();
+  };
   useEffect(() => {
     // The worker's cache notices (e.g. "running from memory") and the site's own models / lists.
     listenForCacheNotices();
     void refreshSiteData();
   }, []);
   useEffect(() => {
-    document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+    document.documentElement.lang = localeTag(locale);
     document.title = t('appTitle');
   }, [locale, t]);
   return (
@@ -41,16 +57,28 @@ export function App() {
       <p className="notice" role="note" data-testid="synthetic-notice">
         {t('syntheticNotice')}
       </p>
+      {!online && (
+        <p className="notice warn" role="status" data-testid="offline-indicator">
+          {t('offline')}
+        </p>
+      )}
       {/* App-wide: visible on every screen, not only in the Models tab. */}
       <CacheNotice />
       <SiteSelectionBanner />
-      <nav className="tabs" role="tablist">
-        {SCREENS.map((s) => (
+      {/* WAI-ARIA tabs: arrow keys / Home / End move between tabs and select (automatic activation). */}
+      <div className="tabs" role="tablist" aria-label={t('tabsLabel')} onKeyDown={onTabKey}>
+        {SCREENS.map((s, i) => (
           <button
             key={s}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
             type="button"
             role="tab"
+            id={`tab-${s}`}
+            aria-controls={`panel-${s}`}
             aria-selected={screen === s}
+            tabIndex={screen === s ? 0 : -1}
             className={screen === s ? 'tab active' : 'tab'}
             onClick={() => setScreen(s)}
             data-testid={`tab-${s}`}
@@ -58,15 +86,15 @@ export function App() {
             {tab(s)}
           </button>
         ))}
-      </nav>
+      </div>
       {/* Screens stay mounted so switching tabs never loses a typed note or a running batch. */}
-      <div hidden={screen !== 'recommend'}>
+      <div role="tabpanel" id="panel-recommend" aria-labelledby="tab-recommend" hidden={screen !== 'recommend'}>
         <RecommendScreen />
       </div>
-      <div hidden={screen !== 'batch'}>
+      <div role="tabpanel" id="panel-batch" aria-labelledby="tab-batch" hidden={screen !== 'batch'}>
         <BatchScreen />
       </div>
-      <div hidden={screen !== 'models'}>
+      <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" hidden={screen !== 'models'}>
         <ModelsScreen />
       </div>
     </div>
