@@ -208,3 +208,8 @@ export function formatters(locale: Locale): Formatters {
 export function useFormat(): Formatters {
   return formatters(useUiStore((s) => s.locale));
 }
+
+/** Fills `{name}` placeholders of a dictionary string. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
