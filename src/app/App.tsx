@@ -5,19 +5,19 @@ import { SiteSelectionBanner } from '../features/models/SitePanels.tsx';
 import { refreshSiteData } from '../features/models/site-actions.ts';
 import { listenForCacheNotices } from '../storage/cache-status.ts';
 import { RecommendScreen } from '../features/recommend/RecommendScreen.tsx';
+import { printMessages } from '../features/recommend/print/messages.ts';
+import { PrintSheetFromStores } from '../features/recommend/print/PrintSheetFromStores.tsx';
+import { useNoteStore } from '../state/note-store.ts';
 import { useUiStore, type Screen } from '../state/ui-store.ts';
-import { localeTag, useMessages, useT, type FeatureMessages } from './i18n.ts';
+import { localeTag, useMessages, useT } from './i18n.ts';
+import { SCREENS, tabLabels } from './tabs.ts';
 import { useOnline } from './online.ts';
-
-const tabLabels: FeatureMessages<Screen> = {
-  zh: { recommend: '单份病历推荐', batch: '批量评分', models: '模型与缓存' },
-  en: { recommend: 'Recommend', batch: 'Batch scoring', models: 'Models & cache' },
-};
-const SCREENS: readonly Screen[] = ['recommend', 'batch', 'models'];
 
 export function App() {
   const t = useT();
   const tab = useMessages(tabLabels);
+  const p = useMessages(printMessages);
+  const hasRun = useNoteStore((s) => s.run !== null);
   const locale = useUiStore((s) => s.locale);
   const toggleLocale = useUiStore((s) => s.toggleLocale);
   const screen = useUiStore((s) => s.screen);
@@ -50,9 +50,17 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>{t('appTitle')}</h1>
-        <button type="button" onClick={toggleLocale} data-testid="toggle-locale">
-          {t('language')}
-        </button>
+        <div className="app-header-actions">
+          {screen === 'recommend' && hasRun && (
+            <button type="button" onClick={() => window.print()} data-testid="print-button">
+              {p('print')}
+            </button>
+          )}
+          {/* The button names the other language, in that language. */}
+          <button type="button" onClick={toggleLocale} data-testid="toggle-locale" lang={locale === 'zh' ? 'en' : 'zh-CN'}>
+            {t('language')}
+          </button>
+        </div>
       </header>
       <p className="notice" role="note" data-testid="synthetic-notice">
         {t('syntheticNotice')}
@@ -97,6 +105,8 @@ export function App() {
       <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" hidden={screen !== 'models'}>
         <ModelsScreen />
       </div>
+      {/* Print-only (print.css): the discharge-medication sheet replaces the whole app on paper. */}
+      <PrintSheetFromStores />
     </div>
   );
 }

@@ -20,9 +20,9 @@ export function PerDrugChart({ drugs }: { drugs: readonly DrugStats[] }) {
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" interval={0} angle={-45} textAnchor="end" height={90} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="rate" domain={[0, 1]} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="support" orientation="right" allowDecimals={false} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="name" interval={0} angle={-45} textAnchor="end" height={90} tick={{ fontSize: 12 }} />
+            <YAxis yAxisId="rate" domain={[0, 1]} tick={{ fontSize: 12 }} />
+            <YAxis yAxisId="support" orientation="right" allowDecimals={false} tick={{ fontSize: 12 }} />
             <Tooltip />
             <Legend verticalAlign="top" />
             <Bar yAxisId="rate" dataKey="precision" name={m('precision')} fill="#1f6feb" isAnimationActive={false} />
