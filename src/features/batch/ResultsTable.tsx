@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { useFormat, useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { useBatchStore } from '../../state/batch-store.ts';
@@ -59,21 +60,23 @@ export function ResultsTable() {
                       r.predicted.map((d, i) => {
                         // Right and wrong differ by a mark and its words too, not by colour alone.
                         const hit = gold ? gold.has(norm(d)) : null;
+                        // The space between drugs sits outside the unbreakable drug span: lines break between drugs.
                         return (
-                          <span
-                            key={d}
-                            className={hit === null ? 'batch-drug' : hit ? 'batch-drug batch-hit' : 'batch-drug batch-miss'}
-                            data-testid="batch-pred"
-                            data-hit={hit === null ? undefined : String(hit)}
-                          >
+                          <Fragment key={d}>
                             {i > 0 ? ' ' : ''}
-                            {hit !== null && (
-                              <span className="batch-mark" role="img" aria-label={hit ? m('hit') : m('miss')} title={hit ? m('hit') : m('miss')}>
-                                {hit ? '✓' : '✗'}
-                              </span>
-                            )}
-                            <span lang="zh-CN">{d}</span>
-                          </span>
+                            <span
+                              className={hit === null ? 'batch-drug' : hit ? 'batch-drug batch-hit' : 'batch-drug batch-miss'}
+                              data-testid="batch-pred"
+                              data-hit={hit === null ? undefined : String(hit)}
+                            >
+                              {hit !== null && (
+                                <span className="batch-mark" role="img" aria-label={hit ? m('hit') : m('miss')} title={hit ? m('hit') : m('miss')}>
+                                  {hit ? '✓' : '✗'}
+                                </span>
+                              )}
+                              <span lang="zh-CN">{d}</span>
+                            </span>
+                          </Fragment>
                         );
                       })
                     )}
@@ -83,15 +86,17 @@ export function ResultsTable() {
                       {r.gold?.map((d, i) => {
                         const missed = !predicted.has(norm(d));
                         return (
-                          <span key={d} className={missed ? 'batch-drug batch-missed' : 'batch-drug'} data-testid="batch-gold" data-missed={String(missed)}>
+                          <Fragment key={d}>
                             {i > 0 ? ' ' : ''}
-                            {missed && (
-                              <span className="batch-mark" role="img" aria-label={m('missed')} title={m('missed')}>
-                                ○
-                              </span>
-                            )}
-                            <span lang="zh-CN">{d}</span>
-                          </span>
+                            <span className={missed ? 'batch-drug batch-missed' : 'batch-drug'} data-testid="batch-gold" data-missed={String(missed)}>
+                              {missed && (
+                                <span className="batch-mark" role="img" aria-label={m('missed')} title={m('missed')}>
+                                  ○
+                                </span>
+                              )}
+                              <span lang="zh-CN">{d}</span>
+                            </span>
+                          </Fragment>
                         );
                       })}
                     </td>
