@@ -73,8 +73,27 @@ test('a case is stored only when saved, reloads into the editor, and is gone aft
   await rows.first().getByTestId('load-case').click();
   await expect(page.getByTestId('note-input')).toHaveValue(NOTE);
 
-  // Delete: the note is no longer stored anywhere (the stores themselves stay).
+  // The saved time is written in the UI language (not the browser's en-US default).
+  const date = rows.first().getByTestId('saved-case-date');
+  await expect(date).toContainText('年');
+  await page.getByTestId('toggle-locale').click();
+  await expect(date).not.toContainText('年');
+  await expect(date).toHaveText(/^[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+  await page.getByTestId('toggle-locale').click();
+
+  // Delete asks first; "keep" keeps the case (still stored).
   await rows.first().getByTestId('delete-case').click();
+  const confirm = rows.first().getByTestId('confirm-delete');
+  await expect(confirm).toBeVisible();
+  await expect(rows.first().getByTestId('confirm-delete-no')).toBeFocused();
+  await rows.first().getByTestId('confirm-delete-no').click();
+  await expect(confirm).toHaveCount(0);
+  await expect(rows).toHaveCount(1);
+  expect((await dumpIndexedDb(page)).text).toContain(MARKER);
+
+  // Delete, confirmed: the note is no longer stored anywhere (the stores themselves stay).
+  await rows.first().getByTestId('delete-case').click();
+  await rows.first().getByTestId('confirm-delete-yes').click();
   await expect(rows).toHaveCount(0);
   await expect(panel).toHaveAttribute('data-count', '0');
   const after = await dumpIndexedDb(page);
@@ -95,8 +114,11 @@ test('delete all removes every saved case', async ({ page }) => {
   const panel = page.getByTestId('saved-cases');
   await panel.locator('summary').click();
   await expect(page.getByTestId('saved-case')).toHaveCount(2);
-  page.once('dialog', (d) => void d.accept());
   await page.getByTestId('delete-all-cases').click();
+  await page.getByTestId('confirm-delete-no').click();
+  await expect(page.getByTestId('saved-case')).toHaveCount(2);
+  await page.getByTestId('delete-all-cases').click();
+  await page.getByTestId('confirm-delete-yes').click();
   await expect(page.getByTestId('saved-case')).toHaveCount(0);
   expect((await dumpIndexedDb(page)).text).not.toContain(MARKER);
 });

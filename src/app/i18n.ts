@@ -1,7 +1,9 @@
-import { useUiStore } from '../state/ui-store.ts';
+import { useUiStore, type Locale } from '../state/ui-store.ts';
+
+export type { Locale } from '../state/ui-store.ts';
 
 /** UI strings. Chinese is the default: the users are Chinese clinicians. */
-const messages = {
+export const appMessages = {
   zh: {
     appTitle: 'DischargeRx 出院带药推荐',
     syntheticNotice:
@@ -38,8 +40,10 @@ const messages = {
     engineLoading: '正在加载模型…',
     engineReady: '模型已就绪',
     engineError: '模型不可用',
-    phase_probe: '检测 WebGPU…',
-    phase_download: '下载模型文件',
+    // The first phase runs for every backend (a WASM choice skips the WebGPU probe inside it),
+    // and the files may come from the browser cache: the words must be true in every case.
+    phase_probe: '选择计算后端…',
+    phase_download: '读取模型文件',
     phase_session: '创建推理会话',
     phase_warmup: '预热',
     loadTime: '加载',
@@ -67,6 +71,8 @@ const messages = {
     err_candidate_list_missing: '所选的候选药品表无法读取（已移除或校验失败），请在“模型与缓存”中重新导入或改选内置药品库。您输入的病历已保留。',
     err_no_candidates: '当前模型的分词器无法写出所选候选药品表中的任何药名，请改选候选药品表或模型。您输入的病历已保留。',
     errorDetail: '详细信息',
+    tabsLabel: '功能',
+    offline: '当前处于离线状态。本机推理照常可用；尚未缓存到本浏览器的模型无法加载。',
   },
   en: {
     appTitle: 'DischargeRx discharge-medication recommender',
@@ -104,8 +110,8 @@ const messages = {
     engineLoading: 'Loading the model…',
     engineReady: 'Model ready',
     engineError: 'Model unavailable',
-    phase_probe: 'Probing WebGPU…',
-    phase_download: 'Downloading model files',
+    phase_probe: 'Choosing the backend…',
+    phase_download: 'Reading the model files',
     phase_session: 'Creating the inference session',
     phase_warmup: 'Warming up',
     loadTime: 'load',
@@ -133,14 +139,15 @@ const messages = {
     err_candidate_list_missing: 'The selected candidate list cannot be read (removed or failed verification). Import it again or pick the bundled formulary under Models & cache. Your note is kept.',
     err_no_candidates: "The current model's tokenizer cannot write any name of the selected candidate list. Pick another list or model. Your note is kept.",
     errorDetail: 'Details',
+    tabsLabel: 'Screens',
+    offline: 'You are offline. On-device recommendations still work; a model not yet cached in this browser cannot be loaded.',
   },
-} as const;
+} as const satisfies Record<Locale, Record<string, string>>;
 
-export type Locale = keyof typeof messages;
-export type MessageKey = keyof (typeof messages)['zh'];
+export type MessageKey = keyof (typeof appMessages)['zh'];
 
 export function translate(locale: Locale, key: MessageKey): string {
-  return messages[locale][key];
+  return appMessages[locale][key];
 }
 
 export function useT(): (key: MessageKey) => string {
@@ -157,4 +164,52 @@ export type FeatureMessages<K extends string> = { zh: Record<K, string>; en: Rec
 export function useMessages<K extends string>(dictionary: FeatureMessages<K>): (key: K) => string {
   const locale = useUiStore((s) => s.locale);
   return (key) => dictionary[locale][key];
+}
+
+/** BCP 47 tag of a UI locale, for <html lang> and Intl. */
+export function localeTag(locale: Locale): string {
+  return locale === 'zh' ? 'zh-CN' : 'en-US';
+}
+
+/** Locale-aware formatting of what the screens show besides words: dates, numbers, durations. */
+export interface Formatters {
+  /** A moment (epoch ms) as a short date and time. */
+  dateTime: (ms: number) => string;
+  /** A calendar date (epoch ms). */
+  date: (ms: number) => string;
+  /** A number with a fixed count of decimals. */
+  number: (x: number, decimals?: number) => string;
+  /** A duration in seconds, e.g. "2 min 37 sec" / "2分钟37秒" (whole seconds, rounded up below a minute). */
+  duration: (seconds: number) => string;
+}
+
+export function formatters(locale: Locale): Formatters {
+  const tag = localeTag(locale);
+  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+  const date = new Intl.DateTimeFormat(tag, { dateStyle: 'long' });
+  const unit = (u: 'minute' | 'second') => new Intl.NumberFormat(tag, { style: 'unit', unit: u, unitDisplay: 'short' });
+  const minutes = unit('minute');
+  const seconds = unit('second');
+  const sep = locale === 'zh' ? '' : ' ';
+  return {
+    dateTime: (ms) => dateTime.format(ms),
+    date: (ms) => date.format(ms),
+    number: (x, decimals = 0) => x.toLocaleString(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }),
+    duration: (s) => {
+      const total = Math.max(0, s < 60 ? Math.ceil(s) : Math.round(s));
+      const min = Math.floor(total / 60);
+      const sec = total - min * 60;
+      if (min === 0) return seconds.format(sec);
+      return sec === 0 ? minutes.format(min) : `${minutes.format(min)}${sep}${seconds.format(sec)}`;
+    },
+  };
+}
+
+export function useFormat(): Formatters {
+  return formatters(useUiStore((s) => s.locale));
+}
+
+/** Fills `{name}` placeholders of a dictionary string. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }

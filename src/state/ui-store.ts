@@ -1,8 +1,37 @@
 import { create } from 'zustand';
-import type { Locale } from '../app/i18n.ts';
 import { MODEL_DTYPES, type BackendPreference, type ModelDtype } from '../engine/protocol.ts';
 
 export type RecommendMethod = 'model' | 'baseline';
+
+/**
+ * The UI languages (中文 is the default: the users are Chinese clinicians). Declared here, below
+ * src/app/i18n.ts, because i18n reads the locale from this store: the type living in i18n made
+ * the two modules import each other.
+ */
+export const LOCALES = ['zh', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** localStorage key of the UI language: a setting only, never note content. */
+export const LOCALE_KEY = 'dischargerx.locale';
+
+export function readLocale(): Locale | null {
+  try {
+    const v = typeof localStorage === 'undefined' ? null : localStorage.getItem(LOCALE_KEY);
+    return (LOCALES as readonly string[]).includes(v ?? '') ? (v as Locale) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLocale(locale: Locale): void {
+  try {
+    if (typeof localStorage === 'undefined') return;
+    if (locale === 'zh') localStorage.removeItem(LOCALE_KEY);
+    else localStorage.setItem(LOCALE_KEY, locale);
+  } catch {
+    /* storage blocked (private mode): the choice lasts for this visit */
+  }
+}
 
 export interface EngineSettings {
   method: RecommendMethod;
@@ -96,6 +125,7 @@ interface UiState extends EngineSettings {
   locale: Locale;
   screen: Screen;
   setScreen: (screen: Screen) => void;
+  /** Switches 中文 ↔ English; persisted across visits (localStorage, LOCALE_KEY). */
   toggleLocale: () => void;
   setMethod: (m: RecommendMethod) => void;
   /** Chooses the backend; persisted across visits (localStorage, BACKEND_KEY). */
@@ -122,11 +152,16 @@ if (!fromUrl.listId) fromUrl.listId = saved.listId;
 if (!new URLSearchParams(search).has('backend')) fromUrl.backend = readBackend() ?? 'auto';
 
 export const useUiStore = create<UiState>((set) => ({
-  locale: 'zh',
+  locale: readLocale() ?? 'zh',
   screen: 'recommend',
   setScreen: (screen) => set({ screen }),
   ...fromUrl,
-  toggleLocale: () => set((s) => ({ locale: s.locale === 'zh' ? 'en' : 'zh' })),
+  toggleLocale: () =>
+    set((s) => {
+      const locale: Locale = s.locale === 'zh' ? 'en' : 'zh';
+      writeLocale(locale);
+      return { locale };
+    }),
   setMethod: (method) => set({ method }),
   setBackend: (backend) => {
     writeBackend(backend);

@@ -1,8 +1,11 @@
-import { useRef, useState, type DragEvent } from 'react';
-import { useMessages } from '../../app/i18n.ts';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { fill, useFormat, useMessages } from '../../app/i18n.ts';
+import type { Backend, ModelDtype } from '../../engine/protocol.ts';
 import { useBatchStore, type BatchMethod } from '../../state/batch-store.ts';
+import { useEngineStore } from '../../state/engine-store.ts';
 import { cancelBatch, downloadSubmission, loadBatchFile, RELEASE_AFTER_RUN, startBatch } from './batch-controller.ts';
-import { etaSeconds, type BatchMetrics, type ScoreSummary } from './batch-runner.ts';
+import type { BatchMetrics, ScoreSummary } from './batch-runner.ts';
+import { measuredEta, type Sample } from './eta.ts';
 import { batchMessages, type BatchMessageKey } from './messages.ts';
 import { PerDrugChart } from './PerDrugChart.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -10,21 +13,61 @@ import './batch.css';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-function formatDuration(s: number): string {
-  if (s < 60) return `${Math.ceil(s)} s`;
-  const min = Math.floor(s / 60);
-  return `${min} min ${Math.round(s - min * 60)} s`;
+/** The progress samples of the current run (start, then every store update), for the estimate. */
+function useRunSamples(): Sample[] {
+  const startedAt = useBatchStore((s) => s.startedAt);
+  const updatedAt = useBatchStore((s) => s.updatedAt);
+  const done = useBatchStore((s) => s.done);
+  const samples = useRef<Sample[]>([]);
+  const runStart = useRef<number | null>(null);
+  if (startedAt !== runStart.current) {
+    runStart.current = startedAt;
+    samples.current = startedAt === null ? [] : [{ done: 0, at: startedAt }];
+  }
+  const last = samples.current[samples.current.length - 1];
+  if (updatedAt !== null && last && updatedAt > last.at && done > last.done) samples.current.push({ done, at: updatedAt });
+  return samples.current;
+}
+
+function backendLabel(m: (k: BatchMessageKey) => string, backend: Backend | null, dtype: ModelDtype | null): string {
+  if (!backend) return '';
+  return `${backend === 'webgpu' ? m('backendWebgpu') : m('backendWasm')}${dtype ? ` · ${dtype}` : ''}`;
+}
+
+/** A finished run, kept to compare the two methods on the same file. */
+interface RunSummary {
+  method: BatchMethod;
+  backend: Backend | null;
+  dtype: ModelDtype | null;
+  /** name + size + record count: the same file, as far as the screen can tell. */
+  fileKey: string;
+  score: number | null;
+  jaccard: number | null;
+  f1: number | null;
+  n: number;
+  seconds: number | null;
 }
 
 function FilePicker() {
   const m = useMessages(batchMessages);
   const status = useBatchStore((s) => s.status);
   const [over, setOver] = useState(false);
+  /** A file dropped while a run (or a read) was going on: refused, and said so. */
+  const [refused, setRefused] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const disabled = status === 'running' || status === 'reading';
+  useEffect(() => {
+    if (!disabled) setRefused(null);
+  }, [disabled]);
   const take = (files: FileList | null) => {
     const f = files?.[0];
-    if (f && !disabled) void loadBatchFile(f);
+    if (!f) return;
+    // Loading a file resets the screen; doing it under a running batch would mix two files' rows.
+    if (disabled) setRefused(f.name);
+    else {
+      setRefused(null);
+      void loadBatchFile(f);
+    }
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -57,16 +100,22 @@ function FilePicker() {
           e.target.value = ''; // the same file can be picked again
         }}
       />
+      {refused !== null && (
+        <p role="alert" className="batch-refused" data-testid="batch-drop-refused">
+          {fill(m('dropRefused'), { name: refused })}
+        </p>
+      )}
     </div>
   );
 }
 
 function Progress() {
   const m = useMessages(batchMessages);
+  const fmt = useFormat();
   const s = useBatchStore();
+  const samples = useRunSamples();
   if (s.status !== 'running' && s.status !== 'done' && s.status !== 'cancelled') return null;
-  const eta =
-    s.status === 'running' && s.startedAt !== null && s.updatedAt !== null ? etaSeconds(s.done, s.total, s.updatedAt - s.startedAt) : null;
+  const eta = s.status === 'running' && !s.loadingModel ? measuredEta(samples, s.total) : null;
   const elapsed = s.startedAt !== null && s.finishedAt !== null ? (s.finishedAt - s.startedAt) / 1000 : null;
   return (
     <div
@@ -84,24 +133,129 @@ function Progress() {
         <>
           <progress max={s.total || 1} value={s.done} aria-label={m('progress')} />
           <span data-testid="batch-count">
-            {s.done} / {s.total}
+            {fmt.number(s.done)} / {fmt.number(s.total)}
           </span>
           {s.errors > 0 && (
             <span className="batch-miss" data-testid="batch-errors">
-              {s.errors} {m('errorsCount')}
+              {fmt.number(s.errors)} {m('errorsCount')}
             </span>
           )}
-          {eta !== null && (
-            <span data-testid="batch-eta">
-              {m('eta')} {formatDuration(eta)}
-            </span>
-          )}
-          {s.status === 'done' && <span>{m('statusDone')}{elapsed !== null ? ` (${formatDuration(elapsed)})` : ''}</span>}
+          {s.status === 'running' &&
+            (eta !== null ? (
+              <span data-testid="batch-eta" data-seconds={Math.round(eta.seconds)} data-basis={eta.basis}>
+                {m('eta')} {fmt.duration(eta.seconds)}{' '}
+                <small>({fill(m('etaBasis'), { n: fmt.number(eta.basis), per: fmt.duration(eta.perRecordMs / 1000) })})</small>
+              </span>
+            ) : (
+              <span data-testid="batch-eta-pending">{m('etaPending')}</span>
+            ))}
+          {s.status === 'done' && <span>{m('statusDone')}{elapsed !== null ? ` (${fmt.duration(elapsed)})` : ''}</span>}
           {s.status === 'cancelled' && <span data-testid="batch-cancelled">{m('statusCancelled')}</span>}
         </>
       )}
     </div>
   );
+}
+
+/** Which method and backend produced the rows on screen (the backend only for a model run). */
+function RunInfo() {
+  const m = useMessages(batchMessages);
+  const ranWith = useBatchStore((s) => s.ranWith);
+  const status = useBatchStore((s) => s.status);
+  const loadingModel = useBatchStore((s) => s.loadingModel);
+  const backend = useEngineStore((s) => s.backend);
+  const dtype = useEngineStore((s) => s.dtype);
+  if (ranWith === null || status === 'ready' || status === 'empty' || status === 'reading') return null;
+  const showBackend = ranWith === 'model' && !loadingModel && backend !== null;
+  return (
+    <p className="batch-run-info" data-testid="batch-run-info" data-method={ranWith} data-backend={showBackend ? backend : ''}>
+      {m('ranWith')}: {ranWith === 'model' ? m('methodModel') : m('methodBaseline')}
+      {showBackend && (
+        <>
+          {' · '}
+          {m('backend')}: {backendLabel(m, backend, dtype)}
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Both methods' last runs on the same file, the better CHIP score marked in words, not colour. */
+function Comparison({ runs }: { runs: readonly RunSummary[] }) {
+  const m = useMessages(batchMessages);
+  const fmt = useFormat();
+  if (runs.length < 2 || runs.some((r) => r.score === null)) return null;
+  const [a, b] = runs as [RunSummary, RunSummary];
+  const best = a.score === b.score ? null : (a.score as number) > (b.score as number) ? a.method : b.method;
+  return (
+    <section className="panel" data-testid="batch-compare" data-better={best ?? 'tie'}>
+      <h2 className="panel-title">{m('compareTitle')}</h2>
+      <div className="batch-table-wrap">
+        <table className="batch-table">
+          <thead>
+            <tr>
+              <th>{m('method')}</th>
+              <th>{m('score')}</th>
+              <th>{m('jaccard')}</th>
+              <th>{m('f1')}</th>
+              <th>n</th>
+              <th>{m('elapsed')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.method} data-testid="batch-compare-row" data-method={r.method} data-better={String(best === r.method)}>
+                <td>
+                  {r.method === 'model' ? m('methodModel') : m('methodBaseline')}
+                  {r.backend && <small> · {backendLabel(m, r.backend, r.dtype)}</small>}{' '}
+                  {best === r.method && <strong className="batch-better">★ {m('better')}</strong>}
+                </td>
+                <td className="num">{fmt.number(r.score as number, 4)}</td>
+                <td className="num">{fmt.number(r.jaccard as number, 4)}</td>
+                <td className="num">{fmt.number(r.f1 as number, 4)}</td>
+                <td className="num">{fmt.number(r.n)}</td>
+                <td className="num">{r.seconds === null ? '—' : fmt.duration(r.seconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {best === null && <p>{m('tie')}</p>}
+    </section>
+  );
+}
+
+/**
+ * Remembers the last finished run of each method for the loaded file (screens stay mounted, so
+ * this lives as long as the page); forgets when another file is loaded.
+ */
+function useRunHistory(): RunSummary[] {
+  const status = useBatchStore((s) => s.status);
+  const file = useBatchStore((s) => s.file);
+  const [history, setHistory] = useState<RunSummary[]>([]);
+  const fileKey = file ? `${file.name}\u0000${file.bytes}\u0000${file.records}` : '';
+  useEffect(() => {
+    setHistory((h) => h.filter((r) => r.fileKey === fileKey));
+  }, [fileKey]);
+  useEffect(() => {
+    if (status !== 'done') return;
+    const s = useBatchStore.getState();
+    const e = useEngineStore.getState();
+    if (s.ranWith === null || !s.file) return;
+    const summary: RunSummary = {
+      method: s.ranWith,
+      backend: s.ranWith === 'model' ? e.backend : null,
+      dtype: s.ranWith === 'model' ? e.dtype : null,
+      fileKey,
+      score: s.metrics?.score ?? null,
+      jaccard: s.metrics?.jaccard ?? null,
+      f1: s.metrics?.f1 ?? null,
+      n: s.done,
+      seconds: s.startedAt !== null && s.finishedAt !== null ? (s.finishedAt - s.startedAt) / 1000 : null,
+    };
+    setHistory((h) => [...h.filter((r) => r.method !== summary.method && r.fileKey === fileKey), summary].sort((x, y) => x.method.localeCompare(y.method)));
+  }, [status, fileKey]);
+  return history;
 }
 
 const METRIC_KEYS: Array<[keyof BatchMetrics, string, BatchMessageKey]> = [
@@ -125,6 +279,7 @@ const NORMALISED_KEYS: Array<[keyof ScoreSummary, BatchMessageKey]> = [
 
 function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean }) {
   const m = useMessages(batchMessages);
+  const fmt = useFormat();
   return (
     <section className="panel" data-testid="batch-metrics" data-n={metrics.n}>
       <h2 className="panel-title">
@@ -138,7 +293,7 @@ function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean
             <div key={id}>
               <dt>{m(label)}</dt>
               <dd data-testid={`metric-${id}`} data-value={round4(v)}>
-                {key === 'meanPred' || key === 'meanGold' ? v.toFixed(2) : v.toFixed(4)}
+                {fmt.number(v, key === 'meanPred' || key === 'meanGold' ? 2 : 4)}
               </dd>
             </div>
           );
@@ -146,13 +301,16 @@ function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean
       </dl>
       {metrics.normalised && (
         <>
-          <h3 className="batch-metrics-kind">{m('metricsNormalised')}</h3>
+          <h3 className="batch-metrics-kind">
+            {m('metricsNormalised')} <span lang="zh-CN">氨氯地平片 = 氨氯地平</span>
+            {m('normalisedExample')}
+          </h3>
           <dl className="batch-metrics" data-testid="batch-metrics-normalised">
             {NORMALISED_KEYS.map(([key, label]) => (
               <div key={key}>
                 <dt>{m(label)}</dt>
                 <dd data-testid={`metric-normalised-${key}`} data-value={round4(metrics.normalised![key])}>
-                  {metrics.normalised![key].toFixed(4)}
+                  {fmt.number(metrics.normalised![key], 4)}
                 </dd>
               </div>
             ))}
@@ -165,6 +323,8 @@ function Metrics({ metrics, partial }: { metrics: BatchMetrics; partial: boolean
 
 export function BatchScreen() {
   const m = useMessages(batchMessages);
+  const fmt = useFormat();
+  const history = useRunHistory();
   const status = useBatchStore((s) => s.status);
   const method = useBatchStore((s) => s.method);
   const setMethod = useBatchStore((s) => s.setMethod);
@@ -189,7 +349,7 @@ export function BatchScreen() {
         )}
         {file && (
           <p data-testid="batch-file-info" data-records={file.records} data-labelled={String(file.labelled)}>
-            <strong>{file.name}</strong> — {file.records} {m('fileInfo')}, {(file.bytes / 1024).toFixed(0)} KiB,{' '}
+            <strong>{file.name}</strong> — {fmt.number(file.records)} {m('fileInfo')}, {fmt.number(file.bytes / 1024)} {m('kib')},{' '}
             {file.labelled ? m('labelled') : m('unlabelled')}
           </p>
         )}
@@ -226,11 +386,13 @@ export function BatchScreen() {
             </button>
           )}
         </div>
+        <RunInfo />
         <Progress />
         {finished && file && file.records > RELEASE_AFTER_RUN && <p className="engine-reason">{m('released')}</p>}
       </section>
       {finished && file && !file.labelled && <p data-testid="batch-no-labels">{m('noLabels')}</p>}
       {metrics && <Metrics metrics={metrics} partial={done < total} />}
+      <Comparison runs={history} />
       {metrics && metrics.perDrug.length > 0 && <PerDrugChart drugs={metrics.perDrug} />}
       <ResultsTable />
     </section>

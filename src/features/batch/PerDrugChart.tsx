@@ -1,11 +1,12 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useMessages } from '../../app/i18n.ts';
+import { useFormat, useMessages } from '../../app/i18n.ts';
 import type { DrugStats } from '../../clinical/metrics.ts';
 import { batchMessages } from './messages.ts';
 
 /** Support (line, right axis) and precision / recall (bars, left axis) of the most-supported drugs. */
 export function PerDrugChart({ drugs }: { drugs: readonly DrugStats[] }) {
   const m = useMessages(batchMessages);
+  const fmt = useFormat();
   const data = drugs.map((d) => ({
     name: d.name,
     precision: Math.round(d.precision * 1000) / 1000,
@@ -15,13 +16,13 @@ export function PerDrugChart({ drugs }: { drugs: readonly DrugStats[] }) {
   return (
     <figure className="panel" data-testid="batch-chart" data-drugs={drugs.length} style={{ margin: '12px 0' }}>
       <figcaption className="panel-title">{m('perDrug')}</figcaption>
-      <div style={{ width: '100%', height: 340 }}>
+      <div className="batch-chart" style={{ width: '100%', height: 340 }}>
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" interval={0} angle={-45} textAnchor="end" height={90} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="rate" domain={[0, 1]} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="support" orientation="right" allowDecimals={false} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="name" interval={0} angle={-45} textAnchor="end" height={90} tick={{ fontSize: 12 }} />
+            <YAxis yAxisId="rate" domain={[0, 1]} tick={{ fontSize: 12 }} />
+            <YAxis yAxisId="support" orientation="right" allowDecimals={false} tick={{ fontSize: 12 }} />
             <Tooltip />
             <Legend verticalAlign="top" />
             <Bar yAxisId="rate" dataKey="precision" name={m('precision')} fill="#1f6feb" isAnimationActive={false} />
@@ -32,26 +33,28 @@ export function PerDrugChart({ drugs }: { drugs: readonly DrugStats[] }) {
       </div>
       <details>
         <summary>{m('perDrug')}</summary>
-        <table className="batch-table" data-testid="batch-per-drug">
-          <thead>
-            <tr>
-              <th>{m('drug')}</th>
-              <th>{m('support')}</th>
-              <th>{m('precision')}</th>
-              <th>{m('recall')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {drugs.map((d) => (
-              <tr key={d.name} data-drug={d.name}>
-                <td>{d.name}</td>
-                <td className="num">{d.support}</td>
-                <td className="num">{d.precision.toFixed(3)}</td>
-                <td className="num">{d.recall.toFixed(3)}</td>
+        <div className="batch-table-wrap">
+          <table className="batch-table" data-testid="batch-per-drug">
+            <thead>
+              <tr>
+                <th>{m('drug')}</th>
+                <th>{m('support')}</th>
+                <th>{m('precision')}</th>
+                <th>{m('recall')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {drugs.map((d) => (
+                <tr key={d.name} data-drug={d.name}>
+                  <td lang="zh-CN">{d.name}</td>
+                  <td className="num">{fmt.number(d.support)}</td>
+                  <td className="num">{fmt.number(d.precision, 3)}</td>
+                  <td className="num">{fmt.number(d.recall, 3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );

@@ -1,4 +1,5 @@
-import { useMessages } from '../../app/i18n.ts';
+import { Fragment } from 'react';
+import { useFormat, useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { useBatchStore } from '../../state/batch-store.ts';
 import { batchMessages } from './messages.ts';
@@ -12,6 +13,7 @@ function norm(name: string): string {
 /** Paginated (50 rows a page), so thousands of rows keep the DOM small. */
 export function ResultsTable() {
   const m = useMessages(batchMessages);
+  const fmt = useFormat();
   const rows = useBatchStore((s) => s.rows);
   const page = useBatchStore((s) => s.page);
   const setPage = useBatchStore((s) => s.setPage);
@@ -23,52 +25,95 @@ export function ResultsTable() {
   return (
     <section className="panel" data-testid="batch-results" data-rows={rows.length}>
       <h2 className="panel-title">
-        {m('results')} ({rows.length})
+        {m('results')} ({fmt.number(rows.length)})
       </h2>
-      <table className="batch-table">
-        <thead>
-          <tr>
-            <th>{m('colIndex')}</th>
-            <th>{m('colId')}</th>
-            <th>{m('colPred')}</th>
-            {labelled && <th>{m('colGold')}</th>}
-            {labelled && <th>{m('colJaccard')}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {slice.map((r) => {
-            const gold = r.gold ? new Set(r.gold.map(norm)) : null;
-            return (
-              <tr key={r.index} data-testid="batch-row" data-id={r.id} className={r.error ? 'err' : undefined}>
-                <td className="num">{r.index + 1}</td>
-                <td>{r.id}</td>
-                <td>
-                  {r.error ? (
-                    <span className="batch-miss" data-testid="batch-row-error" title={r.error}>
-                      {m('rowError')}: {r.error}
-                    </span>
-                  ) : (
-                    r.predicted.map((d, i) => (
-                      <span key={d} className={gold ? (gold.has(norm(d)) ? 'batch-hit' : 'batch-miss') : undefined}>
-                        {i > 0 ? '、' : ''}
-                        {d}
+      {labelled && (
+        <p className="hint batch-legend" data-testid="batch-legend">
+          {m('legend')}
+        </p>
+      )}
+      <div className="batch-table-wrap">
+        <table className="batch-table">
+          <thead>
+            <tr>
+              <th>{m('colIndex')}</th>
+              <th>{m('colId')}</th>
+              <th>{m('colPred')}</th>
+              {labelled && <th>{m('colGold')}</th>}
+              {labelled && <th>{m('colJaccard')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {slice.map((r) => {
+              const gold = r.gold ? new Set(r.gold.map(norm)) : null;
+              const predicted = new Set(r.predicted.map(norm));
+              return (
+                <tr key={r.index} data-testid="batch-row" data-id={r.id} className={r.error ? 'err' : undefined}>
+                  <td className="num">{fmt.number(r.index + 1)}</td>
+                  <td>{r.id}</td>
+                  <td>
+                    {r.error ? (
+                      <span className="batch-miss" data-testid="batch-row-error" title={r.error}>
+                        {m('rowError')}: {r.error}
                       </span>
-                    ))
+                    ) : (
+                      r.predicted.map((d, i) => {
+                        // Right and wrong differ by a mark and its words too, not by colour alone.
+                        const hit = gold ? gold.has(norm(d)) : null;
+                        // The space between drugs sits outside the unbreakable drug span: lines break between drugs.
+                        return (
+                          <Fragment key={d}>
+                            {i > 0 ? ' ' : ''}
+                            <span
+                              className={hit === null ? 'batch-drug' : hit ? 'batch-drug batch-hit' : 'batch-drug batch-miss'}
+                              data-testid="batch-pred"
+                              data-hit={hit === null ? undefined : String(hit)}
+                            >
+                              {hit !== null && (
+                                <span className="batch-mark" role="img" aria-label={hit ? m('hit') : m('miss')} title={hit ? m('hit') : m('miss')}>
+                                  {hit ? '✓' : '✗'}
+                                </span>
+                              )}
+                              <span lang="zh-CN">{d}</span>
+                            </span>
+                          </Fragment>
+                        );
+                      })
+                    )}
+                  </td>
+                  {labelled && (
+                    <td>
+                      {r.gold?.map((d, i) => {
+                        const missed = !predicted.has(norm(d));
+                        return (
+                          <Fragment key={d}>
+                            {i > 0 ? ' ' : ''}
+                            <span className={missed ? 'batch-drug batch-missed' : 'batch-drug'} data-testid="batch-gold" data-missed={String(missed)}>
+                              {missed && (
+                                <span className="batch-mark" role="img" aria-label={m('missed')} title={m('missed')}>
+                                  ○
+                                </span>
+                              )}
+                              <span lang="zh-CN">{d}</span>
+                            </span>
+                          </Fragment>
+                        );
+                      })}
+                    </td>
                   )}
-                </td>
-                {labelled && <td>{r.gold?.join('、') ?? ''}</td>}
-                {labelled && <td className="num">{r.jaccard === null ? '' : r.jaccard.toFixed(3)}</td>}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                  {labelled && <td className="num">{r.jaccard === null ? '' : fmt.number(r.jaccard, 3)}</td>}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <div className="batch-pager">
         <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)} data-testid="batch-prev">
           {m('prev')}
         </button>
         <span data-testid="batch-page">
-          {current + 1} / {pages} {m('pageOf')}
+          {fmt.number(current + 1)} / {fmt.number(pages)} {m('pageOf')}
         </span>
         <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)} data-testid="batch-next">
           {m('next')}

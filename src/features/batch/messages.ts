@@ -7,7 +7,9 @@ export type BatchMessageKey =
   | 'metrics' | 'metricsPartial' | 'metricsExact' | 'metricsNormalised' | 'jaccard' | 'f1' | 'precision' | 'recall' | 'score'
   | 'meanPred' | 'meanGold' | 'ratio' | 'perDrug' | 'support' | 'results' | 'colIndex' | 'colId'
   | 'colPred' | 'colGold' | 'colJaccard' | 'prev' | 'next' | 'pageOf' | 'rowError' | 'noLabels'
-  | 'drug' | 'released';
+  | 'drug' | 'released'
+  | 'dropRefused' | 'ranWith' | 'backend' | 'backendWebgpu' | 'backendWasm' | 'etaBasis' | 'etaPending'
+  | 'compareTitle' | 'better' | 'tie' | 'elapsed' | 'hit' | 'miss' | 'missed' | 'legend' | 'kib' | 'normalisedExample';
 
 export const batchMessages: FeatureMessages<BatchMessageKey> = {
   zh: {
@@ -33,7 +35,8 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     metrics: '评估指标',
     metricsPartial: '（仅统计已完成的病历）',
     metricsExact: '精确匹配（与 CHIP 官方评分一致：药名按原样逐字比较）',
-    metricsNormalised: '归一化后（药名经规范化，如 氨氯地平片 = 氨氯地平）',
+    metricsNormalised: '归一化后（药名经规范化，如',
+    normalisedExample: '）',
     jaccard: 'Jaccard',
     f1: 'F1',
     precision: '精确率',
@@ -57,6 +60,22 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     noLabels: '文件不含出院带药列表，无法计算指标。',
     drug: '药品',
     released: '文件较大，运行后已释放解析结果；再次运行会重新读取文件。',
+    dropRefused: '批量推荐正在进行，未载入“{name}”。请等待完成或先取消，再放入新文件。',
+    ranWith: '本次运行',
+    backend: '计算后端',
+    backendWebgpu: 'WebGPU（显卡）',
+    backendWasm: 'WASM（CPU）',
+    etaBasis: '按最近 {n} 条病历的实测用时（平均每条 {per}）估算',
+    etaPending: '正在测算每条病历的用时…',
+    compareTitle: '两种方法的比较（同一文件）',
+    better: '较优',
+    tie: '两者持平',
+    elapsed: '用时',
+    hit: '正确：在真实出院带药中',
+    miss: '不在真实出院带药中',
+    missed: '漏推荐',
+    legend: '✓ 推荐正确（在真实出院带药中）　✗ 推荐了不在真实出院带药中的药　○ 真实出院带药中漏推荐的药',
+    kib: 'KiB',
   },
   en: {
     title: 'Batch scoring',
@@ -64,7 +83,7 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     chooseFile: 'choose a file',
     reading: 'Reading the file…',
     fileInfo: 'records',
-    labelled: 'labelled (出院带药列表)',
+    labelled: 'labelled (discharge medication list)',
     unlabelled: 'unlabelled (predictions only)',
     method: 'Method',
     methodModel: 'Model (on-device)',
@@ -81,7 +100,8 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     metrics: 'Metrics',
     metricsPartial: '(finished records only)',
     metricsExact: 'Exact match (as the official CHIP scorer: names compared exactly as written)',
-    metricsNormalised: 'Normalised (names folded first, e.g. 氨氯地平片 = 氨氯地平)',
+    metricsNormalised: 'Normalised (names folded first, e.g.',
+    normalisedExample: ')',
     jaccard: 'Jaccard',
     f1: 'F1',
     precision: 'Precision',
@@ -102,8 +122,24 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     next: 'Next',
     pageOf: 'page',
     rowError: 'error',
-    noLabels: 'The file has no 出院带药列表 labels: no metrics.',
+    noLabels: 'The file has no discharge medication lists (labels): no metrics.',
     drug: 'Drug',
     released: 'Large file: parsed records were released after the run; running again re-reads the file.',
+    dropRefused: 'A batch is running, so "{name}" was not loaded. Wait for it to finish or cancel it, then drop the file again.',
+    ranWith: 'This run',
+    backend: 'Backend',
+    backendWebgpu: 'WebGPU (GPU)',
+    backendWasm: 'WASM (CPU)',
+    etaBasis: 'from the measured time of the last {n} records ({per} per record on average)',
+    etaPending: 'Measuring the time per record…',
+    compareTitle: 'The two methods compared (same file)',
+    better: 'better',
+    tie: 'tie',
+    elapsed: 'time',
+    hit: 'correct: in the true discharge list',
+    miss: 'not in the true discharge list',
+    missed: 'missed',
+    legend: '✓ correct (in the true discharge list)   ✗ suggested but not in the true list   ○ in the true list but not suggested',
+    kib: 'KiB',
   },
 };

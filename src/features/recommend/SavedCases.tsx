@@ -1,15 +1,43 @@
-import { useEffect, useState } from 'react';
-import { useMessages } from '../../app/i18n.ts';
+import { useEffect, useRef, useState } from 'react';
+import { useFormat, useMessages, type FeatureMessages } from '../../app/i18n.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { deleteAllCases, deleteCase, listCases, summarizeCase, type CaseRecord } from '../../storage/saved-cases.ts';
 import { recommendMessages } from './messages.ts';
 
-/** Cases the user saved (IndexedDB, this browser only): load back into the editor, delete. */
+/** This panel's own words (the confirmation step); the rest comes from the recommend dictionary. */
+const confirmMessages: FeatureMessages<'confirmDelete' | 'confirmYes' | 'confirmNo'> = {
+  zh: { confirmDelete: '删除这份已保存病例？删除后无法恢复。', confirmYes: '确认删除', confirmNo: '取消' },
+  en: { confirmDelete: 'Delete this saved case? This cannot be undone.', confirmYes: 'Delete', confirmNo: 'Keep' },
+};
+
+/** The question and its two answers, in place of the button that asked; "keep" has the focus (the safe answer). */
+function ConfirmDelete({ question, onYes, onNo }: { question: string; onYes: () => void; onNo: () => void }) {
+  const c = useMessages(confirmMessages);
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <span className="confirm-delete" role="alert" data-testid="confirm-delete">
+      {question}{' '}
+      <button type="button" className="danger" onClick={onYes} data-testid="confirm-delete-yes">
+        {c('confirmYes')}
+      </button>{' '}
+      <button type="button" ref={keep} onClick={onNo} data-testid="confirm-delete-no">
+        {c('confirmNo')}
+      </button>
+    </span>
+  );
+}
+
+/** Cases the user saved (IndexedDB, this browser only): load back into the editor, delete after a confirmation. */
 export function SavedCases() {
   const m = useMessages(recommendMessages);
+  const c = useMessages(confirmMessages);
+  const fmt = useFormat();
   const revision = useNoteStore((s) => s.casesRevision);
   const [cases, setCases] = useState<CaseRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The case id whose deletion waits for a confirmation, or 'all'. */
+  const [confirming, setConfirming] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -22,14 +50,12 @@ export function SavedCases() {
     };
   }, [revision]);
 
-  const act = (p: Promise<void>) =>
-    p.then(
+  const act = (p: Promise<void>) => {
+    setConfirming(null);
+    return p.then(
       () => useNoteStore.getState().bumpCases(),
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
-
-  const removeAll = () => {
-    if (window.confirm(m('confirmDeleteAll'))) void act(deleteAllCases());
   };
 
   return (
@@ -47,28 +73,38 @@ export function SavedCases() {
       {cases && cases.length > 0 && (
         <>
           <ul>
-            {cases.map((c) => {
-              const s = summarizeCase(c);
+            {cases.map((rec) => {
+              const s = summarizeCase(rec);
               return (
-                <li key={c.id} data-testid="saved-case" data-id={c.id} data-drugs={s.drugCount}>
-                  <span title={m('savedAtLabel')}>{new Date(s.savedAt).toLocaleString()}</span> ·{' '}
-                  <span data-testid="saved-case-preview">{s.preview}</span> ·{' '}
+                <li key={rec.id} data-testid="saved-case" data-id={rec.id} data-drugs={s.drugCount}>
+                  <time dateTime={new Date(s.savedAt).toISOString()} title={m('savedAtLabel')} data-testid="saved-case-date">
+                    {fmt.dateTime(s.savedAt)}
+                  </time>{' '}
+                  · <span data-testid="saved-case-preview" lang="zh-CN">{s.preview}</span> ·{' '}
                   <span>
                     {s.drugCount} {m('drugsUnit')}
                   </span>{' '}
-                  <button type="button" data-testid="load-case" onClick={() => useNoteStore.getState().loadNote(c.noteText)}>
+                  <button type="button" data-testid="load-case" onClick={() => useNoteStore.getState().loadNote(rec.noteText)}>
                     {m('loadCase')}
-                  </button>
-                  <button type="button" data-testid="delete-case" onClick={() => void act(deleteCase(c.id))}>
-                    {m('deleteCase')}
-                  </button>
+                  </button>{' '}
+                  {confirming === rec.id ? (
+                    <ConfirmDelete question={c('confirmDelete')} onYes={() => void act(deleteCase(rec.id))} onNo={() => setConfirming(null)} />
+                  ) : (
+                    <button type="button" data-testid="delete-case" onClick={() => setConfirming(rec.id)}>
+                      {m('deleteCase')}
+                    </button>
+                  )}
                 </li>
               );
             })}
           </ul>
-          <button type="button" data-testid="delete-all-cases" onClick={removeAll}>
-            {m('deleteAllCases')}
-          </button>
+          {confirming === 'all' ? (
+            <ConfirmDelete question={m('confirmDeleteAll')} onYes={() => void act(deleteAllCases())} onNo={() => setConfirming(null)} />
+          ) : (
+            <button type="button" data-testid="delete-all-cases" onClick={() => setConfirming('all')}>
+              {m('deleteAllCases')}
+            </button>
+          )}
         </>
       )}
     </details>

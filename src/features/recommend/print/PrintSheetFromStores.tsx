@@ -1,0 +1,48 @@
+import { useMemo, useState, useEffect } from 'react';
+import { Formulary } from '../../../clinical/formulary.ts';
+import { extractNoteFacts } from '../../../clinical/note-facts.ts';
+import { checkSafety } from '../../../clinical/safety.ts';
+import { useNoteStore } from '../../../state/note-store.ts';
+import { finalList } from '../final-list.ts';
+import { PrintSheet, type PrintEntry, type PrintSheetProps } from './PrintSheet.tsx';
+
+/**
+ * The print sheet fed from the note store: the same derived final list and safety check the
+ * recommend screen shows (final-list.ts, clinical/safety.ts), so what prints is what is on screen.
+ * Mounted once by the app shell.
+ */
+export function PrintSheetFromStores() {
+  const run = useNoteStore((s) => s.run);
+  const cut = useNoteStore((s) => s.cut);
+  const accepted = useNoteStore((s) => s.accepted);
+  const removed = useNoteStore((s) => s.removed);
+  const added = useNoteStore((s) => s.added);
+  // The printed date is the day of printing: refreshed when the browser is about to print.
+  const [printedAt, setPrintedAt] = useState(() => Date.now());
+  useEffect(() => {
+    const before = () => setPrintedAt(Date.now());
+    window.addEventListener('beforeprint', before);
+    return () => window.removeEventListener('beforeprint', before);
+  }, []);
+  const sheet = useMemo((): PrintSheetProps['sheet'] => {
+    if (!run) return null;
+    const formulary = Formulary.bundled();
+    const list = finalList(run, cut, { accepted, removed, added }, formulary);
+    const warnings = checkSafety(list.map((d) => d.name), extractNoteFacts(run.record), formulary);
+    // Dose and frequency are printed when the list entries carry them.
+    const entries: PrintEntry[] = list.map((d) => {
+      const extra = d as Partial<Pick<PrintEntry, 'dose' | 'frequency'>>;
+      return { name: d.name, drugClass: d.drugClass, origin: d.origin, dose: extra.dose ?? null, frequency: extra.frequency ?? null };
+    });
+    return {
+      patientId: run.record.患者序号,
+      visitId: run.record.就诊标识,
+      visitDate: run.record.就诊时间,
+      diagnoses: run.record.出院诊断,
+      source: run.source,
+      entries,
+      warnings,
+    };
+  }, [run, cut, accepted, removed, added]);
+  return <PrintSheet sheet={sheet} printedAt={printedAt} />;
+}
