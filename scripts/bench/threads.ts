@@ -44,6 +44,8 @@ export async function runThreadsBench(
         if (!/^[\w.-]+\.(mjs|wasm)$/.test(path)) return route.fulfill({ status: 404, body: '' });
         return route.fulfill({ path: ortDir + path, headers, contentType: path.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
       });
+      // tsx (esbuild keepNames) wraps named functions in __name(); the page has no such helper.
+      await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
       await page.goto(`${origin}/__threads/index.html`);
       const row = await page.evaluate(
         async ({ modelUrl, threads, past, repeats }) => {
