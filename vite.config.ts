@@ -55,6 +55,17 @@ export const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()',
 } as const;
+/**
+ * Cross-origin isolation (docs/privacy.md): with both headers the page gets `crossOriginIsolated`,
+ * hence SharedArrayBuffer, which onnxruntime-web needs to run WASM with threads. The app loads
+ * nothing cross-origin, so `require-corp` blocks nothing (same-origin resources need no CORP
+ * header) and is supported more widely than `credentialless`. public/coi-headers.js adds the same
+ * two headers in the service worker for static hosts that cannot set headers.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
 
 /**
  * `vite dev` only: the React fast-refresh preamble is an inline module script (allowed by its
@@ -298,8 +309,8 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [dischargerxAssets()], rolldownOptions: { checks: { bundlerTimings: false } } },
   // `npm start` / `npm run preview`: a busy 4173 moves on to the next free port (Vite prints the URL).
   // The browser tests pin 4173 with --strictPort (playwright.config.ts webServer).
-  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER, ...SECURITY_HEADERS } },
-  server: { headers: { 'Content-Security-Policy': DEV_CSP, ...SECURITY_HEADERS } },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER, ...SECURITY_HEADERS, ...ISOLATION_HEADERS } },
+  server: { headers: { 'Content-Security-Policy': DEV_CSP, ...SECURITY_HEADERS, ...ISOLATION_HEADERS } },
   // Never pre-bundle transformers.js/onnxruntime-web in dev: their wasm loader must see its own URLs.
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

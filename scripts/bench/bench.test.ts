@@ -12,6 +12,7 @@ import {
   type LoadRow,
   type ThroughputRow,
 } from './report.ts';
+import { compareDecodes, verdict, type DecodeSample } from './decoder-compare.ts';
 import { displayWidth, fmtMs, fmtRatio, markdownTable, percentile, ratio, summarize, textTable, throughput } from './stats.ts';
 
 describe('percentile (nearest rank, as npm run predict)', () => {
@@ -170,5 +171,45 @@ describe('report rendering', () => {
     const j = toJson({ ...report(), latency: [summarizeLatency({ id: 'node-q8', label: 'x', samplesMs: [], steps: [] })] }) as BenchReport;
     expect(j.latency[0]!.summary.p50).toBeNull();
     expect((toJson({ a: 1.23456789 }) as { a: number }).a).toBe(1.235);
+  });
+});
+
+describe('previous vs new decoder comparison', () => {
+  const sample = (drugs: string[], score: number, calls: number, fedTokens: number, ms: number): DecodeSample => ({
+    drugs,
+    trajectory: drugs,
+    score,
+    calls,
+    fedTokens,
+    ms,
+  });
+  it('classifies each note: same set (order ignored), exact tie, strictly better or worse', () => {
+    expect(verdict(sample(['a', 'b'], -3, 10, 9, 1), sample(['b', 'a'], -3.5, 5, 9, 1))).toBe('same');
+    expect(verdict(sample(['a'], -3, 10, 9, 1), sample(['b'], -3, 5, 9, 1))).toBe('tie');
+    expect(verdict(sample(['a'], -3, 10, 9, 1), sample(['b'], -2.5, 5, 9, 1))).toBe('better');
+    expect(verdict(sample(['a'], -3, 10, 9, 1), sample(['a', 'b'], -3.5, 5, 9, 1))).toBe('worse');
+  });
+  it('summarises calls per note, tokens per call (after the prompt) and renders the section', () => {
+    const pairs = [
+      { previous: sample(['a'], -1, 11, 10, 100), next: sample(['a'], -1, 5, 10, 60) },
+      { previous: sample(['a', 'b'], -2, 21, 20, 300), next: sample(['c'], -2, 11, 20, 200) },
+    ];
+    const c = compareDecodes(pairs);
+    expect(c.notes).toBe(2);
+    expect(c.sameDrugs).toBe(1);
+    expect(c.verdicts).toEqual({ same: 1, tie: 1, better: 0, worse: 0 });
+    expect(c.sameScore).toBe(2);
+    expect(c.previous.callsMean).toBe(16);
+    expect(c.previous.tokensPerCall).toBe(1); // 30 tokens over 30 calls after the prompts
+    expect(c.next.callsMean).toBe(8);
+    expect(c.next.tokensPerCall).toBe(30 / 14);
+    const text = renderText({ ...report(), decoderComparison: c, threads: [
+      { threads: 1, effective: 1, prefillMs: 400, stepMs: 60, jumpMs: 70 },
+      { threads: 2, effective: 2, prefillMs: 250, stepMs: 40, jumpMs: 45 },
+    ] });
+    expect(text).toMatch(/previous\s+2\s+100\s+300\s+16\.0\s+1\.00/);
+    expect(text).toMatch(/new\s+2\s+60\.0\s+200\s+8\.0\s+2\.14/);
+    expect(text).toContain('1 / 2 (50.0%)');
+    expect(text).toMatch(/2\s+2\s+250\s+40\.0\s+45\.0\s+0\.67×/);
   });
 });

@@ -4,6 +4,8 @@
  * Pure: no I/O, so the unit test (bench.test.ts) covers it.
  */
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, markdownTable, ratio, roundOrNull, summarize, textTable, type Summary } from './stats.ts';
+import type { ComparisonSummary } from './decoder-compare.ts';
+import type { ThreadsRow } from './threads.ts';
 
 export const REPORT_SCHEMA = 'dischargerx-bench-1';
 
@@ -86,6 +88,10 @@ export interface BenchReport {
   latency: (LatencyRow & { summary: Summary; stepsMean: number | null; msPerStepP50: number | null; pageP50: number | null })[];
   throughput: (ThroughputRow & { recordsPerSecond: number | null; decodeRecordsPerSecond: number | null })[];
   ratios: RatioRow[];
+  /** Previous decoder (one call per token) vs the new one on the same notes, Node q8 (decoder-compare.ts). */
+  decoderComparison?: ComparisonSummary | null;
+  /** onnxruntime-web in Chromium with 1 / 2 / 4 WASM threads, cross-origin isolated (threads.ts). */
+  threads?: ThreadsRow[];
   caveats: string[];
   errors: string[];
 }
@@ -241,6 +247,54 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
           (t.ms / 1000).toFixed(1),
           fmtRate(t.recordsPerSecond),
           fmtRate(t.decodeRecordsPerSecond ?? t.recordsPerSecond),
+        ]),
+      ),
+    });
+  }
+  const c = r.decoderComparison;
+  if (c) {
+    const pct = (n: number) => `${n} / ${c.notes} (${((100 * n) / Math.max(1, c.notes)).toFixed(1)}%)`;
+    const side = (label: string, x: ComparisonSummary['previous']) => [
+      label,
+      String(x.latency.n),
+      fmtMs(x.latency.p50),
+      fmtMs(x.latency.p95),
+      x.callsMean.toFixed(1),
+      x.tokensPerCall.toFixed(2),
+    ];
+    out.push({
+      title: 'Previous decoder (one model call per token) vs new decoder (jump-forward), same notes, Node q8, alternating per note',
+      body:
+        table(['decoder', 'n', 'p50', 'p95', 'model calls/note', 'tokens/call'], [
+          side('previous', c.previous),
+          side('new', c.next),
+        ]) +
+        '\n\n' +
+        table(
+          ['same-drugs check', 'notes'],
+          [
+            ['same final drugs', pct(c.sameDrugs)],
+            ['same searched trajectory', pct(c.sameTrajectory)],
+            ['bit-identical search score', pct(c.sameScore)],
+            ['different drugs, exact score tie', pct(c.verdicts.tie)],
+            ['different drugs, new search score strictly better', pct(c.verdicts.better)],
+            ['different drugs, new search score worse', pct(c.verdicts.worse)],
+          ],
+        ),
+    });
+  }
+  if (r.threads?.length) {
+    out.push({
+      title: 'WASM threads (onnxruntime-web in Chromium, cross-origin isolated page, q8; median ms per call)',
+      body: table(
+        ['threads requested', 'threads kept', 'prefill (B1, prompt)', 'beam step (B4, T1)', 'jump call (B4, T4)', 'step vs 1 thread'],
+        r.threads.map((t) => [
+          String(t.threads),
+          String(t.effective),
+          fmtMs(t.prefillMs),
+          fmtMs(t.stepMs),
+          fmtMs(t.jumpMs),
+          fmtRatio(ratio(t.stepMs, r.threads!.find((x) => x.threads === 1)?.stepMs ?? null)),
         ]),
       ),
     });

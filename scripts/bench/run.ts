@@ -22,6 +22,10 @@ import { CliError, UsageError, describeError, isMain, parseFlags, readRecordsFil
 import { DTYPE_FILES, readDecodingConfig, type ModelDtype } from '../../cli/model-method.ts';
 import { adapterText, runBrowserBench, type BrowserBenchResult, type BackendRun } from './browser.ts';
 import { runNode, type NodeRun } from './node-native.ts';
+import { runDecoderComparison, type ComparisonSummary } from './decoder-compare.ts';
+import { runThreadsBench, type ThreadsRow } from './threads.ts';
+import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../e2e/chromium-flags.ts';
 import {
   REPORT_SCHEMA,
   computeRatios,
@@ -37,7 +41,7 @@ import {
 } from './report.ts';
 
 export const BENCH_USAGE =
-  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--out docs/benchmark.json] [--skip-webgpu]';
+  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu]';
 
 const COHORT_TEST = 'data/cohort/test.jsonl';
 const TINY_TEST = 'training/tests/fixtures/tiny/test.jsonl';
@@ -141,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     batch: { type: 'string' },
     out: { type: 'string' },
     'skip-webgpu': { type: 'boolean' },
+    'compare-notes': { type: 'string' },
+    threads: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -151,6 +157,9 @@ export async function main(argv: string[]): Promise<number> {
   const wantGpuNotes = count(flags['webgpu-notes'] as string | undefined, 'webgpu-notes', 5, 1);
   const wantBatch = count(flags['batch'] as string | undefined, 'batch', 100, 0);
   const skipWebgpu = flags['skip-webgpu'] === true;
+  const wantCompare = count(flags['compare-notes'] as string | undefined, 'compare-notes', wantNotes, 0);
+  const threadsFlag = (flags['threads'] as string | undefined) ?? '1,2,4';
+  const threadCounts = threadsFlag === 'none' ? [] : threadsFlag.split(',').map((x) => count(x.trim(), 'threads', 1, 1));
   const outJson = (flags['out'] as string | undefined) ?? 'docs/benchmark.json';
   const outMd = outJson.endsWith('.json') ? outJson.replace(/\.json$/, '.md') : `${outJson}.md`;
   const loadAvgStart = os.loadavg();
@@ -169,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const located = await readRecordsFile(source);
   const pool = located.map((x) => x.record);
-  const need = Math.max(wantNotes, wantBatch);
+  const need = Math.max(wantNotes, wantBatch, wantCompare);
   if (pool.length < need) skipped.push(`${source} has ${pool.length} records; asked for ${need}, using ${pool.length}`);
   const records = pool.slice(0, need);
   const texts = records.map(noteText);
@@ -222,9 +231,22 @@ export async function main(argv: string[]): Promise<number> {
     errors.push(...browser.errors);
   } catch (e) {
     errors.push(`browser: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    stop();
   }
+  let threads: ThreadsRow[] = [];
+  if (threadCounts.length) {
+    try {
+      log(`WASM threads ${threadCounts.join(' / ')}: onnxruntime-web on an isolated page`);
+      const b = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
+      try {
+        threads = await runThreadsBench(b, { baseUrl: server.url, modelId, threads: threadCounts, past: 330, repeats: 15, log });
+      } finally {
+        await b.close();
+      }
+    } catch (e) {
+      errors.push(`threads: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  stop();
 
   // ---- Node native ----
   let node8: NodeRun | null = null;
@@ -244,6 +266,16 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   rmSync(tmp, { recursive: true, force: true });
+  let comparison: ComparisonSummary | null = null;
+  const nCompare = Math.min(wantCompare, parsed.length);
+  if (nCompare > 0) {
+    try {
+      log(`previous vs new decoder, Node q8, ${nCompare} records`);
+      comparison = (await runDecoderComparison(modelDir, 'q8', parsed.slice(0, nCompare), log)).summary;
+    } catch (e) {
+      errors.push(`decoder comparison: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } else skipped.push('previous vs new decoder (--compare-notes 0)');
 
   // ---- report ----
   const gpuRun = browser?.webgpu ?? null;
@@ -295,8 +327,17 @@ export async function main(argv: string[]): Promise<number> {
     'p95 is nearest-rank (as in `npm run predict`): with fewer than 20 notes it is the slowest note.',
     'Cold load = a fresh browser context (empty IndexedDB and HTTP cache; model files from the local `vite preview` server, so no real network). Warm load = page reload in the same context: the weights come from IndexedDB, re-hashed (SHA-256) before use. "Ready" is page side (click "load model" → ready: fetch or IndexedDB read, session creation and the app\'s warm-up decode); "fetch+session" is the worker\'s EngineInfo.loadMs.',
   );
-  const threads = browser?.wasm?.info.numThreads ?? null;
-  if (threads !== null) caveats.push(`WASM ran with ${threads} thread(s) (the page is not cross-origin isolated, so onnxruntime-web runs single-threaded); onnxruntime-node uses its own thread pool.`);
+  const wasmThreads = browser?.wasm?.info.numThreads ?? null;
+  if (wasmThreads !== null) {
+    caveats.push(
+      `The app's WASM engine ran with ${wasmThreads} thread(s) (the engine's own choice for this page and ${os.cpus().length} cores); onnxruntime-node uses its own thread pool. The threads table runs onnxruntime-web directly with each requested count.`,
+    );
+  }
+  if (comparison) {
+    caveats.push(
+      'Previous vs new decoder: both in one Node process on the same loaded q8 model, each note decoded by the previous decoder (jumpForward: false, one call per token) and then by the new one, so load hits both alike. "tokens/call" = tokens fed per beam row per call after the prompt. A different final list is classified by the two best search scores: an exact tie, or the new search strictly better / worse. Scores can differ in the last bits because a multi-token call sums in another order than single-token calls.',
+    );
+  }
   const wasmSteps = browser?.wasm ? summarizeLatency(latencyFromBrowser('wasm-q8', '', browser.wasm)).stepsMean : null;
   const nodeSteps = node8 ? summarizeLatency(latencyFromNode('node-q8', '', node8, nNotes)).stepsMean : null;
   if (wasmSteps !== null && nodeSteps !== null && Math.abs(wasmSteps - nodeSteps) / nodeSteps > 0.05) {
@@ -338,7 +379,7 @@ export async function main(argv: string[]): Promise<number> {
     input: { source, notes: nNotes, webgpuNotes: skipWebgpu ? 0 : nGpu, batch: nBatch, skipped },
     decoding: decoding as Record<string, unknown> | null,
     browser: {
-      wasmThreads: threads,
+      wasmThreads,
       webgpuAdapter: gpuAdapter,
       webgpuIsFallback: gpuInfo?.adapter?.isFallback ?? null,
     },
@@ -347,6 +388,8 @@ export async function main(argv: string[]): Promise<number> {
     latency: latency.map(summarizeLatency),
     throughput: throughput.map(summarizeThroughput),
     ratios: computeRatios(load, latency, throughput),
+    decoderComparison: comparison,
+    threads,
     caveats,
     errors,
   };

@@ -85,6 +85,45 @@ describe('createCausalLmStepModel on a tiny ONNX llama-shaped graph', () => {
     for (let i = 0; i < 2; i++) expect(maxAbsDiff(a.logits[i]!, r.logits[i]!)).toBeLessThan(1e-4);
   });
 
+  it('stepMany feeds several tokens per row in one call; a permutation moves no data', async () => {
+    const kv = createCausalLmStepModel(model);
+    const ref = recomputeOver(model);
+    const prompt = [1, 5, 9, 4, 11];
+    const a = await kv.start(prompt);
+    const r = await ref.start(prompt);
+    const c3 = await kv.selectBeams(a.cache, [0, 0, 0]);
+    const r3 = await ref.selectBeams(r.cache, [0, 0, 0]);
+    const runs = [
+      [6, 7, 8],
+      [9, 10, 11],
+      [12, 13, 14],
+    ];
+    const many = await kv.stepMany!(c3, runs);
+    const refRows = r3.map((seq, i) => [...seq, ...runs[i]!.slice(0, -1)]);
+    const refOut = await ref.step(refRows, runs.map((x) => x[2]!));
+    expect(many.cache.pastLength).toBe(prompt.length + 3);
+    for (let i = 0; i < 3; i++) expect(maxAbsDiff(many.logits[i]!, refOut.logits[i]!)).toBeLessThan(1e-4);
+    // Permutation: same tensors, only the beam → row map changes; the next step still matches.
+    const perm = await kv.selectBeams(many.cache, [2, 0, 1]);
+    expect(perm.order).toEqual([2, 0, 1]);
+    for (const [name, t] of Object.entries(perm.entries)) expect(t).toBe(many.cache.entries[name]);
+    const after = await kv.step(perm, [15, 16, 17]);
+    const refPerm = await ref.selectBeams(refOut.cache, [2, 0, 1]);
+    const refAfter = await ref.step(refPerm, [15, 16, 17]);
+    for (let i = 0; i < 3; i++) expect(maxAbsDiff(after.logits[i]!, refAfter.logits[i]!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(after.logits[0]!, after.logits[1]!)).toBeGreaterThan(1e-3);
+    // A gather after a permutation (duplicate + drop) reads the rows through the map.
+    const dup = await kv.selectBeams(after.cache, [1, 1]);
+    expect(dup.order).toBeUndefined();
+    const last = await kv.stepMany!(dup, [
+      [18, 19],
+      [20, 21],
+    ]);
+    const refDup = await ref.selectBeams(refAfter.cache, [1, 1]);
+    const refLast = await ref.step([[...refDup[0]!, 18], [...refDup[1]!, 20]], [19, 21]);
+    for (let i = 0; i < 2; i++) expect(maxAbsDiff(last.logits[i]!, refLast.logits[i]!)).toBeLessThan(1e-4);
+  });
+
   it('constrained decode with the KV cache equals decode with full recompute (greedy and beam)', async () => {
     // names over token ids 4..23
     const names = ['甲乙', '甲乙丙', '丁戊', '己庚辛', '壬癸', '子丑', '寅卯辰'];

@@ -32,6 +32,12 @@ export interface KvCache {
   rows: number;
   /** Tokens already in the cache (prompt + generated). */
   pastLength: number;
+  /**
+   * order[beam] = the tensors' batch row holding that beam; absent = identity. A beam reorder
+   * that only permutes rows changes this map instead of copying the cache (on WebGPU it would
+   * otherwise download and re-upload every tensor).
+   */
+  order?: readonly number[];
 }
 
 /** Minimal slice of PreTrainedModel we use (lets tests pass a stub). */
@@ -109,7 +115,33 @@ function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tenso
 }
 
 function int64(values: readonly number[], dims: number[]): Tensor {
-  return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
+  return new Tensor('int64', data, dims);
+}
+
+/** All-ones int64 tensor (attention mask): one fill, no per-element BigInt conversion. */
+function ones(dims: number[]): Tensor {
+  return new Tensor('int64', new BigInt64Array(dims.reduce((a, b) => a * b, 1)).fill(1n), dims);
+}
+
+/** Position ids [rows, T]: past … past + T − 1 on every row. */
+function positions(rows: number, past: number, T: number): Tensor {
+  const data = new BigInt64Array(rows * T);
+  for (let t = 0; t < T; t++) data[t] = BigInt(past + t);
+  for (let r = 1; r < rows; r++) data.copyWithin(r * T, 0, T);
+  return new Tensor('int64', data, [rows, T]);
+}
+
+/** Is `indices` a permutation of 0 … n − 1? */
+function isPermutation(indices: readonly number[], n: number): boolean {
+  if (indices.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (const i of indices) {
+    if (!(i >= 0 && i < n) || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
 }
 
 /** Row-gather along dim 0: row j of the result = row indices[j] of `t`. */
@@ -136,42 +168,62 @@ export function createCausalLmStepModel(model: ForwardModel): StepModel<KvCache>
   const run = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> =>
     (await model.forward(inputs)) as Record<string, unknown>;
 
+  /** Append tokenIds[beam] (all of length T) to each beam in one call; last-position logits per beam. */
+  const feed = async (cache: KvCache, tokenIds: readonly (readonly number[])[]): Promise<StepOutput<KvCache>> => {
+    const b = tokenIds.length;
+    if (b !== cache.rows) throw new Error(`step: ${b} token runs for ${cache.rows} beams`);
+    const T = tokenIds[0]?.length ?? 0;
+    if (T < 1 || tokenIds.some((run) => run.length !== T)) throw new Error('step: every beam needs the same number (≥ 1) of tokens');
+    // Batch row r holds beam beamOf[r] (identity unless a permutation was deferred).
+    const order = cache.order;
+    const beamOf = new Array<number>(b);
+    for (let beam = 0; beam < b; beam++) beamOf[order ? order[beam]! : beam] = beam;
+    const ids: number[] = [];
+    for (let r = 0; r < b; r++) ids.push(...tokenIds[beamOf[r]!]!);
+    const total = cache.pastLength + T;
+    const outputs = await run({
+      input_ids: int64(ids, [b, T]),
+      attention_mask: ones([b, total]),
+      position_ids: positions(b, cache.pastLength, T),
+      past_key_values: cache.entries,
+    });
+    const rowLogits = await lastLogits(outputs['logits'] as Tensor);
+    const logits = order ? order.map((r) => rowLogits[r]!) : rowLogits;
+    const entries = pastFromOutputs(outputs);
+    for (const [name, t] of Object.entries(cache.entries)) if (entries[name] !== t) disposeIfGpu(t);
+    return { logits, cache: order ? { entries, rows: b, pastLength: total, order } : { entries, rows: b, pastLength: total } };
+  };
+
   return {
     async start(promptIds): Promise<StepOutput<KvCache>> {
       const n = promptIds.length;
       if (n === 0) throw new Error('empty prompt');
       const outputs = await run({
         input_ids: int64(promptIds, [1, n]),
-        attention_mask: int64(new Array<number>(n).fill(1), [1, n]),
-        position_ids: int64(
-          Array.from({ length: n }, (_, i) => i),
-          [1, n],
-        ),
+        attention_mask: ones([1, n]),
+        position_ids: positions(1, 0, n),
       });
       const logits = await lastLogits(outputs['logits'] as Tensor);
       return { logits, cache: { entries: pastFromOutputs(outputs), rows: 1, pastLength: n } };
     },
 
-    async step(cache, tokenIds): Promise<StepOutput<KvCache>> {
-      const b = tokenIds.length;
-      if (b !== cache.rows) throw new Error(`step: ${b} tokens for ${cache.rows} beams`);
-      const total = cache.pastLength + 1;
-      const outputs = await run({
-        input_ids: int64(tokenIds, [b, 1]),
-        attention_mask: int64(new Array<number>(b * total).fill(1), [b, total]),
-        position_ids: int64(new Array<number>(b).fill(cache.pastLength), [b, 1]),
-        past_key_values: cache.entries,
-      });
-      const logits = await lastLogits(outputs['logits'] as Tensor);
-      const entries = pastFromOutputs(outputs);
-      for (const [name, t] of Object.entries(cache.entries)) if (entries[name] !== t) disposeIfGpu(t);
-      return { logits, cache: { entries, rows: b, pastLength: total } };
+    step(cache, tokenIds): Promise<StepOutput<KvCache>> {
+      return feed(cache, tokenIds.map((t) => [t]));
+    },
+
+    stepMany(cache, tokenIds): Promise<StepOutput<KvCache>> {
+      return feed(cache, tokenIds);
     },
 
     async selectBeams(cache, indices): Promise<KvCache> {
+      const order = cache.order ?? null;
+      for (const i of indices) if (!(i >= 0 && i < cache.rows)) throw new RangeError(`selectBeams: row ${i} of ${cache.rows}`);
+      const physical = order ? indices.map((i) => order[i]!) : indices;
+      // A pure permutation moves no data: only the beam → row map changes.
+      if (isPermutation(physical, cache.rows)) return { ...cache, order: physical };
       const entries: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(cache.entries)) {
-        entries[name] = await gatherRows(t, indices);
+        entries[name] = await gatherRows(t, physical);
         disposeIfGpu(t);
       }
       return { entries, rows: indices.length, pastLength: cache.pastLength };

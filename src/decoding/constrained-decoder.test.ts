@@ -12,6 +12,7 @@ const V = tok.vocab.length;
 const PROMPT = [5, 6, 7];
 const trie = buildCandidateTrie(NAMES, tok.encode, { unkId: UNK, reservedIds: [SEP, EOS] });
 const base: DecodeOptions = { separatorId: SEP, eosId: EOS };
+const idx = (n: string) => NAMES.indexOf(n);
 
 /** Token sequence of a list in the output format. */
 function seqOf(names: readonly string[]): number[] {
@@ -311,7 +312,7 @@ describe('decodeDrugList', () => {
 
 describe('decodeDrugList: candidate mask (safety)', () => {
   // NAMES = ['二甲双胍', '二甲双胍缓释片', '门冬胰岛素', '门冬胰岛素30', '阿托伐他汀', '阿司匹林', '格列齐特']
-  const idx = (n: string) => NAMES.indexOf(n);
+
 
   it('never emits a blocked name, even when the model wants it most', async () => {
     const model = listModel(['二甲双胍', '阿司匹林', '格列齐特'], 8);
@@ -369,5 +370,89 @@ describe('decodeDrugList: candidate mask (safety)', () => {
     const r = await decodeDrugList(listModel(['阿司匹林']), PROMPT, trie, { ...base, mask: { blocked: NAMES.map((_, i) => i) } });
     expect(r.trajectory).toEqual([]);
     expect(r.finishReason).toBe('exhausted');
+  });
+});
+
+type Seqs = readonly (readonly number[])[];
+
+/**
+ * The recompute reference with a multi-token call and a call log: stepMany feeds every run in
+ * ONE call (rows recomputed from the full sequence, as in step).
+ */
+function withStepMany(inner: StepModel<Seqs>) {
+  const calls: { rows: number; tokens: number }[] = [];
+  const model: StepModel<Seqs> = {
+    start: (p) => {
+      calls.push({ rows: 1, tokens: p.length });
+      return inner.start(p);
+    },
+    step: (c, t) => {
+      calls.push({ rows: t.length, tokens: 1 });
+      return inner.step(c, t);
+    },
+    stepMany: (c, runs) => {
+      calls.push({ rows: runs.length, tokens: runs[0]!.length });
+      // all but the last token of each run go straight into the sequences; the last is stepped
+      const grown = c.map((seq, i) => [...seq, ...runs[i]!.slice(0, -1)]);
+      return inner.step(grown, runs.map((r) => r[r.length - 1]!));
+    },
+    selectBeams: (c, i) => inner.selectBeams(c, i),
+  };
+  return { model, calls };
+}
+
+describe('decodeDrugList: jump-forward over trie-forced tokens', () => {
+  it('counts calls: a forced run costs no call and is fed with the next call', async () => {
+    // 阿托伐他汀 、 二甲双胍 </s>: after 阿托 / 阿托伐 / 阿托伐他 and 二 / 二甲 / 二甲双 the trie allows
+    // one token only, so 4 of the 10 fed tokens need logits (阿, 阿托伐他汀, 、, 二甲双胍).
+    const names = ['阿托伐他汀', '二甲双胍'];
+    const old = withStepMany(listModel(names));
+    const prev = await decodeDrugList(old.model, PROMPT, trie, { ...base, beamWidth: 1, jumpForward: false });
+    const jf = withStepMany(listModel(names));
+    const next = await decodeDrugList(jf.model, PROMPT, trie, { ...base, beamWidth: 1 });
+    expect(next.drugs.map((d) => d.name)).toEqual(names);
+    expect(prev.steps).toBe(11);
+    expect(prev.fedTokens).toBe(10);
+    expect(old.calls.slice(1).every((c) => c.tokens === 1)).toBe(true);
+    expect(next.steps).toBe(5);
+    expect(next.fedTokens).toBe(10);
+    expect(jf.calls.map((c) => c.tokens)).toEqual([PROMPT.length, 1, 4, 1, 4]);
+    expect(next.tokens).toEqual(prev.tokens);
+    expect(next.score).toBe(prev.score);
+  });
+
+  it('gives the same trajectories, scores, confidences and alternatives as one call per token', async () => {
+    const groups = NAMES.map((n) => (n.startsWith('二甲双胍') ? 'g1' : null));
+    let saved = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      for (const beamWidth of [1, 3, 4]) {
+        for (const stopThreshold of [undefined, 0, 0.5]) {
+          const mask = seed % 3 === 0 ? { blocked: [idx('阿司匹林')], groups } : undefined;
+          const opts = { ...base, beamWidth, stopThreshold, maxDrugs: 6, ...(mask ? { mask } : {}) };
+          const prev = await decodeDrugList(randomModel(V, seed), PROMPT, trie, { ...opts, jumpForward: false });
+          const jf = withStepMany(randomModel(V, seed));
+          const next = await decodeDrugList(jf.model, PROMPT, trie, opts);
+          // Bit-identical: the reference scores each row from its full sequence, however it was fed.
+          expect(next.tokens).toEqual(prev.tokens);
+          expect(next.score).toBe(prev.score);
+          expect(next.trajectory).toEqual(prev.trajectory);
+          expect(next.stopProbabilities).toEqual(prev.stopProbabilities);
+          expect(next.alternatives).toEqual(prev.alternatives);
+          expect(next.drugs).toEqual(prev.drugs);
+          expect(next.fedTokens).toBe(prev.fedTokens);
+          expect(next.steps).toBeLessThanOrEqual(prev.steps);
+          expect(jf.calls.length).toBe(next.steps);
+          saved += prev.steps - next.steps;
+        }
+      }
+    }
+    expect(saved).toBeGreaterThan(0);
+  });
+
+  it('a model without stepMany gets the run token by token (same result, calls counted)', async () => {
+    const names = ['阿托伐他汀', '二甲双胍'];
+    const r = await decodeDrugList(listModel(names), PROMPT, trie, { ...base, beamWidth: 1 });
+    expect(r.drugs.map((d) => d.name)).toEqual(names);
+    expect(r.steps).toBe(11);
   });
 });

@@ -151,8 +151,22 @@ export async function decodeDrugList<C>(
     return next;
   };
 
+  /**
+   * The one token the trie allows next, or null when h needs the model's logits to choose.
+   * Forced: inside a name with a single open continuation and no open name ending here, or
+   * right after a separator with a single open name. Its constrained log-prob (and confidence
+   * term) is then sub(l, logSumExp([l])) = l − l = 0 for any finite logit l, which is what
+   * `expand` computes from a row — so the search needs no row for it (jump-forward).
+   */
+  function forcedNext(h: Hyp): [number, TrieNode] | null {
+    if (h.node === root && h.drugs.length === 0) return null;
+    if (h.node !== root && h.node.terminal >= 0 && !h.closed.has(h.node.terminal)) return null;
+    const open = openChildren(h.node, h.closed);
+    return open.length === 1 ? open[0]! : null;
+  }
+
   /** Candidates extending hypothesis h (index `parent`) given its next-token logits. */
-  function expand(h: Hyp, parent: number, row: LogitsRow, out: Candidate[]): void {
+  function expand(h: Hyp, parent: number, row: LogitsRow | undefined, out: Candidate[]): void {
     const k = h.drugs.length;
     const emitted = h.closed;
 
@@ -171,6 +185,14 @@ export async function decodeDrugList<C>(
         curLogConf: h.curLogConf + confLp,
       }),
     });
+
+    if (row === undefined) {
+      // Forced token, no model call: log-prob 0 (see forcedNext).
+      const forced = forcedNext(h);
+      if (!forced) throw new Error('decoder: no logits for a hypothesis that needs them');
+      out.push(childCandidate(forced[0], forced[1], 0, 0));
+      return;
+    }
 
     if (h.node === root) {
       const open = openChildren(root, emitted);
@@ -327,10 +349,18 @@ export async function decodeDrugList<C>(
   const rankScore = (h: Hyp): number =>
     lengthPenalty === 0 ? h.score : h.score / Math.pow(Math.max(1, h.tokens.length), lengthPenalty);
 
+  const jumpForward = options.jumpForward ?? true;
   throwIfAborted(signal);
-  let { logits, cache } = await model.start(promptIds);
+  const started = await model.start(promptIds);
+  let cache = started.cache;
+  /** logits[i]: next-token row of live[i], or undefined when live[i]'s next token is forced. */
+  let logits: (LogitsRow | undefined)[] = started.logits;
   let steps = 1;
+  let fedTokens = 0;
   let rows = 1;
+  /** Per live hypothesis: its ancestor's row in `cache`, and its tokens not yet fed to the model. */
+  let cacheRows: number[] = [0];
+  let pending: number[][] = [[]];
   try {
     throwIfAborted(signal);
     let live: Hyp[] = [
@@ -361,11 +391,10 @@ export async function decodeDrugList<C>(
         break;
       }
       const cands: Candidate[] = [];
-      live.forEach((h, i) => {
-        const row = logits[i];
-        if (!row) throw new Error(`model returned ${logits.length} logits rows for ${live.length} beams`);
-        expand(h, i, row, cands);
-      });
+      if (logits.length !== live.length) {
+        throw new Error(`model returned ${logits.length} logits rows for ${live.length} beams`);
+      }
+      live.forEach((h, i) => expand(h, i, logits[i], cands));
       cands.sort((a, b) => b.score - a.score);
 
       const next: Hyp[] = [];
@@ -397,15 +426,40 @@ export async function decodeDrugList<C>(
         if (next[0]!.score <= worst) break;
       }
 
+      // Every live beam got one token this step, so all pending runs have the same length.
+      const nextRows = parents.map((p) => cacheRows[p]!);
+      const nextPending = parents.map((p, j) => [...pending[p]!, nextTokens[j]!]);
+      live = next;
+      if (jumpForward && next.every((h) => forcedNext(h) !== null)) {
+        // Every beam's next token is forced: no call yet; the run is fed with the next call.
+        cacheRows = nextRows;
+        pending = nextPending;
+        logits = next.map(() => undefined);
+        continue;
+      }
       throwIfAborted(signal);
-      const identity = parents.length === rows && parents.every((p, i) => p === i);
-      if (!identity) cache = await model.selectBeams(cache, parents);
+      const identity = nextRows.length === rows && nextRows.every((p, i) => p === i);
+      if (!identity) cache = await model.selectBeams(cache, nextRows);
       throwIfAborted(signal);
-      ({ logits, cache } = await model.step(cache, nextTokens));
+      const run = nextPending[0]!.length;
+      if (run === 1) ({ logits, cache } = await model.step(cache, nextTokens));
+      else if (model.stepMany) ({ logits, cache } = await model.stepMany(cache, nextPending));
+      else {
+        // A model without multi-token calls: feed the run token by token (same result).
+        for (let p = 0; p < run; p++) {
+          if (p > 0) {
+            steps++;
+            throwIfAborted(signal);
+          }
+          ({ logits, cache } = await model.step(cache, nextPending.map((toks) => toks[p]!)));
+        }
+      }
       rows = nextTokens.length;
       steps++;
+      fedTokens += run;
+      cacheRows = nextRows.map((_, i) => i);
+      pending = nextRows.map(() => []);
       throwIfAborted(signal);
-      live = next;
     }
 
     const ranked = finishedRanked();
@@ -421,6 +475,7 @@ export async function decodeDrugList<C>(
       trajectory: best.drugs,
       stopProbabilities: best.stops,
       steps,
+      fedTokens,
       tokens: best.tokens,
       score: best.score,
       finishReason: best.finishReason ?? 'eos',

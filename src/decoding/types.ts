@@ -18,8 +18,8 @@ export interface StepOutput<C> {
 /**
  * A causal LM seen as "a batch of beams over one shared prompt". A beam is one row of the
  * cache (for a KV-cache model: one batch slice of every past key/value tensor). All beams
- * always have the same length (the decoder feeds exactly one token per live beam per step),
- * so no padding / attention masking is ever needed.
+ * always have the same length (the decoder feeds the same number of tokens to every live beam
+ * in a call), so no padding / attention masking is ever needed.
  *
  * Ownership: `step` and `selectBeams` consume the cache passed in (an implementation may
  * dispose it); the decoder calls `release` on the last cache it holds.
@@ -29,6 +29,12 @@ export interface StepModel<C = unknown> {
   start(promptIds: readonly number[]): Promise<StepOutput<C>>;
   /** Append `tokenIds[i]` to row i (tokenIds.length = rows in cache); logits for each row. */
   step(cache: C, tokenIds: readonly number[]): Promise<StepOutput<C>>;
+  /**
+   * Append the tokens `tokenIds[i]` (every row the same number T ≥ 1 of tokens) to row i in ONE
+   * call; logits after the last appended token of each row. Optional: without it the decoder
+   * calls `step` T times (same result, more calls). Used by jump-forward (docs/decoding.md).
+   */
+  stepMany?(cache: C, tokenIds: readonly (readonly number[])[]): Promise<StepOutput<C>>;
   /**
    * New cache whose row j is the old row `indices[j]` (gather: reorder, duplicate, drop).
    * `indices.length` may differ from the old row count (1 → B expansion after the prompt).
@@ -75,6 +81,13 @@ export interface DecodeOptions extends FormatTokens {
   signal?: AbortSignal;
   /** Candidates closed to the search (safety: withheld drugs, one drug per duplication group). */
   mask?: CandidateMask;
+  /**
+   * Jump-forward (default true): a token the trie forces (the only allowed continuation) is
+   * scored without a model call (its constrained log-prob is exactly 0) and fed together with
+   * the next token that needs logits, in one multi-token call. Same search, same scores, fewer
+   * calls; false = one call per token (the previous decoder, kept for the bench comparison).
+   */
+  jumpForward?: boolean;
 }
 
 /**
@@ -127,6 +140,8 @@ export interface DecodeResult {
   stopProbabilities: number[];
   /** Number of model calls (start + steps). */
   steps: number;
+  /** Tokens fed per beam row over all calls after the prompt (tokens per call = fedTokens / (steps − 1)). */
+  fedTokens: number;
   /** Generated token ids of the best hypothesis (names, separators, eos). */
   tokens: number[];
   /** Score of the best hypothesis (sum of constrained log-probs). */
