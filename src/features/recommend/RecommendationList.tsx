@@ -10,7 +10,8 @@ import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { saveCase } from '../../storage/saved-cases.ts';
 import { useCandidateFormulary } from '../models/candidate-formulary.ts';
-import { chipJson, exportText, finalList, searchCandidates, type ListEntry } from './final-list.ts';
+import { atStep, chipJson, cutLadder, exportText, finalList, searchCandidates, stepPreview, type CutLadder, type ListEntry } from './final-list.ts';
+import type { RecommendedDrug } from '../../state/note-store.ts';
 import { recommendMessages, type RecommendMessageKey } from './messages.ts';
 import './recommend.css';
 
@@ -172,6 +173,86 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
   );
 }
 
+const names = (drugs: readonly RecommendedDrug[]) => drugs.map((d) => `${d.name} ${d.score.toFixed(2)}`).join('、');
+
+/**
+ * Fewer ↔ more: discrete positions (src/features/recommend/final-list.ts `cutLadder`), each showing
+ * a different list. Beside the control, what one step each way would remove or add, with the
+ * confidences shown in the list, so its effect can be read before it is moved.
+ */
+function CutControl({ ladder, index, offset, onOffset, source, beam, m }: { ladder: CutLadder; index: number; offset: number; onOffset: (offset: number) => void; source: 'model' | 'baseline'; beam: boolean; m: M }) {
+  const last = ladder.steps.length - 1;
+  const preview = stepPreview(ladder, index);
+  const shown = ladder.steps[index] ?? [];
+  const lowest = shown.length > 0 ? Math.min(...shown.map((d) => d.score)) : null;
+  const move = (to: number) => onOffset(Math.min(last, Math.max(0, to)) - ladder.defaultIndex);
+  return (
+    <div className="cut-slider" data-testid="cut-control" data-index={index} data-default-index={ladder.defaultIndex} data-steps={ladder.steps.length}>
+      <label htmlFor="cut-slider">{source === 'model' ? m('sliderLabel') : m('sliderLabelBaseline')}</label>
+      <div className="slider-row">
+        <button type="button" data-testid="cut-fewer" disabled={index === 0} onClick={() => move(index - 1)} aria-label={m('fewer')}>
+          − {m('fewer')}
+        </button>
+        <input
+          id="cut-slider"
+          type="range"
+          data-testid="threshold-slider"
+          min={0}
+          max={last}
+          step={1}
+          disabled={last === 0}
+          value={index}
+          aria-valuetext={`${shown.length} ${m('drugsUnit')}`}
+          onChange={(e) => move(Number(e.target.value))}
+        />
+        <button type="button" data-testid="cut-more" disabled={index === last} onClick={() => move(index + 1)} aria-label={m('more')}>
+          + {m('more')}
+        </button>
+        <small data-testid="cut-value">
+          {m('showing')} {shown.length} {m('drugsUnit')}
+          {lowest !== null && (
+            <>
+              {' '}· {m('lowestShown')} <span data-testid="cut-lowest">{lowest.toFixed(2)}</span>
+            </>
+          )}
+          {index === ladder.defaultIndex ? ` (${m('defaultCut')})` : ''}
+        </small>
+        {offset !== 0 && (
+          <button type="button" onClick={() => onOffset(0)} data-testid="reset-cut">
+            {m('resetCut')}
+          </button>
+        )}
+      </div>
+      <small className="hint cut-preview" data-testid="cut-preview">
+        {preview.fewer ? (
+          <span data-testid="preview-fewer" data-drugs={preview.fewer.map((d) => d.name).join('|')}>
+            {m('fewerWouldRemove')} {names(preview.fewer)}
+          </span>
+        ) : (
+          <span>{m('fewestReached')}</span>
+        )}
+        {' · '}
+        {preview.more ? (
+          <span data-testid="preview-more" data-drugs={preview.more.map((d) => d.name).join('|')}>
+            {m('moreWouldAdd')} {names(preview.more)}
+          </span>
+        ) : (
+          <span>{m('mostReached')}</span>
+        )}
+      </small>
+      {source === 'model' && (
+        <details className="tech">
+          <summary>{m('howItWorks')}</summary>
+          <small>
+            {m('cutExplainModel')}
+            {beam ? ` ${m('beamNote')}` : ''}
+          </small>
+        </details>
+      )}
+    </div>
+  );
+}
+
 function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
   const [query, setQuery] = useState('');
   // Offer the selected candidate list (a site's own, or the bundled formulary); classes and
@@ -232,19 +313,23 @@ export function RecommendationList() {
   const t = useT();
   const m = useMessages(recommendMessages);
   const run = useNoteStore((s) => s.run);
-  const cut = useNoteStore((s) => s.cut);
   const accepted = useNoteStore((s) => s.accepted);
   const removed = useNoteStore((s) => s.removed);
   const added = useNoteStore((s) => s.added);
   const modelRequests = useNoteStore((s) => s.modelRequests);
-  const { setCut, accept, remove, restore, add } = useNoteStore.getState();
+  const { accept, remove, restore, add } = useNoteStore.getState();
+  // Steps from the calibrated default (negative = fewer); a new run starts at the default.
+  const [offset, setOffset] = useState(0);
+  useEffect(() => setOffset(0), [run]);
   const [copyState, setCopyState] = useState<{ ok: boolean; text: string } | null>(null);
   const [saveState, setSaveState] = useState<{ ok: boolean; detail: string } | null>(null);
   useEffect(() => setSaveState(null), [run]);
 
+  const ladder = useMemo(() => (run ? cutLadder(run) : null), [run]);
+  const position = useMemo(() => (ladder ? atStep(ladder, offset) : { drugs: [], index: 0 }), [ladder, offset]);
   const list: ListEntry[] = useMemo(
-    () => (run ? finalList(run, cut, { accepted, removed, added }, formulary()) : []),
-    [run, cut, accepted, removed, added],
+    () => (run ? finalList(run, position.drugs, { accepted, removed, added }, formulary()) : []),
+    [run, position, accepted, removed, added],
   );
   const facts = useMemo(() => (run ? extractNoteFacts(run.record) : null), [run]);
   const warnings = useMemo(() => (facts ? checkSafety(list.map((d) => d.name), facts, formulary()) : []), [list, facts]);
@@ -254,7 +339,7 @@ export function RecommendationList() {
     return map;
   }, [list, run]);
 
-  if (run === null) return null;
+  if (run === null || ladder === null) return null;
   const withheld = run.withheld ?? [];
   const withheldBy = new Map(withheld.map((w) => [w.drug, w]));
   const source = run.source;
@@ -302,33 +387,7 @@ export function RecommendationList() {
         </small>
       </h2>
 
-      <div className="cut-slider">
-        <label htmlFor="cut-slider">{source === 'model' ? m('sliderLabel') : m('sliderLabelBaseline')}</label>
-        <div className="slider-row">
-          <span>{m('fewer')}</span>
-          <input
-            id="cut-slider"
-            type="range"
-            data-testid="threshold-slider"
-            min={0}
-            max={1}
-            step={0.01}
-            // Left = fewer: the slider shows 1 − cut (a higher threshold / cut-off keeps fewer drugs).
-            value={Number((1 - cut).toFixed(2))}
-            onChange={(e) => setCut(Math.round((1 - Number(e.target.value)) * 100) / 100)}
-          />
-          <span>{m('more')}</span>
-          <small data-testid="cut-value" data-cut={cut}>
-            {m('cutValue')} {cut.toFixed(2)} ({m('defaultCut')} {run.defaultCut.toFixed(2)})
-          </small>
-          {cut !== run.defaultCut && (
-            <button type="button" onClick={() => setCut(run.defaultCut)} data-testid="reset-cut">
-              {m('resetCut')}
-            </button>
-          )}
-        </div>
-        {source === 'model' && run.beamWidth > 1 && <small className="hint">{m('beamNote')}</small>}
-      </div>
+      <CutControl ladder={ladder} index={position.index} onOffset={(o) => setOffset(o)} offset={offset} source={source} beam={run.beamWidth > 1} m={m} />
 
       {facts && <Facts facts={facts} m={m} />}
 
