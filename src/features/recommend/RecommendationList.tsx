@@ -64,23 +64,47 @@ function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
   );
 }
 
+/** At-a-glance: does the note back this drug, or does it come from the recommender's priors only? */
+function SupportBadge({ ev, m }: { ev: DrugEvidence; m: M }) {
+  return ev.supported ? (
+    <span className="badge support support-yes" data-testid="support-badge" data-supported="true" title={m('supportedHint')}>
+      ✓ {m('supported')}
+    </span>
+  ) : (
+    <span className="badge support support-no" data-testid="support-badge" data-supported="false" title={m('unsupportedHint')}>
+      ? {m('unsupported')}
+    </span>
+  );
+}
+
 function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
   if (ev.diagnoses.length === 0 && ev.mentions.length === 0) {
     return (
-      <div className="evidence none" data-testid="evidence" data-empty="true">
+      <div className="evidence none" data-testid="evidence" data-empty="true" data-supported="false">
         {m('noEvidence')}
       </div>
     );
   }
   return (
-    <div className="evidence" data-testid="evidence">
+    <div className="evidence" data-testid="evidence" data-supported={ev.supported} data-current={ev.current ?? 'none'}>
       {ev.diagnoses.length > 0 && (
         <div data-testid="evidence-diagnoses">
           {m('treats')}：{ev.diagnoses.join('；')}
         </div>
       )}
+      {ev.current && ev.mentions.length > 1 && (
+        <div data-testid="evidence-current" data-current={ev.current}>
+          {m('currentStatus')}：
+          <span className={`status status-${ev.current === 'taking' ? 'positive' : 'stopped'}`}>
+            {ev.current === 'taking' ? m('status_positive') : m('status_stopped')}
+          </span>{' '}
+          <small>{m('latestDecides')}</small>
+        </div>
+      )}
+      {/* In time order (主诉 → 既往史 → 现病史 → 入院情况 → 诊疗过程), numbered when there are several. */}
       {ev.mentions.map((x, i) => (
-        <div key={i} data-testid="evidence-mention" data-status={x.status}>
+        <div key={i} data-testid="evidence-mention" data-status={x.status} data-field={x.field}>
+          {ev.mentions.length > 1 ? `${i + 1}. ` : ''}
           {m('mentioned')}（{x.field}）：「{x.snippet}」{' '}
           <span className={`status status-${x.status}`}>{m(`status_${x.status}` as RecommendMessageKey)}</span>
         </div>
@@ -407,6 +431,7 @@ export function RecommendationList() {
                 data-origin={drug.origin}
                 data-accepted={drug.accepted}
                 data-warnings={own.length}
+                data-supported={ev?.supported ?? false}
                 className={drug.accepted ? 'accepted' : undefined}
               >
                 <div className="drug-row">
@@ -431,6 +456,7 @@ export function RecommendationList() {
                       </span>
                     </>
                   )}
+                  {ev && <SupportBadge ev={ev} m={m} />}
                   {own.length > 0 && (
                     <span className="badge badge-warning" data-testid="drug-warning-badge">
                       ⚠ {own.length}
