@@ -139,7 +139,7 @@ export function drugMentions(drug: string, record: CDrugRedRecord, formulary: Fo
 }
 
 /** The last taking-or-stopped statement decides (the rule withhold.ts and the mention baseline use). */
-export function currentStatus(mentions: readonly MentionEvidence[]): DrugEvidence['current'] {
+export function currentStatus(mentions: readonly Pick<MentionEvidence, 'status'>[]): DrugEvidence['current'] {
   let current: DrugEvidence['current'] = null;
   for (const m of mentions) {
     if (m.status === 'positive' || m.status === 'discharge') current = 'taking';
