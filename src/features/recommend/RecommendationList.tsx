@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMessages, useT } from '../../app/i18n.ts';
+import { doseText, suggestDose, type DoseSuggestion } from '../../clinical/dose.ts';
 import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
@@ -109,6 +110,41 @@ function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
           <span className={`status status-${x.status}`}>{m(`status_${x.status}` as RecommendMessageKey)}</span>
         </div>
       ))}
+    </div>
+  );
+}
+
+/** The dose as exported: carried forward as written, a default marked as such, '' when none. */
+function doseLabel(d: DoseSuggestion, m: M): string {
+  if (d.kind === 'note') return doseText(d);
+  if (d.kind === 'default') return `${doseText(d)}（${m('doseDefault')}）`;
+  return '';
+}
+
+function Dose({ d, m }: { d: DoseSuggestion; m: M }) {
+  if (d.kind === 'note') {
+    return (
+      <div className="dose dose-note" data-testid="dose" data-kind="note" data-dose={doseText(d)}>
+        {m('doseLabel')}：<strong>{doseText(d)}</strong> <span className="badge dose-badge">{m('doseFromNote')}</span>
+        <small className="evidence-quote">
+          {' '}
+          — {m('noteSays')}（{d.quote.field}）：「{d.quote.text}」
+        </small>
+      </div>
+    );
+  }
+  if (d.kind === 'default') {
+    return (
+      <div className="dose dose-default" data-testid="dose" data-kind="default" data-dose={doseText(d)}>
+        {m('doseLabel')}：{doseText(d)} <span className="badge dose-badge dose-badge-default">{m('doseDefault')}</span>
+        {d.note && <small> — {d.note}</small>}
+        <small className="source"> [{m('sourceLabel')}: {d.citation}]</small>
+      </div>
+    );
+  }
+  return (
+    <div className="dose dose-none" data-testid="dose" data-kind="none">
+      {m('doseLabel')}：<span className="badge dose-badge dose-badge-none">{m('doseNone')}</span>
     </div>
   );
 }
@@ -357,6 +393,11 @@ export function RecommendationList() {
   );
   const facts = useMemo(() => (run ? extractNoteFacts(run.record) : null), [run]);
   const warnings = useMemo(() => (facts ? checkSafety(list.map((d) => d.name), facts, formulary()) : []), [list, facts]);
+  const doses = useMemo(() => {
+    const map = new Map<string, DoseSuggestion>();
+    if (run) for (const d of list) map.set(d.name, suggestDose(d.name, run.record, formulary()));
+    return map;
+  }, [list, run]);
   const evidence = useMemo(() => {
     const map = new Map<string, DrugEvidence>();
     if (run) for (const d of list) map.set(d.name, drugEvidence(d.name, run.record, formulary()));
@@ -371,7 +412,10 @@ export function RecommendationList() {
   const present = new Set(list.map((d) => d.name));
 
   const copy = async () => {
-    const text = exportText(list);
+    const text = exportText(list, (name) => {
+      const d = doses.get(name);
+      return d ? doseLabel(d, m) : '';
+    });
     try {
       await navigator.clipboard.writeText(text);
       setCopyState({ ok: true, text });
@@ -474,6 +518,7 @@ export function RecommendationList() {
                     {m('remove')}
                   </button>
                 </div>
+                {doses.get(drug.name) && <Dose d={doses.get(drug.name)!} m={m} />}
                 {ev && <Evidence ev={ev} m={m} />}
                 {withheldBy.has(drug.name) && (
                   <p className="drug-warnings" data-testid="drug-withheld">

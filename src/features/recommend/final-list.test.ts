@@ -89,6 +89,8 @@ describe('final list', () => {
     const list = finalList(modelRun, atStep(ladder, -2).drugs, { accepted: [], removed: [], added: [] }, formulary);
     expect(exportText(list)).toBe('1. 阿卡波糖（α-糖苷酶抑制剂）\n2. 氨氯地平（二氢吡啶类CCB）');
     expect(JSON.parse(chipJson('v-1', list))).toEqual([{ ID: 'v-1', prediction: ['阿卡波糖', '氨氯地平'] }]);
+    const doses: Record<string, string> = { 阿卡波糖: '50mg tid' };
+    expect(exportText(list, (n) => doses[n] ?? '')).toBe('1. 阿卡波糖（α-糖苷酶抑制剂） 50mg tid\n2. 氨氯地平（二氢吡啶类CCB）');
   });
 
   it('searches candidates by trade name / alias, never returning free text', () => {

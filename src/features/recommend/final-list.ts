@@ -145,9 +145,17 @@ export function finalList(run: RecommendRun, kept: readonly RecommendedDrug[], d
   return [...byConfidence(recommended), ...added];
 }
 
-/** "1. 二甲双胍（双胍类）" lines, for the clipboard. */
-export function exportText(list: readonly Pick<ListEntry, 'name' | 'drugClass'>[]): string {
-  return list.map((x, i) => `${i + 1}. ${x.name}${x.drugClass ? `（${x.drugClass}）` : ''}`).join('\n');
+/**
+ * "1. 二甲双胍（双胍类） 0.5g tid" lines, for the clipboard. `doseOf` gives the dose as the screen
+ * shows it (already marked when it is a default), '' for none.
+ */
+export function exportText(list: readonly Pick<ListEntry, 'name' | 'drugClass'>[], doseOf: (name: string) => string = () => ''): string {
+  return list
+    .map((x, i) => {
+      const dose = doseOf(x.name);
+      return `${i + 1}. ${x.name}${x.drugClass ? `（${x.drugClass}）` : ''}${dose ? ` ${dose}` : ''}`;
+    })
+    .join('\n');
 }
 
 /** The CHIP 2025 Task 2 submission format for this one visit. */
