@@ -48,7 +48,7 @@ const GROUP_DIAGNOSIS: Record<string, RegExp[]> = {
   acei: [HEART_FAILURE, KIDNEY_DISEASE, /冠心病|心肌梗/],
   arb: [HEART_FAILURE, KIDNEY_DISEASE],
   beta_blocker: [HEART_FAILURE, /冠心病|冠状动脉|心绞痛|心肌梗|房颤|心房颤动|心律失常|心动过速/],
-  loop_diuretic: [HEART_FAILURE, /水肿|肾病综合征|腹水|肝硬化/, KIDNEY_DISEASE],
+  loop_diuretic: [HEART_FAILURE, /水肿|肾病综合征|腹水|肝硬化/],
   mra: [HEART_FAILURE, /醛固酮|腹水|肝硬化|水肿|低钾/],
   antiplatelet_cox: [/糖尿病.*(?:大血管|动脉)|动脉粥样硬化|斑块/],
 };
