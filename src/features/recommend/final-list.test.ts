@@ -51,10 +51,15 @@ describe('cut ladder (fewer ↔ more)', () => {
     expect(stepPreview(ladder, ladder.steps.length - 1).more).toBeNull();
   });
 
-  it('the calibrated confidence floor still applies at every position', () => {
+  it('the calibrated confidence floor holds up to the default and the stop-threshold steps; then more lowers it, most confident first', () => {
     const floored = cutLadder({ ...modelRun, minConfidence: 0.45 });
-    for (const s of floored.steps) for (const d of s) expect(d.score).toBeGreaterThanOrEqual(0.45);
-    expect(names(floored.steps[floored.defaultIndex]!)).toEqual(['阿卡波糖', '氨氯地平', '二甲双胍']);
+    const d = floored.defaultIndex;
+    for (const s of floored.steps.slice(0, d + 1)) for (const x of s) expect(x.score).toBeGreaterThanOrEqual(0.45);
+    expect(names(floored.steps[d]!)).toEqual(['阿卡波糖', '氨氯地平', '二甲双胍']);
+    expect(names(floored.steps[d + 1]!)).toEqual(['阿司匹林', '阿卡波糖', '氨氯地平', '二甲双胍']);
+    expect(names(floored.steps[d + 2]!)).toEqual(['阿司匹林', '阿卡波糖', '氨氯地平', '二甲双胍', '阿托伐他汀']);
+    expect(names(floored.steps[d + 3]!)).toHaveLength(6);
+    expect(floored.steps).toHaveLength(d + 4);
   });
 
   it('baseline: one position per distinct score, default at its cut-off', () => {

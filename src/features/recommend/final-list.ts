@@ -47,8 +47,9 @@ const sameSet = (a: readonly RecommendedDrug[], b: readonly RecommendedDrug[]) =
  *    drops the drug with the lowest shown confidence; the fewest position keeps the single most
  *    confident drug (never the first-generated one);
  *  - more: the stop threshold falls boundary by boundary, so one step admits the next drug the
- *    model proposed after the point where it would have stopped (the calibrated confidence floor
- *    still applies), until the whole searched trajectory is shown.
+ *    model proposed after the point where it would have stopped (above the calibrated confidence
+ *    floor); then the floor falls over the remaining confidences, one hidden drug (the most
+ *    confident) at a time, until the whole searched trajectory is shown.
  * Baseline: a score cut-off over the scores it returned, one distinct score per position.
  */
 export interface CutLadder {
@@ -78,6 +79,10 @@ export function cutLadder(run: RecommendRun): CutLadder {
       0,
     ]).filter((t) => t < base.stopThreshold);
     for (const t of thresholds) more.push(strip(cutTrajectory(searched, { ...base, stopThreshold: t })));
+    // …then, with no stop, the calibrated floor falls over the remaining confidences, so "more"
+    // can reach every drug the search returned, the most confident hidden one first.
+    const below = distinctDesc(trajectory.map((d) => d.confidence)).filter((c) => c < base.minConfidence);
+    for (const c of below) more.push(strip(cutTrajectory(searched, { ...base, stopThreshold: 0, minConfidence: c })));
     return dedupe([...fewer, def, ...more], fewer.length);
   }
   // Baseline: drugs scoring ≥ cut-off, at least the top one (as the recommender's predict()).
