@@ -183,7 +183,7 @@ function WithheldText({ w, m }: { w: WithheldDrug; m: M }) {
 
 /**
  * Drugs the safety filter kept out of the list (src/clinical/withhold.ts): the ones the note names
- * or whose indication is among its diagnoses first, the rest folded away. "Add anyway" puts one
+ * first (drug, reason, the note's words, "add anyway"), the rest folded away. "Add anyway" puts one
  * in the final list deliberately.
  */
 function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly WithheldDrug[]; run: { record: Parameters<typeof drugEvidence>[1] }; present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
@@ -194,7 +194,9 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
     const b: WithheldDrug[] = [];
     for (const w of withheld) {
       const ev = drugEvidence(w.drug, run.record, formulary());
-      (ev.mentions.length > 0 || ev.diagnoses.length > 0 ? a : b).push(w);
+      // The note names it: shown. Withheld only because a diagnosis fits (often a whole class,
+      // e.g. every metformin combination at eGFR 25): folded, so the section stays readable.
+      (ev.mentions.length > 0 ? a : b).push(w);
     }
     return [a, b];
   }, [withheld, run]);
