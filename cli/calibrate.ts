@@ -45,11 +45,12 @@ import {
   parseLimit,
   progressLogger,
   readDecodingConfig,
+  readFusionWeights,
   resolveModelFolder,
 } from './model-method.ts';
 
 export const CALIBRATE_USAGE =
-  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE] [--no-safety]';
+  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE] [--no-safety] [--no-fusion]';
 
 export type RatioBand = readonly [number, number] | null;
 
@@ -125,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     'ratio-band': { type: 'string' },
     out: { type: 'string' },
     'no-safety': { type: 'boolean' },
+    'no-fusion': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -163,9 +165,11 @@ export async function main(argv: string[]): Promise<number> {
   const mapping = mapCandidateList(formulary.names, { labelCounts: countLabels(records) });
   for (const line of describeMapping(mapping, formulary.names.length)) log(line);
 
+  // The cut is calibrated on what users get: the fused list when the folder has fusion weights.
+  const fusion = flags['no-fusion'] === true ? null : await readFusionWeights(dir);
   const loaded = await loadModel(folder);
-  log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}; loaded in ${round(loaded.loadMs, 0)} ms`);
-  const timed = await decodeRecords(loaded, records, mapping.decodeNames, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true }, {
+  log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}, evidence fusion ${fusion ? 'on' : 'off'}; loaded in ${round(loaded.loadMs, 0)} ms`);
+  const timed = await decodeRecords(loaded, records, mapping.decodeNames, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true, fusion }, {
     onProgress: progressLogger(log, 'decoded'),
   });
   await loaded.dispose();

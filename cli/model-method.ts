@@ -21,12 +21,14 @@ import type { DecodeResult } from '../src/decoding/types.ts';
 import { safetyFormulary, type WithheldDrug } from '../src/clinical/withhold.ts';
 import type { CandidateTrie } from '../src/decoding/trie.ts';
 import type { LoadedCausalLm } from '../src/decoding/load-causal-lm.ts';
+import type { RecordRecommendation } from '../src/decoding/recommend-record.ts';
 import {
   DECODING_CONFIG_FILE,
   DecodingConfigError,
   parseDecodingConfig,
   type DecodingConfig,
 } from '../src/decoding/decoding-config.ts';
+import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../src/decoding/evidence-fusion.ts';
 import { CliError, UsageError, readJsonFile, round } from './cli-support.ts';
 import { registerMethod, type CliRecommender } from './methods.ts';
 import { percentile } from './percentile.ts';
@@ -121,6 +123,19 @@ export async function readDecodingConfig(dir: string): Promise<DecodingConfig | 
   }
 }
 
+/** MODEL/fusion.json (evidence-fusion weights, `npm run fit-fusion`), or null when absent. */
+export async function readFusionWeights(dir: string): Promise<FusionWeights | null> {
+  const path = join(dir, FUSION_FILE);
+  if (!existsSync(path)) return null;
+  const json = (await readJsonFile(path)) as FusionWeights;
+  try {
+    checkFusionWeights(json);
+  } catch (e) {
+    throw new CliError(`${path}: ${(e as Error).message.replace(`${FUSION_FILE}: `, '')}`);
+  }
+  return json;
+}
+
 export interface LoadedModel extends LoadedCausalLm {
   folder: ModelFolder;
   /** from_pretrained wall time (model + tokenizer), ms. */
@@ -161,6 +176,8 @@ export interface DecodeSettings {
    * come back in `withheld`; one drug per duplication group. Default true; `--no-safety` = false.
    */
   safety?: boolean;
+  /** Evidence fusion (src/decoding/evidence-fusion.ts); null/absent = the search alone. */
+  fusion?: FusionWeights | null;
 }
 
 /** Where each decoding setting came from, for the log line. */
@@ -198,7 +215,8 @@ export function resolveSettings(
 }
 
 export interface TimedDecode {
-  results: (DecodeResult & { withheld: WithheldDrug[] })[];
+  /** Each record's cut list, its search before fusion (`search`) and, with fusion, each drug's support. */
+  results: (DecodeResult & Pick<RecordRecommendation, 'withheld' | 'search' | 'fusedTrajectory' | 'fused'>)[];
   /** Per-record wall time (prompt build + tokenise + constrained decode), ms. */
   latenciesMs: number[];
   /** The first record decoded once before timing (excluded from latenciesMs), ms; 0 if none. */
@@ -236,6 +254,7 @@ export async function decodeRecords(
       tokenizer: loaded.tokenizer,
       record: r as unknown as Record<string, unknown>,
       safety: settings.safety ?? true,
+      fusion: settings.fusion ?? null,
       ...(formulary ? { formulary } : {}),
       candidates,
       format,
@@ -304,7 +323,7 @@ export function hasRunReport(r: CliRecommender): r is ReportingRecommender {
 }
 
 /** Keys `predict` forwards from its top-level flags (--model, --dtype, --threshold, --beam). */
-export const MODEL_OPTION_KEYS = ['model', 'dtype', 'threshold', 'beam', 'minConfidence', 'maxDrugs'] as const;
+export const MODEL_OPTION_KEYS = ['model', 'dtype', 'threshold', 'beam', 'minConfidence', 'maxDrugs', 'fusion'] as const;
 
 registerMethod('model', {
   description:
@@ -327,13 +346,15 @@ registerMethod('model', {
       ctx.log(`note: ${DECODING_CONFIG_FILE} was calibrated on dtype ${config.calibratedOn.dtype}, decoding ${dtype}`);
     }
     settings.safety = ctx.safety !== false;
+    if (o['fusion'] !== undefined && o['fusion'] !== 'on' && o['fusion'] !== 'off') throw new UsageError(`--opt fusion must be on or off, not "${o['fusion']}"`);
+    settings.fusion = o['fusion'] === 'off' ? null : await readFusionWeights(dir);
     const facts = safetyFormulary(ctx.formulary);
     const loaded = await loadModel(folder);
     const candidates = ctx.formulary.names;
     let timing: TimedDecode | null = null;
 
     const describe = () =>
-      `model ${dir}, dtype ${dtype}, beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})${settings.maxDrugs !== undefined ? `, maxDrugs ${settings.maxDrugs}` : ''}, safety ${settings.safety ? 'on' : 'off (--no-safety)'}`;
+      `model ${dir}, dtype ${dtype}, beam ${settings.beamWidth} (${source.beamWidth}), stopThreshold ${settings.stopThreshold ?? 'none'} (${source.stopThreshold}), minConfidence ${settings.minConfidence} (${source.minConfidence})${settings.maxDrugs !== undefined ? `, maxDrugs ${settings.maxDrugs}` : ''}, safety ${settings.safety ? 'on' : 'off (--no-safety)'}, evidence fusion ${settings.fusion ? 'on' : 'off'}`;
     const rec: ReportingRecommender = {
       name: 'model',
       describe,

@@ -3,7 +3,7 @@
  * npm run model-report -- --model DIR --train TRAIN.jsonl --dev DEV.jsonl
  *     --set NAME=PATH[:LIMIT] [--set …]  (or --test PATH [--limit N], one set named "test")
  *     [--ruled-out FILE.json] [--families FILE.json] [--dtypes q8,fp32,q4] [--out FILE.json]
- *     [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]
+ *     [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety] [--no-fusion]
  *
  * Scores the model and every baseline (frequency, cooccurrence, mention — fitted on --train,
  * tuned on --dev exactly as `predict` does — and the union of mention and co-occurrence) on
@@ -25,6 +25,10 @@
  * (else beam 4, no threshold) unless --beam / --threshold are given; they are printed.
  * Also reports the share of predicted names that are exact candidate-list entries (must be
  * 100%). --out writes every number as JSON.
+ *
+ * With MODEL/fusion.json the model rows are the product's list (search + evidence fusion,
+ * src/decoding/evidence-fusion.ts), and a "model (search only)" row shows the language model by
+ * itself at the cut fitted for it (fusion.json searchCut), from the same decodes.
  *
  * Candidate list: methods predict in the model's names and answer in the list's spelling, as
  * in `predict` (src/clinical/candidate-list.ts). Scores are exact (names compared as exact
@@ -53,17 +57,22 @@ import {
   parseThreshold,
   progressLogger,
   readDecodingConfig,
+  readFusionWeights,
   resolveModelFolder,
   resolveSettings,
   type ModelDtype,
 } from './model-method.ts';
+import { cutTrajectory } from '../src/decoding/policy.ts';
+import { FUSION_FILE } from '../src/decoding/evidence-fusion.ts';
 
 export const MODEL_REPORT_USAGE =
-  'npm run model-report [-- --model DIR --train TRAIN.jsonl --dev DEV.jsonl (--set NAME=PATH[:LIMIT] … | --test PATH [--limit N]) [--ruled-out FILE.json] [--families FILE.json] [--dtypes q8,fp32,q4,fp16] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety]]';
+  'npm run model-report [-- --model DIR --train TRAIN.jsonl --dev DEV.jsonl (--set NAME=PATH[:LIMIT] … | --test PATH [--limit N]) [--ruled-out FILE.json] [--families FILE.json] [--dtypes q8,fp32,q4,fp16] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety] [--no-fusion]]';
 
 const BASELINES = ['frequency', 'cooccurrence', 'mention'] as const;
 /** The union of the mention and co-occurrence baselines' lists, per visit. */
 export const UNION_METHOD = 'mention+cooccurrence';
+/** The language model's search alone, without evidence fusion (reported beside the product's fused list). */
+export const SEARCH_ONLY_METHOD = 'model (search only)';
 
 /** The scorer's metrics, under the scorer's own names; only the mean counts are renamed below. */
 type ScoredMetrics = Pick<EvaluationResult, 'n' | 'jaccard' | 'precision' | 'recall' | 'f1' | 'score'>;
@@ -209,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     beam: { type: 'string' },
     threshold: { type: 'string' },
     'no-safety': { type: 'boolean' },
+    'no-fusion': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -267,6 +277,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const config = await readDecodingConfig(dir);
+  const fusion = flags['no-fusion'] === true ? null : await readFusionWeights(dir);
   const { settings, source } = resolveSettings(config, {
     beamWidth: beamFlag !== undefined ? parseBeam(beamFlag) : undefined,
     stopThreshold: thresholdFlag !== undefined ? parseThreshold(thresholdFlag) : undefined,
@@ -315,7 +326,7 @@ export async function main(argv: string[]): Promise<number> {
     const loaded = await loadModel(folder);
     for (const [i, { spec, records }] of loadedSets.entries()) {
       if (k > 0 && i > 0) continue; // further dtypes: the first set only
-      const timed = await decodeRecords(loaded, records, mapping.decodeNames, { ...settings, safety }, {
+      const timed = await decodeRecords(loaded, records, mapping.decodeNames, { ...settings, safety, fusion }, {
         warmup: true,
         onProgress: progressLogger(log, `${spec.name} · ${folder.dtype} decoded`),
       });
@@ -336,6 +347,15 @@ export async function main(argv: string[]): Promise<number> {
       });
       reports[i]!.rows.push(row);
       if (k === 0) rawBySet.get(spec.name)!.set('model', raw);
+      if (k === 0 && fusion?.searchCut) {
+        // The language model alone, at the cut calibrated for it on the fusion's fitting visits.
+        const cut = { ...fusion.searchCut, minDrugs: settings.minDrugs };
+        const searchRaw = timed.results.map((r) => cutTrajectory(r.search, cut).map((d) => d.name));
+        const searchRow = withSafety(scoreRow(SEARCH_ONLY_METHOD, records, searchRaw, formulary, mapping), records, searchRaw);
+        searchRow.settings = `${folder.dtype}, no evidence fusion, stopThreshold ${cut.stopThreshold}, minConfidence ${cut.minConfidence}`;
+        reports[i]!.rows.push(searchRow);
+        rawBySet.get(spec.name)!.set(SEARCH_ONLY_METHOD, searchRaw);
+      }
       log(`${spec.name} · model ${folder.dtype}: score ${round(row.score)}, p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms, ${formatMb(folder.onnxBytes)} MB`);
     }
     await loaded.dispose();
@@ -361,7 +381,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(
-    `Baselines fitted on ${trainPath}, tuned on ${devPath}. Model ${dir}: beam ${settings.beamWidth}, stopThreshold ${settings.stopThreshold ?? 'none'}, minConfidence ${settings.minConfidence} (from ${config ? 'decoding.json' : 'defaults'}${beamFlag !== undefined || thresholdFlag !== undefined ? ' + flags' : ''}); safety filter ${safety ? 'on' : 'off (--no-safety)'}. ` +
+    `Baselines fitted on ${trainPath}, tuned on ${devPath}. Model ${dir}: beam ${settings.beamWidth}, stopThreshold ${settings.stopThreshold ?? 'none'}, minConfidence ${settings.minConfidence} (from ${config ? 'decoding.json' : 'defaults'}${beamFlag !== undefined || thresholdFlag !== undefined ? ' + flags' : ''}); safety filter ${safety ? 'on' : 'off (--no-safety)'}; evidence fusion ${fusion ? `on (${FUSION_FILE}; "${SEARCH_ONLY_METHOD}" is the language model alone at its own cut)` : 'off'}. ` +
       `Latency: per record, sequential, onnxruntime-node CPU (${process.platform}/${process.arch}, Node ${process.versions.node}), after load and one warm-up decode. File MB = 10^6 bytes.\n`,
   );
   process.stdout.write(
@@ -380,7 +400,7 @@ export async function main(argv: string[]): Promise<number> {
       ruledOut: ruledOutPath ?? null,
       families: familiesPath ?? null,
       candidates: { source: optionalFlag(flags, 'candidates') ?? 'bundled formulary', names: formulary.names.length, notWritable: excluded },
-      decoding: { ...settings, source, config: config ?? null, safety },
+      decoding: { ...settings, source, config: config ?? null, safety, fusion: fusion ? { fittedOn: fusion.fittedOn ?? null, searchCut: fusion.searchCut ?? null, weights: Object.fromEntries(fusion.features.map((f, j) => [f, fusion.weights[j]])), bias: fusion.bias } : null },
       environment: { runtime: 'onnxruntime-node (transformers.js, device cpu)', node: process.versions.node, platform: `${process.platform}/${process.arch}` },
       latencyNote: 'per record, sequential, after model load and one untimed warm-up decode; ms',
       candidatePercent: round(candidatePercent, 4),

@@ -124,6 +124,34 @@ describe('withheldDrugs: the note stopped it', () => {
   });
 });
 
+describe('withheldDrugs: the note rules a drug or its class out', () => {
+  it('avoidance words withhold the drug they name, worded as a decision not to use it', () => {
+    const w = withheld({ 诊疗过程描述: '患者合并冠心病，不选用非布司他，予苯溴马隆降尿酸。', 出院诊断: ['痛风'] }, ['非布司他', '苯溴马隆']);
+    expect(w.get('非布司他')).toMatchObject({ reason: 'stopped' });
+    expect(w.get('非布司他')!.note).toContain('不用非布司他');
+    expect(w.has('苯溴马隆')).toBe(false);
+    // "避免" looks forward only: the drug before it stays.
+    expect(withheld({ 诊疗过程描述: '予阿卡波糖降糖，避免低血糖。' }, ['阿卡波糖']).has('阿卡波糖')).toBe(false);
+  });
+
+  it('"停用磺脲类" / "避免NSAIDs" withhold the whole class, unless a drug of it is named again afterwards', () => {
+    const su = withheld({ 诊疗过程描述: '因反复低血糖停用磺脲类，加用西格列汀。', 出院诊断: ['2型糖尿病'] }, ['格列美脲', '格列齐特', '西格列汀', '二甲双胍']);
+    expect([...su.keys()].sort()).toEqual(['格列美脲', '格列齐特'].sort());
+    expect(su.get('格列美脲')!.evidence.text).toContain('停用磺脲类');
+    const nsaid = withheld({ 诊疗过程描述: 'CKD 3期，嘱避免自行服用NSAIDs。' }, ['布洛芬', '双氯芬酸', '对乙酰氨基酚'].filter((n) => f.has(n)));
+    expect(nsaid.has('布洛芬')).toBe(true);
+    expect(nsaid.has('对乙酰氨基酚')).toBe(false);
+    // restarted by name after the class stop: not withheld; the class statement alone does not withhold other classes
+    expect(withheld({ 诊疗过程描述: '停用磺脲类，血糖仍高，后加用格列美脲1mg qd。' }, ['格列美脲', '格列齐特']).has('格列美脲')).toBe(false);
+    expect(withheld({ 诊疗过程描述: '磺脲类控制血糖欠佳。' }, ['格列美脲']).size).toBe(0);
+  });
+
+  it('a past-regimen mention after a stop does not undo the stop', () => {
+    // 既往史 is read before 现病史: the stop comes first, the past-regimen mention later.
+    expect(withheld({ 既往史: '因腹泻停用二甲双胍。', 现病史: '既往曾使用二甲双胍，现用阿卡波糖。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);
+  });
+});
+
 describe('safetyPlan / applySafetyToRanked', () => {
   const note = rec('v', { 入院情况: 'eGFR 28 ml/min/1.73m²。', 出院诊断: ['2型糖尿病'] });
   it('masks withheld candidates by index and gives each candidate its duplication group', () => {

@@ -9,16 +9,19 @@
  *    conditions such as type 1 diabetes / HLA-B*5801 / GI bleeding, allergies including class
  *    allergies and drug-tied adverse reactions), except facts marked `caution` (慎用), which are
  *    warned about but not withheld; or
- *  - the note itself stopped it and never restarted it: the mention analyser's
- *    (baselines/mention.ts) last positive-or-stopped statement about the drug is a stop, or the
- *    last statement is an intolerance / allergy right after the name ("二甲双胍不耐受").
+ *  - the note itself stopped or ruled it out and never restarted it: the mention analyser's
+ *    (baselines/mention.ts) last positive-or-stopped statement about the drug is a stop or an
+ *    avoidance ("不选用非布司他"), or the last statement is an intolerance / allergy right after
+ *    the name ("二甲双胍不耐受"); or the note stops or rules out its whole class ("停用磺脲类",
+ *    "避免NSAIDs") and never names the drug positively afterwards.
  * A drug the note merely does not mention is never withheld.
  *
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
+import type { FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
 import type { CDrugRedRecord } from './record.ts';
 import { contraindicationsFor, type ContraindicationWarning } from './safety.ts';
@@ -71,18 +74,74 @@ function clauseOf(text: string, start: number, end: number): string {
   return text.slice(s, e).trim();
 }
 
+/**
+ * Class words a note uses to stop or rule out a whole class, and the formulary drugs they cover.
+ * Only unambiguous class names: a bare "他汀" or "激素" is also part of drug names and phrases.
+ */
+const CLASS_TERMS: readonly { term: RegExp; covers: (d: FormularyDrug) => boolean }[] = [
+  { term: /NSAIDs?|非甾体(?:类)?抗炎药/i, covers: (d) => d.class === '非甾体抗炎药' },
+  { term: /磺脲类/, covers: (d) => d.class.startsWith('磺脲') },
+  { term: /双胍类/, covers: (d) => d.class === '双胍类' || d.class.endsWith('双胍复方') },
+  { term: /他汀类/, covers: (d) => d.class.startsWith('他汀') },
+  { term: /ACEI|普利类/, covers: (d) => d.class === 'ACEI' },
+  { term: /ARB|沙坦类/, covers: (d) => d.class.startsWith('ARB') },
+  { term: /SGLT-?2抑制剂|列净类/i, covers: (d) => d.class.startsWith('SGLT2') },
+  { term: /DPP-?4抑制剂|列汀类/i, covers: (d) => d.class.startsWith('DPP-4') },
+  { term: /GLP-?1受体激动剂|GLP-?1RA/i, covers: (d) => d.class.includes('GLP-1') },
+  { term: /噻唑烷二酮类|格列酮类|TZD/i, covers: (d) => d.class === '噻唑烷二酮类' },
+  { term: /β受体阻滞剂|β阻滞剂|洛尔类/, covers: (d) => d.class === 'β受体阻滞剂' || d.class === 'α/β受体阻滞剂' },
+  { term: /双膦酸盐/, covers: (d) => d.class === '双膦酸盐' },
+];
+const CLASS_STATEMENT = new RegExp(`${STOP_OR_AVOID.source}[^，,。；;\n]{0,6}?(${CLASS_TERMS.map((c) => c.term.source).join('|')})`, 'gi');
+
+interface ClassStop {
+  at: { field: number; pos: number };
+  drugs: Set<string>;
+  evidence: FactSource;
+}
+
+function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
+  return a.field > b.field || (a.field === b.field && a.pos > b.pos);
+}
+
+/** "停用磺脲类", "嘱避免自行服用NSAIDs": every formulary drug of the class, with the words. */
+function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
+  const out: ClassStop[] = [];
+  MENTION_FIELD_ORDER.forEach((field, fi) => {
+    const text = record[field] ?? '';
+    for (const m of text.matchAll(CLASS_STATEMENT)) {
+      const word = m[1] ?? '';
+      const terms = CLASS_TERMS.filter((c) => c.term.test(word));
+      const drugs = new Set(formulary.drugs.filter((d) => terms.some((c) => c.covers(d))).map((d) => d.name));
+      if (drugs.size > 0) out.push({ at: { field: fi, pos: m.index }, drugs, evidence: { field, text: clauseOf(text, m.index, m.index + m[0].length) } });
+    }
+  });
+  return out;
+}
+
 /** The record's own stop / intolerance statements that still hold at the end of the note. */
 export function stoppedInNote(record: CDrugRedRecord, formulary: Formulary): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
   const last = new Map<string, { reason: 'positive' | 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
+  const classStops = classStatements(record, formulary);
   for (const m of analyzeRecord(record, formulary)) {
     const text = record[m.field] ?? '';
     const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
     const status: string = m.status;
+    const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
+    // A drug named positively after its class was stopped is restarted: the class stop no longer holds for it.
+    if (status === 'positive' || status === 'discharge') for (const c of classStops) if (isLater(at, c.at)) c.drugs.delete(m.name);
     if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence });
     else if (status === 'negated') {
       const after = INTOLERANCE_AFTER.exec(text.slice(m.end));
       if (after) last.set(m.name, { reason: after[1] === '过敏' ? 'allergy-self' : 'intolerance', evidence });
-    } else if (status !== 'inpatient') last.set(m.name, { reason: 'positive', evidence });
+    } else if (status === 'positive' || status === 'discharge') last.set(m.name, { reason: 'positive', evidence });
+  }
+  // A class stopped or ruled out, whose drugs the note did not name positively afterwards.
+  for (const c of classStops) {
+    for (const name of c.drugs) {
+      const prev = last.get(name);
+      if (prev === undefined || prev.reason === 'positive') last.set(name, { reason: 'stopped', evidence: c.evidence });
+    }
   }
   const out = new Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
   for (const [name, v] of last) if (v.reason !== 'positive') out.set(name, { reason: v.reason, evidence: v.evidence });
@@ -125,7 +184,9 @@ export function withheldDrugs(
     const s = stopped.get(name);
     if (s) {
       const note =
-        s.reason === 'stopped'
+        s.reason === 'stopped' && AVOID_WORDS.test(s.evidence.text)
+          ? `病历写明不用${name}（${s.evidence.text}）`
+          : s.reason === 'stopped'
           ? `病历记载已停用${name}, 此后未再恢复`
           : s.reason === 'intolerance'
             ? `病历记载${name}不耐受`

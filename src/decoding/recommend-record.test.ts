@@ -11,6 +11,8 @@ import { PROMPT_SPEC } from '../clinical/prompt.ts';
 import { loadCausalLm, type LoadedCausalLm } from './load-causal-lm.ts';
 import { searchOptions } from './policy.ts';
 import { recommendForRecord } from './recommend-record.ts';
+import { readFileSync } from 'node:fs';
+import { checkFusionWeights, FUSION_FILE, type FusionWeights } from './evidence-fusion.ts';
 
 const DIR = resolve(import.meta.dirname, '..', '..', 'models', 'dischargerx-small');
 const HAVE = existsSync(join(DIR, 'onnx', 'model_quantized.onnx')) && existsSync(join(DIR, 'tokenizer.json'));
@@ -72,5 +74,31 @@ describe.skipIf(!HAVE)('recommendForRecord with the shipped model', () => {
     });
     expect(r.withheld).toEqual([]);
     expect(r.safety).toBe(false);
+  }, 120_000);
+
+  it.skipIf(!existsSync(join(DIR, FUSION_FILE)))('with the shipped fusion.json: a drug in the note\'s discharge plan is on the list, a stopped one is not', async () => {
+    const fusion = JSON.parse(readFileSync(join(DIR, FUSION_FILE), 'utf8')) as FusionWeights;
+    checkFusionWeights(fusion);
+    const f = Formulary.bundled();
+    const record = { ...NOTE, 诊疗过程描述: `${NOTE.诊疗过程描述}出院带药：瑞格列奈1mg tid，氨氯地平5mg qd。` };
+    const r = await recommendForRecord({
+      model: lm.model,
+      tokenizer: lm.tokenizer,
+      record,
+      fusion,
+      candidates: f.names,
+      format: PROMPT_SPEC.target,
+      options: searchOptions({ beamWidth: 2, maxDrugs: 8 }),
+    });
+    expect(r.fused).toBe(true);
+    const planned = r.fusedTrajectory!.find((d) => d.name === '瑞格列奈');
+    expect(planned).toBeDefined();
+    expect(planned!.noteStatus).toBe('discharge');
+    expect(planned!.confidence).toBeGreaterThan(0.5);
+    expect(r.trajectory.map((d) => d.name)).not.toContain('二甲双胍');
+    // sorted by fused probability, and the search itself is kept for inspection
+    const p = r.trajectory.map((d) => d.confidence);
+    expect([...p].sort((a, b) => b - a)).toEqual(p);
+    expect(r.search.trajectory.length).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -2,15 +2,18 @@
  * The one entry point from a record to a constrained decode, for every consumer that runs the
  * model (the Node CLI's `decodeRecords` — predict, calibrate, model-report — and the browser
  * worker): prompt (src/clinical/prompt.ts), safety plan (src/clinical/withhold.ts: withheld
- * drugs masked, one drug per duplication group per hypothesis) and the trie decode
- * (`recommendWithCausalLm`). `safety: false` is the research switch: no mask, nothing withheld.
+ * drugs masked, one drug per duplication group per hypothesis), the trie decode
+ * (`recommendWithCausalLm`) and, when the model folder carries fusion weights, the evidence
+ * fusion (./evidence-fusion.ts) that weighs the search against the note's own statements.
+ * `safety: false` is the research switch: no mask, nothing withheld.
  */
-import { buildPrompt } from '../clinical/prompt.ts';
+import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
 import { recommendWithCausalLm, type RecommendInput } from './causal-lm.ts';
+import { fuse, type FusedDrug, type FusionWeights } from './evidence-fusion.ts';
 import type { CandidateTrie } from './trie.ts';
-import type { DecodeResult } from './types.ts';
+import type { DecodedDrug, DecodeResult } from './types.ts';
 
 export interface RecordInput extends Omit<RecommendInput, 'prompt'> {
   /** A CDrugRed record, or any object with its fields. */
@@ -19,6 +22,8 @@ export interface RecordInput extends Omit<RecommendInput, 'prompt'> {
   safety?: boolean;
   /** Safety facts (contraindications, groups, name normalisation); default the bundled formulary. */
   formulary?: Formulary;
+  /** Evidence-fusion weights (the model folder's fusion.json); null/absent = the search alone. */
+  fusion?: FusionWeights | null | undefined;
 }
 
 export interface RecordRecommendation extends DecodeResult {
@@ -27,10 +32,17 @@ export interface RecordRecommendation extends DecodeResult {
   withheld: WithheldDrug[];
   prompt: string;
   safety: boolean;
+  /** With fusion: the fused list, best first (the same objects as `fusedTrajectory`). */
+  trajectory: DecodedDrug[];
+  /** With fusion: each drug's model vs note support; null without fusion. */
+  fusedTrajectory: FusedDrug[] | null;
+  /** The language model's own search, before fusion (equal to trajectory without fusion). */
+  search: { trajectory: DecodedDrug[]; stopProbabilities: number[] };
+  fused: boolean;
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
-  const { record, safety = true, formulary = Formulary.bundled(), ...rest } = input;
+  const { record, safety = true, formulary = Formulary.bundled(), fusion, ...rest } = input;
   const prompt = buildPrompt(record);
   const plan = safety ? safetyPlan(recordFromObject(record), input.candidates, formulary) : null;
   const result = await recommendWithCausalLm({
@@ -38,5 +50,12 @@ export async function recommendForRecord(input: RecordInput): Promise<RecordReco
     prompt,
     options: { ...rest.options, ...(plan ? { mask: plan.mask } : {}) },
   });
-  return { ...result, withheld: plan?.withheld ?? [], prompt, safety };
+  const search = { trajectory: result.trajectory, stopProbabilities: result.stopProbabilities };
+  const base = { ...result, withheld: plan?.withheld ?? [], prompt, safety, search };
+  if (!fusion) return { ...base, fused: false, fusedTrajectory: null };
+  const fusedList = fuse(
+    { ...search, statuses: mentionStatuses(record, formulary), candidates: input.candidates, mask: plan?.mask },
+    fusion,
+  );
+  return { ...base, trajectory: fusedList.trajectory, stopProbabilities: fusedList.stopProbabilities, fusedTrajectory: fusedList.trajectory, fused: true };
 }

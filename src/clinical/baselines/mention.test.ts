@@ -53,7 +53,54 @@ describe('mention analysis', () => {
       ['甘精胰岛素', 'positive'],
     ]);
     // the route heuristic applies only to 诊疗过程描述
-    expect(statuses('曾予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'positive']]);
+    expect(statuses('予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'positive']]);
+  });
+});
+
+describe('past regimens, bare stops and ward injections', () => {
+  it.each([
+    ['既往曾使用阿卡波糖，近期应用二甲双胍降糖', [['阿卡波糖', 'past'], ['二甲双胍', 'positive']]],
+    ['起初予格列美脲治疗，后多次调整方案', [['格列美脲', 'past']]],
+    ['曾先后服用格列美脲、阿卡波糖等降糖，现用二甲双胍', [['格列美脲', 'past'], ['阿卡波糖', 'past'], ['二甲双胍', 'positive']]],
+    ['以往服用阿托伐他汀', [['阿托伐他汀', 'past']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('past: %s', (text, expected) => {
+    expect(statuses(text)).toEqual(expected);
+  });
+
+  it('a past drug neither adds nor removes a drug in the mention baseline', () => {
+    expect(mentionedDrugs(rec('p', { 现病史: '既往曾使用阿卡波糖，近期应用二甲双胍降糖' }), formulary)).toEqual(['二甲双胍']);
+    expect(mentionedDrugs(rec('p', { 既往史: '长期服用阿卡波糖', 现病史: '既往曾使用阿卡波糖' }), formulary)).toEqual(['阿卡波糖']);
+  });
+
+  it.each([
+    ['调整降糖方案，停阿卡波糖，加用达格列净', [['阿卡波糖', 'stopped'], ['达格列净', 'positive']]],
+    ['予停二甲双胍', [['二甲双胍', 'stopped']]],
+    ['暂停阿托伐他汀', [['阿托伐他汀', 'stopped']]],
+    ['停经5年，服用阿托伐他汀', [['阿托伐他汀', 'positive']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('bare stop: %s', (text, expected) => {
+    expect(statuses(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['避免抗血小板药（阿司匹林等）', [['阿司匹林', 'stopped']]],
+    ['合并冠心病，不选用非布司他', [['非布司他', 'stopped']]],
+    ['不予左甲状腺素等甲状腺激素', [['左甲状腺素', 'stopped']]],
+    ['妊娠期禁用阿托伐他汀', [['阿托伐他汀', 'stopped']]],
+    ['二甲双胍禁用', [['二甲双胍', 'stopped']]],
+    ['予阿卡波糖降糖，避免低血糖', [['阿卡波糖', 'positive']]],
+  ] as Array<[string, Array<[string, MentionStatus]>]>)('avoidance rules a drug out: %s', (text, expected) => {
+    expect(statuses(text).filter(([n]) => expected.some(([e]) => e === n))).toEqual(expected);
+  });
+
+  it('drugs named in an injection form in 诊疗过程描述 are inpatient, home injectables are not', () => {
+    expect(statuses('予注射用头孢呋辛钠抗感染，予氯化钾注射液补钾，予门冬胰岛素注射液皮下注射控制血糖', '诊疗过程描述')).toEqual([
+      ['头孢呋辛', 'inpatient'],
+      ['氯化钾', 'inpatient'],
+      ['门冬胰岛素', 'positive'],
+    ]);
+    expect(statuses('予胰岛素泵(门冬胰岛素)强化降糖', '诊疗过程描述')).toEqual([['门冬胰岛素', 'inpatient']]);
+    // outside the course an injection form is what the patient uses at home
+    expect(statuses('院外予氯化钾注射液', '现病史')).toEqual([['氯化钾', 'positive']]);
   });
 });
 

@@ -9,15 +9,20 @@
  *  - negated: a negation cue earlier in the clause (否认, 无 — except 无明显/无特殊/无诱因…,
  *    未服用/未使用/未用/未予, 从未, 拒绝/拒用), or an allergy/intolerance right after the
  *    mention ("青霉素过敏", "二甲双胍不耐受").
- *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用 …
+ *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用, a bare 停,
+ *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用 …
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
  *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为) when a drug follows the cue
  *    ("将二甲双胍改为达格列净" → 二甲双胍 stopped, 达格列净 kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
- *    泵入, 微泵, 输注, 滴注, ivgtt, iv) — drugs given only during the admission. Plain 注射 /
- *    皮下注射 does NOT count: home insulin and GLP-1 RAs are subcutaneous injections.
+ *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液)
+ *    — drugs given only during the admission. Plain 注射 / 皮下注射 does NOT count, and neither
+ *    does the injection form of a drug patients inject at home (insulin, GLP-1 RAs, EPO, bone and
+ *    PCSK9 biologics).
+ *  - past: a drug of an earlier regimen (既往曾使用, 曾先后服用, 起初予, 以往服用…): it says what
+ *    the patient used to take, not what they take now, so it neither adds nor removes a drug.
  *  - discharge: named after a discharge-plan cue (出院带药, 出院后继续, 院外继续, 嘱出院后 …) in
  *    the same sentence — a numbered list on the following lines belongs to it too. An explicit
  *    plan is what the patient goes home on, so it is neither inpatient nor overridden by an
@@ -31,7 +36,7 @@
 import type { CDrugRedRecord, TextField } from '../record.ts';
 import type { DrugLexicon, LexiconMention, Recommender } from './types.ts';
 
-export type MentionStatus = 'positive' | 'discharge' | 'negated' | 'stopped' | 'inpatient';
+export type MentionStatus = 'positive' | 'discharge' | 'negated' | 'stopped' | 'inpatient' | 'past';
 
 export interface AnalyzedMention {
   field: TextField;
@@ -46,10 +51,29 @@ export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史',
 const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效)|未(?:曾)?(?:服用|使用|应用|用药|用|予)|从未|拒绝|拒用/g;
-const STOP_CUE = /停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停/g;
+const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
+/** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
+const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用';
+const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
+/** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
+export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
+/** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
+const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用)/;
+/** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用/;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
-const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|ivgtt|iv(?![a-z])/i;
+/**
+ * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
+ * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
+ */
+const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
+const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|ivgtt|iv(?![a-z])/i;
+/** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
+const INJECTION_BEFORE = /注射用$/;
+const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
+/** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
+const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
 const DISCHARGE_CUE = /出院带药|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
@@ -75,11 +99,11 @@ function dischargeScopes(text: string): Array<[number, number]> {
 
 type Token =
   | { kind: 'mention'; start: number; end: number; mention: LexiconMention }
-  | { kind: 'neg' | 'stop' | 'replace' | 'pos' | 'boundary'; start: number; end: number };
+  | { kind: 'neg' | 'stop' | 'replace' | 'pos' | 'past' | 'boundary'; start: number; end: number };
 
 function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   const out: Token[] = [];
-  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'pos' | 'boundary') => {
+  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'pos' | 'past' | 'boundary') => {
     for (const m of text.matchAll(re)) out.push({ kind, start: m.index, end: m.index + m[0].length });
   };
   add(CLAUSE_BOUNDARY, 'boundary');
@@ -87,9 +111,14 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   add(STOP_CUE, 'stop');
   add(REPLACE_CUE, 'replace');
   add(POS_CUE, 'pos');
-  // Cues overlapping a drug name (e.g. a 予 inside an alias) are not cues.
-  const inMention = (t: Token) => mentions.some((m) => t.start < m.end && m.start < t.end);
-  const cues = out.filter((t) => t.kind === 'boundary' || !inMention(t));
+  add(PAST_CUE, 'past');
+  // Cues overlapping a drug name (e.g. a 予 inside an alias) are not cues; nor is a verb that a
+  // past or stop cue already swallowed (the 予 of "起初予", "予停").
+  const overlaps = (t: Token, s: number, e: number) => t.start < e && s < t.end;
+  const inMention = (t: Token) => mentions.some((m) => overlaps(t, m.start, m.end));
+  const swallowing = out.filter((t) => t.kind === 'past' || t.kind === 'stop');
+  const swallowed = (t: Token) => t.kind === 'pos' && swallowing.some((p) => overlaps(t, p.start, p.end));
+  const cues = out.filter((t) => t.kind === 'boundary' || (!inMention(t) && !swallowed(t)));
   for (const m of mentions) cues.push({ kind: 'mention', start: m.start, end: m.end, mention: m });
   return cues.sort((a, b) => a.start - b.start || (a.kind === 'mention' ? 1 : 0) - (b.kind === 'mention' ? 1 : 0));
 }
@@ -114,7 +143,11 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     return text.slice(s, e);
   };
 
-  let state: 'neutral' | 'negated' | 'stopped' = 'neutral';
+  const wardInjection = (start: number, end: number, name: string): boolean =>
+    !HOME_INJECTABLE.test(name) &&
+    (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
+
+  let state: 'neutral' | 'negated' | 'stopped' | 'past' = 'neutral';
   let pending: AnalyzedMention[] = [];
   let last: AnalyzedMention | null = null; // last mention in the current sentence
 
@@ -132,6 +165,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         state = 'negated';
         pending = [];
         break;
+      case 'past':
+        state = 'past';
+        pending = [];
+        break;
       case 'pos':
         state = 'neutral';
         pending = [];
@@ -140,7 +177,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge')) {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge') && !LEADING_AVOID.test(text.slice(t.start, t.end))) {
+          // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not.
           const gap = text.slice(last.end, t.start);
           if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
         }
@@ -157,7 +195,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
         else if (inPlan(t.start)) status = 'discharge';
-        else if (field === '诊疗过程描述' && INPATIENT_CUE.test(clauseOf(t.start))) status = 'inpatient';
+        else if (state === 'past') status = 'past';
+        else if (field === '诊疗过程描述' && (INPATIENT_CUE.test(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };

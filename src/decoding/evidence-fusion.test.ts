@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { applyThresholds } from './threshold.ts';
+import {
+  FUSION_FEATURES,
+  FUSION_VERSION,
+  checkFusionWeights,
+  fitFusion,
+  fuse,
+  fusionRows,
+  type FusionWeights,
+} from './evidence-fusion.ts';
+import type { MentionStatus } from '../clinical/baselines/mention.ts';
+import type { DecodedDrug } from './types.ts';
+
+const CANDIDATES = ['二甲双胍', '阿托伐他汀', '瑞舒伐他汀', '氨氯地平', '达格列净', '阿司匹林'];
+const drug = (name: string, confidence: number, position: number): DecodedDrug => ({ name, index: CANDIDATES.indexOf(name), confidence, position });
+
+/** Weights that trust the model and add a strong bonus for a discharge plan and a penalty for a stop. */
+function weights(over: Partial<Record<(typeof FUSION_FEATURES)[number], number>> = {}, bias = 0): FusionWeights {
+  const base: Record<string, number> = { searched: 0, modelLogit: 1, reachLog: 0, 'status:discharge': 6, 'status:positive': 1, 'status:stopped': -6 };
+  return { version: FUSION_VERSION, features: [...FUSION_FEATURES], weights: FUSION_FEATURES.map((f) => over[f] ?? base[f] ?? 0), bias };
+}
+
+describe('evidence fusion', () => {
+  const trajectory = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.6, 1), drug('阿司匹林', 0.3, 2)];
+  const stopProbabilities = [0.01, 0.1, 0.4, 0.9];
+
+  it('brings in a planned drug the search missed, drops a stopped one, and sorts by fused probability', () => {
+    const statuses = new Map<string, MentionStatus>([
+      ['达格列净', 'discharge'],
+      ['阿司匹林', 'stopped'],
+    ]);
+    const { trajectory: fused, stopProbabilities: stops } = fuse({ trajectory, stopProbabilities, statuses, candidates: CANDIDATES }, weights());
+    expect(fused.map((d) => d.name)).toEqual(['达格列净', '二甲双胍', '阿托伐他汀', '阿司匹林']);
+    const p = fused.map((d) => d.confidence);
+    expect([...p].sort((a, b) => b - a)).toEqual(p);
+    expect(fused[0]).toMatchObject({ source: 'note', modelConfidence: null, noteStatus: 'discharge', index: CANDIDATES.indexOf('达格列净') });
+    expect(fused[1]).toMatchObject({ source: 'model', modelConfidence: 0.9 });
+    // The usual cut at t keeps exactly the drugs with fused probability ≥ t.
+    for (const t of [0.2, 0.5, 0.7, 0.95]) {
+      const kept = applyThresholds(fused, stops, { stopThreshold: t, minConfidence: 0, minDrugs: 0 }).map((d) => d.name);
+      expect(kept).toEqual(fused.filter((d) => d.confidence >= t).map((d) => d.name));
+    }
+  });
+
+  it('never brings in a blocked (withheld) drug and keeps one drug per duplication group', () => {
+    const statuses = new Map<string, MentionStatus>([
+      ['瑞舒伐他汀', 'discharge'],
+      ['氨氯地平', 'positive'],
+    ]);
+    const groups = CANDIDATES.map((c) => (c.endsWith('他汀') ? 'statin' : null));
+    const blocked = [CANDIDATES.indexOf('氨氯地平')];
+    const { trajectory: fused } = fuse({ trajectory, stopProbabilities, statuses, candidates: CANDIDATES, mask: { blocked, groups } }, weights());
+    const names = fused.map((d) => d.name);
+    expect(names).toContain('瑞舒伐他汀');
+    expect(names).not.toContain('阿托伐他汀'); // the planned statin wins the group
+    expect(names).not.toContain('氨氯地平');
+  });
+
+  it('ignores note drugs outside the candidate list and note drugs that are only negated, past or inpatient', () => {
+    const statuses = new Map<string, MentionStatus>([
+      ['胰岛素泵', 'positive'],
+      ['氨氯地平', 'negated'],
+      ['达格列净', 'past'],
+      ['瑞舒伐他汀', 'inpatient'],
+    ]);
+    const rows = fusionRows({ trajectory, stopProbabilities, statuses, candidates: CANDIDATES });
+    expect(rows.map((r) => r.name)).toEqual(['二甲双胍', '阿托伐他汀', '阿司匹林']);
+  });
+
+  it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
+    // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
+    const rows: { x: number[]; y: 0 | 1 }[] = [];
+    for (let i = 0; i < 400; i++) {
+      const plan = i % 4 === 0 ? 1 : 0;
+      const conf = ((i * 37) % 100) / 100;
+      const x = FUSION_FEATURES.map((f) => (f === 'status:discharge' ? plan : f === 'modelLogit' ? Math.log((conf + 0.01) / (1.01 - conf)) : f === 'searched' ? 1 : 0));
+      rows.push({ x, y: plan || conf > 0.6 ? 1 : 0 });
+    }
+    const fit = fitFusion(rows, 0.1);
+    const i = (f: string) => FUSION_FEATURES.indexOf(f as (typeof FUSION_FEATURES)[number]);
+    expect(fit.weights[i('status:discharge')]!).toBeGreaterThan(2);
+    expect(fit.weights[i('modelLogit')]!).toBeGreaterThan(1);
+    expect(fit.logLoss).toBeLessThan(0.3);
+    expect(() => checkFusionWeights(weights())).not.toThrow();
+    expect(() => checkFusionWeights({ ...weights(), version: 'other' })).toThrow(/version/);
+    expect(() => checkFusionWeights({ ...weights(), features: ['searched'] })).toThrow(/features/);
+    expect(() => checkFusionWeights({ ...weights(), bias: Number.NaN })).toThrow(/finite/);
+  });
+});
