@@ -59,7 +59,10 @@ async function recommend(page: Page): Promise<string[]> {
   await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('engine-error')).toHaveCount(0);
   // "More": the whole searched trajectory, not only the part above the stop threshold.
-  await page.getByTestId('threshold-slider').fill('1');
+  // (The control's positions run 0 … data-steps − 1; the last shows every searched drug.)
+  const steps = Number(await page.getByTestId('cut-control').getAttribute('data-steps'));
+  await page.getByTestId('threshold-slider').fill(String(steps - 1));
+  await expect(page.getByTestId('cut-more')).toBeDisabled();
   return page.getByTestId('drug').evaluateAll((els) => els.map((e) => e.getAttribute('data-drug') ?? ''));
 }
 

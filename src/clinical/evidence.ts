@@ -5,7 +5,9 @@
  *    `duplicationGroup`s with extra indications, e.g. SGLT2i → 心力衰竭 / 慢性肾脏病) mapped to
  *    diagnosis keywords;
  *  - mentions: where the history / course names the drug (Formulary.findMentions via the mention
- *    baseline's cue analysis), each labelled positive / negated / stopped / inpatient.
+ *    baseline's cue analysis), each labelled positive / negated / stopped / inpatient, in time
+ *    order, with the current status decided by the latest taking-or-stopped statement;
+ *  - supported: whether the note backs the drug at all (else it comes from the model's priors).
  *
  * Pure; heuristics for display, not a clinical indication check.
  */
@@ -34,15 +36,37 @@ export const AREA_DIAGNOSIS: Record<TherapeuticArea, RegExp | null> = {
   other: null,
 };
 
-/** Extra indications of some groups, beyond their area. */
-const GROUP_DIAGNOSIS: Record<string, RegExp> = {
-  sglt2i: /心力衰竭|心衰|慢性肾|肾病|CKD|蛋白尿/i,
-  glp1ra: /肥胖|超重|冠心病|动脉粥样硬化/,
-  statin: /冠心病|冠状动脉|脑梗|卒中|动脉粥样硬化|斑块/,
-  acei: /肾|蛋白尿|心力衰竭|心衰|冠心病/,
-  arb: /肾|蛋白尿|心力衰竭|心衰/,
-  antiplatelet_cox: /糖尿病.*(?:大血管|动脉)|动脉粥样硬化|斑块/,
+/** Kidney disease an ACEI / ARB / SGLT2i treats: not every word with 肾 (肾性贫血, 肾结石, 肾囊肿 are not). */
+const KIDNEY_DISEASE = /糖尿病肾|肾病|肾脏病|慢性肾|肾功能不全|肾衰|CKD|DKD|蛋白尿/i;
+const HEART_FAILURE = /心力衰竭|心衰|心功能不全|心功能[ⅡⅢⅣ234IV]+级|NYHA/i;
+
+/** Indications of some groups beyond their area (SGLT2i → 心力衰竭 / 慢性肾脏病 …). */
+const GROUP_DIAGNOSIS: Record<string, RegExp[]> = {
+  sglt2i: [HEART_FAILURE, KIDNEY_DISEASE],
+  glp1ra: [/肥胖|超重|冠心病|动脉粥样硬化/],
+  statin: [/冠心病|冠状动脉|脑梗|卒中|动脉粥样硬化|斑块/],
+  acei: [HEART_FAILURE, KIDNEY_DISEASE, /冠心病|心肌梗/],
+  arb: [HEART_FAILURE, KIDNEY_DISEASE],
+  beta_blocker: [HEART_FAILURE, /冠心病|冠状动脉|心绞痛|心肌梗|房颤|心房颤动|心律失常|心动过速/],
+  loop_diuretic: [HEART_FAILURE, /水肿|肾病综合征|腹水|肝硬化/],
+  mra: [HEART_FAILURE, /醛固酮|腹水|肝硬化|水肿|低钾/],
+  antiplatelet_cox: [/糖尿病.*(?:大血管|动脉)|动脉粥样硬化|斑块/],
 };
+
+/**
+ * Groups whose own indications are listed BEFORE the area's keywords: a β-blocker, loop
+ * diuretic or MRA in a heart-failure patient is there for the heart failure, an ACEI / ARB in a
+ * diabetic-kidney patient for the kidney, even when 高血压 is also a diagnosis. (An SGLT2i stays a
+ * diabetes drug first.)
+ */
+const GROUP_FIRST = new Set(['acei', 'arb', 'beta_blocker', 'loop_diuretic', 'mra']);
+
+/**
+ * Groups whose area keywords (hypertension) count only when no specific indication is present:
+ * a loop diuretic is not a first-line antihypertensive, so with heart failure or oedema in the
+ * note the 高血压 entry is not its indication.
+ */
+const AREA_ONLY_AS_FALLBACK = new Set(['loop_diuretic']);
 
 export interface MentionEvidence {
   field: string;
@@ -55,9 +79,18 @@ export interface MentionEvidence {
 
 export interface DrugEvidence {
   drug: string;
-  /** 出院诊断 entries the drug treats. */
+  /** 出院诊断 entries the drug treats, the group's specific indications first. */
   diagnoses: string[];
+  /** Mentions in time order (主诉 → 既往史 → 现病史 → 入院情况 → 诊疗过程描述, then position). */
   mentions: MentionEvidence[];
+  /**
+   * What the note says now: its LAST taking (positive / discharge plan) or stopped statement
+   * decides, so "停用二甲双胍 … 恢复二甲双胍" is taking and "服用X … 后停用X" is stopped; null when
+   * the note has neither (only negated or in-hospital mentions, or none).
+   */
+  current: 'taking' | 'stopped' | null;
+  /** True when the note supports the drug (a diagnosis it treats, or a taking statement). */
+  supported: boolean;
 }
 
 function clause(text: string, start: number, end: number): string {
@@ -69,15 +102,26 @@ function clause(text: string, start: number, end: number): string {
   return text.slice(s, e).trim();
 }
 
-/** Diagnoses of the record a drug treats (formulary area / group keywords). */
+/** Diagnoses of the record a drug treats: group-specific indications first, then area keywords. */
 export function diagnosesTreated(drug: string, record: CDrugRedRecord, formulary: Formulary): string[] {
   const d = formulary.get(drug);
   if (!d) return [];
-  const res = [AREA_DIAGNOSIS[d.area], d.duplicationGroup ? GROUP_DIAGNOSIS[d.duplicationGroup] : undefined].filter(
-    (r): r is RegExp => r instanceof RegExp,
-  );
-  if (res.length === 0) return [];
-  return record.出院诊断.filter((dx) => res.some((r) => r.test(dx.normalize('NFKC'))));
+  const dx = record.出院诊断.map((x) => ({ x, n: x.normalize('NFKC') }));
+  const out: string[] = [];
+  const take = (r: RegExp) => {
+    for (const { x, n } of dx) if (r.test(n) && !out.includes(x)) out.push(x);
+  };
+  const group = d.duplicationGroup ?? '';
+  const own = GROUP_DIAGNOSIS[group] ?? [];
+  const area = AREA_DIAGNOSIS[d.area];
+  if (GROUP_FIRST.has(group)) {
+    own.forEach(take);
+    if (area && !(AREA_ONLY_AS_FALLBACK.has(group) && out.length > 0)) take(area);
+  } else {
+    if (area) take(area);
+    own.forEach(take);
+  }
+  return out;
 }
 
 /** Mentions of a drug in the history / course, each with its negation / stop status. */
@@ -94,6 +138,19 @@ export function drugMentions(drug: string, record: CDrugRedRecord, formulary: Fo
   return out;
 }
 
+/** The last taking-or-stopped statement decides (the rule withhold.ts and the mention baseline use). */
+export function currentStatus(mentions: readonly Pick<MentionEvidence, 'status'>[]): DrugEvidence['current'] {
+  let current: DrugEvidence['current'] = null;
+  for (const m of mentions) {
+    if (m.status === 'positive' || m.status === 'discharge') current = 'taking';
+    else if (m.status === 'stopped') current = 'stopped';
+  }
+  return current;
+}
+
 export function drugEvidence(drug: string, record: CDrugRedRecord, formulary: Formulary): DrugEvidence {
-  return { drug, diagnoses: diagnosesTreated(drug, record, formulary), mentions: drugMentions(drug, record, formulary) };
+  const diagnoses = diagnosesTreated(drug, record, formulary);
+  const mentions = drugMentions(drug, record, formulary);
+  const current = currentStatus(mentions);
+  return { drug, diagnoses, mentions, current, supported: diagnoses.length > 0 || current === 'taking' };
 }

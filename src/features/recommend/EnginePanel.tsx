@@ -1,8 +1,9 @@
-import { useT, type MessageKey } from '../../app/i18n.ts';
+import { useMessages, useT, type MessageKey } from '../../app/i18n.ts';
 import { ensureModelLoaded } from '../../engine/engine-instance.ts';
 import type { BackendPreference, BackendReasonCode, EngineErrorCode } from '../../engine/protocol.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
+import { recommendMessages } from './messages.ts';
 
 export function reasonKey(code: BackendReasonCode): MessageKey {
   return `reason_${code.replaceAll('-', '_')}` as MessageKey;
@@ -23,6 +24,7 @@ function ms(v: number | null): string {
 /** Method + backend selectors, load progress, backend badge with its reason, timings. */
 export function EnginePanel() {
   const t = useT();
+  const m = useMessages(recommendMessages);
   const method = useUiStore((s) => s.method);
   const backendPref = useUiStore((s) => s.backend);
   const setMethod = useUiStore((s) => s.setMethod);
@@ -71,17 +73,6 @@ export function EnginePanel() {
       {method === 'model' && (
         <div className="engine-status">
           <span data-testid="engine-status">{status}</span>
-          {st.backend && (
-            <span
-              className={`badge badge-${st.backend}`}
-              data-testid="backend-badge"
-              data-backend={st.backend}
-              title={st.reason?.detail ?? st.adapter ?? ''}
-            >
-              {st.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
-              {st.dtype ? ` · ${st.dtype}` : ''}
-            </span>
-          )}
           {st.phase === 'loading' && (
             <div className="progress" data-testid="load-progress">
               <span>
@@ -91,27 +82,44 @@ export function EnginePanel() {
               <progress max={100} value={pct} aria-label={t('engineLoading')} />
             </div>
           )}
-          {st.reason && st.phase !== 'loading' && (
-            <p className="engine-reason" data-testid="backend-reason" data-reason={st.reason.code}>
-              {t(reasonKey(st.reason.code))}
-              {st.reason.detail && st.reason.code !== 'webgpu-ok' ? <small> ({st.reason.detail})</small> : null}
-              {st.adapter && st.backend === 'webgpu' && st.reason.code === 'webgpu-ok' ? <small> {st.adapter}</small> : null}
-            </p>
-          )}
-          {st.phase === 'ready' && (
-            <p className="engine-timings" data-testid="engine-timings">
-              {st.modelId} {st.modelVersion ? <small>({st.modelVersion})</small> : null} · {t('loadTime')} {ms(st.loadMs)} · {t('warmupTime')}{' '}
-              {ms(st.warmupMs)} · {mb(st.bytesLoaded)}
-              {st.inferenceMs !== null && (
-                <>
-                  {' · '}
-                  {t('inferenceTime')}{' '}
-                  <span data-testid="inference-time" data-ms={Math.round(st.inferenceMs)}>
-                    {ms(st.inferenceMs)}
-                  </span>
-                </>
+          {/* Clinical words first; how the model runs (backend, quantisation, versions, timings) behind a toggle. */}
+          {(st.backend || st.reason || st.phase === 'ready') && (
+            <details className="tech" data-testid="engine-details">
+              <summary>{m('engineDetails')}</summary>
+              {st.backend && (
+                <span
+                  className={`badge badge-${st.backend}`}
+                  data-testid="backend-badge"
+                  data-backend={st.backend}
+                  title={st.reason?.detail ?? st.adapter ?? ''}
+                >
+                  {st.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+                  {st.dtype ? ` · ${st.dtype}` : ''}
+                </span>
               )}
-            </p>
+              {st.reason && st.phase !== 'loading' && (
+                <p className="engine-reason" data-testid="backend-reason" data-reason={st.reason.code}>
+                  {t(reasonKey(st.reason.code))}
+                  {st.reason.detail && st.reason.code !== 'webgpu-ok' ? <small> ({st.reason.detail})</small> : null}
+                  {st.adapter && st.backend === 'webgpu' && st.reason.code === 'webgpu-ok' ? <small> {st.adapter}</small> : null}
+                </p>
+              )}
+              {st.phase === 'ready' && (
+                <p className="engine-timings" data-testid="engine-timings">
+                  {st.modelId} {st.modelVersion ? <small>({st.modelVersion})</small> : null} · {t('loadTime')} {ms(st.loadMs)} · {t('warmupTime')}{' '}
+                  {ms(st.warmupMs)} · {mb(st.bytesLoaded)}
+                  {st.inferenceMs !== null && (
+                    <>
+                      {' · '}
+                      {t('inferenceTime')}{' '}
+                      <span data-testid="inference-time" data-ms={Math.round(st.inferenceMs)}>
+                        {ms(st.inferenceMs)}
+                      </span>
+                    </>
+                  )}
+                </p>
+              )}
+            </details>
           )}
           {st.running && <span data-testid="engine-running">{t('running')}</span>}
           {st.fixture && (

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMessages, useT } from '../../app/i18n.ts';
+import { doseText, suggestDose, type DoseSuggestion } from '../../clinical/dose.ts';
 import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
@@ -10,7 +11,8 @@ import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { saveCase } from '../../storage/saved-cases.ts';
 import { useCandidateFormulary } from '../models/candidate-formulary.ts';
-import { chipJson, exportText, finalList, searchCandidates, type ListEntry } from './final-list.ts';
+import { atStep, chipJson, cutLadder, exportText, finalList, searchCandidates, stepPreview, type CutLadder, type ListEntry } from './final-list.ts';
+import type { RecommendedDrug } from '../../state/note-store.ts';
 import { recommendMessages, type RecommendMessageKey } from './messages.ts';
 import './recommend.css';
 
@@ -63,27 +65,86 @@ function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
   );
 }
 
+/** At-a-glance: does the note back this drug, or does it come from the recommender's priors only? */
+function SupportBadge({ ev, m }: { ev: DrugEvidence; m: M }) {
+  return ev.supported ? (
+    <span className="badge support support-yes" data-testid="support-badge" data-supported="true" title={m('supportedHint')}>
+      ✓ {m('supported')}
+    </span>
+  ) : (
+    <span className="badge support support-no" data-testid="support-badge" data-supported="false" title={m('unsupportedHint')}>
+      ? {m('unsupported')}
+    </span>
+  );
+}
+
 function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
   if (ev.diagnoses.length === 0 && ev.mentions.length === 0) {
     return (
-      <div className="evidence none" data-testid="evidence" data-empty="true">
+      <div className="evidence none" data-testid="evidence" data-empty="true" data-supported="false">
         {m('noEvidence')}
       </div>
     );
   }
   return (
-    <div className="evidence" data-testid="evidence">
+    <div className="evidence" data-testid="evidence" data-supported={ev.supported} data-current={ev.current ?? 'none'}>
       {ev.diagnoses.length > 0 && (
         <div data-testid="evidence-diagnoses">
           {m('treats')}：{ev.diagnoses.join('；')}
         </div>
       )}
+      {ev.current && ev.mentions.length > 1 && (
+        <div data-testid="evidence-current" data-current={ev.current}>
+          {m('currentStatus')}：
+          <span className={`status status-${ev.current === 'taking' ? 'positive' : 'stopped'}`}>
+            {ev.current === 'taking' ? m('status_positive') : m('status_stopped')}
+          </span>{' '}
+          <small>{m('latestDecides')}</small>
+        </div>
+      )}
+      {/* In time order (主诉 → 既往史 → 现病史 → 入院情况 → 诊疗过程), numbered when there are several. */}
       {ev.mentions.map((x, i) => (
-        <div key={i} data-testid="evidence-mention" data-status={x.status}>
+        <div key={i} data-testid="evidence-mention" data-status={x.status} data-field={x.field}>
+          {ev.mentions.length > 1 ? `${i + 1}. ` : ''}
           {m('mentioned')}（{x.field}）：「{x.snippet}」{' '}
           <span className={`status status-${x.status}`}>{m(`status_${x.status}` as RecommendMessageKey)}</span>
         </div>
       ))}
+    </div>
+  );
+}
+
+/** The dose as exported: carried forward as written, a default marked as such, '' when none. */
+function doseLabel(d: DoseSuggestion, m: M): string {
+  if (d.kind === 'note') return doseText(d);
+  if (d.kind === 'default') return `${doseText(d)}（${m('doseDefault')}）`;
+  return '';
+}
+
+function Dose({ d, m }: { d: DoseSuggestion; m: M }) {
+  if (d.kind === 'note') {
+    return (
+      <div className="dose dose-note" data-testid="dose" data-kind="note" data-dose={doseText(d)}>
+        {m('doseLabel')}：<strong>{doseText(d)}</strong> <span className="badge dose-badge">{m('doseFromNote')}</span>
+        <small className="evidence-quote">
+          {' '}
+          — {m('noteSays')}（{d.quote.field}）：「{d.quote.text}」
+        </small>
+      </div>
+    );
+  }
+  if (d.kind === 'default') {
+    return (
+      <div className="dose dose-default" data-testid="dose" data-kind="default" data-dose={doseText(d)}>
+        {m('doseLabel')}：{doseText(d)} <span className="badge dose-badge dose-badge-default">{m('doseDefault')}</span>
+        {d.note && <small> — {d.note}</small>}
+        <small className="source"> [{m('sourceLabel')}: {d.citation}]</small>
+      </div>
+    );
+  }
+  return (
+    <div className="dose dose-none" data-testid="dose" data-kind="none">
+      {m('doseLabel')}：<span className="badge dose-badge dose-badge-none">{m('doseNone')}</span>
     </div>
   );
 }
@@ -122,7 +183,7 @@ function WithheldText({ w, m }: { w: WithheldDrug; m: M }) {
 
 /**
  * Drugs the safety filter kept out of the list (src/clinical/withhold.ts): the ones the note names
- * or whose indication is among its diagnoses first, the rest folded away. "Add anyway" puts one
+ * first (drug, reason, the note's words, "add anyway"), the rest folded away. "Add anyway" puts one
  * in the final list deliberately.
  */
 function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly WithheldDrug[]; run: { record: Parameters<typeof drugEvidence>[1] }; present: ReadonlySet<string>; onAdd: (name: string) => void; m: M }) {
@@ -133,7 +194,9 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
     const b: WithheldDrug[] = [];
     for (const w of withheld) {
       const ev = drugEvidence(w.drug, run.record, formulary());
-      (ev.mentions.length > 0 || ev.diagnoses.length > 0 ? a : b).push(w);
+      // The note names it: shown. Withheld only because a diagnosis fits (often a whole class,
+      // e.g. every metformin combination at eGFR 25): folded, so the section stays readable.
+      (ev.mentions.length > 0 ? a : b).push(w);
     }
     return [a, b];
   }, [withheld, run]);
@@ -167,6 +230,86 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
             </details>
           )}
         </>
+      )}
+    </div>
+  );
+}
+
+const names = (drugs: readonly RecommendedDrug[]) => drugs.map((d) => `${d.name} ${d.score.toFixed(2)}`).join('、');
+
+/**
+ * Fewer ↔ more: discrete positions (src/features/recommend/final-list.ts `cutLadder`), each showing
+ * a different list. Beside the control, what one step each way would remove or add, with the
+ * confidences shown in the list, so its effect can be read before it is moved.
+ */
+function CutControl({ ladder, index, offset, onOffset, source, beam, m }: { ladder: CutLadder; index: number; offset: number; onOffset: (offset: number) => void; source: 'model' | 'baseline'; beam: boolean; m: M }) {
+  const last = ladder.steps.length - 1;
+  const preview = stepPreview(ladder, index);
+  const shown = ladder.steps[index] ?? [];
+  const lowest = shown.length > 0 ? Math.min(...shown.map((d) => d.score)) : null;
+  const move = (to: number) => onOffset(Math.min(last, Math.max(0, to)) - ladder.defaultIndex);
+  return (
+    <div className="cut-slider" data-testid="cut-control" data-index={index} data-default-index={ladder.defaultIndex} data-steps={ladder.steps.length}>
+      <label htmlFor="cut-slider">{source === 'model' ? m('sliderLabel') : m('sliderLabelBaseline')}</label>
+      <div className="slider-row">
+        <button type="button" data-testid="cut-fewer" disabled={index === 0} onClick={() => move(index - 1)} aria-label={m('fewer')}>
+          − {m('fewer')}
+        </button>
+        <input
+          id="cut-slider"
+          type="range"
+          data-testid="threshold-slider"
+          min={0}
+          max={last}
+          step={1}
+          disabled={last === 0}
+          value={index}
+          aria-valuetext={`${shown.length} ${m('drugsUnit')}`}
+          onChange={(e) => move(Number(e.target.value))}
+        />
+        <button type="button" data-testid="cut-more" disabled={index === last} onClick={() => move(index + 1)} aria-label={m('more')}>
+          + {m('more')}
+        </button>
+        <small data-testid="cut-value">
+          {m('showing')} {shown.length} {m('drugsUnit')}
+          {lowest !== null && (
+            <>
+              {' '}· {m('lowestShown')} <span data-testid="cut-lowest">{lowest.toFixed(2)}</span>
+            </>
+          )}
+          {index === ladder.defaultIndex ? ` (${m('defaultCut')})` : ''}
+        </small>
+        {offset !== 0 && (
+          <button type="button" onClick={() => onOffset(0)} data-testid="reset-cut">
+            {m('resetCut')}
+          </button>
+        )}
+      </div>
+      <small className="hint cut-preview" data-testid="cut-preview">
+        {preview.fewer ? (
+          <span data-testid="preview-fewer" data-drugs={preview.fewer.map((d) => d.name).join('|')}>
+            {m('fewerWouldRemove')} {names(preview.fewer)}
+          </span>
+        ) : (
+          <span>{m('fewestReached')}</span>
+        )}
+        {' · '}
+        {preview.more ? (
+          <span data-testid="preview-more" data-drugs={preview.more.map((d) => d.name).join('|')}>
+            {m('moreWouldAdd')} {names(preview.more)}
+          </span>
+        ) : (
+          <span>{m('mostReached')}</span>
+        )}
+      </small>
+      {source === 'model' && (
+        <details className="tech">
+          <summary>{m('howItWorks')}</summary>
+          <small>
+            {m('cutExplainModel')}
+            {beam ? ` ${m('beamNote')}` : ''}
+          </small>
+        </details>
       )}
     </div>
   );
@@ -232,29 +375,38 @@ export function RecommendationList() {
   const t = useT();
   const m = useMessages(recommendMessages);
   const run = useNoteStore((s) => s.run);
-  const cut = useNoteStore((s) => s.cut);
   const accepted = useNoteStore((s) => s.accepted);
   const removed = useNoteStore((s) => s.removed);
   const added = useNoteStore((s) => s.added);
   const modelRequests = useNoteStore((s) => s.modelRequests);
-  const { setCut, accept, remove, restore, add } = useNoteStore.getState();
+  const { accept, remove, restore, add } = useNoteStore.getState();
+  // Steps from the calibrated default (negative = fewer); a new run starts at the default.
+  const [offset, setOffset] = useState(0);
+  useEffect(() => setOffset(0), [run]);
   const [copyState, setCopyState] = useState<{ ok: boolean; text: string } | null>(null);
   const [saveState, setSaveState] = useState<{ ok: boolean; detail: string } | null>(null);
   useEffect(() => setSaveState(null), [run]);
 
+  const ladder = useMemo(() => (run ? cutLadder(run) : null), [run]);
+  const position = useMemo(() => (ladder ? atStep(ladder, offset) : { drugs: [], index: 0 }), [ladder, offset]);
   const list: ListEntry[] = useMemo(
-    () => (run ? finalList(run, cut, { accepted, removed, added }, formulary()) : []),
-    [run, cut, accepted, removed, added],
+    () => (run ? finalList(run, position.drugs, { accepted, removed, added }, formulary()) : []),
+    [run, position, accepted, removed, added],
   );
   const facts = useMemo(() => (run ? extractNoteFacts(run.record) : null), [run]);
   const warnings = useMemo(() => (facts ? checkSafety(list.map((d) => d.name), facts, formulary()) : []), [list, facts]);
+  const doses = useMemo(() => {
+    const map = new Map<string, DoseSuggestion>();
+    if (run) for (const d of list) map.set(d.name, suggestDose(d.name, run.record, formulary()));
+    return map;
+  }, [list, run]);
   const evidence = useMemo(() => {
     const map = new Map<string, DrugEvidence>();
     if (run) for (const d of list) map.set(d.name, drugEvidence(d.name, run.record, formulary()));
     return map;
   }, [list, run]);
 
-  if (run === null) return null;
+  if (run === null || ladder === null) return null;
   const withheld = run.withheld ?? [];
   const withheldBy = new Map(withheld.map((w) => [w.drug, w]));
   const source = run.source;
@@ -262,7 +414,10 @@ export function RecommendationList() {
   const present = new Set(list.map((d) => d.name));
 
   const copy = async () => {
-    const text = exportText(list);
+    const text = exportText(list, (name) => {
+      const d = doses.get(name);
+      return d ? doseLabel(d, m) : '';
+    });
     try {
       await navigator.clipboard.writeText(text);
       setCopyState({ ok: true, text });
@@ -302,33 +457,7 @@ export function RecommendationList() {
         </small>
       </h2>
 
-      <div className="cut-slider">
-        <label htmlFor="cut-slider">{source === 'model' ? m('sliderLabel') : m('sliderLabelBaseline')}</label>
-        <div className="slider-row">
-          <span>{m('fewer')}</span>
-          <input
-            id="cut-slider"
-            type="range"
-            data-testid="threshold-slider"
-            min={0}
-            max={1}
-            step={0.01}
-            // Left = fewer: the slider shows 1 − cut (a higher threshold / cut-off keeps fewer drugs).
-            value={Number((1 - cut).toFixed(2))}
-            onChange={(e) => setCut(Math.round((1 - Number(e.target.value)) * 100) / 100)}
-          />
-          <span>{m('more')}</span>
-          <small data-testid="cut-value" data-cut={cut}>
-            {m('cutValue')} {cut.toFixed(2)} ({m('defaultCut')} {run.defaultCut.toFixed(2)})
-          </small>
-          {cut !== run.defaultCut && (
-            <button type="button" onClick={() => setCut(run.defaultCut)} data-testid="reset-cut">
-              {m('resetCut')}
-            </button>
-          )}
-        </div>
-        {source === 'model' && run.beamWidth > 1 && <small className="hint">{m('beamNote')}</small>}
-      </div>
+      <CutControl ladder={ladder} index={position.index} onOffset={(o) => setOffset(o)} offset={offset} source={source} beam={run.beamWidth > 1} m={m} />
 
       {facts && <Facts facts={facts} m={m} />}
 
@@ -348,6 +477,7 @@ export function RecommendationList() {
                 data-origin={drug.origin}
                 data-accepted={drug.accepted}
                 data-warnings={own.length}
+                data-supported={ev?.supported ?? false}
                 className={drug.accepted ? 'accepted' : undefined}
               >
                 <div className="drug-row">
@@ -372,6 +502,7 @@ export function RecommendationList() {
                       </span>
                     </>
                   )}
+                  {ev && <SupportBadge ev={ev} m={m} />}
                   {own.length > 0 && (
                     <span className="badge badge-warning" data-testid="drug-warning-badge">
                       ⚠ {own.length}
@@ -389,6 +520,7 @@ export function RecommendationList() {
                     {m('remove')}
                   </button>
                 </div>
+                {doses.get(drug.name) && <Dose d={doses.get(drug.name)!} m={m} />}
                 {ev && <Evidence ev={ev} m={m} />}
                 {withheldBy.has(drug.name) && (
                   <p className="drug-warnings" data-testid="drug-withheld">
