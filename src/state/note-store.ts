@@ -83,8 +83,12 @@ interface NoteState {
   /** Why the last parse or recommend was refused (shown under the note, in the user's language). */
   problem: ParseProblem | null;
   run: RecommendRun | null;
-  /** The current cut (stop threshold or cut-off); higher = fewer drugs. */
-  cut: number;
+  /**
+   * The fewer ↔ more control's position, in steps from the calibrated default (negative = fewer;
+   * src/features/recommend/final-list.ts `cutLadder` / `atStep`). Kept here so the screen and the
+   * print sheet show the same list.
+   */
+  cutOffset: number;
   /** Drugs the clinician accepted (pinned: the slider does not drop them). */
   accepted: string[];
   /** Drugs the clinician removed from the list. */
@@ -105,7 +109,7 @@ interface NoteState {
   pickRecord: (index: number) => void;
   /** A new run (or null while one is pending): resets the cut and the clinician's decisions. */
   setRun: (run: RecommendRun | null) => void;
-  setCut: (cut: number) => void;
+  setCutOffset: (offset: number) => void;
   accept: (name: string) => void;
   remove: (name: string) => void;
   restore: (name: string) => void;
@@ -125,7 +129,7 @@ export const useNoteStore = create<NoteState>((set) => ({
   error: null,
   problem: null,
   run: null,
-  cut: 0.5,
+  cutOffset: 0,
   accepted: [],
   removed: [],
   added: [],
@@ -146,13 +150,13 @@ export const useNoteStore = create<NoteState>((set) => ({
   editField: (field, value) =>
     set((s) => (s.parsed ? { parsed: { ...s.parsed, record: { ...s.parsed.record, [field]: value }, edited: true } } : {})),
   setError: (error) => set({ error, run: null }),
-  setRun: (run) => set({ run, cut: run ? run.defaultCut : 0.5, accepted: [], removed: [], added: [] }),
-  setCut: (cut) => set({ cut }),
+  setRun: (run) => set({ run, cutOffset: 0, accepted: [], removed: [], added: [] }),
+  setCutOffset: (cutOffset) => set({ cutOffset }),
   accept: (name) => set((s) => ({ accepted: s.accepted.includes(name) ? without(s.accepted, name) : [...s.accepted, name], removed: without(s.removed, name) })),
   remove: (name) => set((s) => ({ removed: [...without(s.removed, name), name], accepted: without(s.accepted, name), added: without(s.added, name) })),
   restore: (name) => set((s) => ({ removed: without(s.removed, name) })),
   add: (name) => set((s) => ({ added: s.added.includes(name) ? s.added : [...s.added, name], removed: without(s.removed, name) })),
   countModelRequest: () => set((s) => ({ modelRequests: s.modelRequests + 1 })),
   bumpCases: () => set((s) => ({ casesRevision: s.casesRevision + 1 })),
-  loadNote: (noteText) => set({ noteText, parsed: null, error: null, problem: null, run: null, cut: 0.5, accepted: [], removed: [], added: [] }),
+  loadNote: (noteText) => set({ noteText, parsed: null, error: null, problem: null, run: null, cutOffset: 0, accepted: [], removed: [], added: [] }),
 }));

@@ -381,8 +381,8 @@ export function RecommendationList() {
   const modelRequests = useNoteStore((s) => s.modelRequests);
   const { accept, remove, restore, add } = useNoteStore.getState();
   // Steps from the calibrated default (negative = fewer); a new run starts at the default.
-  const [offset, setOffset] = useState(0);
-  useEffect(() => setOffset(0), [run]);
+  const offset = useNoteStore((s) => s.cutOffset);
+  const setOffset = useNoteStore((s) => s.setCutOffset);
   const [copyState, setCopyState] = useState<{ ok: boolean; text: string } | null>(null);
   const [saveState, setSaveState] = useState<{ ok: boolean; detail: string } | null>(null);
   useEffect(() => setSaveState(null), [run]);

@@ -3,7 +3,7 @@ import { Formulary } from '../../../clinical/formulary.ts';
 import { extractNoteFacts } from '../../../clinical/note-facts.ts';
 import { checkSafety } from '../../../clinical/safety.ts';
 import { useNoteStore } from '../../../state/note-store.ts';
-import { finalList } from '../final-list.ts';
+import { atStep, cutLadder, finalList } from '../final-list.ts';
 import { PrintSheet, type PrintEntry, type PrintSheetProps } from './PrintSheet.tsx';
 
 /**
@@ -13,7 +13,7 @@ import { PrintSheet, type PrintEntry, type PrintSheetProps } from './PrintSheet.
  */
 export function PrintSheetFromStores() {
   const run = useNoteStore((s) => s.run);
-  const cut = useNoteStore((s) => s.cut);
+  const offset = useNoteStore((s) => s.cutOffset);
   const accepted = useNoteStore((s) => s.accepted);
   const removed = useNoteStore((s) => s.removed);
   const added = useNoteStore((s) => s.added);
@@ -27,7 +27,7 @@ export function PrintSheetFromStores() {
   const sheet = useMemo((): PrintSheetProps['sheet'] => {
     if (!run) return null;
     const formulary = Formulary.bundled();
-    const list = finalList(run, cut, { accepted, removed, added }, formulary);
+    const list = finalList(run, atStep(cutLadder(run), offset).drugs, { accepted, removed, added }, formulary);
     const warnings = checkSafety(list.map((d) => d.name), extractNoteFacts(run.record), formulary);
     // Dose and frequency are printed when the list entries carry them.
     const entries: PrintEntry[] = list.map((d) => {
@@ -43,6 +43,6 @@ export function PrintSheetFromStores() {
       entries,
       warnings,
     };
-  }, [run, cut, accepted, removed, added]);
+  }, [run, offset, accepted, removed, added]);
   return <PrintSheet sheet={sheet} printedAt={printedAt} />;
 }
