@@ -73,22 +73,33 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     const path = decodeURIComponent(target.pathname.slice(load.folder.length));
     const headerTotal = Number(res.headers.get('content-length')) || 0;
     let loaded = 0;
+    const entry = load.expected.get(path);
+    // Chunks are kept only for a file the manifest lists: hashed once at the end of the body,
+    // and the stream errors (the load fails with the file named) when it differs.
+    const chunks: Uint8Array[] | null = entry ? [] : null;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         loaded += chunk.byteLength;
+        chunks?.push(chunk);
         load.file(path, loaded, headerTotal, false);
         controller.enqueue(chunk);
       },
-      flush() {
+      async flush() {
+        if (entry && chunks) {
+          checkAgainstManifest(entry, { bytes: loaded });
+          const all = new Uint8Array(loaded);
+          let at = 0;
+          for (const c of chunks) {
+            all.set(c, at);
+            at += c.byteLength;
+          }
+          chunks.length = 0;
+          checkAgainstManifest(entry, { bytes: loaded, sha256: await sha256Hex(all) });
+        }
         load.file(path, loaded, headerTotal, true);
       },
     });
-    const entry = load.expected.get(path);
-    if (!entry) return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
-    const body = await new Response(res.body.pipeThrough(counter)).arrayBuffer();
-    checkAgainstManifest(entry, { bytes: body.byteLength });
-    checkAgainstManifest(entry, { bytes: body.byteLength, sha256: await sha256Hex(body) });
-    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 
   function configureEnv(baseUrl: string): void {
