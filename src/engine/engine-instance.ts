@@ -38,6 +38,9 @@ export function getEngineClient(): EngineClient {
         useEngineStore.getState().patch({ backend: e.backend, dtype: e.dtype, reason: e.reason });
       } else if (e.kind === 'cache') {
         recordCacheNotice({ ...e.notice, at: Date.now() });
+        // Also in the console, for whoever debugs a load (the notice travels once, as an event).
+        const level = e.notice.kind === 'hit' || e.notice.kind === 'cached' ? 'info' : 'warn';
+        console[level](`[engine] model cache: ${e.notice.kind}${e.notice.detail ? ` (${e.notice.detail})` : ''}`);
       } else if (e.kind === 'log') {
         (e.level === 'warn' ? console.warn : console.info)(`[engine] ${e.message}`);
       }
