@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { modelAssetsPlugin } from './scripts/build/model-assets.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -107,152 +107,12 @@ function cspMeta(): Plugin {
   };
 }
 
-/** One shipped model folder as the app sees it (the `virtual:dischargerx/bundled-models` module). */
-interface BundledModelEntry {
-  id: string;
-  version: string;
-  /** Path relative to the app base, with trailing slash: `models/<id>/`. */
-  basePath: string;
-  files: { path: string; size: number }[];
-  modelType: string | null;
-  /** True when the folder says it is a random-weight test fixture (config.json `dischargerx.note`). */
-  fixture: boolean;
-}
-
-/** Files of a model folder that ship: top-level JSON/markdown (not test artefacts) and onnx/ weights. */
-function shippedFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) {
-      if (name !== 'onnx') continue;
-      for (const f of readdirSync(full).sort()) {
-        if (/\.(onnx|onnx_data|onnx\.data)$/.test(f) || /\.onnx_data_\d+$/.test(f)) out.push(`onnx/${f}`);
-      }
-    } else if ((/\.json$/.test(name) && name !== 'reference.json') || /\.md$/.test(name)) {
-      out.push(name);
-    }
-  }
-  return out;
-}
-
-/** Every `models/<id>/` with a config.json and a tokenizer.json is a bundled model. */
-function scanBundledModels(): BundledModelEntry[] {
-  if (!existsSync(MODELS_DIR)) return [];
-  const entries: BundledModelEntry[] = [];
-  for (const id of readdirSync(MODELS_DIR).sort()) {
-    const dir = join(MODELS_DIR, id);
-    if (!statSync(dir).isDirectory()) continue;
-    if (!existsSync(join(dir, 'config.json')) || !existsSync(join(dir, 'tokenizer.json'))) continue;
-    const files = shippedFiles(dir).map((path) => ({ path, size: statSync(join(dir, path)).size }));
-    let config: Record<string, unknown> = {};
-    try {
-      config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    } catch {
-      /* the worker reports a broken config when it loads it */
-    }
-    let manifest: Record<string, unknown> = {};
-    if (existsSync(join(dir, 'manifest.json'))) {
-      try {
-        manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-      } catch {
-        /* ignored: version falls back to the content hash */
-      }
-    }
-    const dx = (config['dischargerx'] ?? {}) as Record<string, unknown>;
-    // Version: declared (manifest.json / config.json dischargerx.version), else a content hash of
-    // config + tokenizer + weight sizes, so a replaced model never reuses a stale cache key.
-    let version = [manifest['version'], dx['version'], dx['model_version']].find((v) => typeof v === 'string') as
-      | string
-      | undefined;
-    if (!version) {
-      const h = createHash('sha256');
-      for (const f of ['config.json', 'tokenizer.json', 'decoding.json']) {
-        if (existsSync(join(dir, f))) h.update(readFileSync(join(dir, f)));
-      }
-      for (const f of files) h.update(`${f.path}:${f.size};`);
-      version = `sha256-${h.digest('hex').slice(0, 12)}`;
-    }
-    entries.push({
-      id,
-      version,
-      basePath: `models/${id}/`,
-      files,
-      modelType: typeof config['model_type'] === 'string' ? config['model_type'] : null,
-      fixture: typeof dx['note'] === 'string' && /fixture|random/i.test(dx['note']),
-    });
-  }
-  return entries;
-}
-
-const MIME: Record<string, string> = {
-  '.json': 'application/json',
-  '.onnx': 'application/octet-stream',
-};
-
-/**
- * Ships the model folders with the app (same origin, no CDN): dev serves models/<id>/ (only the
- * shipped files, 404 for anything else), the build copies them to dist/models/<id>/. Also provides the data-driven list of bundled models.
- */
-function dischargerxAssets(): Plugin {
-  const VIRTUAL = 'virtual:dischargerx/bundled-models';
-  const RESOLVED = '\0' + VIRTUAL;
-  let outDir = 'dist';
-  return {
-    name: 'dischargerx-assets',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
-    },
-    resolveId(id) {
-      return id === VIRTUAL ? RESOLVED : null;
-    },
-    load(id) {
-      if (id !== RESOLVED) return null;
-      return `export default ${JSON.stringify(scanBundledModels())};`;
-    },
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const base = server.config.base === './' ? '/' : server.config.base;
-        const rel = decodeURIComponent(url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname);
-        let file: string | null = null;
-        // Only plain requests for files inside a bundled model folder (not `?import` module
-        // requests such as models/baselines/cooccurrence.json): shipped files are served,
-        // anything else in the folder answers 404, as in the build.
-        if (rel.startsWith('models/') && url.search === '') {
-          const [id, ...rest] = rel.slice(7).split('/');
-          const model = scanBundledModels().find((m) => m.id === id);
-          if (model && model.files.some((f) => f.path === rest.join('/'))) file = join(MODELS_DIR, id!, ...rest);
-          else if (model) {
-            res.statusCode = 404;
-            res.end('Not found');
-            return;
-          }
-        }
-        if (!file || !existsSync(file)) return next();
-        const ext = file.slice(file.lastIndexOf('.'));
-        res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
-        res.setHeader('Content-Length', String(statSync(file).size));
-        createReadStream(file).pipe(res);
-      });
-    },
-    writeBundle() {
-      for (const model of scanBundledModels()) {
-        for (const f of model.files) {
-          const dest = join(outDir, 'models', model.id, ...f.path.split('/'));
-          mkdirSync(dirname(dest), { recursive: true });
-          copyFileSync(join(MODELS_DIR, model.id, ...f.path.split('/')), dest);
-        }
-      }
-    },
-  };
-}
-
 export default defineConfig({
   plugins: [
     react(),
     cspMeta(),
-    dischargerxAssets(),
+    // models/ → the app (dev server, dist/, the bundled-model list with manifests): scripts/build/model-assets.ts
+    modelAssetsPlugin(MODELS_DIR),
     /*
      * Offline: a workbox service worker (generateSW) precaches the app shell (html/js/css), the
      * onnxruntime wasm (~27 MB, hence the size limit) and the icons. Model files are NOT precached:
@@ -306,7 +166,7 @@ export default defineConfig({
     rolldownOptions: { checks: { bundlerTimings: false } },
   },
   // The worker imports the bundled-model list too (its version keys the weight cache).
-  worker: { format: 'es', plugins: () => [dischargerxAssets()], rolldownOptions: { checks: { bundlerTimings: false } } },
+  worker: { format: 'es', plugins: () => [modelAssetsPlugin(MODELS_DIR)], rolldownOptions: { checks: { bundlerTimings: false } } },
   // `npm start` / `npm run preview`: a busy 4173 moves on to the next free port (Vite prints the URL).
   // The browser tests pin 4173 with --strictPort (playwright.config.ts webServer).
   preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER, ...SECURITY_HEADERS, ...ISOLATION_HEADERS } },

@@ -15,9 +15,10 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
 import type { Formulary } from '../src/clinical/formulary.ts';
-import { PROMPT_SPEC } from '../src/clinical/prompt.ts';
-import { cutTrajectory, DEFAULT_BEAM_WIDTH, FALLBACK_STOP_THRESHOLD, searchOptions } from '../src/decoding/policy.ts';
+import { DEFAULT_BEAM_WIDTH } from '../src/decoding/policy.ts';
 import type { DecodeResult } from '../src/decoding/types.ts';
+import { DTYPE_FILE, REQUIRED_FILES, type ModelDtype as FolderDtype } from '../src/model-folder/format.ts';
+import { verifyFolder } from '../src/model-folder/node-folder.ts';
 import { safetyFormulary, type WithheldDrug } from '../src/clinical/withhold.ts';
 import type { CandidateTrie } from '../src/decoding/trie.ts';
 import type { LoadedCausalLm } from '../src/decoding/load-causal-lm.ts';
@@ -37,18 +38,16 @@ export const DEFAULT_MODEL_DIR = 'models/dischargerx-small';
 export const DEFAULT_DTYPE: ModelDtype = 'q8';
 export const DEFAULT_BEAM = DEFAULT_BEAM_WIDTH;
 
-export type ModelDtype = 'fp32' | 'q8' | 'q4' | 'fp16';
-/** dtype → file under MODEL/onnx/ (transformers.js naming). */
-export const DTYPE_FILES: Readonly<Record<ModelDtype, string>> = {
-  fp32: 'model.onnx',
-  q8: 'model_quantized.onnx',
-  q4: 'model_q4.onnx',
-  fp16: 'model_fp16.onnx',
-};
-export const DTYPES = Object.keys(DTYPE_FILES) as ModelDtype[];
+/** The dtypes the CLI decodes (the folder format knows more: src/model-folder/format.ts). */
+export type ModelDtype = Extract<FolderDtype, 'fp32' | 'q8' | 'q4' | 'fp16'>;
+export const DTYPES: readonly ModelDtype[] = ['fp32', 'q8', 'q4', 'fp16'];
+/** dtype → file under MODEL/onnx/ (from the folder format). */
+export const DTYPE_FILES: Readonly<Record<ModelDtype, string>> = Object.fromEntries(
+  DTYPES.map((d) => [d, DTYPE_FILE[d].slice('onnx/'.length)]),
+) as Record<ModelDtype, string>;
 
 export function parseDtype(value: string): ModelDtype {
-  if ((DTYPES as string[]).includes(value)) return value as ModelDtype;
+  if ((DTYPES as readonly string[]).includes(value)) return value as ModelDtype;
   throw new UsageError(`--dtype must be one of ${DTYPES.join('|')}, got "${value}"`);
 }
 
@@ -143,8 +142,18 @@ export interface LoadedModel extends LoadedCausalLm {
   dispose(): Promise<void>;
 }
 
-/** Load model + tokenizer on onnxruntime-node (device 'cpu'), timed. */
+/**
+ * Load model + tokenizer on onnxruntime-node (device 'cpu'), timed. A folder with a manifest.json
+ * (written by training's export) is verified first: the files this load reads must match it in
+ * size and SHA-256, or the load stops with a one-line integrity error (altered weights still
+ * parse and would silently change every list).
+ */
 export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
+  try {
+    await verifyFolder(folder.dir, [...REQUIRED_FILES, DTYPE_FILE[folder.dtype]]);
+  } catch (e) {
+    throw new CliError(`${folder.dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const { loadCausalLm } = await import('../src/decoding/load-causal-lm.ts');
   const t0 = performance.now();
   let loaded: LoadedCausalLm;
@@ -237,19 +246,11 @@ export async function decodeRecords(
   opts: { warmup?: boolean; onProgress?: (done: number, total: number) => void; formulary?: Formulary } = {},
 ): Promise<TimedDecode> {
   const formulary = opts.formulary;
-  const { recommendForRecord } = await import('../src/decoding/recommend-record.ts');
-  const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
-  // The shared policy (src/decoding/policy.ts): search without early stopping, then cut — the
-  // same two steps the browser and calibration run, so all three agree.
-  const search = searchOptions({ beamWidth: settings.beamWidth, minDrugs: settings.minDrugs, maxDrugs: settings.maxDrugs });
-  const cut = {
-    stopThreshold: settings.stopThreshold ?? FALLBACK_STOP_THRESHOLD,
-    minConfidence: settings.minConfidence,
-    minDrugs: settings.minDrugs,
-  };
-  // Prompt + safety mask + decode through the one entry point the browser worker uses too.
+  const { decodeWithPolicy } = await import('../src/engine/decode-policy.ts');
+  // The one policy (src/engine/decode-policy.ts: search without early stopping, then cut), the
+  // same code the browser's ModelEngine runs, so the CLI, the page and the batch agree.
   const one = async (r: CDrugRedRecord) => {
-    const res = await recommendForRecord({
+    const res = await decodeWithPolicy({
       model: loaded.model,
       tokenizer: loaded.tokenizer,
       record: r as unknown as Record<string, unknown>,
@@ -257,10 +258,9 @@ export async function decodeRecords(
       fusion: settings.fusion ?? null,
       ...(formulary ? { formulary } : {}),
       candidates,
-      format,
-      options: search,
+      config: settings,
     });
-    return { ...res, drugs: cutTrajectory(res, cut).map((d) => ({ name: d.name, confidence: d.confidence })) };
+    return { ...res, drugs: res.drugs.map((d) => ({ name: d.name, confidence: d.confidence })) };
   };
   let warmupMs = 0;
   if (opts.warmup && records.length > 0) {
@@ -276,7 +276,7 @@ export async function decodeRecords(
     const res = await one(r);
     latenciesMs.push(performance.now() - t0);
     trie = res.trie;
-    const { trie: _t, prompt: _p, safety: _s, ...rest } = res;
+    const { trie: _t, prompt: _p, cut: _c, ...rest } = res;
     results.push(rest);
     opts.onProgress?.(i + 1, records.length);
   }

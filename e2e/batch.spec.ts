@@ -71,6 +71,13 @@ function cliEvaluate(gold: string, pred: string): Record<string, number> {
   return JSON.parse(out.trim()) as Record<string, number>;
 }
 
+/** `npm run predict -- --method model` (q8, the CLI's defaults) on the same file: ID → drugs. */
+function cliPredict(input: string, out: string): Map<string, string[]> {
+  execFileSync(TSX, ['cli/predict.ts', '--in', input, '--out', out, '--method', 'model', '--dtype', 'q8'], { stdio: 'pipe', timeout: 600_000 });
+  const sub = JSON.parse(readFileSync(out, 'utf8')) as Array<{ ID: string; prediction: string[] }>;
+  return new Map(sub.map((e) => [e.ID, e.prediction]));
+}
+
 async function expectMetricsEqualCli(page: Page, cli: Record<string, number>): Promise<void> {
   await expect(page.getByTestId('batch-metrics')).toHaveAttribute('data-n', String(cli['n']));
   for (const key of ['jaccard', 'precision', 'recall', 'f1', 'score', 'mean_pred', 'mean_gold']) {
@@ -107,12 +114,19 @@ test('baseline on 200 labelled records: metrics equal `npm run evaluate`, chart,
   await testInfo.attach('batch-screen', { path: shot, contentType: 'image/png' });
 });
 
-test('model on WASM on 20 records equals the CLI; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
+test('model on WASM on 20 records: the same drugs as `npm run predict --method model`, record by record; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
+  test.setTimeout(600_000);
   await openBatch(page, 'backend=wasm&dtype=q8');
   await upload(page, file20, 20);
-  await runTo(page, 'model', 'done', 90_000);
+  await runTo(page, 'model', 'done', 300_000);
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-done', '20');
   const pred = await downloadSubmission(page, testInfo, 'model-20.submission.json');
+  // One decoding policy (issue 11): the page's predictions equal the CLI's, not just its own metrics.
+  const page20 = JSON.parse(readFileSync(pred, 'utf8')) as Array<{ ID: string; prediction: string[] }>;
+  const cliPred = cliPredict(file20, testInfo.outputPath('cli-model-20.json'));
+  expect(page20).toHaveLength(20);
+  for (const e of page20) expect(e.prediction, `record ${e.ID}`).toEqual(cliPred.get(e.ID));
+  expect(page20.reduce((n, e) => n + e.prediction.length, 0)).toBeGreaterThan(0);
   const cli = cliEvaluate(file20, pred);
   console.log(`[batch] model 20 (wasm): CLI ${JSON.stringify(cli)}`);
   await expectMetricsEqualCli(page, cli);

@@ -422,3 +422,75 @@ test('the preview server answers 404 for a missing file (no SPA fallback)', asyn
   const present = await request.get(`/models/${MODEL_ID}/config.json`);
   expect(present.status()).toBe(200);
 });
+
+/**
+ * Liveness (issue 11): a worker that closes itself (idle or mid-run) or spins in a busy loop sends
+ * no error event at all. The client's heartbeat (src/engine/client.ts: a ping every 2 s, silence
+ * for 20 s = dead) terminates it; the request fails with the bilingual worker-crashed message,
+ * the note is kept, the status stops saying 模型已就绪, 取消 returns control at once, and the next
+ * 推荐 runs in a fresh worker. The faults are injected from the test through Playwright's handle
+ * on the real worker (no test hook in the app).
+ */
+test.describe('liveness: closed or stuck worker', () => {
+  const NOTE = NOTES[0]!;
+
+  async function engineWorker(page: Page) {
+    await expect.poll(() => page.workers().filter((w) => /engine/.test(w.url())).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    return page.workers().filter((w) => /engine/.test(w.url())).at(-1)!;
+  }
+
+  async function expectDeadWorkerReported(page: Page): Promise<void> {
+    await expect(page.getByTestId('engine-error')).toHaveAttribute('data-code', 'worker-crashed', { timeout: 90_000 });
+    await expect(page.getByTestId('engine-running')).toHaveCount(0);
+    await expect(page.getByTestId('engine-status')).not.toHaveText('模型已就绪');
+    await expect(page.getByTestId('engine-panel')).toHaveAttribute('data-phase', 'error');
+    await expect(page.getByTestId('note-input')).toHaveValue(NOTE);
+  }
+
+  test('close while idle: reported, then 推荐 recovers in a fresh worker with the same drugs', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/?backend=wasm');
+    const before = await recommend(page, NOTE, 120_000);
+    const worker = await engineWorker(page);
+    void worker.evaluate(() => (self as unknown as { close(): void }).close()).catch(() => undefined);
+    await expectDeadWorkerReported(page);
+    expect(await recommend(page, NOTE, 120_000)).toEqual(before);
+    await expect(page.getByTestId('engine-panel')).toHaveAttribute('data-phase', 'ready');
+  });
+
+  test('close while running: the request fails with a clear message instead of spinning; the next one works', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/?backend=wasm');
+    const before = await recommend(page, NOTE, 120_000);
+    const worker = await engineWorker(page);
+    await page.getByTestId('recommend').click();
+    await expect(page.getByTestId('engine-running')).toBeVisible();
+    void worker.evaluate(() => (self as unknown as { close(): void }).close()).catch(() => undefined);
+    await expectDeadWorkerReported(page);
+    await expect(page.getByTestId('recommendations')).toHaveCount(0);
+    expect(await recommend(page, NOTE, 120_000)).toEqual(before);
+  });
+
+  test('busy loop: 取消 returns control at once; the stuck worker is terminated and replaced', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/?backend=wasm');
+    const before = await recommend(page, NOTE, 120_000);
+    const worker = await engineWorker(page);
+    // Spin for up to 10 minutes: only terminate() ends it.
+    void worker
+      .evaluate(() => {
+        const end = Date.now() + 600_000;
+        while (Date.now() < end) {
+          /* busy */
+        }
+      })
+      .catch(() => undefined);
+    await page.getByTestId('recommend').click();
+    await expect(page.getByTestId('engine-running')).toBeVisible();
+    await page.getByTestId('cancel').click();
+    await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 5_000 });
+    await expect(page.getByTestId('cancel')).toHaveCount(0);
+    await expectDeadWorkerReported(page);
+    expect(await recommend(page, NOTE, 120_000)).toEqual(before);
+  });
+});

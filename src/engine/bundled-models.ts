@@ -4,7 +4,7 @@
  * model, so replacing the folder (or adding another) needs no code change.
  */
 import generated from 'virtual:dischargerx/bundled-models';
-import { DTYPE_FILE, type ModelDtype } from './protocol.ts';
+import { DTYPE_FILE, isLoadFile, type ModelDtype, type ModelManifest } from '../model-folder/format.ts';
 
 export interface BundledModelFile {
   /** Path inside the folder, e.g. "onnx/model_quantized.onnx". */
@@ -22,6 +22,11 @@ export interface BundledModel {
   modelType: string | null;
   /** A random-weight test fixture, not a trained model (the UI says so). */
   fixture: boolean;
+  /**
+   * The folder's integrity manifest (training's export writes it), embedded by the build: the
+   * worker checks every first download against it. null for a folder without one.
+   */
+  manifest: ModelManifest | null;
 }
 
 export const BUNDLED_MODELS: readonly BundledModel[] = generated;
@@ -42,8 +47,5 @@ export function availableDtypes(model: Pick<BundledModel, 'files'>): ModelDtype[
 
 /** Bytes a load of `dtype` downloads: weights file (+ external data) and the top-level JSON files. */
 export function downloadSize(model: Pick<BundledModel, 'files'>, dtype: ModelDtype): number {
-  const weights = DTYPE_FILE[dtype];
-  return model.files
-    .filter((f) => f.path === weights || f.path.startsWith(`${weights}_data`) || /^[^/]+\.json$/.test(f.path))
-    .reduce((n, f) => n + f.size, 0);
+  return model.files.filter((f) => isLoadFile(f.path, dtype)).reduce((n, f) => n + f.size, 0);
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EngineClient, EngineError, type WorkerLike } from './client.ts';
 import type { EngineInfo, EngineRequest, EngineResponse, RecommendResult } from './protocol.ts';
 
@@ -27,11 +27,14 @@ class FakeWorker implements WorkerLike {
 
 function setup() {
   const workers: FakeWorker[] = [];
-  const client = new EngineClient(() => {
-    const w = new FakeWorker();
-    workers.push(w);
-    return w;
-  });
+  const client = new EngineClient(
+    () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    { heartbeatMs: 0 },
+  );
   return { client, workers };
 }
 
@@ -89,9 +92,9 @@ describe('EngineClient', () => {
     const w = workers[0]!;
     const req = w.last('load');
     expect(req).toMatchObject({ modelId: 'm', baseUrl: 'http://x/', backend: 'wasm' });
-    w.reply({ type: 'progress', id: req.id, progress: { phase: 'download', loaded: 5, total: 10 } });
-    w.reply({ type: 'progress', id: req.id, progress: { phase: 'download', loaded: 10, total: 10 } });
-    w.reply({ type: 'progress', id: req.id + 99, progress: { phase: 'download', loaded: 77, total: 10 } });
+    w.reply({ type: 'event', id: req.id, event: { kind: 'progress', progress: { phase: 'download', loaded: 5, total: 10 } } });
+    w.reply({ type: 'event', id: req.id, event: { kind: 'progress', progress: { phase: 'download', loaded: 10, total: 10 } } });
+    w.reply({ type: 'event', id: req.id + 99, event: { kind: 'progress', progress: { phase: 'download', loaded: 77, total: 10 } } });
     w.reply({ type: 'loaded', id: req.id, info });
     await expect(p).resolves.toEqual(info);
     expect(seen).toEqual([5, 10]);
@@ -268,26 +271,69 @@ describe('EngineClient', () => {
     expect(w1.terminated).toBe(true);
   });
 
-  it('a selected candidate list goes with every recommend / inspect that names none', async () => {
+  it('the candidate list is sent once: with the load, or in one `candidates` message when it changes — never with a recommendation', async () => {
     const { client, workers } = setup();
-    client.defaultCandidates = ['甲', '乙'];
-    const r = client.recommend({ record: {} });
+    await client.setCandidates(['甲', '乙']); // nothing loaded: kept for the load
+    const l = client.load(loadParams);
     const w = workers[0]!;
-    expect(w.last('recommend').candidates).toEqual(['甲', '乙']);
+    expect(w.last('load').candidates).toEqual(['甲', '乙']);
+    w.reply({ type: 'loaded', id: w.last('load').id, info });
+    await l;
+    const r = client.recommend({ record: {} });
+    expect(w.last('recommend')).not.toHaveProperty('candidates');
     w.reply({ type: 'result', id: w.last('recommend').id, result: result(['甲']) });
     await r;
-    // An explicit list wins.
-    void client.recommend({ record: {}, candidates: ['丙'] }).catch(() => undefined);
-    expect(w.last('recommend').candidates).toEqual(['丙']);
-    const report = { modelId: 'm', total: 2, usable: 1, unk: 1, excluded: 1, examples: [{ name: '乙', reason: 'unk' }] };
-    const i = client.inspect();
-    expect(w.last('inspect').candidates).toEqual(['甲', '乙']);
-    w.reply({ type: 'inspected', id: w.last('inspect').id, report });
-    await expect(i).resolves.toEqual(report);
-    // Back to the bundled default: no candidates field at all.
-    client.defaultCandidates = null;
-    void client.recommend({ record: {} }).catch(() => undefined);
-    expect(w.last('recommend')).not.toHaveProperty('candidates');
+    const report = { modelId: 'm', total: 1, usable: 1, unk: 0, excluded: 0, examples: [] };
+    const c = client.setCandidates(['丙']);
+    expect(w.last('candidates').candidates).toEqual(['丙']);
+    w.reply({ type: 'inspected', id: w.last('candidates').id, report });
+    await expect(c).resolves.toEqual(report);
+    // The same list again: no message.
+    const before = w.posted.length;
+    await expect(client.setCandidates(['丙'])).resolves.toBeNull();
+    expect(w.posted).toHaveLength(before);
+    // A restarted worker gets the list with its load.
+    w.onerror?.({ message: 'boom' });
+    void client.load(loadParams).catch(() => undefined);
+    expect(workers[1]!.last('load').candidates).toEqual(['丙']);
     client.terminate();
+  });
+
+  it('a worker that stops answering pings (closed, or a busy loop) is terminated; pending calls fail as worker-crashed', async () => {
+    vi.useFakeTimers();
+    try {
+      const workers: FakeWorker[] = [];
+      const client = new EngineClient(
+        () => {
+          const w = new FakeWorker();
+          workers.push(w);
+          return w;
+        },
+        { heartbeatMs: 1_000, unresponsiveMs: 5_000, unresponsiveLoadingMs: 30_000 },
+      );
+      const crashes: string[] = [];
+      client.onCrash((e) => crashes.push(e.code));
+      const r = client.recommend({ record: {} });
+      const w = workers[0]!;
+      // A live worker answers its pings: no crash however long the decode takes.
+      for (let i = 0; i < 10; i++) {
+        vi.advanceTimersByTime(1_000);
+        const ping = w.last('ping');
+        w.reply({ type: 'pong', id: ping.id });
+      }
+      expect(w.terminated).toBe(false);
+      // Then silence (the worker called self.close(), or spins).
+      vi.advanceTimersByTime(7_000);
+      expect(w.terminated).toBe(true);
+      await expect(r).rejects.toMatchObject({ code: 'worker-crashed' });
+      expect(crashes).toEqual(['worker-crashed']);
+      expect(client.loaded).toBeNull();
+      // The next call starts a fresh worker.
+      void client.recommend({ record: {} }).catch(() => undefined);
+      expect(workers).toHaveLength(2);
+      client.terminate();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,14 +2,19 @@
  * Main-thread side of the model engine: id-correlated promise calls over a Worker, AbortSignal →
  * abort message, typed errors, crash recovery. No React, no transformers.js import.
  *
- * Crash handling: when the worker reports an uncaught error (`onerror`) or an unreadable message
- * (`onmessageerror`), every pending call rejects with EngineError('worker-crashed'), the worker is
- * terminated and forgotten; the next call starts a fresh worker (which must be loaded again —
- * `loaded` is null until then).
+ * Crash handling: when the worker reports an uncaught error (`onerror`), an unreadable message
+ * (`onmessageerror`), or goes silent — it closed itself, or a busy loop holds its thread, so it
+ * does not answer the heartbeat's pings — every pending call rejects with
+ * EngineError('worker-crashed'), the worker is terminated and forgotten, and crash listeners hear
+ * of it (the status stops saying "ready"); the next call starts a fresh worker (which must be
+ * loaded again — `loaded` is null until then).
+ *
+ * The candidate list is the client's state: it goes with each load (so a restarted worker gets it
+ * too) and, when it changes, once in a `candidates` message — never with a recommendation.
  */
+import { EngineError, isEngineError, toEngineError } from './errors.ts';
 import {
   isEngineResponse,
-  type BackendAttempt,
   type CandidateReport,
   type EngineErrorCode,
   type EngineEvent,
@@ -31,17 +36,7 @@ export interface WorkerLike {
   onmessageerror: ((ev: unknown) => void) | null;
 }
 
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    /** With 'webgpu-failed': the worker's planned WASM attempt, with why WebGPU was left. */
-    readonly fallback?: BackendAttempt,
-  ) {
-    super(message);
-  }
-}
+export { EngineError, isEngineError, toEngineError };
 
 /**
  * After these errors the worker is not reused: transformers.js chains all session creations and
@@ -49,19 +44,8 @@ export class EngineError extends Error {
  */
 const TAINTING: ReadonlySet<EngineErrorCode> = new Set(['load-failed', 'inference-failed', 'webgpu-failed']);
 
-export function isEngineError(e: unknown): e is EngineError {
-  return e instanceof EngineError;
-}
-
-/** Any thrown value → EngineError (unknown errors become `fallback`). */
-export function toEngineError(e: unknown, fallback: EngineErrorCode = 'inference-failed'): EngineError {
-  if (e instanceof EngineError) return e;
-  if (e instanceof DOMException && e.name === 'AbortError') return new EngineError('aborted', e.message);
-  return new EngineError(fallback, e instanceof Error ? e.message : String(e));
-}
-
 interface Pending {
-  kind: 'load' | 'recommend' | 'dispose' | 'inspect';
+  kind: 'load' | 'recommend' | 'dispose' | 'inspect' | 'candidates';
   resolve: (value: never) => void;
   reject: (error: EngineError) => void;
   onProgress?: (p: LoadProgress) => void;
@@ -75,8 +59,23 @@ export interface CallOptions {
 export type LoadParams = Omit<LoadRequest, 'type' | 'id'>;
 export type RecommendParams = Omit<RecommendRequest, 'type' | 'id'>;
 
+export interface ClientOptions {
+  /** Ping interval, ms; 0 = no heartbeat (fake workers in unit tests). */
+  heartbeatMs?: number;
+  /** Silence after which the worker counts as dead (closed, or stuck in a loop), ms. */
+  unresponsiveMs?: number;
+  /** The same while a load runs (session creation may hold the worker's thread for a while), ms. */
+  unresponsiveLoadingMs?: number;
+}
+
+const DEFAULTS: Required<ClientOptions> = { heartbeatMs: 2_000, unresponsiveMs: 20_000, unresponsiveLoadingMs: 60_000 };
+
 export class EngineClient {
   private worker: WorkerLike | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Last time the current worker said anything (any message counts as alive). */
+  private lastHeard = 0;
+  private readonly opts: Required<ClientOptions>;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(e: EngineEvent) => void>();
@@ -89,13 +88,19 @@ export class EngineClient {
   private tainted = false;
   /** Parameters of the last load, for the automatic WASM reload after a WebGPU failure. */
   private lastLoad: LoadParams | null = null;
-  /**
-   * Candidate names a recommend / inspect without its own `candidates` uses (the selected site
-   * list); null = the worker's default, the bundled formulary.
-   */
-  defaultCandidates: string[] | null = null;
+  /** The selected candidate list (a site's list); null = the engine's default, the bundled formulary. */
+  private candidates: string[] | null = null;
 
-  constructor(private readonly createWorker: () => WorkerLike) {}
+  constructor(
+    private readonly createWorker: () => WorkerLike,
+    options: ClientOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...options };
+  }
+
+  get candidateList(): string[] | null {
+    return this.candidates;
+  }
 
   /** Starts a worker if none is running. */
   private ensureWorker(): WorkerLike {
@@ -113,26 +118,62 @@ export class EngineClient {
     w.onerror = (ev) => this.crash(w, describeWorkerError(ev));
     w.onmessageerror = () => this.crash(w, 'unreadable message from the engine worker');
     this.worker = w;
+    this.startHeartbeat(w);
     return w;
+  }
+
+  /**
+   * Liveness: a ping every heartbeatMs, answered by the worker at once (also mid-decode: the
+   * decoder yields between model calls). A worker that closed itself fires no event at all, and
+   * one in a busy loop never answers: after `unresponsiveMs` of silence it is treated as crashed.
+   */
+  private startHeartbeat(w: WorkerLike): void {
+    this.stopHeartbeat();
+    this.lastHeard = Date.now();
+    if (this.opts.heartbeatMs <= 0) return;
+    this.heartbeat = setInterval(() => {
+      if (w !== this.worker) return this.stopHeartbeat();
+      const loading = [...this.pending.values()].some((p) => p.kind === 'load');
+      const limit = loading ? this.opts.unresponsiveLoadingMs : this.opts.unresponsiveMs;
+      const silent = Date.now() - this.lastHeard;
+      if (silent > limit) {
+        this.crash(w, `the engine worker stopped answering (no reply for ${Math.round(silent / 1000)} s): it was closed or is stuck`);
+        return;
+      }
+      try {
+        w.postMessage({ type: 'ping', id: this.nextId++ } satisfies EngineRequest);
+      } catch {
+        /* a closed port: the silence check above ends it */
+      }
+    }, this.opts.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private handleMessage(from: WorkerLike, data: unknown): void {
     if (from !== this.worker) return; // a terminated worker's late message
+    this.lastHeard = Date.now();
     if (!isEngineResponse(data)) return;
     const msg: EngineResponse = data;
+    if (msg.type === 'pong') return;
     if (msg.type === 'event') {
-      if (msg.event.kind === 'backend-changed' && this.loaded) {
-        this.loaded = { ...this.loaded, backend: msg.event.backend, dtype: msg.event.dtype, reason: msg.event.reason };
+      const ev = msg.event;
+      if (ev.kind === 'progress') {
+        if (msg.id !== undefined) this.pending.get(msg.id)?.onProgress?.(ev.progress);
+        return;
       }
-      for (const l of this.listeners) l(msg.event);
+      if (ev.kind === 'backend-changed' && this.loaded) {
+        this.loaded = { ...this.loaded, backend: ev.backend, dtype: ev.dtype, reason: ev.reason };
+      }
+      for (const l of this.listeners) l(ev);
       return;
     }
     const p = this.pending.get(msg.id);
     if (!p) return; // aborted or already settled
     switch (msg.type) {
-      case 'progress':
-        p.onProgress?.(msg.progress);
-        return;
       case 'loaded':
         this.loaded = msg.info;
         this.settle(msg.id, p, msg.info);
@@ -150,7 +191,7 @@ export class EngineClient {
       case 'error':
         if (p.kind === 'load') this.loaded = null;
         if (TAINTING.has(msg.error.code)) this.tainted = true;
-        this.fail(msg.id, p, new EngineError(msg.error.code, msg.error.message, msg.error.fallback));
+        this.fail(msg.id, p, EngineError.fromData(msg.error));
         return;
     }
   }
@@ -170,6 +211,7 @@ export class EngineClient {
   private crash(w: WorkerLike, message: string): void {
     if (w !== this.worker) return;
     const error = new EngineError('worker-crashed', message);
+    this.stopHeartbeat();
     this.worker = null;
     this.loaded = null;
     try {
@@ -219,8 +261,11 @@ export class EngineClient {
    * fails, the worker is replaced and the model loaded on the WASM attempt of the worker's plan
    * (src/worker/backend-plan.ts; info.reason says why).
    */
-  async load(params: LoadParams, options: CallOptions & { onProgress?: (p: LoadProgress) => void } = {}): Promise<EngineInfo> {
+  async load(input: LoadParams, options: CallOptions & { onProgress?: (p: LoadProgress) => void } = {}): Promise<EngineInfo> {
     this.loaded = null;
+    const { candidates: _ignored, ...rest } = input;
+    // The client's list goes with every load (a restarted worker starts with the bundled list).
+    const params: LoadParams = { ...rest, ...(this.candidates ? { candidates: this.candidates } : {}) };
     this.lastLoad = params;
     try {
       return await this.call<EngineInfo>('load', (id) => ({ type: 'load', id, ...params }), options);
@@ -237,9 +282,7 @@ export class EngineClient {
    * 'backend-changed' event.
    */
   async recommend(params: RecommendParams, options: CallOptions = {}): Promise<RecommendResult> {
-    const withList: RecommendParams =
-      params.candidates === undefined && this.defaultCandidates ? { ...params, candidates: this.defaultCandidates } : params;
-    const run = () => this.call<RecommendResult>('recommend', (id) => ({ type: 'recommend', id, ...withList }), options);
+    const run = () => this.call<RecommendResult>('recommend', (id) => ({ type: 'recommend', id, ...params }), options);
     try {
       return await run();
     } catch (e) {
@@ -252,10 +295,24 @@ export class EngineClient {
     }
   }
 
-  /** How `candidates` (default: `defaultCandidates`, else the bundled list) fit the loaded model's tokenizer. */
-  inspect(candidates?: string[], options: CallOptions = {}): Promise<CandidateReport> {
-    const list = candidates ?? this.defaultCandidates ?? undefined;
-    return this.call<CandidateReport>('inspect', (id) => ({ type: 'inspect', id, ...(list ? { candidates: list } : {}) }), options);
+  /**
+   * Selects the candidate list (null: the bundled formulary). Sent to a loaded worker once, now;
+   * otherwise it goes with the next load. Resolves with the report when a model is loaded.
+   */
+  async setCandidates(list: string[] | null): Promise<CandidateReport | null> {
+    const same = list === this.candidates || (list !== null && this.candidates !== null && list.join('\u0000') === this.candidates.join('\u0000'));
+    this.candidates = list;
+    if (this.lastLoad) this.lastLoad = { ...this.lastLoad, ...(list ? { candidates: list } : {}) };
+    if (list === null && this.lastLoad) delete this.lastLoad.candidates;
+    if (same || !this.worker || !this.loaded) return null;
+    return this.call<CandidateReport>('candidates', (id) => ({ type: 'candidates', id, candidates: list }));
+  }
+
+  /** How `candidates` (default: the selected list) fit the loaded model's tokenizer. */
+  async inspect(candidates?: string[], options: CallOptions = {}): Promise<CandidateReport> {
+    const report = await this.call<CandidateReport | null>('inspect', (id) => ({ type: 'inspect', id, ...(candidates ? { candidates } : {}) }), options);
+    if (!report) throw new EngineError('not-loaded', 'the model is not loaded');
+    return report;
   }
 
   /** Frees the model in the worker (the worker keeps running). */
@@ -266,6 +323,7 @@ export class EngineClient {
 
   /** Stops the worker; pending calls reject with 'aborted'. */
   terminate(): void {
+    this.stopHeartbeat();
     const w = this.worker;
     this.worker = null;
     this.loaded = null;

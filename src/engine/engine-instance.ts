@@ -8,9 +8,9 @@
  * (`list:<name>`: its names become the client's default candidates, so every recommendation —
  * single or batch — is constrained to it).
  */
-import { searchOptions } from '../decoding/policy.ts';
 import { useEngineStore } from '../state/engine-store.ts';
 import { useUiStore, type EngineSettings } from '../state/ui-store.ts';
+import { recordCacheNotice } from '../storage/cache-status.ts';
 import { isSiteModelId } from '../storage/db.ts';
 import { loadCandidateNames } from '../storage/site-lists.ts';
 import { getSiteModel, type SiteModelSummary } from '../storage/site-models.ts';
@@ -36,7 +36,12 @@ export function getEngineClient(): EngineClient {
     client.onEvent((e) => {
       if (e.kind === 'backend-changed') {
         useEngineStore.getState().patch({ backend: e.backend, dtype: e.dtype, reason: e.reason });
-      } else {
+      } else if (e.kind === 'cache') {
+        recordCacheNotice({ ...e.notice, at: Date.now() });
+        // Also in the console, for whoever debugs a load (the notice travels once, as an event).
+        const level = e.notice.kind === 'hit' || e.notice.kind === 'cached' ? 'info' : 'warn';
+        console[level](`[engine] model cache: ${e.notice.kind}${e.notice.detail ? ` (${e.notice.detail})` : ''}`);
+      } else if (e.kind === 'log') {
         (e.level === 'warn' ? console.warn : console.info)(`[engine] ${e.message}`);
       }
     });
@@ -73,16 +78,18 @@ function reportError(err: EngineError): EngineError {
 let syncedListId: string | null = null;
 
 /**
- * Makes the client's default candidates the selected list's names (null: the worker's bundled
- * formulary). A selected site list that cannot be read is an error, never a silent fallback.
+ * Makes the selected list the engine's candidate list (null: the bundled formulary): sent once,
+ * with the load or in one `candidates` message when it changes. A selected site list that cannot
+ * be read is an error, never a silent fallback.
  */
 async function syncCandidates(listId: string | null): Promise<void> {
   const c = getEngineClient();
   if (listId === null) {
-    c.defaultCandidates = null;
     syncedListId = null;
+    storeReport((await c.setCandidates(null)) ?? undefined);
     return;
   }
+  if (listId === syncedListId && c.candidateList) return;
   let names: string[] | null;
   try {
     names = await loadCandidateNames(listId);
@@ -90,8 +97,8 @@ async function syncCandidates(listId: string | null): Promise<void> {
     throw reportError(new EngineError('candidate-list-missing', `${listId}: ${e instanceof Error ? e.message : String(e)}`));
   }
   if (!names) throw reportError(new EngineError('candidate-list-missing', `${listId} is not stored or failed its SHA-256 check; import it again`));
-  c.defaultCandidates = names;
   syncedListId = listId;
+  storeReport((await c.setCandidates(names)) ?? undefined);
 }
 
 function storeReport(report: CandidateReport | undefined): void {
@@ -151,7 +158,6 @@ function loadModel(settings: LoadSettings): Promise<EngineInfo> {
           baseUrl: appBaseUrl(),
           backend: settings.backend,
           ...(settings.dtype ? { dtype: settings.dtype } : {}),
-          ...(c.defaultCandidates ? { candidates: c.defaultCandidates } : {}),
           ...(stored
             ? { site: { version: stored.version }, files: stored.files.map((f) => f.path) }
             : bundled
@@ -221,13 +227,12 @@ export async function recommendWithModel(
   const t0 = performance.now();
   useEngineStore.getState().patch({ running: true, error: null });
   try {
-    const info = await ensureModelLoaded(settings);
-    if (controller.signal.aborted) throw new EngineError('aborted', 'aborted');
+    // 取消 returns control at once, also while a (re)load is still running.
+    const info = await untilAborted(ensureModelLoaded(settings), controller.signal);
     onSend?.();
-    const result = await getEngineClient().recommend(
-      { record, settings: searchOptions(info.decoding), safety: useUiStore.getState().safety },
-      { signal: controller.signal },
-    );
+    // The engine searches and cuts with the model's one policy (src/engine/decode-policy.ts);
+    // the page only re-cuts the returned trajectory.
+    const result = await getEngineClient().recommend({ record, safety: useUiStore.getState().safety }, { signal: controller.signal });
     useEngineStore.getState().patch({
       inferenceMs: result.inferenceMs,
       totalMs: performance.now() - t0,
@@ -279,6 +284,16 @@ export async function forgetModel(modelId: string): Promise<void> {
   } catch {
     /* the worker may be gone; nothing is loaded either way */
   }
+}
+
+/** `promise`, or an 'aborted' EngineError as soon as `signal` aborts (the promise runs on). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new EngineError('aborted', 'aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new EngineError('aborted', 'aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Cancels the running recommendation, if any. */

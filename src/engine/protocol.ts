@@ -3,7 +3,10 @@
  * (src/worker/engine.worker.ts). Plain structured-cloneable data only.
  *
  * Every request carries a numeric `id`; every reply to it carries the same id. `abort` names the
- * id of the request to stop. Unsolicited worker events (device lost, backend switched) have no id.
+ * id of the request to stop. One event channel (`type: 'event'`) carries load progress (with the
+ * load's id), cache notices and logs. The candidate list travels once: with `load`, or in a
+ * `candidates` message when the selection changes — never with each recommendation. `ping` is
+ * answered at once (`pong`): the client's liveness check (src/engine/client.ts).
  */
 import type { WithheldDrug } from '../clinical/withhold.ts';
 
@@ -14,19 +17,11 @@ import type { WithheldDrug } from '../clinical/withhold.ts';
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 /** What actually runs. */
 export type Backend = 'webgpu' | 'wasm';
-/** transformers.js dtype names ↔ onnx/ files: fp32 model.onnx, fp16 model_fp16.onnx, q8 model_quantized.onnx, q4 model_q4.onnx, q4f16 model_q4f16.onnx. */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-
-export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
-
-/** onnx/ file of each dtype (transformers.js naming, model file name "model"). */
-export const DTYPE_FILE: Record<ModelDtype, string> = {
-  fp32: 'onnx/model.onnx',
-  fp16: 'onnx/model_fp16.onnx',
-  q8: 'onnx/model_quantized.onnx',
-  q4: 'onnx/model_q4.onnx',
-  q4f16: 'onnx/model_q4f16.onnx',
-};
+// The model-folder format (dtype → file) lives at the bottom of the house; re-exported here for
+// the engine's callers.
+export { DTYPE_FILE, MODEL_DTYPES, type ModelDtype } from '../model-folder/format.ts';
+import type { ModelDtype } from '../model-folder/format.ts';
+import type { CacheNotice } from '../storage/notices.ts';
 
 /**
  * Why the backend / dtype that runs was chosen. Not errors: the engine always falls back to
@@ -108,16 +103,32 @@ export interface LoadRequest {
   skipWarmup?: boolean;
 }
 
+/**
+ * One recommendation with the engine's one decoding policy (src/decoding/policy.ts: search
+ * without stopping early, then cut with the model's calibrated settings), over the candidate
+ * list set at load / by `candidates`. No decoding settings: the page only re-cuts the returned
+ * trajectory.
+ */
 export interface RecommendRequest {
   type: 'recommend';
   id: number;
-  /** A CDrugRed record (or any object with its fields); the worker builds the prompt. */
+  /** A CDrugRed record (or any object with its fields); the engine builds the prompt. */
   record: Record<string, unknown>;
-  /** Candidate names; default: the bundled formulary. */
-  candidates?: string[];
-  settings?: DecodeSettings;
   /** Safety masking (src/clinical/withhold.ts); default true. false = research (no mask). */
   safety?: boolean;
+}
+
+/** Replaces the engine's candidate list (null: the bundled formulary); answered with `inspected`. */
+export interface CandidatesRequest {
+  type: 'candidates';
+  id: number;
+  candidates: string[] | null;
+}
+
+/** Liveness: answered at once with `pong`, even while a decode runs (it yields between model calls). */
+export interface PingRequest {
+  type: 'ping';
+  id: number;
 }
 
 export interface AbortRequest {
@@ -132,15 +143,14 @@ export interface DisposeRequest {
   id: number;
 }
 
-/** Which candidate names the loaded model's tokenizer can write (no decode). */
+/** Which names of a list (default: the engine's current list) the loaded model's tokenizer can write. */
 export interface InspectRequest {
   type: 'inspect';
   id: number;
-  /** Default: the bundled formulary. */
   candidates?: string[];
 }
 
-export type EngineRequest = LoadRequest | RecommendRequest | AbortRequest | DisposeRequest | InspectRequest;
+export type EngineRequest = LoadRequest | RecommendRequest | AbortRequest | DisposeRequest | InspectRequest | CandidatesRequest | PingRequest;
 
 // ---- replies and events (worker → page) ----------------------------------------------------
 
@@ -241,7 +251,7 @@ export type EngineErrorCode =
   | 'inference-failed'
   | 'invalid-request'
   | 'aborted'
-  | 'worker-crashed' // the worker died (client side only)
+  | 'worker-crashed' // the worker died, closed itself or stopped answering pings (client side only)
   | 'site-model-unavailable' // a site's own model is not in IndexedDB (removed) or fails verification
   | 'candidate-list-missing' // the selected site candidate list cannot be read (removed / corrupt)
   | 'no-candidates' // the model's tokenizer can write none of the candidate names
@@ -263,17 +273,21 @@ export interface EngineErrorData {
 }
 
 export type EngineEvent =
+  | { kind: 'progress'; progress: LoadProgress }
+  | { kind: 'cache'; notice: Omit<CacheNotice, 'at'> }
   | { kind: 'backend-changed'; backend: Backend; dtype: ModelDtype; reason: BackendReason }
   | { kind: 'log'; level: 'info' | 'warn'; message: string };
 
 export type EngineResponse =
-  | { type: 'progress'; id: number; progress: LoadProgress }
+  /** `id`: the request the event belongs to (a load's progress); absent for unsolicited events. */
+  | { type: 'event'; id?: number; event: EngineEvent }
+  | { type: 'pong'; id: number }
   | { type: 'loaded'; id: number; info: EngineInfo }
   | { type: 'result'; id: number; result: RecommendResult }
   | { type: 'disposed'; id: number }
-  | { type: 'inspected'; id: number; report: CandidateReport }
-  | { type: 'error'; id: number; error: EngineErrorData }
-  | { type: 'event'; event: EngineEvent };
+  /** Reply to `inspect` and `candidates` (null: the list was set, no model is loaded to check it). */
+  | { type: 'inspected'; id: number; report: CandidateReport | null }
+  | { type: 'error'; id: number; error: EngineErrorData };
 
 /** Narrowing guard for messages arriving from a worker (structured data, untrusted shape). */
 export function isEngineResponse(x: unknown): x is EngineResponse {
@@ -281,7 +295,7 @@ export function isEngineResponse(x: unknown): x is EngineResponse {
   const t = (x as { type?: unknown }).type;
   if (t === 'event') return typeof (x as { event?: unknown }).event === 'object';
   return (
-    (t === 'progress' || t === 'loaded' || t === 'result' || t === 'disposed' || t === 'inspected' || t === 'error') &&
+    (t === 'pong' || t === 'loaded' || t === 'result' || t === 'disposed' || t === 'inspected' || t === 'error') &&
     typeof (x as { id?: unknown }).id === 'number'
   );
 }

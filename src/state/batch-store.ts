@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BatchMetrics, BatchRow } from '../features/batch/batch-runner.ts';
+import type { BatchMetrics, BatchRow } from './batch-types.ts';
 
 /**
  * Plain, serialisable state of the batch-scoring screen. The parsed records themselves are not

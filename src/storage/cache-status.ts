@@ -1,11 +1,11 @@
 /**
- * Page-side store of cache notices (plain, serialisable data) fed by the worker's BroadcastChannel
- * (src/storage/notices.ts). After the first complete cache it asks for persistent storage
+ * Page-side store of cache notices (plain, serialisable data) fed by the engine's event channel
+ * (src/engine/engine-instance.ts). After the first complete cache it asks for persistent storage
  * (navigator.storage.persist() is not available in workers).
  */
 import { create } from 'zustand';
 import { requestPersistence } from './cache-admin.ts';
-import { CACHE_CHANNEL, type CacheMessage, type CacheNotice } from './notices.ts';
+import type { CacheNotice } from './notices.ts';
 
 export interface CacheStatus {
   /** Latest notice per model id. */
@@ -41,22 +41,23 @@ export const useCacheStatusStore = create<CacheStatusState>((set) => ({
   patch: (p) => set(p),
 }));
 
-let listening = false;
-
-/** Starts listening to the worker's notices (idempotent; called at module load of the panel). */
-export function listenForCacheNotices(): void {
-  if (listening || typeof BroadcastChannel === 'undefined') return;
-  listening = true;
-  const ch = new BroadcastChannel(CACHE_CHANNEL);
-  ch.onmessage = (ev: MessageEvent<CacheMessage>) => {
-    const msg = ev.data;
-    if (!msg || msg.type !== 'notice' || typeof msg.notice?.kind !== 'string') return;
-    useCacheStatusStore.getState().record(msg.notice);
-    if (msg.notice.kind === 'cached') {
-      void requestPersistence().then((persisted) => useCacheStatusStore.getState().patch({ persisted }));
-    }
-    if (msg.notice.kind === 'no-space' || msg.notice.kind === 'quota-exceeded') {
-      console.warn(`[cache] ${msg.notice.kind}: ${msg.notice.detail ?? ''} — running from memory`);
-    }
-  };
+/**
+ * A notice from the engine (it arrives on the engine's one event channel, see
+ * src/engine/engine-instance.ts): kept per model; after the first complete cache the page asks for
+ * persistent storage (navigator.storage.persist() is not available in workers).
+ */
+export function recordCacheNotice(notice: CacheNotice): void {
+  useCacheStatusStore.getState().record(notice);
+  if (notice.kind === 'cached') {
+    void requestPersistence().then((persisted) => useCacheStatusStore.getState().patch({ persisted }));
+  }
+  if (notice.kind === 'no-space' || notice.kind === 'quota-exceeded') {
+    console.warn(`[cache] ${notice.kind}: ${notice.detail ?? ''} — running from memory`);
+  }
 }
+
+/**
+ * Kept for callers from before notices moved onto the engine's event channel (they used to arrive
+ * on a BroadcastChannel as well): nothing to start any more.
+ */
+export function listenForCacheNotices(): void {}

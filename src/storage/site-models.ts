@@ -10,7 +10,7 @@
  */
 import promptSpec from '../clinical/prompt-spec.json' with { type: 'json' };
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
-import { DTYPE_FILE, type ModelDtype } from '../engine/protocol.ts';
+import { DTYPE_FILE, type ModelDtype } from '../model-folder/format.ts';
 import {
   deleteModelEntries,
   fileKey,

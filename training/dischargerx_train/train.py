@@ -267,6 +267,10 @@ def main(argv=None):
     quantize_file(fp32, os.path.join(hf, "onnx", "model_q4.onnx"), "q4")
     sizes = {f: os.path.getsize(os.path.join(hf, "onnx", f)) for f in sorted(os.listdir(os.path.join(hf, "onnx")))}
     log(fh, event="export", files=sizes)
+    # Integrity manifest LAST, over everything the export wrote (training/dischargerx_train/manifest.py).
+    from .manifest import write_manifest
+
+    log(fh, event="manifest", version=write_manifest(hf)["version"])
 
     # ---- reference logits (for training/node/parity.mjs) and onnxruntime-node check
     ref_rec = dev_recs[0] if dev_recs else train_recs[0]

@@ -17,20 +17,10 @@
 import { evaluateExactAndNormalised, normalizeSet, scoreSets, type DrugStats, type Normalize } from '../../clinical/metrics.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { serializeSubmission, toSubmission } from '../../clinical/submission.ts';
+import type { BatchMetrics, BatchRow, ScoreSummary } from '../../state/batch-types.ts';
 
-export interface BatchRow {
-  /** 0-based position in the input file. */
-  index: number;
-  id: string;
-  predicted: string[];
-  /** Gold discharge drugs (出院带药列表); null when the record has no label. */
-  gold: string[] | null;
-  /** Per-visit scores after normalisation; null without a label. */
-  jaccard: number | null;
-  f1: number | null;
-  /** Why this record failed (its prediction is then empty); null when it ran. */
-  error: string | null;
-}
+export type { BatchMetrics, BatchRow, ScoreSummary };
+
 
 export type RecommendFn = (record: CDrugRedRecord, signal: AbortSignal) => Promise<readonly string[]> | readonly string[];
 
@@ -117,32 +107,7 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcom
   return { status: 'done', done, errors };
 }
 
-/** The four per-visit metrics averaged, and the CHIP score. */
-export interface ScoreSummary {
-  jaccard: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  score: number;
-}
 
-/** Top-level scores are exact (names compared as exact strings, as the official CHIP scorer). */
-export interface BatchMetrics {
-  n: number;
-  jaccard: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  score: number;
-  meanPred: number;
-  meanGold: number;
-  /** meanPred / meanGold (0 when there is no gold drug). */
-  ratio: number;
-  /** The same scores with names normalised (spelling variants count as one drug); null without `normalize`. */
-  normalised: ScoreSummary | null;
-  /** Per-drug stats (normalised names when `normalize` is given). */
-  perDrug: DrugStats[];
-}
 
 /**
  * Metrics over the finished rows, computed by the same scorer as `npm run evaluate` (same

@@ -18,8 +18,8 @@
  * WebGPU fails the worker sends the plan's WASM entry (`fallbackAttempt`) with its 'webgpu-failed'
  * error, and the client loads exactly that in a fresh worker (src/engine/client.ts).
  */
-import { describeAdapter, type WebGpuProbe } from '../engine/capabilities.ts';
-import { DTYPE_FILE, type BackendAttempt, type BackendPreference, type BackendReason, type ModelDtype } from '../engine/protocol.ts';
+import { describeAdapter, type WebGpuProbe } from './capabilities.ts';
+import { DTYPE_FILE, type BackendAttempt, type BackendPreference, type BackendReason, type ModelDtype } from './protocol.ts';
 
 export type { BackendAttempt };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeWebGpu, type GpuLike } from '../engine/capabilities.ts';
-import type { AdapterSummary } from '../engine/protocol.ts';
+import { probeWebGpu, type GpuLike } from './capabilities.ts';
+import type { AdapterSummary } from './protocol.ts';
 import { classifyLoadError, fallbackAttempt, planBackends } from './backend-plan.ts';
 
 /** A hardware GPU adapter. */

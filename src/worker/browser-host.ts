@@ -1,0 +1,281 @@
+/// <reference lib="webworker" />
+/**
+ * The ModelEngine's host inside the Web Worker (src/engine/model-engine.ts does everything else):
+ * transformers.js' `env` (no remote models, onnxruntime-web's wasm from the app's own assets),
+ * byte progress from env.fetch, the integrity check of every first download against the
+ * manifest the build embedded (src/model-folder/format.ts), the IndexedDB weight caches
+ * (src/storage) and their notices, the WebGPU probe, device-loss watch, and a yield between
+ * model calls so `abort` and `ping` are handled mid-decode.
+ *
+ * Nothing is fetched off-origin: models come from `<app>/models/<id>/`. A site's own model
+ * (`site:<name>`, imported into IndexedDB by the page) is asked for under
+ * `<app>/models/@site/<name>/`: its customCache answers from IndexedDB and env.fetch answers
+ * anything else there with a local 404.
+ */
+import { env } from '@huggingface/transformers';
+// The one onnxruntime-web binary this build uses (WASM and WebGPU EPs); see vite.config.ts.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
+import type { ForwardModel } from '../decoding/causal-lm.ts';
+import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
+import { probeWebGpu } from '../engine/capabilities.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { EngineHost, LoadSpec, OpenedModel } from '../engine/model-engine.ts';
+import type { Backend, EngineEvent, LoadProgress, ModelDtype } from '../engine/protocol.ts';
+import { checkAgainstManifest, isLoadFile, type ManifestEntry } from '../model-folder/format.ts';
+import { isSiteModelId } from '../storage/db.ts';
+import { sha256Hex } from '../storage/hash.ts';
+import { ModelWeightCache } from '../storage/model-cache.ts';
+import { SiteModelCache, SiteModelUnavailable, siteFolderSegment } from '../storage/site-model-cache.ts';
+
+/** `<app>/models/` as an origin-relative path (transformers.js' local-file check needs the path form). */
+function modelRoot(baseUrl: string): string {
+  return new URL('models/', baseUrl).pathname;
+}
+
+/** Origin-relative folder path of the model (bundled or a site's own), trailing slash. */
+function folderPath(spec: Pick<LoadSpec, 'modelId' | 'baseUrl'>): string {
+  const root = modelRoot(spec.baseUrl);
+  return isSiteModelId(spec.modelId) ? `${root}${siteFolderSegment(spec.modelId)}` : `${root}${encodeURIComponent(spec.modelId)}/`;
+}
+
+function urlOf(input: RequestInfo | URL): URL {
+  return new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, self.location.href);
+}
+
+/** One load's byte progress and integrity expectations, fed by env.fetch. */
+interface ActiveLoad {
+  folder: string;
+  expected: ReadonlyMap<string, ManifestEntry>;
+  file(path: string, loaded: number, headerTotal: number, done: boolean): void;
+}
+
+export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
+  let configuredBase: string | null = null;
+  let siteRoot: string | null = null;
+  let active: ActiveLoad | null = null;
+
+  /**
+   * env.fetch: the platform fetch; a model file's body is counted for the progress bar and, when
+   * the build's manifest lists it, checked (bytes + SHA-256) before transformers.js sees it — the
+   * first download is verified, not only the cached copy.
+   */
+  async function modelFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const target = urlOf(input);
+    // A site's model lives only in IndexedDB: anything else asked for there is missing. Never the network.
+    if (siteRoot && target.origin === self.location.origin && target.pathname.startsWith(siteRoot)) {
+      return new Response('Not found', { status: 404, statusText: 'Not Found' });
+    }
+    const res = await fetch(input, init);
+    const load = active;
+    if (!load || !res.ok || !res.body || !target.pathname.startsWith(load.folder)) return res;
+    const path = decodeURIComponent(target.pathname.slice(load.folder.length));
+    const headerTotal = Number(res.headers.get('content-length')) || 0;
+    let loaded = 0;
+    const entry = load.expected.get(path);
+    // Chunks are kept only for a file the manifest lists: hashed once at the end of the body,
+    // and the stream errors (the load fails with the file named) when it differs.
+    const chunks: Uint8Array[] | null = entry ? [] : null;
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        chunks?.push(chunk);
+        load.file(path, loaded, headerTotal, false);
+        controller.enqueue(chunk);
+      },
+      async flush() {
+        if (entry && chunks) {
+          checkAgainstManifest(entry, { bytes: loaded });
+          const all = new Uint8Array(loaded);
+          let at = 0;
+          for (const c of chunks) {
+            all.set(c, at);
+            at += c.byteLength;
+          }
+          chunks.length = 0;
+          checkAgainstManifest(entry, { bytes: loaded, sha256: await sha256Hex(all) });
+        }
+        load.file(path, loaded, headerTotal, true);
+      },
+    });
+    return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
+
+  function configureEnv(baseUrl: string): void {
+    if (configuredBase === baseUrl) return;
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = modelRoot(baseUrl);
+    // Caching belongs to src/storage (IndexedDB, manifest + hash, keyed by model version),
+    // installed per load as env.customCache; the URL-keyed Cache API would serve a stale model.
+    env.useBrowserCache = false;
+    env.useWasmCache = false;
+    env.useCustomCache = false;
+    const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
+    if (onnx.wasm) {
+      // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
+      onnx.wasm['wasmPaths'] = { wasm: new URL(ortWasmUrl, self.location.href).href };
+      onnx.wasm['numThreads'] = self.crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) : 1;
+      onnx.wasm['proxy'] = false;
+    }
+    onnx.logLevel = 'error';
+    (env as { fetch: typeof fetch }).fetch = modelFetch;
+    siteRoot = `${modelRoot(baseUrl)}@site/`;
+    configuredBase = baseUrl;
+  }
+
+  /**
+   * The IndexedDB cache for this load, installed as env.customCache. Bundled models: the download
+   * cache keyed by their build version. A site's own model: its read-only, verified cache.
+   */
+  async function openCache(spec: LoadSpec, dtype: ModelDtype): Promise<ModelWeightCache | SiteModelCache | null> {
+    if (spec.site || isSiteModelId(spec.modelId)) {
+      if (!spec.site) throw new SiteModelUnavailable(`${spec.modelId}: no stored version given`);
+      const site = await SiteModelCache.open({ modelId: spec.modelId, version: spec.site.version, folderPath: folderPath(spec) });
+      env.useCustomCache = true;
+      env.customCache = site as unknown as typeof env.customCache;
+      return site;
+    }
+    const bundled = findBundledModel(spec.modelId);
+    if (!bundled || typeof indexedDB === 'undefined') return null;
+    const cache = await ModelWeightCache.open({
+      modelId: bundled.id,
+      version: bundled.version,
+      folderPath: folderPath(spec),
+      expectedSizes: spec.fileSizes ?? Object.fromEntries(bundled.files.map((f) => [f.path, f.size])),
+      expectedBytes: downloadSize(bundled, dtype),
+      onNotice: (notice) => emit({ kind: 'cache', notice }),
+    });
+    env.useCustomCache = true;
+    env.customCache = cache as unknown as typeof env.customCache;
+    return cache;
+  }
+
+  async function readDecoding(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<DecodingConfig | null> {
+    if (spec.files && !spec.files.includes(DECODING_CONFIG_FILE)) return null;
+    const url = new URL(`${folderPath(spec)}${DECODING_CONFIG_FILE}`, spec.baseUrl).href;
+    const cached = await cache?.match(url);
+    if (!cached && spec.site) return null; // a site's model exists only in IndexedDB
+    const res = cached ?? (await fetch(url));
+    if (res.status === 404) return null;
+    if (!res.ok) throw new EngineError('load-failed', `${DECODING_CONFIG_FILE}: HTTP ${res.status}`);
+    if (!cached && cache) await cache.put(url, res.clone());
+    return parseDecodingConfig(await res.json(), `${spec.modelId}/${DECODING_CONFIG_FILE}`);
+  }
+
+  /** Byte progress of one load (per file, the larger read counted once), throttled to ~10/s. */
+  function tracker(spec: LoadSpec, dtype: ModelDtype, backend: Backend, onProgress: (p: LoadProgress) => void) {
+    const perFile = new Map<string, { loaded: number; total: number }>();
+    const sizes = spec.fileSizes ?? {};
+    const expected = Object.entries(sizes)
+      .filter(([path]) => isLoadFile(path, dtype))
+      .reduce((n, [, size]) => n + size, 0);
+    let phase: LoadProgress['phase'] = 'download';
+    let lastPost = 0;
+    let lastFile: string | undefined;
+    const sums = () => {
+      let loaded = 0;
+      let total = 0;
+      for (const f of perFile.values()) {
+        loaded += f.loaded;
+        total += Math.max(f.total, f.loaded);
+      }
+      return { loaded, total: Math.max(total, expected) };
+    };
+    const send = (force: boolean) => {
+      const now = performance.now();
+      if (!force && now - lastPost < 100) return;
+      lastPost = now;
+      onProgress({ phase, ...sums(), backend, ...(lastFile ? { file: lastFile } : {}) });
+    };
+    send(true);
+    return {
+      bytes: () => sums().loaded,
+      file(file: string, loaded: number, headerTotal: number, done: boolean) {
+        const prev = perFile.get(file);
+        const total = sizes[file] ?? headerTotal;
+        if (!prev || loaded >= prev.loaded || done) perFile.set(file, { loaded: Math.max(loaded, prev?.loaded ?? 0), total });
+        lastFile = file;
+        if (phase === 'download' && done && /\.onnx/.test(file)) phase = 'session';
+        send(done);
+      },
+    };
+  }
+
+  return {
+    probe: () => probeWebGpu(),
+    numThreads: () => (env.backends.onnx as { wasm?: { numThreads?: number } }).wasm?.numThreads ?? 1,
+
+    async open(attempt, spec, ctx): Promise<OpenedModel> {
+      configureEnv(spec.baseUrl);
+      const progress = tracker(spec, attempt.dtype, attempt.backend, ctx.onProgress);
+      const bundled = spec.site ? undefined : findBundledModel(spec.modelId);
+      // Without a callback transformers.js skips its extra size GETs; bytes are counted in env.fetch.
+      active = {
+        folder: folderPath(spec),
+        expected: new Map((bundled?.manifest?.files ?? []).map((f) => [f.path, f])),
+        file: progress.file,
+      };
+      let cache: ModelWeightCache | SiteModelCache | null = null;
+      try {
+        cache = await openCache(spec, attempt.dtype);
+        // decoding.json goes through the same cache (offline loads need it as much as the weights).
+        const decoding = await readDecoding(spec, cache);
+        // A site's model is addressed by its folder path (not an id under localModelPath).
+        const modelPath = spec.site ? folderPath(spec).replace(/\/$/, '') : spec.modelId;
+        const lm = await loadCausalLm(modelPath, { dtype: attempt.dtype, device: attempt.backend, localModelPath: modelRoot(spec.baseUrl) });
+        const opened = cache;
+        return {
+          lm,
+          decoding,
+          bytes: progress.bytes(),
+          async settle(ok) {
+            if (opened instanceof SiteModelCache) {
+              if (ok) emit({ kind: 'cache', notice: { kind: 'hit', modelId: spec.modelId, version: opened.manifest.version, detail: `${opened.served.size} file(s) from IndexedDB (site model)`, bytes: opened.servedBytes } });
+              opened.close();
+            } else if (ok) await opened?.commit(); // manifest last: every file read, session created
+            else await opened?.discard();
+          },
+        };
+      } catch (e) {
+        if (cache instanceof SiteModelCache) cache.close();
+        else await cache?.discard();
+        if (e instanceof SiteModelUnavailable) throw new EngineError('site-model-unavailable', e.message);
+        throw e;
+      } finally {
+        active = null;
+        env.useCustomCache = false;
+        env.customCache = null;
+      }
+    },
+
+    wrapModel(model: ForwardModel): ForwardModel {
+      return { forward: async (inputs: Record<string, unknown>) => (await yieldToEvents(), model.forward(inputs)) } as ForwardModel;
+    },
+
+    deviceLost() {
+      const webgpu = (env.backends.onnx as { webgpu?: { device?: Promise<{ lost?: Promise<{ message?: string; reason?: string }> }> } }).webgpu;
+      return new Promise<string>((resolve) => {
+        void Promise.resolve(webgpu?.device)
+          .then((device) => device?.lost)
+          .then((info) => {
+            if (info) resolve(info.message || info.reason || 'GPU device lost');
+          })
+          .catch(() => undefined);
+      });
+    },
+  };
+}
+
+/** A MessageChannel round trip: lets queued `abort` / `ping` messages run between model calls. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
