@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { REQUIRED_FILES, type ModelManifest } from '../../src/model-folder/format.ts';
+import { CALIBRATION_FILES, REQUIRED_FILES, type ModelManifest } from '../../src/model-folder/format.ts';
 import { readManifest, shippedFiles } from '../../src/model-folder/node-folder.ts';
 
 /** One shipped model folder as the app sees it (src/engine/bundled-models.ts). */
@@ -44,8 +44,9 @@ export function scanModelFolder(modelsDir: string, id: string): BundledModelEntr
   const manifest = readManifest(dir);
   const dx = (config['dischargerx'] ?? {}) as Record<string, unknown>;
   // Version (keys the browser's weight cache): the manifest's content version, else a declared
-  // one, else a content hash of config + tokenizer + sizes. decoding.json (written later by
-  // calibrate, not in the manifest) is folded in, so a recalibration never serves a stale copy.
+  // one, else a content hash of config + tokenizer + sizes. The calibration files (decoding.json,
+  // fusion.json: written later, not in the manifest) are folded in, so a recalibration never
+  // serves a stale cached copy.
   const h = createHash('sha256');
   const declared = [manifest?.version, dx['version'], dx['model_version']].find((v) => typeof v === 'string') as string | undefined;
   if (declared) h.update(declared);
@@ -53,8 +54,9 @@ export function scanModelFolder(modelsDir: string, id: string): BundledModelEntr
     for (const f of ['config.json', 'tokenizer.json']) h.update(readFileSync(join(dir, f)));
     for (const f of files) h.update(`${f.path}:${f.size};`);
   }
-  if (existsSync(join(dir, 'decoding.json'))) h.update(readFileSync(join(dir, 'decoding.json')));
-  const version = declared && !existsSync(join(dir, 'decoding.json')) ? declared : `sha256-${h.digest('hex').slice(0, 12)}`;
+  const calibration = CALIBRATION_FILES.filter((f) => existsSync(join(dir, f)));
+  for (const f of calibration) h.update(readFileSync(join(dir, f)));
+  const version = declared && calibration.length === 0 ? declared : `sha256-${h.digest('hex').slice(0, 12)}`;
   return {
     id,
     version,

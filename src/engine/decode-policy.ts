@@ -10,7 +10,8 @@ import { PROMPT_SPEC } from '../clinical/prompt.ts';
 import type { WithheldDrug } from '../clinical/withhold.ts';
 import type { ForwardModel, TokenizerLike } from '../decoding/causal-lm.ts';
 import { cutSettings, cutTrajectory, searchOptions, type CutSettings, type PolicyConfig } from '../decoding/policy.ts';
-import { recommendForRecord } from '../decoding/recommend-record.ts';
+import { recommendForRecord, type RecordRecommendation } from '../decoding/recommend-record.ts';
+import type { FusionWeights } from '../decoding/evidence-fusion.ts';
 import type { CandidateTrie } from '../decoding/trie.ts';
 import type { DecodeResult, DecodedDrug } from '../decoding/types.ts';
 
@@ -28,6 +29,8 @@ export interface PolicyDecodeInput {
   signal?: AbortSignal;
   /** Model name → the list's spelling (src/clinical/candidate-list.ts); default: unchanged. */
   toList?: (name: string) => string | undefined;
+  /** The folder's evidence-fusion weights (fusion.json); null/absent = the search alone. */
+  fusion?: FusionWeights | null;
 }
 
 export interface PolicyDecodeResult extends Omit<DecodeResult, 'drugs' | 'trajectory'> {
@@ -39,6 +42,10 @@ export interface PolicyDecodeResult extends Omit<DecodeResult, 'drugs' | 'trajec
   withheld: WithheldDrug[];
   trie: CandidateTrie;
   prompt: string;
+  /** The language model's search before fusion, and (with fusion) each drug's model vs note support. */
+  search: RecordRecommendation['search'];
+  fused: boolean;
+  fusedTrajectory: RecordRecommendation['fusedTrajectory'];
 }
 
 export async function decodeWithPolicy(input: PolicyDecodeInput): Promise<PolicyDecodeResult> {
@@ -49,6 +56,7 @@ export async function decodeWithPolicy(input: PolicyDecodeInput): Promise<Policy
     safety: input.safety ?? true,
     ...(input.formulary ? { formulary: input.formulary } : {}),
     candidates: input.candidates,
+    fusion: input.fusion ?? null,
     format: PROMPT_SPEC.target,
     options: { ...searchOptions(input.config), ...(input.signal ? { signal: input.signal } : {}) },
   });

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRecords, loadModel, readDecodingConfig, resolveModelFolder, resolveSettings, type LoadedModel } from '../../cli/model-method.ts';
+import { decodeRecords, loadModel, readDecodingConfig, readFusionWeights, resolveModelFolder, resolveSettings, type LoadedModel } from '../../cli/model-method.ts';
 import { mapCandidateList } from '../clinical/candidate-list.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import type { CDrugRedRecord } from '../clinical/record.ts';
@@ -62,6 +62,8 @@ describe('ModelEngine over the shipped model (Node, onnxruntime-node)', () => {
     const folder = resolveModelFolder(DIR, 'q8');
     const { settings } = resolveSettings(await readDecodingConfig(DIR), {});
     settings.safety = true;
+    settings.fusion = await readFusionWeights(DIR);
+    expect(settings.fusion).not.toBeNull(); // the shipped folder fuses: the engine must too
     // Exactly what `predict --method model` builds (cli/predict.ts + the model method).
     const mapping = mapCandidateList(Formulary.bundled().names);
     const loaded: LoadedModel = await loadModel(folder);

@@ -21,6 +21,7 @@ import { candidateMappingFor } from '../clinical/candidate-list.ts';
 import { PROMPT_SPEC } from '../clinical/prompt.ts';
 import { candidateTrieFor, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
 import type { DecodingConfig } from '../decoding/decoding-config.ts';
+import type { FusionWeights } from '../decoding/evidence-fusion.ts';
 import type { LoadedCausalLm } from '../decoding/load-causal-lm.ts';
 import type { CandidateTrie } from '../decoding/trie.ts';
 import { classifyLoadError, fallbackAttempt, planBackends } from './backend-plan.ts';
@@ -44,6 +45,8 @@ export interface OpenedModel {
   lm: LoadedCausalLm;
   /** The folder's decoding.json, parsed; null when it has none (uncalibrated). */
   decoding: DecodingConfig | null;
+  /** The folder's fusion.json (evidence fusion), checked; null when it has none. */
+  fusion: FusionWeights | null;
   /** Bytes read for this load (downloaded or from a cache). */
   bytes: number;
   /** Called once: true after the whole load (warm-up included) worked, false when it failed. */
@@ -74,6 +77,7 @@ interface Loaded {
   attempt: BackendAttempt;
   plan: BackendAttempt[];
   decoding: DecodingConfig | null;
+  fusion: FusionWeights | null;
   info: EngineInfo;
   deviceLost: string | null;
 }
@@ -153,7 +157,7 @@ export class ModelEngine {
       opened = await this.host.open(attempt, spec, { signal, onProgress: progress });
       checkAborted(signal, 'load');
       const loadMs = performance.now() - t0;
-      const { lm, decoding } = opened;
+      const { lm, decoding, fusion } = opened;
       const { trie, report } = this.trie(lm.tokenizer, this.list(), spec.modelId);
       let warmupMs = 0;
       if (!spec.skipWarmup && trie.included.length > 0) {
@@ -188,7 +192,7 @@ export class ModelEngine {
         candidateReport: report,
       };
       const old = this.current;
-      this.current = { spec, lm, attempt, plan, decoding, info, deviceLost: null };
+      this.current = { spec, lm, attempt, plan, decoding, fusion, info, deviceLost: null };
       if (old && old.lm !== lm) await disposeLm(old.lm);
       if (attempt.backend === 'webgpu') this.watchDeviceLoss(this.current);
       return info;
@@ -263,6 +267,7 @@ export class ModelEngine {
         record,
         candidates: mapping.decodeNames,
         config: l.decoding,
+        fusion: l.fusion,
         safety: opts.safety !== false,
         signal,
         toList: (n) => mapping.toList(n) ?? undefined,

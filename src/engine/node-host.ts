@@ -1,13 +1,14 @@
 /**
  * The ModelEngine's host in Node (unit tests, and any Node caller): a model folder on disk,
- * verified against its manifest.json when it has one (src/model-folder), decoding.json read and
- * schema-checked, model + tokenizer on onnxruntime-node (device 'cpu' — the plan's 'wasm' entry
+ * verified against its manifest.json when it has one (src/model-folder), decoding.json and
+ * fusion.json read and checked, model + tokenizer on onnxruntime-node (device 'cpu' — the plan's 'wasm' entry
  * is the CPU here), no WebGPU.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { DTYPE_FILE, REQUIRED_FILES } from '../model-folder/format.ts';
 import { verifyFolder } from '../model-folder/node-folder.ts';
 import { EngineError } from './errors.ts';
@@ -28,9 +29,19 @@ export function nodeHost(root: string): EngineHost {
       let decoding: DecodingConfig | null = null;
       const cfgPath = join(dir, DECODING_CONFIG_FILE);
       if (existsSync(cfgPath)) decoding = parseDecodingConfig(JSON.parse(readFileSync(cfgPath, 'utf8')), cfgPath);
+      let fusion: FusionWeights | null = null;
+      const fusionPath = join(dir, FUSION_FILE);
+      if (existsSync(fusionPath)) {
+        fusion = JSON.parse(readFileSync(fusionPath, 'utf8')) as FusionWeights;
+        try {
+          checkFusionWeights(fusion);
+        } catch (e) {
+          throw new EngineError('load-failed', `${fusionPath}: ${(e as Error).message}`);
+        }
+      }
       const lm = await loadCausalLm(dir, { dtype: attempt.dtype, device: 'cpu' });
       const bytes = manifest?.files.filter((f) => f.path === DTYPE_FILE[attempt.dtype] || REQUIRED_FILES.includes(f.path)).reduce((n, f) => n + f.bytes, 0) ?? 0;
-      return { lm, decoding, bytes };
+      return { lm, decoding, fusion, bytes };
     },
   };
 }

@@ -52,12 +52,18 @@ export function isShippedFile(path: string): boolean {
 }
 
 /**
+ * Files written after export by the calibration CLIs (`npm run calibrate` → decoding.json,
+ * `npm run fit-fusion` → fusion.json), each checked by its own schema.
+ */
+export const CALIBRATION_FILES: readonly string[] = ['decoding.json', 'fusion.json'];
+
+/**
  * Files the integrity manifest lists: what training's export writes (weights, config, tokenizer).
- * Not the model card (*.md, edited by people) and not decoding.json (written later by
- * `npm run calibrate`, and checked by its own schema): a manifest over them would go stale.
+ * Not the model card (*.md, edited by people) and not the calibration files (rewritten later
+ * by the CLIs): a manifest over them would go stale.
  */
 export function isManifestFile(path: string): boolean {
-  return isShippedFile(path) && !path.endsWith('.md') && path !== 'decoding.json';
+  return isShippedFile(path) && !path.endsWith('.md') && !CALIBRATION_FILES.includes(path);
 }
 
 /** Files a load of `dtype` reads (weights + top-level JSON), for download sizes and progress. */

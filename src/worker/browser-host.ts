@@ -18,6 +18,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -152,16 +153,36 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     return cache;
   }
 
-  async function readDecoding(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<DecodingConfig | null> {
-    if (spec.files && !spec.files.includes(DECODING_CONFIG_FILE)) return null;
-    const url = new URL(`${folderPath(spec)}${DECODING_CONFIG_FILE}`, spec.baseUrl).href;
+  /**
+   * A calibration file of the folder (decoding.json, fusion.json): through the same cache as the
+   * weights (offline loads need them as much), null when the folder has none.
+   */
+  async function readCalibrationJson(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null, file: string): Promise<unknown> {
+    if (spec.files && !spec.files.includes(file)) return null;
+    const url = new URL(`${folderPath(spec)}${file}`, spec.baseUrl).href;
     const cached = await cache?.match(url);
     if (!cached && spec.site) return null; // a site's model exists only in IndexedDB
     const res = cached ?? (await fetch(url));
     if (res.status === 404) return null;
-    if (!res.ok) throw new EngineError('load-failed', `${DECODING_CONFIG_FILE}: HTTP ${res.status}`);
+    if (!res.ok) throw new EngineError('load-failed', `${file}: HTTP ${res.status}`);
     if (!cached && cache) await cache.put(url, res.clone());
-    return parseDecodingConfig(await res.json(), `${spec.modelId}/${DECODING_CONFIG_FILE}`);
+    return await res.json();
+  }
+
+  async function readDecoding(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<DecodingConfig | null> {
+    const json = await readCalibrationJson(spec, cache, DECODING_CONFIG_FILE);
+    return json === null ? null : parseDecodingConfig(json, `${spec.modelId}/${DECODING_CONFIG_FILE}`);
+  }
+
+  async function readFusion(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<FusionWeights | null> {
+    const json = (await readCalibrationJson(spec, cache, FUSION_FILE)) as FusionWeights | null;
+    if (json === null) return null;
+    try {
+      checkFusionWeights(json);
+    } catch (e) {
+      throw new EngineError('load-failed', `${spec.modelId}/${(e as Error).message}`);
+    }
+    return json;
   }
 
   /** Byte progress of one load (per file, the larger read counted once), throttled to ~10/s. */
@@ -222,6 +243,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
         cache = await openCache(spec, attempt.dtype);
         // decoding.json goes through the same cache (offline loads need it as much as the weights).
         const decoding = await readDecoding(spec, cache);
+        const fusion = await readFusion(spec, cache);
         // A site's model is addressed by its folder path (not an id under localModelPath).
         const modelPath = spec.site ? folderPath(spec).replace(/\/$/, '') : spec.modelId;
         const lm = await loadCausalLm(modelPath, { dtype: attempt.dtype, device: attempt.backend, localModelPath: modelRoot(spec.baseUrl) });
@@ -229,6 +251,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
         return {
           lm,
           decoding,
+          fusion,
           bytes: progress.bytes(),
           async settle(ok) {
             if (opened instanceof SiteModelCache) {

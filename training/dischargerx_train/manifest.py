@@ -3,8 +3,8 @@ wrote (path, bytes, SHA-256) and a content version. The app build embeds it, the
 checks the first download against it and the Node CLI verifies the folder before loading
 (src/model-folder/format.ts is the same format; scripts/model-manifest.ts writes it from Node).
 
-Not listed: the model card (*.md, edited by people), decoding.json (written later by
-`npm run calibrate`), reference.json (a test artefact) and the manifest itself."""
+Not listed: the model card (*.md, edited by people), the calibration files decoding.json and
+fusion.json (written later by `npm run calibrate` / `npm run fit-fusion`), reference.json (a test artefact) and the manifest itself."""
 import hashlib
 import json
 import os
@@ -20,7 +20,7 @@ def _listed(path):
         name = path[5:]
         return "/" not in name and bool(_ONNX.search(name))
     return "/" not in path and path.endswith(".json") and path not in (
-        "reference.json", "decoding.json", MANIFEST_FILE)
+        "reference.json", "decoding.json", "fusion.json", MANIFEST_FILE)
 
 
 def manifest_files(folder):
