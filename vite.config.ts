@@ -141,6 +141,9 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // Adds COOP/COEP to what the service worker answers, for static hosts that cannot send
+        // headers (public/coi-headers.js, docs/privacy.md).
+        importScripts: ['coi-headers.js'],
         globPatterns: ['**/*.{html,js,css,wasm,png,svg,ico,webmanifest}'],
         globIgnores: ['models/**', '**/*.map'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,

@@ -7,9 +7,9 @@ describe('wasmThreads', () => {
     expect(wasmThreads({ crossOriginIsolated: false, hardwareConcurrency: 16, requested: 4 })).toBe(1);
   });
 
-  it('uses every core on 2–3 cores, leaves one to the page on 4+, never more than the cap', () => {
-    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2 })).toBe(2);
-    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 3 })).toBe(3);
+  it('leaves one core to the page, never more than the cap', () => {
+    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2 })).toBe(1);
+    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 3 })).toBe(2);
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 4 })).toBe(3);
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 32 })).toBe(MAX_WASM_THREADS);
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 0 })).toBe(1);
@@ -21,6 +21,6 @@ describe('wasmThreads', () => {
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2, requested: 4 })).toBe(4);
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2, requested: 64 })).toBe(MAX_WASM_THREADS);
     expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 8, requested: 0 })).toBe(MAX_WASM_THREADS);
-    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2, requested: Number.NaN })).toBe(2);
+    expect(wasmThreads({ crossOriginIsolated: true, hardwareConcurrency: 2, requested: Number.NaN })).toBe(1);
   });
 });

@@ -7,8 +7,10 @@
  * Why these numbers: threads need SharedArrayBuffer, which only a cross-origin-isolated page has
  * (COOP/COEP, vite.config.ts ISOLATION_HEADERS, public/coi-headers.js), so 1 otherwise. The
  * decoder's calls are small (a few MFLOP, docs/benchmark.md), so more than 4 threads only adds
- * synchronisation; on 4+ cores one core is left to the page. On 2–3 cores every core is used:
- * the page is idle while a note decodes.
+ * synchronisation. One core is always left to the page and the rest of the machine: the
+ * measured 1 vs 2 thread difference on a 2-core machine was inside the run-to-run noise
+ * (docs/benchmark.md), and a 2-core machine running the page, Chromium and two compute threads
+ * was slower to load in the browser tests. An explicit request overrides this (the bench).
  */
 export const MAX_WASM_THREADS = 4;
 
@@ -25,5 +27,5 @@ export function wasmThreads(ctx: ThreadContext): number {
   const clamp = (n: number) => Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(n)));
   if (ctx.requested !== undefined && Number.isFinite(ctx.requested) && ctx.requested >= 1) return clamp(ctx.requested);
   const cores = ctx.hardwareConcurrency && ctx.hardwareConcurrency > 0 ? ctx.hardwareConcurrency : 1;
-  return clamp(cores >= 4 ? cores - 1 : cores);
+  return clamp(cores - 1);
 }

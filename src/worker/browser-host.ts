@@ -18,6 +18,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { wasmThreads } from '../runtime-options.ts';
 import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
@@ -117,7 +118,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     if (onnx.wasm) {
       // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
       onnx.wasm['wasmPaths'] = { wasm: new URL(ortWasmUrl, self.location.href).href };
-      onnx.wasm['numThreads'] = self.crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) : 1;
+      onnx.wasm['numThreads'] = wasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
       onnx.wasm['proxy'] = false;
     }
     onnx.logLevel = 'error';
