@@ -184,10 +184,13 @@ export function ListChooser() {
       <fieldset className="site-import" disabled={importing}>
         <legend>{t('importList')}</legend>
         <label>
-          {t('importName')}{' '}
+          {t('importListName')}{' '}
           <input type="text" value={name} onChange={(e) => setName(e.target.value)} data-testid="site-list-name" maxLength={64} />
         </label>
-        <input type="file" accept=".json,application/json" onChange={onPick} data-testid="site-list-input" />
+        <label>
+          {t('importListFile')}{' '}
+          <input type="file" accept=".json,application/json" onChange={onPick} data-testid="site-list-input" />
+        </label>
         {importing && <span>{t('importing')}</span>}
       </fieldset>
       {error && <ImportError problem={error} testId="site-list-error" t={t} />}

@@ -45,6 +45,8 @@ type Key =
   | 'importFolder'
   | 'importFiles'
   | 'importName'
+  | 'importListName'
+  | 'importListFile'
   | 'importing'
   | 'imported'
   | 'incomplete'
@@ -136,6 +138,8 @@ export const modelsMessages: FeatureMessages<Key> = {
     importFolder: '选择文件夹',
     importFiles: '或选择多个文件',
     importName: '名称（可选，默认用文件夹名）',
+    importListName: '名称（可选，默认用文件名）',
+    importListFile: '选择 JSON 文件',
     importing: '正在导入…',
     imported: '已导入',
     incomplete: '文件不完整，请重新导入',
@@ -227,6 +231,8 @@ export const modelsMessages: FeatureMessages<Key> = {
     importFolder: 'Pick a folder',
     importFiles: 'or pick several files',
     importName: 'Name (optional; default: the folder name)',
+    importListName: 'Name (optional; default: the file name)',
+    importListFile: 'Pick a JSON file',
     importing: 'Importing…',
     imported: 'Imported',
     incomplete: 'files incomplete; import it again',
