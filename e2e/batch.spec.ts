@@ -130,6 +130,10 @@ test('model on WASM on 20 records: the same drugs as `npm run predict --method m
   const cli = cliEvaluate(file20, pred);
   console.log(`[batch] model 20 (wasm): CLI ${JSON.stringify(cli)}`);
   await expectMetricsEqualCli(page, cli);
+  // Safety per row: the product's list breaks no rule on any row (the column counts them).
+  const safety = page.getByTestId('batch-safety');
+  await expect(safety).toHaveCount(20);
+  for (const hits of await safety.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-rule-hits')))) expect(hits).toBe('0');
 
   // Cancel: the 200-record file on the model, stopped after a few records.
   await upload(page, file200, 200);

@@ -16,6 +16,10 @@ export interface BatchRow {
   f1: number | null;
   /** Why this record failed (its prediction is then empty); null when it ran. */
   error: string | null;
+  /** Drugs the note rules out that the method withheld (safety filter on), with the reason code. */
+  withheld: { drug: string; reason: string }[];
+  /** Predicted drugs that break a safety rule for this note (0 with the safety filter on). */
+  ruleHits: string[];
 }
 
 /** The four per-visit metrics averaged, and the CHIP score. */

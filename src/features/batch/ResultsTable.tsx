@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { useFormat, useMessages } from '../../app/i18n.ts';
+import { fill, useFormat, useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { useBatchStore } from '../../state/batch-store.ts';
 import { batchMessages } from './messages.ts';
@@ -41,6 +41,7 @@ export function ResultsTable() {
               <th>{m('colPred')}</th>
               {labelled && <th>{m('colGold')}</th>}
               {labelled && <th>{m('colJaccard')}</th>}
+              <th>{m('colSafety')}</th>
             </tr>
           </thead>
           <tbody>
@@ -102,6 +103,17 @@ export function ResultsTable() {
                     </td>
                   )}
                   {labelled && <td className="num">{r.jaccard === null ? '' : fmt.number(r.jaccard, 3)}</td>}
+                  <td data-testid="batch-safety" data-withheld={r.withheld.length} data-rule-hits={r.ruleHits.length}>
+                    {r.ruleHits.length > 0 && (
+                      <div className="batch-rule-hit">{fill(m('ruleHitsN'), { list: r.ruleHits.join('、') })}</div>
+                    )}
+                    {r.withheld.length > 0 && (
+                      <div className="hint" lang="zh-CN">
+                        {fill(m('withheldN'), { list: r.withheld.map((w) => w.drug).join('、') })}
+                      </div>
+                    )}
+                    {r.ruleHits.length === 0 && r.withheld.length === 0 && m('safetyNone')}
+                  </td>
                 </tr>
               );
             })}

@@ -7,13 +7,14 @@ import { applySafetyToRanked } from '../../clinical/withhold.ts';
 /**
  * The bundled co-occurrence baseline's own prediction (drugs ≥ its tuned cut-off, at least the
  * top one) — the same predict() `npm run predict --method cooccurrence` uses with this table.
- * Names only: the batch keeps nothing else per record. With `safety` (the default) the
+ * Names, plus the drugs the safety filter withheld (shown per row). With `safety` (the default) the
  * product's filter applies as in `predict --method cooccurrence`: withheld drugs dropped, one
  * drug per duplication group (src/clinical/withhold.ts).
  */
 let recommender: ReturnType<typeof cooccurrenceFromTable> | null = null;
 
-export function predictWithBaseline(record: CDrugRedRecord, safety = true): string[] {
+export function predictWithBaseline(record: CDrugRedRecord, safety = true): { drugs: string[]; withheld: { drug: string; reason: string }[] } {
   recommender ??= cooccurrenceFromTable(cooccurrenceTable);
-  return applySafetyToRanked(record, recommender.predict(record), Formulary.bundled(), { safety }).kept;
+  const { kept, withheld } = applySafetyToRanked(record, recommender.predict(record), Formulary.bundled(), { safety });
+  return { drugs: kept, withheld: withheld.map((w) => ({ drug: w.drug, reason: w.reason })) };
 }

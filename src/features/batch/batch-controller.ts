@@ -76,7 +76,7 @@ function recommenderFor(method: BatchMethod): RecommendFn {
       { record: record as unknown as Record<string, unknown>, safety: useUiStore.getState().safety },
       { signal },
     );
-    return result.drugs.map((d) => d.name);
+    return { drugs: result.drugs.map((d) => d.name), withheld: (result.withheld ?? []).map((w) => ({ drug: w.drug, reason: w.reason })) };
   };
 }
 

@@ -141,14 +141,14 @@ describe('computeMetrics', () => {
 
   it('is null when any row is unlabelled or there are no rows', () => {
     expect(computeMetrics([])).toBeNull();
-    const row: BatchRow = { index: 0, id: 'x', predicted: [], gold: null, jaccard: null, f1: null, error: null };
+    const row: BatchRow = { index: 0, id: 'x', predicted: [], gold: null, jaccard: null, f1: null, error: null, withheld: [], ruleHits: [] };
     expect(computeMetrics([row])).toBeNull();
   });
 
   it('error rows count as empty predictions in metrics and the submission', () => {
     const rows: BatchRow[] = [
-      { index: 0, id: 'v1', predicted: ['A'], gold: ['A'], jaccard: 1, f1: 1, error: null },
-      { index: 1, id: 'v2', predicted: [], gold: ['B'], jaccard: 0, f1: 0, error: 'boom' },
+      { index: 0, id: 'v1', predicted: ['A'], gold: ['A'], jaccard: 1, f1: 1, error: null, withheld: [], ruleHits: [] },
+      { index: 1, id: 'v2', predicted: [], gold: ['B'], jaccard: 0, f1: 0, error: 'boom', withheld: [], ruleHits: [] },
     ];
     expect(computeMetrics(rows)?.jaccard).toBeCloseTo(0.5, 12);
     expect(JSON.parse(submissionText(rows))).toEqual([
@@ -163,5 +163,19 @@ describe('etaSeconds', () => {
     expect(etaSeconds(0, 10, 1000)).toBeNull();
     expect(etaSeconds(5, 10, 1000)).toBeCloseTo(1, 12);
     expect(etaSeconds(10, 10, 1000)).toBe(0);
+  });
+
+  it('carries the withheld drugs a recommender reports and counts predicted drugs that break a safety rule', async () => {
+    const records = [
+      { 就诊标识: 's1', 诊疗过程描述: '因eGFR<30，停用二甲双胍。', 出院诊断: ['2型糖尿病'], 出院带药列表: ['利格列汀'] },
+    ] as unknown as CDrugRedRecord[];
+    const rows: BatchRow[] = [];
+    const run = (recommend: RecommendFn) =>
+      runBatch({ records, recommend, signal: new AbortController().signal, onRow: (r) => rows.push(r), yieldToPage: async () => {} });
+    await run(() => ({ drugs: ['利格列汀'], withheld: [{ drug: '二甲双胍', reason: 'stopped' }] }));
+    expect(rows[0]).toMatchObject({ predicted: ['利格列汀'], withheld: [{ drug: '二甲双胍', reason: 'stopped' }], ruleHits: [] });
+    // a method without the safety filter: the stopped drug is a rule hit
+    await run(() => ['二甲双胍', '利格列汀']);
+    expect(rows[1]).toMatchObject({ withheld: [], ruleHits: ['二甲双胍'] });
   });
 });

@@ -18,11 +18,21 @@ import { evaluateExactAndNormalised, normalizeSet, scoreSets, type DrugStats, ty
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { serializeSubmission, toSubmission } from '../../clinical/submission.ts';
 import type { BatchMetrics, BatchRow, ScoreSummary } from '../../state/batch-types.ts';
+import { Formulary } from '../../clinical/formulary.ts';
+import { withheldDrugs } from '../../clinical/withhold.ts';
 
 export type { BatchMetrics, BatchRow, ScoreSummary };
 
 
-export type RecommendFn = (record: CDrugRedRecord, signal: AbortSignal) => Promise<readonly string[]> | readonly string[];
+/** What one record's recommendation gives the batch: the drugs, and the drugs withheld for safety. */
+export interface BatchRecommendation {
+  drugs: readonly string[];
+  withheld: readonly { drug: string; reason: string }[];
+}
+export type RecommendFn = (
+  record: CDrugRedRecord,
+  signal: AbortSignal,
+) => Promise<readonly string[] | BatchRecommendation> | readonly string[] | BatchRecommendation;
 
 export interface RunBatchOptions {
   records: readonly CDrugRedRecord[];
@@ -84,10 +94,13 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcom
     const record = records[i] as CDrugRedRecord;
     const gold = record.出院带药列表 ? [...record.出院带药列表] : null;
     let predicted: string[] = [];
+    let withheld: { drug: string; reason: string }[] = [];
     let error: string | null = null;
     try {
       const out = await recommend(record, signal);
-      predicted = out.map(String);
+      const list = 'drugs' in out ? out.drugs : (out as readonly string[]);
+      predicted = list.map(String);
+      if ('withheld' in out) withheld = out.withheld.map((w) => ({ drug: w.drug, reason: w.reason }));
     } catch (e) {
       if (signal.aborted) return { status: 'cancelled', done, errors };
       error = errorMessage(e);
@@ -98,7 +111,9 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcom
     predicted = toSubmission([{ id: record.就诊标识, drugs: predicted }])[0]?.prediction ?? [];
     const { jaccard, f1 } = scoreRow(predicted, gold, normalize);
     done++;
-    onRow({ index: i, id: record.就诊标识, predicted, gold, jaccard, f1, error }, done, total);
+    // The same count as model-report's "safety rule hits": predicted drugs the rules withhold for this note.
+    const ruleHits = predicted.length ? withheldDrugs(record, predicted, Formulary.bundled()).map((w) => w.drug) : [];
+    onRow({ index: i, id: record.就诊标识, predicted, gold, jaccard, f1, error, withheld, ruleHits }, done, total);
     if (now() - lastYield >= sliceMs) {
       await yieldToPage();
       lastYield = now();

@@ -6,7 +6,7 @@ export type BatchMessageKey =
   | 'progress' | 'eta' | 'statusDone' | 'statusCancelled' | 'errorsCount' | 'download'
   | 'metrics' | 'metricsPartial' | 'metricsExact' | 'metricsNormalised' | 'jaccard' | 'f1' | 'precision' | 'recall' | 'score'
   | 'meanPred' | 'meanGold' | 'ratio' | 'perDrug' | 'support' | 'results' | 'colIndex' | 'colId'
-  | 'colPred' | 'colGold' | 'colJaccard' | 'prev' | 'next' | 'pageOf' | 'rowError' | 'noLabels'
+  | 'colPred' | 'colGold' | 'colJaccard' | 'colSafety' | 'withheldN' | 'ruleHitsN' | 'safetyNone' | 'prev' | 'next' | 'pageOf' | 'rowError' | 'noLabels'
   | 'drug' | 'released'
   | 'dropRefused' | 'ranWith' | 'backend' | 'backendWebgpu' | 'backendWasm' | 'etaBasis' | 'etaPending'
   | 'compareTitle' | 'better' | 'tie' | 'elapsed' | 'hit' | 'miss' | 'missed' | 'legend' | 'kib' | 'normalisedExample';
@@ -53,6 +53,10 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     colPred: '预测药品',
     colGold: '真实出院带药',
     colJaccard: 'Jaccard',
+    colSafety: '安全',
+    withheldN: '因病历禁忌/停用而未推荐：{list}',
+    ruleHitsN: '⚠ 违反安全规则：{list}',
+    safetyNone: '—',
     prev: '上一页',
     next: '下一页',
     pageOf: '页',
@@ -118,6 +122,10 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     colPred: 'Predicted',
     colGold: 'Gold',
     colJaccard: 'Jaccard',
+    colSafety: 'Safety',
+    withheldN: 'Withheld (ruled out or stopped in the note): {list}',
+    ruleHitsN: '⚠ Breaks a safety rule: {list}',
+    safetyNone: '—',
     prev: 'Previous',
     next: 'Next',
     pageOf: 'page',
