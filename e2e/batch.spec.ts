@@ -211,22 +211,24 @@ test.describe('memory', () => {
     const at200 = Number(await progress.getAttribute('data-heap-200'));
     const atEnd = Number(await progress.getAttribute('data-heap-end'));
     const after1 = await heap();
-    // Two more runs over the same file (re-read from disk each time: the parsed records were
-    // released after the first). Warm-up (JIT, lazily built tables) settles in run 2; run 3 must
-    // not grow the heap further.
+    // Three more runs over the same file (re-read from disk each time: the parsed records were
+    // released after the first). Warm-up (JIT, lazily built tables) adds a one-time step of a few
+    // MiB in run 2 or run 3; a leak would add at every run, so one of the last two steps must be flat.
     await runTo(page, 'baseline', 'done', 90_000);
     const after2 = await heap();
     await runTo(page, 'baseline', 'done', 90_000);
     const after3 = await heap();
+    await runTo(page, 'baseline', 'done', 90_000);
+    const after4 = await heap();
     const mib = (b: number) => (b / 1048576).toFixed(1);
     const report =
       `heap before ${mib(before)} MiB; run 1: at record 200 ${mib(at200)} MiB, at record 1722 ${mib(atEnd)} MiB ` +
-      `(no GC forced in-run); after GC: run 1 ${mib(after1)} MiB, run 2 ${mib(after2)} MiB, run 3 ${mib(after3)} MiB; ` +
-      `growth run2→run3 ${mib(after3 - after2)} MiB`;
+      `(no GC forced in-run); after GC: run 1 ${mib(after1)} MiB, run 2 ${mib(after2)} MiB, run 3 ${mib(after3)} MiB, run 4 ${mib(after4)} MiB; ` +
+      `growth run2→run3 ${mib(after3 - after2)} MiB, run3→run4 ${mib(after4 - after3)} MiB`;
     console.log(`[batch] memory: ${report}`);
     await testInfo.attach('memory', { body: report, contentType: 'text/plain' });
     expect(before).toBeGreaterThan(0);
     // Loose guard only (no timing assertions): a run must not keep the previous run's data.
-    expect(after3 - after2).toBeLessThan(4 * 1048576);
+    expect(Math.min(after3 - after2, after4 - after3)).toBeLessThan(4 * 1048576);
   });
 });

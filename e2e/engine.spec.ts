@@ -84,20 +84,19 @@ function nodeDrugs(dtypes: string[], notes: readonly string[]): Record<string, s
     import { readFileSync, existsSync } from 'node:fs';
     import { resolve } from 'node:path';
     import { parseNote } from './src/features/recommend/parse-note.ts';
-    import { buildPrompt, PROMPT_SPEC } from './src/clinical/prompt.ts';
     import { Formulary } from './src/clinical/formulary.ts';
     import { loadCausalLm } from './src/decoding/load-causal-lm.ts';
-    import { recommendWithCausalLm } from './src/decoding/causal-lm.ts';
     import { parseDecodingConfig } from './src/decoding/decoding-config.ts';
-    import { cutSettings, cutTrajectory, searchOptions } from './src/decoding/policy.ts';
+    import { checkFusionWeights } from './src/decoding/evidence-fusion.ts';
+    import { decodeWithPolicy } from './src/engine/decode-policy.ts';
     (async () => {
     const notes = JSON.parse(process.env.E2E_NOTES);
     const dir = resolve('models', process.env.E2E_MODEL);
-    const dj = resolve(dir, 'decoding.json');
-    const cfg = existsSync(dj) ? parseDecodingConfig(JSON.parse(readFileSync(dj, 'utf8'))) : null;
-    // The page's policy: search without early stopping, then cut at the calibrated threshold.
-    const options = searchOptions(cfg);
-    const cut = cutSettings(cfg);
+    const read = (f) => (existsSync(resolve(dir, f)) ? JSON.parse(readFileSync(resolve(dir, f), 'utf8')) : null);
+    const dj = read('decoding.json');
+    const cfg = dj ? parseDecodingConfig(dj) : null;
+    const fusion = read('fusion.json');
+    if (fusion) checkFusionWeights(fusion);
     const out = {};
     for (const dtype of JSON.parse(process.env.E2E_DTYPES)) {
       const lm = await loadCausalLm(dir, { dtype, device: 'cpu' });
@@ -105,8 +104,9 @@ function nodeDrugs(dtypes: string[], notes: readonly string[]): Record<string, s
       for (const note of notes) {
         const parsed = parseNote(note);
         if (!parsed.ok) throw new Error(parsed.message);
-        const r = await recommendWithCausalLm({ model: lm.model, tokenizer: lm.tokenizer, prompt: buildPrompt(parsed.record), candidates: Formulary.bundled().names, format: PROMPT_SPEC.target, options });
-        out[dtype].push(cutTrajectory(r, cut).map((d) => d.name));
+        // The page's policy, as the CLI runs it: search, evidence fusion, cut (src/engine/decode-policy.ts).
+        const r = await decodeWithPolicy({ model: lm.model, tokenizer: lm.tokenizer, record: parsed.record, candidates: Formulary.bundled().names, config: cfg, fusion });
+        out[dtype].push(r.drugs.map((d) => d.name));
       }
     }
     process.stdout.write('RESULT' + JSON.stringify(out));
