@@ -35,7 +35,8 @@ def manifest_files(folder):
     return out
 
 
-def _sha256(path):
+def sha256(path):
+    """Hex SHA-256 of a file, read in 1 MiB blocks (also the training log's data hashes)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -47,7 +48,7 @@ def build_manifest(folder):
     files = []
     for rel in manifest_files(folder):
         full = os.path.join(folder, *rel.split("/"))
-        files.append({"path": rel, "bytes": os.path.getsize(full), "sha256": _sha256(full)})
+        files.append({"path": rel, "bytes": os.path.getsize(full), "sha256": sha256(full)})
     text = "".join("%s %d %s\n" % (f["path"], f["bytes"], f["sha256"]) for f in sorted(files, key=lambda f: f["path"]))
     version = "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return {"format": MANIFEST_FORMAT, "version": version, "files": files}

@@ -1,6 +1,5 @@
 """End-to-end: tokenizer -> train -> export ONNX -> quantize -> Hugging Face folder in --out."""
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -20,6 +19,7 @@ from .data import (DEFAULT_CANDIDATES, Candidates, canonical_labels, collate, dr
                    make_examples, read_records)
 from .decode import CandidateTrie, evaluate
 from .export_onnx import export_onnx, generation_config, hf_config, write_json
+from .manifest import sha256, write_manifest
 from .model import LlamaLM
 from .prompt import build_prompt, build_prompts, load_spec
 from .tokenizer import CharTokenizer
@@ -37,14 +37,6 @@ def seed_all(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def find_split(data_dir, name):
@@ -268,8 +260,6 @@ def main(argv=None):
     sizes = {f: os.path.getsize(os.path.join(hf, "onnx", f)) for f in sorted(os.listdir(os.path.join(hf, "onnx")))}
     log(fh, event="export", files=sizes)
     # Integrity manifest LAST, over everything the export wrote (training/dischargerx_train/manifest.py).
-    from .manifest import write_manifest
-
     log(fh, event="manifest", version=write_manifest(hf)["version"])
 
     # ---- reference logits (for training/node/parity.mjs) and onnxruntime-node check
