@@ -115,13 +115,14 @@ describe('records', () => {
 
   it('is hard for a mention baseline but learnable (oracle ceiling well above it)', () => {
     const st = computeStats(visits, splitByPatient(visits, 3));
-    expect(st.mentionBaselineJaccard).toBeGreaterThan(0.15);
-    expect(st.mentionBaselineJaccard).toBeLessThan(0.45);
-    expect(st.oracleJaccard).toBeGreaterThan(st.mentionBaselineJaccard + 0.25);
+    // half the doctors name most of the regimen they discharge on, half summarise it
+    expect(st.mentionBaselineJaccard).toBeGreaterThan(0.3);
+    expect(st.mentionBaselineJaccard).toBeLessThan(0.55);
+    expect(st.oracleJaccard).toBeGreaterThan(st.mentionBaselineJaccard + 0.2);
     const f = st.families;
-    expect(f.templated!.mentionJaccard).toBeLessThan(0.4);
+    expect(f.templated!.mentionJaccard).toBeLessThan(0.55);
     // an explicit plan is readable; class-level plans hide drug names
-    expect(f['explicit-plan']!.mentionJaccard).toBeGreaterThan(f.templated!.mentionJaccard + 0.25);
+    expect(f['explicit-plan']!.mentionJaccard).toBeGreaterThan(f.templated!.mentionJaccard + 0.2);
     expect(f['class-plan']!.mentionJaccard).toBeLessThan(f.templated!.mentionJaccard);
     expect(st.distinctDrugs).toBeGreaterThan(150);
   });

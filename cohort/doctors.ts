@@ -48,7 +48,12 @@ export interface DoctorStyle {
   insulinAggressiveness: number;
   premixOverBasalBolus: number;
   // ---- writing style ----
-  /** Probability that a discharge drug is named explicitly in 诊疗过程描述. */
+  /**
+   * Probability that a newly started discharge drug is named explicitly in 诊疗过程描述
+   * (continuing drugs: 0.8× this). Bimodal: many real charts name the regimen they leave on, others
+   * summarise it ("余治疗同前"), so a reader must learn both that a named drug matters and that an
+   * unnamed one may still go home.
+   */
   nameRate: number;
   /** Probability of a class-level mention for an un-named new discharge drug. */
   classRate: number;
@@ -117,7 +122,7 @@ export function makeDoctors(seed: number, n: number): DoctorStyle[] {
       tcm: bimodal(r, 0.03, 0.7, 0.25),
       insulinAggressiveness: r.uniform(0.85, 1.2),
       premixOverBasalBolus: bimodal(r, 0.2, 0.8, 0.5),
-      nameRate: r.uniform(0.03, 0.25),
+      nameRate: bimodal(r, 0.14, 0.8, 0.5),
       classRate: r.uniform(0.2, 0.6),
       tradeRate: r.uniform(0.05, 0.5),
       stopNoteRate: r.uniform(0.4, 0.95),

@@ -373,8 +373,8 @@ function dischargeSentence(rng: Rng, s: VisitState, reg: Regimen, doc: DoctorSty
     if (rng.chance(doc.nameRate)) named.push(mention(rng, d, doc, 0.7));
     else if (rng.chance(doc.classRate)) classes.push(rng.pick(CLASS_LABEL[classOf(d)] ?? ['药物']));
   }
-  // continuing drugs: usually only summarised
-  const contNamed = cont.filter(() => rng.chance(doc.nameRate * 0.5)).map((d) => mention(rng, d, doc, 0.6));
+  // continuing drugs: named a little less often than new ones, otherwise summarised ("余治疗同前")
+  const contNamed = cont.filter(() => rng.chance(doc.nameRate * 0.8)).map((d) => mention(rng, d, doc, 0.6));
   const uniq = [...new Set(classes)];
   if (reg.insulinScheme !== 'none' && rng.chance(0.6)) {
     bits.push(rng.pick({
