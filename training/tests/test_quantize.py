@@ -126,6 +126,23 @@ class QuantizeTest(unittest.TestCase):
         scales = np.repeat(r["scales"].reshape(24, 3), 32, axis=1)[:, :80].T
         self.assertTrue(np.all(np.abs(r["dequant"] - self.W) <= scales / 2 + 1e-5))
 
+    def test_q4_keeps_the_logits_projection_float(self):
+        """A MatMul that writes a graph output (the lm_head) stays a float MatMul in q4 unless
+        float_logits=False; the other weight MatMuls become MatMulNBits."""
+        X = helper.make_tensor_value_info("X", TensorProto.FLOAT, [2, 80])
+        H = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [2, 24])
+        W2 = np.random.default_rng(1).standard_normal((80, 80)).astype(np.float32)
+        g = helper.make_graph(
+            [helper.make_node("MatMul", ["X", "W2"], ["h"], name="/body/MatMul"),
+             helper.make_node("MatMul", ["h", "W"], ["logits"], name="/MatMul")],
+            "two", [X], [H], [numpy_helper.from_array(W2, "W2"), numpy_helper.from_array(self.W, "W")])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+        self.assertEqual(Q.output_projections(m), ("/MatMul",))
+        ops = [n.op_type for n in Q.quantize_q4(m).graph.node]
+        self.assertEqual(ops, ["MatMulNBits", "MatMul"])
+        ops = [n.op_type for n in Q.quantize_q4(m, float_logits=False).graph.node]
+        self.assertEqual(ops, ["MatMulNBits", "MatMulNBits"])
+
     # ------------------------------------------------------------------- re-quantize a folder
     def test_requantize_folder_cli(self):
         folder = os.path.join(self.td.name, "model")
