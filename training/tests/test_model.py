@@ -38,6 +38,27 @@ class ModelTest(unittest.TestCase):
             out, _ = self.m(padded, attention_mask=am, position_ids=pos)
         self.assertLess((out[:, 3:] - ref).abs().max().item(), 1e-5)
 
+    def test_grouped_attention_matches_the_repeated_kv_training_path(self):
+        # Export and inference read each K/V head once for its group of query heads; training
+        # repeats K/V per head. Both must be the same function of the weights.
+        ids = torch.randint(0, 50, (2, 9))
+        am = torch.ones(2, 9, dtype=torch.long)
+        am[1, :3] = 0
+        pos = (am.cumsum(-1) - 1).clamp(min=0)
+        with torch.no_grad():
+            grouped, _ = self.m.eval()(ids, attention_mask=am, position_ids=pos)
+            repeated, _ = self.m.train()(ids, attention_mask=am, position_ids=pos)
+        self.m.eval()
+        self.assertLess((grouped[:, 3:] - repeated[:, 3:]).abs().max().item(), 1e-5)
+
+    def test_exported_graph_has_no_repeat_kv(self):
+        import onnx
+        with tempfile.TemporaryDirectory() as td:
+            path = export_onnx(self.m, os.path.join(td, "onnx", "model.onnx"))
+            ops = [n.op_type for n in onnx.load(path).graph.node]
+        self.assertEqual(ops.count("Expand"), 0)
+        self.assertGreater(ops.count("MatMul"), 0)
+
     def test_untied(self):
         m = LlamaLM(dict(CFG, tie_word_embeddings=False))
         self.assertFalse(m.tied)
