@@ -1,6 +1,6 @@
 /**
  * A site's own model folder, imported from local files into the weight cache's IndexedDB stores
- * (./db.ts): validated first, then every file written with its SHA-256, read back, and the
+ * (./db.ts): validated first, then every file written with its SHA-256, read back (./verified-store.ts), and the
  * manifest written LAST (a partial import is never used). Id `site:<name>`, version = a hash of
  * the stored files' hashes. The engine worker loads it through transformers.js' customCache
  * (./site-model-cache.ts) with remote models off: nothing is fetched.
@@ -27,6 +27,7 @@ import {
   withModelDb,
 } from './db.ts';
 import { sha256Hex } from './hash.ts';
+import { browserEstimate, checkSpace, verifyStored, type Estimate } from './verified-store.ts';
 
 /** Decoder-only architectures the worker runs through AutoModelForCausalLM (what training exports). */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'qwen2'];
@@ -316,7 +317,7 @@ export interface ImportOptions {
   /** Name for the id (default: the picked folder's name, else "model"). */
   name?: string;
   store?: () => Promise<SiteModelStore>;
-  estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  estimate?: Estimate;
   now?: () => number;
   /** Called as files are written (bytes so far, total). */
   onProgress?: (written: number, total: number) => void;
@@ -331,10 +332,6 @@ function summaryOf(m: ManifestRecord, complete = true): SiteModelSummary {
     bytes: m.totalBytes,
     complete,
   };
-}
-
-async function defaultEstimate(): Promise<{ usage?: number; quota?: number }> {
-  return typeof navigator !== 'undefined' && navigator.storage?.estimate ? navigator.storage.estimate() : {};
 }
 
 /**
@@ -367,15 +364,8 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
   const version = await contentVersion(hashes);
   const total = [...bytes.values()].reduce((n, b) => n + b.byteLength, 0);
 
-  try {
-    const { usage, quota } = await (options.estimate ?? defaultEstimate)();
-    if (typeof quota === 'number' && quota - (usage ?? 0) < total * 1.1 + 1024 * 1024) {
-      throw new SiteImportError('no-space', undefined, `needs ~${total} bytes, ${Math.max(0, quota - (usage ?? 0))} free of ${quota}`);
-    }
-  } catch (e) {
-    if (isSiteImportError(e)) throw e;
-    /* no estimate: try, and rely on QuotaExceededError */
-  }
+  const short = await checkSpace(total, options.estimate ?? browserEstimate);
+  if (short) throw new SiteImportError('no-space', undefined, short.detail);
 
   let store: SiteModelStore;
   try {
@@ -388,7 +378,7 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
   try {
     // The same content imported again under the same name: nothing to write.
     const existing = await store.getManifest(manifestKey(id, version));
-    if (existing?.site && (await verifyStored(store, existing)) === null) return summaryOf(existing);
+    if (existing?.site && (await verifyStored((key) => store.getFile(key), existing)).problem === null) return summaryOf(existing);
 
     let done = 0;
     const files: Record<string, ManifestFile> = {};
@@ -412,7 +402,8 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
       updatedAt: now,
       site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, ignored: plan.ignored, importedAt: now },
     };
-    const problem = await verifyStored(store, manifest);
+    // Read back (present, right size, hash as written); the worker hashes every file at each load.
+    const { problem } = await verifyStored((key) => store.getFile(key), manifest, { hash: false });
     if (problem !== null) throw new SiteImportError('storage-failed', undefined, `read-back verification failed: ${problem}`);
     // Manifest LAST: only now is the model usable.
     await store.putManifest(manifest);
@@ -432,17 +423,6 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
   } finally {
     store.close();
   }
-}
-
-/** Null when every manifest file is stored with its size and SHA-256, else what is wrong. */
-async function verifyStored(store: SiteModelStore, m: ManifestRecord): Promise<string | null> {
-  for (const [path, want] of Object.entries(m.files)) {
-    const rec = await store.getFile(fileKey(m.modelId, m.version, path));
-    if (!rec) return `${path}: missing`;
-    if (rec.data.byteLength !== want.size) return `${path}: size ${rec.data.byteLength}, expected ${want.size}`;
-    if ((await sha256Hex(rec.data)) !== want.sha256) return `${path}: SHA-256 mismatch`;
-  }
-  return null;
 }
 
 /**

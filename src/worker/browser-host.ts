@@ -134,7 +134,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
   async function openCache(spec: LoadSpec, dtype: ModelDtype): Promise<ModelWeightCache | SiteModelCache | null> {
     if (spec.site || isSiteModelId(spec.modelId)) {
       if (!spec.site) throw new SiteModelUnavailable(`${spec.modelId}: no stored version given`);
-      const site = await SiteModelCache.open({ modelId: spec.modelId, version: spec.site.version, folderPath: folderPath(spec) });
+      const site = await SiteModelCache.open({ modelId: spec.modelId, version: spec.site.version, folderPath: folderPath(spec), dtype });
       env.useCustomCache = true;
       env.customCache = site as unknown as typeof env.customCache;
       return site;
@@ -147,6 +147,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
       folderPath: folderPath(spec),
       expectedSizes: spec.fileSizes ?? Object.fromEntries(bundled.files.map((f) => [f.path, f.size])),
       expectedBytes: downloadSize(bundled, dtype),
+      dtype,
       onNotice: (notice) => emit({ kind: 'cache', notice }),
     });
     env.useCustomCache = true;
