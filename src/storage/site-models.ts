@@ -10,7 +10,21 @@
  */
 import promptSpec from '../clinical/prompt-spec.json' with { type: 'json' };
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
-import { DTYPE_FILE, type ModelDtype } from '../model-folder/format.ts';
+import {
+  checkAgainstManifest,
+  DTYPE_FILE,
+  FormatError,
+  IntegrityError,
+  isManifestFile,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  manifestVersionInput,
+  parseManifest,
+  versionFromDigest,
+  type ManifestEntry,
+  type ModelDtype,
+  type ModelManifest,
+} from '../model-folder/format.ts';
 import {
   deleteModelEntries,
   fileKey,
@@ -58,6 +72,10 @@ export type SiteImportErrorCode =
   | 'missing-format-tokens'
   | 'bad-decoding'
   | 'bad-drug-order'
+  /** manifest.json does not match its schema (detail: file, entry and field). */
+  | 'bad-manifest'
+  /** A file differs from the folder's manifest.json, or is not listed there (detail: what differs). */
+  | 'integrity-mismatch'
   /** The name has no usable character. */
   | 'bad-name'
   /** storage.estimate() says it will not fit. */
@@ -116,7 +134,8 @@ const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
  *   shallowest config.json is the model root (a parent folder may be picked).
  * - Multi-file pick (bare names): *.onnx / *.onnx_data go to onnx/, JSON files to the top level.
  * Only the files a model folder needs are kept: config / tokenizer / generation / special-tokens
- * / decoding / drug_order JSON and onnx/model*.onnx (+ external data). Everything else is ignored.
+ * / decoding / drug_order JSON, the integrity manifest.json and onnx/model*.onnx (+ external
+ * data). Everything else is ignored.
  */
 export function planModelFolder(picked: readonly PickedFile[]): FolderPlan {
   const norm = picked.map((f) => ({ f, path: f.path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '') }));
@@ -147,7 +166,8 @@ export function planModelFolder(picked: readonly PickedFile[]): FolderPlan {
     const name = basename(rel);
     // Weights next to config.json (or picked as bare files) belong in onnx/.
     if (!rel.includes('/') && /\.onnx(_data(_\d+)?)?$/.test(name)) rel = `onnx/${name}`;
-    const keep = (REQUIRED_JSON as readonly string[]).includes(rel) || (OPTIONAL_JSON as readonly string[]).includes(rel) || WEIGHTS_FILE.test(rel);
+    const keep =
+      (REQUIRED_JSON as readonly string[]).includes(rel) || (OPTIONAL_JSON as readonly string[]).includes(rel) || rel === MANIFEST_FILE || WEIGHTS_FILE.test(rel);
     if (!keep || files.has(rel)) {
       ignored.push(path);
       continue;
@@ -273,6 +293,51 @@ export function validateModelFiles(files: ReadonlyMap<string, Uint8Array>): Vali
   };
 }
 
+/**
+ * The folder's integrity manifest (src/model-folder/format.ts), checked or recorded before
+ * anything is stored. With a manifest.json: every picked file of the kinds it covers (weights,
+ * config, tokenizer) must be listed with these bytes and this SHA-256 — altered bytes, or a file
+ * from another export, are an 'integrity-mismatch'; a listed file left out of the pick is allowed
+ * (a site may copy only the weights it runs). Without one: a manifest of the picked files is
+ * recorded and stored with them (`bytes` and `hashes` gain manifest.json), so the copy can be
+ * checked later as an exported folder is.
+ */
+export async function sealFolder(bytes: Map<string, Uint8Array>, hashes: Map<string, string>): Promise<'verified' | 'recorded'> {
+  const given = bytes.get(MANIFEST_FILE);
+  if (given) {
+    let manifest: ModelManifest;
+    try {
+      manifest = parseManifest(parseJson(given, MANIFEST_FILE), MANIFEST_FILE);
+    } catch (e) {
+      if (e instanceof FormatError) throw new SiteImportError('bad-manifest', MANIFEST_FILE, e.message);
+      throw e;
+    }
+    const listed = new Map(manifest.files.map((f) => [f.path, f]));
+    for (const [path, b] of bytes) {
+      if (!isManifestFile(path)) continue;
+      const entry = listed.get(path);
+      if (!entry) throw new SiteImportError('integrity-mismatch', path, `not listed in ${MANIFEST_FILE}`);
+      try {
+        checkAgainstManifest(entry, { bytes: b.byteLength, sha256: hashes.get(path)! });
+      } catch (e) {
+        if (e instanceof IntegrityError) throw new SiteImportError('integrity-mismatch', path, e.detail);
+        throw e;
+      }
+    }
+    return 'verified';
+  }
+  const files: ManifestEntry[] = [...bytes]
+    .filter(([path]) => isManifestFile(path))
+    .map(([path, b]) => ({ path, bytes: b.byteLength, sha256: hashes.get(path)! }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const version = versionFromDigest(await sha256Hex(new TextEncoder().encode(manifestVersionInput(files))));
+  const recorded: ModelManifest = { format: MANIFEST_FORMAT, version, files };
+  const out = new TextEncoder().encode(`${JSON.stringify(recorded, null, 1)}\n`);
+  bytes.set(MANIFEST_FILE, out);
+  hashes.set(MANIFEST_FILE, await sha256Hex(out));
+  return 'recorded';
+}
+
 /** Version of a set of files: `sha256-<12 hex>` over the sorted (path, SHA-256) pairs. */
 export async function contentVersion(hashes: ReadonlyMap<string, string>): Promise<string> {
   const text = [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, h]) => `${p}\t${h}\n`).join('');
@@ -335,8 +400,8 @@ function summaryOf(m: ManifestRecord, complete = true): SiteModelSummary {
 }
 
 /**
- * Validates and stores a model folder. Order: plan → read → validate (nothing stored on any
- * problem) → estimate → write each file (+ SHA-256) → read each back and re-verify → manifest
+ * Validates and stores a model folder. Order: plan → read → validate → check manifest.json or
+ * record one (sealFolder; nothing stored on any problem) → estimate → write each file (+ SHA-256) → read each back and re-verify → manifest
  * (last) → drop older versions of the same id. On a write failure every file written by this
  * import is deleted again and the error is typed ('quota-exceeded' / 'storage-failed').
  */
@@ -361,6 +426,7 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
 
   const hashes = new Map<string, string>();
   for (const [path, b] of bytes) hashes.set(path, await sha256Hex(b));
+  const integrity = await sealFolder(bytes, hashes);
   const version = await contentVersion(hashes);
   const total = [...bytes.values()].reduce((n, b) => n + b.byteLength, 0);
 
@@ -400,7 +466,7 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
       totalBytes: total,
       cachedAt: now,
       updatedAt: now,
-      site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, ignored: plan.ignored, importedAt: now },
+      site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, integrity, ignored: plan.ignored, importedAt: now },
     };
     // Read back (present, right size, hash as written); the worker hashes every file at each load.
     const { problem } = await verifyStored((key) => store.getFile(key), manifest, { hash: false });
