@@ -19,7 +19,7 @@ import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
 import { wasmThreads } from '../runtime-options.ts';
-import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
+import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -177,14 +177,13 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
   }
 
   async function readFusion(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<FusionWeights | null> {
-    const json = (await readCalibrationJson(spec, cache, FUSION_FILE)) as FusionWeights | null;
+    const json = await readCalibrationJson(spec, cache, FUSION_FILE);
     if (json === null) return null;
     try {
-      checkFusionWeights(json);
+      return parseFusionWeights(json, `${spec.modelId}/${FUSION_FILE}`);
     } catch (e) {
-      throw new EngineError('load-failed', `${spec.modelId}/${(e as Error).message}`);
+      throw new EngineError('load-failed', (e as Error).message);
     }
-    return json;
   }
 
   /** Byte progress of one load (per file, the larger read counted once), throttled to ~10/s. */
