@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
  *   storage   src/storage/** — IndexedDB: verified store, caches, site models and lists
  *   decoding  src/decoding/** — constrained decoding, policy, fusion
  *   clinical  src/clinical/** — records, formulary, metrics, safety
- *   base      src/model-folder/**, src/runtime-options.ts — formats with no app dependency
+ *   base      src/model-folder/**, src/runtime-options.ts, src/event-loop.ts — no app dependency
  *
  * Imports are read from the source text (static and dynamic `import`, `export … from`, and the
  * worker's `new URL(…, import.meta.url)`), type-only ones included: a circle through a type is
@@ -32,7 +32,7 @@ const LAYERS: readonly { name: string; owns: (file: string) => boolean }[] = [
   { name: 'storage', owns: (f) => f.startsWith('src/storage/') },
   { name: 'decoding', owns: (f) => f.startsWith('src/decoding/') },
   { name: 'clinical', owns: (f) => f.startsWith('src/clinical/') },
-  { name: 'base', owns: (f) => f.startsWith('src/model-folder/') || f === 'src/runtime-options.ts' },
+  { name: 'base', owns: (f) => f.startsWith('src/model-folder/') || f === 'src/runtime-options.ts' || f === 'src/event-loop.ts' },
 ];
 
 function layerOf(file: string): number {

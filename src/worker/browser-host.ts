@@ -18,6 +18,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { yieldToEvents } from '../event-loop.ts';
 import { wasmThreads } from '../runtime-options.ts';
 import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
@@ -290,16 +291,4 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
       });
     },
   };
-}
-
-/** A MessageChannel round trip: lets queued `abort` / `ping` messages run between model calls. */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
 }
