@@ -29,7 +29,7 @@ import {
   parseDecodingConfig,
   type DecodingConfig,
 } from '../src/decoding/decoding-config.ts';
-import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../src/decoding/evidence-fusion.ts';
+import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../src/decoding/evidence-fusion.ts';
 import { CliError, UsageError, readJsonFile, round } from './cli-support.ts';
 import { registerMethod, type CliRecommender } from './methods.ts';
 import { percentile } from './percentile.ts';
@@ -126,13 +126,12 @@ export async function readDecodingConfig(dir: string): Promise<DecodingConfig | 
 export async function readFusionWeights(dir: string): Promise<FusionWeights | null> {
   const path = join(dir, FUSION_FILE);
   if (!existsSync(path)) return null;
-  const json = (await readJsonFile(path)) as FusionWeights;
+  const json = await readJsonFile(path);
   try {
-    checkFusionWeights(json);
+    return parseFusionWeights(json, path);
   } catch (e) {
-    throw new CliError(`${path}: ${(e as Error).message.replace(`${FUSION_FILE}: `, '')}`);
+    throw new CliError((e as Error).message);
   }
-  return json;
 }
 
 export interface LoadedModel extends LoadedCausalLm {

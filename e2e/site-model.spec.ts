@@ -113,9 +113,11 @@ test('site model folder + candidate list: import, select, recommend, reload, rem
   await expect(page.getByTestId('site-banner')).toHaveAttribute('data-model', 'site:micro-model');
   await expect(page.getByTestId('site-banner')).toHaveAttribute('data-list', 'list:site-list');
   const stored = await siteEntries(page);
-  // Every model file of the folder (not its test artefact reference.json), one manifest, one list.
+  // Every model file of the folder (not its test artefact reference.json) plus the manifest.json
+  // recorded at import (the fixture has none), one manifest record, one list.
   const modelFiles = readdirSync(FIXTURE).filter((f) => f.endsWith('.json') && f !== 'reference.json').length + readdirSync(join(FIXTURE, 'onnx')).length;
-  expect(stored).toEqual({ files: modelFiles, manifests: 1, lists: 1 });
+  expect(readdirSync(FIXTURE)).not.toContain('manifest.json');
+  expect(stored).toEqual({ files: modelFiles + 1, manifests: 1, lists: 1 });
 
   // Recommend: constrained to the site list, with the site model's own tokenizer.
   const drugs = await recommend(page);

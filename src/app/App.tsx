@@ -3,7 +3,6 @@ import { BatchScreen } from '../features/batch/BatchScreen.tsx';
 import { CacheNotice, ModelsScreen } from '../features/models/ModelsScreen.tsx';
 import { SiteSelectionBanner } from '../features/models/SitePanels.tsx';
 import { refreshSiteData } from '../features/models/site-actions.ts';
-import { listenForCacheNotices } from '../storage/cache-status.ts';
 import { RecommendScreen } from '../features/recommend/RecommendScreen.tsx';
 import { printMessages } from '../features/recommend/print/messages.ts';
 import { PrintSheetFromStores } from '../features/recommend/print/PrintSheetFromStores.tsx';
@@ -38,8 +37,7 @@ export function App() {
     tabRefs.current[next]?.focus();
   };
   useEffect(() => {
-    // The worker's cache notices (e.g. "running from memory") and the site's own models / lists.
-    listenForCacheNotices();
+    // The site's own models / lists (cache notices arrive on the engine's event channel).
     void refreshSiteData();
   }, []);
   useEffect(() => {

@@ -14,7 +14,7 @@ import { analyzeRecord } from './baselines/mention.ts';
 import usualDosesJson from './data/usual-doses.json' with { type: 'json' };
 import { currentStatus } from './evidence.ts';
 import type { Formulary } from './formulary.ts';
-import type { FactSource } from './note-facts.ts';
+import type { FactSource } from './fact-source.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 export interface UsualDose {

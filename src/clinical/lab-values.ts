@@ -8,7 +8,7 @@
  * a number in the lab's plausible range. Each value keeps the clause it came from, so the
  * screen and the safety rules can quote the note.
  */
-import type { FactSource } from './note-facts.ts';
+import type { FactSource } from './fact-source.ts';
 
 export type LabKey = 'egfr' | 'cr' | 'k' | 'hba1c' | 'fpg' | 'ldl' | 'tg' | 'ua' | 'tsh' | 'ft4' | 'alt' | 'bnp' | 'uacr' | 'tscore';
 

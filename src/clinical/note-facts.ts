@@ -7,15 +7,11 @@
  *
  * Every fact carries its source (field + the clause it came from) so the UI can cite the note.
  */
+import type { FactSource } from './fact-source.ts';
 import { extractLabs } from './lab-values.ts';
 import type { CDrugRedRecord } from './record.ts';
 
-/** Where a fact was read: the record field and the clause of the note it came from. */
-export interface FactSource {
-  field: string;
-  /** The clause (between 。；;，,\n) that contains the fact, trimmed. */
-  text: string;
-}
+export type { FactSource };
 
 export interface AllergyFact {
   /** What the patient is allergic to, as written ("磺胺类", "青霉素", "头孢类抗生素"). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DECODING_CONFIG_VERSION,
@@ -24,6 +25,12 @@ describe('decoding.json', () => {
     expect(parseDecodingConfig(JSON.parse(text))).toEqual(full);
   });
 
+  it('accepts the shipped model\'s decoding.json', () => {
+    const c = parseDecodingConfig(JSON.parse(readFileSync('models/dischargerx-small/decoding.json', 'utf8')));
+    expect(c.version).toBe(DECODING_CONFIG_VERSION);
+    expect(c.calibratedOn?.ratioBand).toHaveLength(2);
+  });
+
   it('accepts the minimal form and ignores unknown fields', () => {
     const c = parseDecodingConfig({ version: DECODING_CONFIG_VERSION, stopThreshold: 0, beamWidth: 1, future: 'x' });
     expect(c).toEqual({ version: DECODING_CONFIG_VERSION, stopThreshold: 0, minConfidence: 0, beamWidth: 1 });
@@ -32,14 +39,15 @@ describe('decoding.json', () => {
   it.each([
     [null, 'expected a JSON object'],
     [[], 'expected a JSON object'],
-    [{ stopThreshold: 0.1, beamWidth: 4 }, '"version"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 1.5, beamWidth: 4 }, '"stopThreshold"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: '0.1', beamWidth: 4 }, '"stopThreshold"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 2.5 }, '"beamWidth"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 0 }, '"beamWidth"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 4, minConfidence: -1 }, '"minConfidence"'],
-    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 4, calibratedOn: { file: 'x' } }, '"calibratedOn.visits"'],
-  ])('rejects %j with a one-line reason naming the field', (json, part) => {
+    [{ stopThreshold: 0.1, beamWidth: 4 }, 'version: '],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 1.5, beamWidth: 4 }, 'stopThreshold: must be'],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: '0.1', beamWidth: 4 }, 'stopThreshold: must be'],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 2.5 }, 'beamWidth: must be an integer'],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 0 }, 'beamWidth: must be an integer'],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 4, minConfidence: -1 }, 'minConfidence: must be'],
+    [{ version: DECODING_CONFIG_VERSION, stopThreshold: 0.1, beamWidth: 4, calibratedOn: { file: 'x' } }, 'calibratedOn.visits: '],
+    [{ ...full, calibratedOn: { ...full.calibratedOn, ratioBand: [0.8] } }, 'calibratedOn.ratioBand[1]: must be a number'],
+  ])('rejects %j with a one-line reason naming the file and the field', (json, part) => {
     let err: unknown;
     try {
       parseDecodingConfig(json, 'm/decoding.json');

@@ -15,6 +15,9 @@
  * }
  */
 
+import * as v from 'valibot';
+import { describeIssues } from '../model-folder/format.ts';
+
 export const DECODING_CONFIG_FILE = 'decoding.json';
 export const DECODING_CONFIG_VERSION = 'dischargerx-decoding-1';
 
@@ -54,71 +57,65 @@ export interface DecodingConfig {
   calibratedOn?: CalibrationProvenance;
 }
 
+/** decoding.json does not match its schema; the message names the file and the field. */
 export class DecodingConfigError extends Error {
   override readonly name = 'DecodingConfigError';
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+const real = (lo: number, hi: number) => {
+  const m = `must be a number in [${lo}, ${hi}]`;
+  return v.pipe(v.number(m), v.minValue(lo, m), v.maxValue(hi, m));
+};
+const int = (lo: number, hi: number) => {
+  const m = `must be an integer in [${lo}, ${hi}]`;
+  return v.pipe(v.number(m), v.integer(m), v.minValue(lo, m), v.maxValue(hi, m));
+};
+const num = v.number('must be a number');
+const str = v.string('must be a string');
+
+const ProvenanceSchema = v.object(
+  {
+    file: str,
+    visits: num,
+    dtype: str,
+    score: num,
+    meanPredicted: num,
+    meanGold: num,
+    ratio: v.optional(num),
+    exact: v.optional(v.boolean('must be true or false')),
+    maxDrugs: v.optional(num),
+    ratioBand: v.optional(v.tuple([num, num], 'must be [low, high]')),
+  },
+);
+
+/** Unknown extra fields are dropped (forward compatibility); the version prefix names the format. */
+const DecodingSchema = v.object(
+  {
+    version: v.pipe(v.string(`must be "${DECODING_CONFIG_VERSION}"`), v.startsWith('dischargerx-decoding-', `must be "${DECODING_CONFIG_VERSION}"`)),
+    stopThreshold: real(0, 1),
+    minConfidence: v.optional(real(0, 1), 0),
+    beamWidth: int(1, 64),
+    minDrugs: v.optional(int(0, 100)),
+    maxDrugs: v.optional(int(1, 1000)),
+    calibratedOn: v.optional(ProvenanceSchema),
+  },
+);
+
+/** Drops keys whose value is undefined (a parsed optional field that was absent). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
 }
 
 /**
- * Validate a parsed decoding.json. Throws DecodingConfigError with a one-line reason; unknown
- * extra fields are ignored (forward compatibility).
+ * Validate a parsed decoding.json. Throws DecodingConfigError with a one-line reason naming the
+ * file and the field ("m/decoding.json: calibratedOn.visits: must be a number").
  */
 export function parseDecodingConfig(json: unknown, source = DECODING_CONFIG_FILE): DecodingConfig {
-  const fail = (m: string): never => {
-    throw new DecodingConfigError(`${source}: ${m}`);
-  };
-  if (!isObject(json)) return fail('expected a JSON object');
-  const num = (key: string, lo: number, hi: number, integer = false): number => {
-    const v = json[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-      return fail(`"${key}" must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
-  const version = json['version'];
-  if (typeof version !== 'string' || !version.startsWith('dischargerx-decoding-')) {
-    fail(`"version" must be "${DECODING_CONFIG_VERSION}", got ${JSON.stringify(version)}`);
-  }
-  const out: DecodingConfig = {
-    version: version as string,
-    stopThreshold: num('stopThreshold', 0, 1),
-    minConfidence: json['minConfidence'] === undefined ? 0 : num('minConfidence', 0, 1),
-    beamWidth: num('beamWidth', 1, 64, true),
-  };
-  if (json['minDrugs'] !== undefined) out.minDrugs = num('minDrugs', 0, 100, true);
-  if (json['maxDrugs'] !== undefined) out.maxDrugs = num('maxDrugs', 1, 1000, true);
-  const c = json['calibratedOn'];
-  if (c !== undefined) {
-    if (!isObject(c)) return fail('"calibratedOn" must be an object');
-    const n = (k: string): number => {
-      const v = c[k];
-      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`"calibratedOn.${k}" must be a number`);
-      return v;
-    };
-    const s = (k: string): string => {
-      const v = c[k];
-      if (typeof v !== 'string') return fail(`"calibratedOn.${k}" must be a string`);
-      return v;
-    };
-    const prov: CalibrationProvenance = {
-      file: s('file'),
-      visits: n('visits'),
-      dtype: s('dtype'),
-      score: n('score'),
-      meanPredicted: n('meanPredicted'),
-      meanGold: n('meanGold'),
-    };
-    if (typeof c['ratio'] === 'number') prov.ratio = c['ratio'];
-    if (typeof c['exact'] === 'boolean') prov.exact = c['exact'];
-    if (typeof c['maxDrugs'] === 'number') prov.maxDrugs = c['maxDrugs'];
-    const band = c['ratioBand'];
-    if (Array.isArray(band) && band.length === 2 && band.every((x) => typeof x === 'number')) prov.ratioBand = [band[0] as number, band[1] as number];
-    out.calibratedOn = prov;
-  }
-  return out;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new DecodingConfigError(`${source}: expected a JSON object`);
+  const r = v.safeParse(DecodingSchema, json);
+  if (!r.success) throw new DecodingConfigError(describeIssues(source, r.issues));
+  const { calibratedOn, ...rest } = r.output;
+  return defined({ ...rest, ...(calibratedOn ? { calibratedOn: defined(calibratedOn) as CalibrationProvenance } : {}) });
 }
 
 /** Serialise (stable key order, 2-space indent, trailing newline). */

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { FormatError } from '../model-folder/format.ts';
 import { describe, expect, it } from 'vitest';
 import { applyThresholds } from './threshold.ts';
 import {
   FUSION_FEATURES,
   FUSION_VERSION,
   checkFusionWeights,
+  parseFusionWeights,
   fitFusion,
   fuse,
   fusionRows,
@@ -86,5 +89,15 @@ describe('evidence fusion', () => {
     expect(() => checkFusionWeights({ ...weights(), version: 'other' })).toThrow(/version/);
     expect(() => checkFusionWeights({ ...weights(), features: ['searched'] })).toThrow(/features/);
     expect(() => checkFusionWeights({ ...weights(), bias: Number.NaN })).toThrow(/finite/);
+  });
+
+  it('parseFusionWeights: the shipped file parses; a bad one is refused naming the file and the field', () => {
+    const shipped = parseFusionWeights(JSON.parse(readFileSync('models/dischargerx-small/fusion.json', 'utf8')));
+    expect(shipped.features).toEqual(FUSION_FEATURES);
+    const bad = { ...weights(), weights: weights().weights.slice(1) };
+    expect(() => parseFusionWeights(bad, 'models/x/fusion.json')).toThrow(FormatError);
+    expect(() => parseFusionWeights(bad, 'models/x/fusion.json')).toThrow(/^models\/x\/fusion\.json: weights: must hold \d+ numbers/);
+    expect(() => parseFusionWeights({ ...weights(), fittedOn: { file: 'dev', visits: 'many' } }, 'f.json')).toThrow(/f\.json: fittedOn\.visits: /);
+    expect(() => parseFusionWeights([], 'f.json')).toThrow(/^f\.json: /);
   });
 });

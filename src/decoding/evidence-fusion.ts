@@ -18,7 +18,9 @@
  * p ≥ t. Calibration sweeps t as before; the page's fewer ↔ more control moves t over the shown
  * numbers. Pure: no I/O, no model calls.
  */
+import * as v from 'valibot';
 import type { MentionStatus } from '../clinical/baselines/mention.ts';
+import { describeIssues, FormatError } from '../model-folder/format.ts';
 import type { CandidateMask, DecodedDrug } from './types.ts';
 
 export const FUSION_FILE = 'fusion.json';
@@ -147,12 +149,34 @@ export function fusedProbability(x: readonly number[], w: FusionWeights): number
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Throws when a fusion.json does not match this code's features (a stale or foreign file). */
+const finite = v.pipe(v.number('must be a finite number'), v.finite('must be a finite number'));
+const FusionSchema = v.object({
+  version: v.literal(FUSION_VERSION, `must be "${FUSION_VERSION}" (fit again with npm run fit-fusion)`),
+  features: v.pipe(
+    v.array(v.string('must be a feature name')),
+    v.check((f) => f.length === FUSION_FEATURES.length && f.every((x, i) => x === FUSION_FEATURES[i]), `must be [${FUSION_FEATURES.join(', ')}] (this code's features)`),
+  ),
+  weights: v.pipe(v.array(finite), v.length(FUSION_FEATURES.length, `must hold ${FUSION_FEATURES.length} numbers, one per feature`)),
+  bias: finite,
+  fittedOn: v.optional(v.object({ file: v.string(), visits: v.number(), dtype: v.string(), l2: v.number(), logLoss: v.number() })),
+  searchCut: v.optional(v.object({ stopThreshold: v.number(), minConfidence: v.number(), score: v.number(), ratio: v.number() })),
+});
+
+/**
+ * A parsed fusion.json checked against its schema and this code's features (a stale or foreign
+ * file is refused). The one reader of the file for the CLI, the Node host and the worker; throws
+ * FormatError naming the file and the field ("models/x/fusion.json: weights: must hold …").
+ */
+export function parseFusionWeights(json: unknown, source = FUSION_FILE): FusionWeights {
+  const r = v.safeParse(FusionSchema, json);
+  if (!r.success) throw new FormatError(describeIssues(source, r.issues));
+  const { fittedOn, searchCut, ...rest } = r.output;
+  return { ...rest, ...(fittedOn ? { fittedOn } : {}), ...(searchCut ? { searchCut } : {}) };
+}
+
+/** Throws when fusion weights do not match this code's features (see parseFusionWeights). */
 export function checkFusionWeights(w: FusionWeights): void {
-  if (w.version !== FUSION_VERSION) throw new Error(`${FUSION_FILE}: version ${w.version}, expected ${FUSION_VERSION}`);
-  if (w.features.length !== FUSION_FEATURES.length || w.features.some((f, i) => f !== FUSION_FEATURES[i]) || w.weights.length !== FUSION_FEATURES.length)
-    throw new Error(`${FUSION_FILE}: features [${w.features.join(', ')}] do not match [${FUSION_FEATURES.join(', ')}]`);
-  if (![w.bias, ...w.weights].every(Number.isFinite)) throw new Error(`${FUSION_FILE}: weights must be finite numbers`);
+  parseFusionWeights(w);
 }
 
 /**

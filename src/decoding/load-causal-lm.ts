@@ -4,18 +4,18 @@
  * cache) itself and pass the model/tokenizer in; the Node CLI can just call this.
  * No `node:` import.
  *
- * dtype ↔ file (models/NAME/onnx/): 'fp32' → model.onnx, 'q8' → model_quantized.onnx,
- * 'q4' → model_q4.onnx (transformers.js naming).
+ * dtype ↔ file: the model-folder format's DTYPE_FILE (src/model-folder/format.ts), the one
+ * definition every reader shares.
  */
 
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+import type { ModelDtype } from '../model-folder/format.ts';
 
-export type CausalLmDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 export type CausalLmDevice = 'cpu' | 'wasm' | 'webgpu' | 'auto';
 
 export interface LoadCausalLmOptions {
-  dtype?: CausalLmDtype;
+  dtype?: ModelDtype;
   /** Default: 'cpu' in Node (onnxruntime-node), 'wasm' in the browser. */
   device?: CausalLmDevice;
   /** Sets env.localModelPath (model ids are resolved under it). */

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
-import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
+import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { DTYPE_FILE, REQUIRED_FILES } from '../model-folder/format.ts';
 import { verifyFolder } from '../model-folder/node-folder.ts';
 import { EngineError } from './errors.ts';
@@ -32,11 +32,10 @@ export function nodeHost(root: string): EngineHost {
       let fusion: FusionWeights | null = null;
       const fusionPath = join(dir, FUSION_FILE);
       if (existsSync(fusionPath)) {
-        fusion = JSON.parse(readFileSync(fusionPath, 'utf8')) as FusionWeights;
         try {
-          checkFusionWeights(fusion);
+          fusion = parseFusionWeights(JSON.parse(readFileSync(fusionPath, 'utf8')), fusionPath);
         } catch (e) {
-          throw new EngineError('load-failed', `${fusionPath}: ${(e as Error).message}`);
+          throw new EngineError('load-failed', (e as Error).message);
         }
       }
       const lm = await loadCausalLm(dir, { dtype: attempt.dtype, device: 'cpu' });

@@ -124,6 +124,11 @@ export function manifestVersionInput(files: readonly ManifestEntry[]): string {
     .join('');
 }
 
+/** The manifest's content version from the SHA-256 (hex) of manifestVersionInput: `sha256-<16 hex>`. */
+export function versionFromDigest(hex: string): string {
+  return `sha256-${hex.slice(0, 16)}`;
+}
+
 /** Bytes or hash of a file differ from the manifest: the folder was altered after export. */
 export class IntegrityError extends Error {
   override readonly name = 'IntegrityError';

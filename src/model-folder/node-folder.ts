@@ -16,6 +16,7 @@ import {
   MANIFEST_FORMAT,
   manifestVersionInput,
   parseManifest,
+  versionFromDigest,
   type ManifestEntry,
   type ModelManifest,
 } from './format.ts';
@@ -44,7 +45,7 @@ export function sha256File(path: string): Promise<string> {
 }
 
 export function versionOf(files: readonly ManifestEntry[]): string {
-  return `sha256-${createHash('sha256').update(manifestVersionInput(files)).digest('hex').slice(0, 16)}`;
+  return versionFromDigest(createHash('sha256').update(manifestVersionInput(files)).digest('hex'));
 }
 
 /** Hashes every shipped file and writes DIR/manifest.json (through a temporary file). */

@@ -3,7 +3,7 @@ import type { Backend, BackendReason, CandidateReport, EngineErrorCode, LoadPhas
 
 /**
  * Plain, serialisable status of the model engine for the UI. The engine itself (worker, model,
- * tokenizer) lives in src/engine/engine-instance.ts, never here.
+ * tokenizer) lives in the worker behind src/app/engine-session.ts, never here.
  */
 export interface EngineStatus {
   phase: 'idle' | 'loading' | 'ready' | 'error';

@@ -2,8 +2,8 @@
  * Page-side view of the weight cache for the models panel: list cached models (verified against
  * their manifest), delete one / all, storage estimate and persistence. No React.
  */
-import { deleteModelEntries, fileKey, isSiteModelId, withModelDb } from './db.ts';
-import { sha256Hex } from './hash.ts';
+import { deleteModelEntries, isSiteModelId, withModelDb } from './db.ts';
+import { verifyStored } from './verified-store.ts';
 
 export interface CachedModelSummary {
   modelId: string;
@@ -32,14 +32,7 @@ export function listCachedModels(): Promise<CachedModelSummary[]> {
     const out: CachedModelSummary[] = [];
     for (const m of await db.getAll('manifests')) {
       if (isSiteModelId(m.modelId)) continue;
-      let problem: string | null = null;
-      for (const [path, want] of Object.entries(m.files)) {
-        const rec = await db.get('files', fileKey(m.modelId, m.version, path));
-        if (!rec) problem = `${path}: missing`;
-        else if (rec.data.byteLength !== want.size) problem = `${path}: size mismatch`;
-        else if ((await sha256Hex(rec.data)) !== want.sha256) problem = `${path}: SHA-256 mismatch`;
-        if (problem) break;
-      }
+      const { problem } = await verifyStored((key) => db.get('files', key), m);
       out.push({
         modelId: m.modelId,
         version: m.version,

@@ -69,6 +69,12 @@ export interface SiteModelMeta {
   hasDrugOrder: boolean;
   /** config.json dischargerx.note says it is a random-weight fixture. */
   fixture: boolean;
+  /**
+   * 'verified': the folder's manifest.json matched every stored file it lists; 'recorded': the
+   * folder had none, so one was written at import (the bytes as they were then). Absent on
+   * imports from before this check.
+   */
+  integrity?: 'verified' | 'recorded';
   /** Files of the picked folder that were not stored (not part of a model folder). */
   ignored: string[];
   importedAt: number;

@@ -1,24 +1,28 @@
 /**
  * transformers.js `env.customCache` on IndexedDB for ONE model version, used by the engine worker
- * for one load (see src/worker/engine.worker.ts):
+ * for one load (see src/worker/browser-host.ts):
  *
  *   const cache = await ModelWeightCache.open({...});   // verify or discard what is stored
  *   env.useCustomCache = true; env.customCache = cache;   // match() / put() during from_pretrained
  *   await cache.commit();                                 // after a successful load: manifest LAST
  *
- * Rules (docs/storage.md):
- * - match() serves only files listed in a manifest whose every file was re-hashed and matched at
- *   open(); nothing else (a partial download is never used).
+ * Rules (docs/storage.md); verification, the space check and the served Response are the one
+ * verified store's (./verified-store.ts), shared with a site's own models:
+ * - match() serves only files of a manifest whose files this load reads were re-hashed at open()
+ *   (once, bytes not kept: match() reads the record again); nothing else — a partial download is
+ *   never used.
  * - put() checks the size against the bundled file list, hashes, stores the file record; commit()
- *   reads every written file back, re-verifies size + SHA-256 and only then writes the manifest.
- * - open() deletes other versions of the model, loose files without a manifest, and any entry
- *   that fails verification (then everything is fetched again).
+ *   reads every written file back (present, right size) and only then writes the manifest.
+ * - open() deletes other versions of the model, loose files without a manifest, and the whole
+ *   version when a file fails verification (then everything is fetched again).
  * - storage.estimate() before downloading; QuotaExceededError → stop caching, remove this load's
  *   partial files, keep running from memory. Errors never reach transformers.js.
  */
+import type { ModelDtype } from '../model-folder/format.ts';
 import { deleteModelEntries, fileKey, isQuotaError, manifestKey, openModelDb, type Db, type FileRecord, type ManifestFile, type ManifestRecord } from './db.ts';
 import { sha256Hex } from './hash.ts';
 import type { CacheNotice } from './notices.ts';
+import { checkSpace, fileResponse, pathInFolder, verifyStored, type Estimate } from './verified-store.ts';
 
 export type CacheMode =
   /** Manifest verified: listed files come from IndexedDB; missing ones are fetched and added. */
@@ -40,16 +44,12 @@ export interface ModelWeightCacheOptions {
   expectedSizes?: Record<string, number>;
   /** Bytes this load will download (estimate() check); 0 skips the check. */
   expectedBytes?: number;
+  /** The dtype this load reads: only its files are verified at open (another dtype's, when it loads). */
+  dtype?: ModelDtype;
   onNotice?: (notice: Omit<CacheNotice, 'at'>) => void;
   /** Injected for tests. */
   openDb?: () => Promise<Db>;
-  estimate?: () => Promise<{ usage?: number; quota?: number }>;
-}
-
-interface Verified {
-  data: ArrayBuffer;
-  size: number;
-  sha256: string;
+  estimate?: Estimate;
 }
 
 export class ModelWeightCache {
@@ -58,7 +58,8 @@ export class ModelWeightCache {
   readonly served = new Set<string>();
   /** Bytes served from IndexedDB this load. */
   servedBytes = 0;
-  private verified = new Map<string, Verified>();
+  /** Paths of the manifest verified at open() (their bytes are not kept). */
+  private verified = new Set<string>();
   private manifest: ManifestRecord | null = null;
   private written = new Map<string, ManifestFile>();
   private readonly pendingPuts = new Set<Promise<void>>();
@@ -106,55 +107,23 @@ export class ModelWeightCache {
 
     const manifest = await db.get('manifests', manifestKey(modelId, version));
     if (manifest) {
-      const problem = await this.verifyAll(manifest);
+      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, this.opts.dtype ? { dtype: this.opts.dtype } : {});
       if (problem === null) {
         this.manifest = manifest;
+        this.verified = verified;
         this.mode = 'hit';
         return;
       }
       await deleteModelEntries(db, modelId, { onlyVersion: version });
-      this.verified.clear();
       this.notice('corrupt-refetched', problem);
     } else {
       const loose = await deleteModelEntries(db, modelId, { onlyVersion: version });
       if (loose > 0) this.notice('partial-discarded', `${loose} file(s) without a complete manifest removed`);
     }
-    await this.checkSpace();
-  }
-
-  /** Re-reads and re-hashes every file of the manifest; null when all match, else what failed. */
-  private async verifyAll(manifest: ManifestRecord): Promise<string | null> {
-    const db = this.db!;
-    for (const [path, want] of Object.entries(manifest.files)) {
-      const rec = await db.get('files', fileKey(manifest.modelId, manifest.version, path));
-      if (!rec) return `${path}: missing`;
-      const size = rec.data?.byteLength ?? -1;
-      if (size !== want.size || rec.size !== want.size) return `${path}: size ${size}, expected ${want.size}`;
-      const sha = await sha256Hex(rec.data);
-      if (sha !== want.sha256 || rec.sha256 !== want.sha256) return `${path}: SHA-256 mismatch`;
-      this.verified.set(path, { data: rec.data, size, sha256: sha });
-    }
-    return null;
-  }
-
-  private async checkSpace(): Promise<void> {
-    const need = this.opts.expectedBytes ?? 0;
-    if (need <= 0) return;
-    const estimate =
-      this.opts.estimate ??
-      ((): Promise<{ usage?: number; quota?: number }> =>
-        typeof navigator !== 'undefined' && navigator.storage?.estimate ? navigator.storage.estimate() : Promise.resolve({}));
-    try {
-      const { usage, quota } = await estimate();
-      if (typeof quota !== 'number') return;
-      const free = quota - (usage ?? 0);
-      // Room for the files plus IndexedDB overhead / a margin.
-      if (free < need * 1.1 + 1024 * 1024) {
-        this.mode = 'memory';
-        this.notice('no-space', `needs ~${need} bytes, ${Math.max(0, free)} free of ${quota}`, need);
-      }
-    } catch {
-      /* no estimate: try, and rely on QuotaExceededError */
+    const short = await checkSpace(this.opts.expectedBytes ?? 0, this.opts.estimate);
+    if (short) {
+      this.mode = 'memory';
+      this.notice('no-space', short.detail, this.opts.expectedBytes);
     }
   }
 
@@ -164,18 +133,16 @@ export class ModelWeightCache {
   }
 
   async match(request: string | Request | URL): Promise<Response | undefined> {
-    if (this.mode !== 'hit') return undefined;
+    if (this.mode !== 'hit' || !this.db) return undefined;
     const path = this.pathOf(request);
-    const v = path === null ? undefined : this.verified.get(path);
-    if (!v || path === null) return undefined;
+    if (path === null || !this.verified.has(path)) return undefined;
+    const rec = await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
+    if (!rec || rec.data.byteLength !== rec.size) return undefined;
     if (!this.served.has(path)) {
       this.served.add(path);
-      this.servedBytes += v.size;
+      this.servedBytes += rec.size;
     }
-    return new Response(v.data.slice(0), {
-      status: 200,
-      headers: { 'content-length': String(v.size), 'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' },
-    });
+    return fileResponse(path, rec);
   }
 
   put(request: string | Request | URL, response: Response): Promise<void> {
@@ -265,17 +232,15 @@ export class ModelWeightCache {
       }
       if (this.incomplete) return 'not-cached';
       const { modelId, version } = this.opts;
-      for (const [path, want] of this.written) {
-        const rec = await db.get('files', fileKey(modelId, version, path));
-        if (!rec || rec.data.byteLength !== want.size || (await sha256Hex(rec.data)) !== want.sha256) {
-          await deleteModelEntries(db, modelId, { onlyVersion: version });
-          this.notice('unavailable', `${path}: read-back verification failed; not cached`);
-          return 'not-cached';
-        }
+      // Read back what this load wrote (present, right size; hashed again by the next open).
+      const readBack = await verifyStored((key) => db.get('files', key), { modelId, version, files: Object.fromEntries(this.written) }, { hash: false });
+      if (readBack.problem !== null) {
+        await deleteModelEntries(db, modelId, { onlyVersion: version });
+        this.notice('unavailable', `${readBack.problem}: read-back failed; not cached`);
+        return 'not-cached';
       }
-      const files: Record<string, ManifestFile> = {};
-      for (const [path, v] of this.verified) files[path] = { size: v.size, sha256: v.sha256 };
-      for (const [path, v] of this.written) files[path] = v;
+      // Files of the verified manifest (another dtype's too) stay listed; this load's are added.
+      const files: Record<string, ManifestFile> = { ...this.manifest?.files, ...Object.fromEntries(this.written) };
       const now = Date.now();
       const manifest: ManifestRecord = {
         key: manifestKey(modelId, version),
@@ -318,23 +283,6 @@ export class ModelWeightCache {
   private close(): void {
     this.db?.close();
     this.db = null;
-    this.verified = new Map();
+    this.verified = new Set();
   }
-}
-
-/**
- * Path inside `folderPath` (e.g. "/models/x/") of a transformers.js cache key (a path or an
- * absolute URL), or null when the key is outside the folder. Only the pathname is used: the
- * placeholder base resolves relative keys and is never requested.
- */
-export function pathInFolder(request: string | Request | URL, folderPath: string): string | null {
-  const raw = typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
-  let pathname: string;
-  try {
-    pathname = new URL(raw, 'http://x').pathname;
-  } catch {
-    return null;
-  }
-  if (!pathname.startsWith(folderPath)) return null;
-  return decodeURIComponent(pathname.slice(folderPath.length));
 }

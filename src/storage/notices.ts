@@ -1,9 +1,8 @@
 /**
- * Cache notices: plain data the worker's cache posts on a BroadcastChannel and the page keeps in
- * its cache-status store (src/storage/cache-status.ts). No functions, no classes: structured-clone
- * safe.
+ * Cache notices: plain data the worker's cache sends on the engine's one event channel
+ * (src/engine/protocol.ts) and the page keeps in its store (src/state/cache-status-store.ts).
+ * No functions, no classes: structured-clone safe.
  */
-export const CACHE_CHANNEL = 'dischargerx-model-cache';
 
 export type CacheNoticeKind =
   /** Served every file from IndexedDB (verified). */
@@ -31,13 +30,4 @@ export interface CacheNotice {
   detail?: string;
   bytes?: number;
   at: number;
-}
-
-export type CacheMessage = { type: 'notice'; notice: CacheNotice };
-
-export function postCacheNotice(notice: Omit<CacheNotice, 'at'>): void {
-  if (typeof BroadcastChannel === 'undefined') return;
-  const ch = new BroadcastChannel(CACHE_CHANNEL);
-  ch.postMessage({ type: 'notice', notice: { ...notice, at: Date.now() } } satisfies CacheMessage);
-  ch.close();
 }

@@ -2,17 +2,18 @@
  * transformers.js `env.customCache` for a site's own model (imported by ./site-models.ts), used
  * by the engine worker for one load. Read-only: the files exist only in IndexedDB, so
  *
- * - open() needs the manifest of exactly this id + version and re-reads and re-hashes every
- *   listed file (size + SHA-256); a missing manifest or any mismatch throws SiteModelUnavailable
- *   (the model must be imported again; nothing is deleted or refetched);
+ * - open() needs the manifest of exactly this id + version and checks the files this load reads
+ *   (size + SHA-256, once, through the one verified store ./verified-store.ts; bytes not kept); a
+ *   missing manifest or any mismatch throws SiteModelUnavailable (the model must be imported
+ *   again; nothing is deleted or refetched);
  * - match() answers the URLs transformers.js asks for under the model's folder path
  *   (`<app>/models/@site/<name>/…`) from IndexedDB; anything not in the manifest is a miss, and
  *   the worker answers those requests with a local 404 (optional files), never the network;
  * - put() / delete() do nothing.
  */
+import type { ModelDtype } from '../model-folder/format.ts';
 import { fileKey, manifestKey, openModelDb, SITE_MODEL_PREFIX, type Db, type ManifestRecord } from './db.ts';
-import { sha256Hex } from './hash.ts';
-import { pathInFolder } from './model-cache.ts';
+import { fileResponse, pathInFolder, verifyStored } from './verified-store.ts';
 
 export class SiteModelUnavailable extends Error {
   override readonly name = 'SiteModelUnavailable';
@@ -28,6 +29,8 @@ export interface SiteModelCacheOptions {
   version: string;
   /** Origin-relative URL path of the model folder, with trailing slash. */
   folderPath: string;
+  /** The dtype this load reads: only its weights (and the JSON files) are verified. */
+  dtype?: ModelDtype;
   openDb?: () => Promise<Db>;
 }
 
@@ -39,6 +42,8 @@ export class SiteModelCache {
     private readonly opts: SiteModelCacheOptions,
     private db: Db | null,
     readonly manifest: ManifestRecord,
+    /** Files checked at open(): the only ones served. */
+    private readonly verified: ReadonlySet<string>,
   ) {}
 
   static async open(opts: SiteModelCacheOptions): Promise<SiteModelCache> {
@@ -51,13 +56,9 @@ export class SiteModelCache {
     try {
       const manifest = await db.get('manifests', manifestKey(opts.modelId, opts.version));
       if (!manifest) throw new SiteModelUnavailable(`${opts.modelId} (${opts.version}) is not stored (no manifest); import it again`);
-      for (const [path, want] of Object.entries(manifest.files)) {
-        const rec = await db.get('files', fileKey(opts.modelId, opts.version, path));
-        if (!rec) throw new SiteModelUnavailable(`${opts.modelId}: ${path} is missing; import the folder again`);
-        if (rec.data.byteLength !== want.size) throw new SiteModelUnavailable(`${opts.modelId}: ${path} has the wrong size; import the folder again`);
-        if ((await sha256Hex(rec.data)) !== want.sha256) throw new SiteModelUnavailable(`${opts.modelId}: ${path} failed SHA-256 verification; import the folder again`);
-      }
-      return new SiteModelCache(opts, db, manifest);
+      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, opts.dtype ? { dtype: opts.dtype } : {});
+      if (problem !== null) throw new SiteModelUnavailable(`${opts.modelId}: ${problem}; import the folder again`);
+      return new SiteModelCache(opts, db, manifest, verified);
     } catch (e) {
       db.close();
       if (e instanceof SiteModelUnavailable) throw e;
@@ -72,17 +73,14 @@ export class SiteModelCache {
 
   async match(request: string | Request | URL): Promise<Response | undefined> {
     const path = this.pathOf(request);
-    if (path === null || !this.db || !(path in this.manifest.files)) return undefined;
+    if (path === null || !this.db || !this.verified.has(path)) return undefined;
     const rec = await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
-    if (!rec) return undefined;
+    if (!rec || rec.data.byteLength !== rec.size) return undefined;
     if (!this.served.has(path)) {
       this.served.add(path);
       this.servedBytes += rec.size;
     }
-    return new Response(rec.data, {
-      status: 200,
-      headers: { 'content-length': String(rec.size), 'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' },
-    });
+    return fileResponse(path, rec);
   }
 
   async put(): Promise<void> {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isManifestFile, MANIFEST_FILE, MANIFEST_FORMAT, parseManifest } from '../model-folder/format.ts';
 import { fileKey, manifestKey, type FileRecord, type ManifestRecord } from './db.ts';
 import { sha256Hex } from './hash.ts';
 import {
@@ -206,12 +207,13 @@ describe('importSiteModel', () => {
     const summary = await importSiteModel(pickFolder(FIXTURE), { store: mem.open, estimate: noEstimate, now: () => 1000, onProgress: (w) => progress.push(w) });
     expect(summary.id).toBe('site:micro-model');
     expect(summary.version).toMatch(/^sha256-[0-9a-f]{12}$/);
-    expect(summary.meta).toMatchObject({ name: 'micro-model', modelType: 'llama', fixture: true, ignored: ['micro-model/reference.json'], importedAt: 1000 });
+    expect(summary.meta).toMatchObject({ name: 'micro-model', modelType: 'llama', fixture: true, integrity: 'recorded', ignored: ['micro-model/reference.json'], importedAt: 1000 });
     expect(mem.log.at(-2)).toBe('manifest');
     expect(mem.log.at(-1)).toBe('drop-other-versions');
-    expect(mem.log.filter((l) => l.startsWith('file '))).toHaveLength(FIXTURE_FILES.length);
+    // The fixture has no manifest.json: one is recorded and stored with the files.
+    expect(mem.log.filter((l) => l.startsWith('file '))).toHaveLength(FIXTURE_FILES.length + 1);
     const manifest = mem.manifests.get(manifestKey(summary.id, summary.version))!;
-    expect(Object.keys(manifest.files).sort()).toEqual(FIXTURE_FILES);
+    expect(Object.keys(manifest.files).sort()).toEqual([...FIXTURE_FILES, MANIFEST_FILE].sort());
     const cfg = readFileSync(join(FIXTURE, 'config.json'));
     const rec = mem.files.get(fileKey(summary.id, summary.version, 'config.json'))!;
     expect(rec.sha256).toBe(await sha256Hex(cfg));
@@ -267,5 +269,87 @@ describe('importSiteModel', () => {
       code: 'no-space',
     });
     expect(mem.opened()).toBe(0);
+  });
+});
+
+describe('site import integrity (manifest.json)', () => {
+  /** The fixture's files plus a manifest.json over them, as training's export writes it. */
+  async function withManifest(edit: (m: { path: string; bytes: number; sha256: string }[]) => unknown = (m) => m): Promise<PickedFile[]> {
+    const files = pickFolder(FIXTURE).filter((f) => !f.path.endsWith('/reference.json'));
+    const entries = [];
+    for (const f of files) {
+      const path = f.path.slice('micro-model/'.length);
+      if (!isManifestFile(path)) continue;
+      const b = await f.read();
+      entries.push({ path, bytes: b.byteLength, sha256: await sha256Hex(b) });
+    }
+    return [...files, picked(`micro-model/${MANIFEST_FILE}`, { format: MANIFEST_FORMAT, version: 'sha256-test', files: edit(entries) })];
+  }
+
+  /** `picked` with bytes 100–199 of one file flipped (same length: it still parses). */
+  function altered(files: PickedFile[], suffix: string): PickedFile[] {
+    return files.map((f) => {
+      if (!f.path.endsWith(suffix)) return f;
+      return { ...f, read: async () => {
+        const b = new Uint8Array(await f.read());
+        for (let i = 100; i < 200; i++) b[i] = b[i]! ^ 0xff;
+        return b.buffer;
+      } };
+    });
+  }
+
+  it('a folder with its manifest: every file checked, the manifest stored as given', async () => {
+    const mem = memoryStore();
+    const files = await withManifest();
+    const summary = await importSiteModel(files, { store: mem.open, estimate: noEstimate });
+    expect(summary.meta.integrity).toBe('verified');
+    const stored = mem.files.get(fileKey(summary.id, summary.version, MANIFEST_FILE))!;
+    const given = await files.find((f) => f.path.endsWith(MANIFEST_FILE))!.read();
+    expect(new Uint8Array(stored.data)).toEqual(new Uint8Array(given));
+  });
+
+  it('altered bytes: integrity-mismatch naming the file, nothing stored', async () => {
+    const mem = memoryStore();
+    const files = altered(await withManifest(), '/onnx/model_quantized.onnx');
+    const err = await importSiteModel(files, { store: mem.open, estimate: noEstimate }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SiteImportError);
+    expect(err).toMatchObject({ code: 'integrity-mismatch', file: 'onnx/model_quantized.onnx' });
+    expect((err as SiteImportError).detail).toMatch(/SHA-256/);
+    expect(mem.opened()).toBe(0);
+  });
+
+  it('a file the manifest does not list, or a manifest that breaks its schema, is refused', async () => {
+    const mem = memoryStore();
+    const unlisted = await withManifest((m) => m.filter((e) => e.path !== 'tokenizer.json'));
+    await expect(importSiteModel(unlisted, { store: mem.open, estimate: noEstimate })).rejects.toMatchObject({
+      code: 'integrity-mismatch',
+      file: 'tokenizer.json',
+      detail: 'not listed in manifest.json',
+    });
+    const bad = await withManifest((m) => m.map((e, i) => (i === 1 ? { ...e, sha256: 'XYZ' } : e)));
+    const err = await importSiteModel(bad, { store: mem.open, estimate: noEstimate }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'bad-manifest', file: MANIFEST_FILE });
+    expect((err as SiteImportError).detail).toContain('files[1].sha256');
+    // A listed file left out of the pick is allowed (a site may copy only the weights it runs).
+    const partial = (await withManifest()).filter((f) => !f.path.endsWith('/onnx/model_q4.onnx'));
+    expect((await importSiteModel(partial, { store: mem.open, estimate: noEstimate })).meta.integrity).toBe('verified');
+    expect(mem.opened()).toBe(1);
+  });
+
+  it('a recorded manifest lists the stored files and verifies a later import of the copy', async () => {
+    const mem = memoryStore();
+    const summary = await importSiteModel(pickFolder(FIXTURE), { store: mem.open, estimate: noEstimate });
+    const rec = mem.files.get(fileKey(summary.id, summary.version, MANIFEST_FILE))!;
+    const recorded = parseManifest(JSON.parse(new TextDecoder().decode(rec.data)));
+    expect(recorded.files.map((f) => f.path).sort()).toEqual(FIXTURE_FILES.filter(isManifestFile));
+    const cfg = readFileSync(join(FIXTURE, 'config.json'));
+    expect(recorded.files.find((f) => f.path === 'config.json')).toEqual({ path: 'config.json', bytes: cfg.length, sha256: await sha256Hex(cfg) });
+    // The stored copy, exported with its recorded manifest, imports as verified; altered, it does not.
+    const copy = [...pickFolder(FIXTURE).filter((f) => !f.path.endsWith('/reference.json')), picked(`micro-model/${MANIFEST_FILE}`, new TextDecoder().decode(rec.data))];
+    expect((await importSiteModel(copy, { name: 'copy', store: mem.open, estimate: noEstimate })).meta.integrity).toBe('verified');
+    await expect(importSiteModel(altered(copy, '/onnx/model.onnx'), { name: 'copy2', store: mem.open, estimate: noEstimate })).rejects.toMatchObject({
+      code: 'integrity-mismatch',
+      file: 'onnx/model.onnx',
+    });
   });
 });

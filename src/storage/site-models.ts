@@ -1,6 +1,6 @@
 /**
  * A site's own model folder, imported from local files into the weight cache's IndexedDB stores
- * (./db.ts): validated first, then every file written with its SHA-256, read back, and the
+ * (./db.ts): validated first, then every file written with its SHA-256, read back (./verified-store.ts), and the
  * manifest written LAST (a partial import is never used). Id `site:<name>`, version = a hash of
  * the stored files' hashes. The engine worker loads it through transformers.js' customCache
  * (./site-model-cache.ts) with remote models off: nothing is fetched.
@@ -10,7 +10,21 @@
  */
 import promptSpec from '../clinical/prompt-spec.json' with { type: 'json' };
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
-import { DTYPE_FILE, type ModelDtype } from '../model-folder/format.ts';
+import {
+  checkAgainstManifest,
+  DTYPE_FILE,
+  FormatError,
+  IntegrityError,
+  isManifestFile,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  manifestVersionInput,
+  parseManifest,
+  versionFromDigest,
+  type ManifestEntry,
+  type ModelDtype,
+  type ModelManifest,
+} from '../model-folder/format.ts';
 import {
   deleteModelEntries,
   fileKey,
@@ -27,6 +41,7 @@ import {
   withModelDb,
 } from './db.ts';
 import { sha256Hex } from './hash.ts';
+import { browserEstimate, checkSpace, verifyStored, type Estimate } from './verified-store.ts';
 
 /** Decoder-only architectures the worker runs through AutoModelForCausalLM (what training exports). */
 export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'qwen2'];
@@ -57,6 +72,10 @@ export type SiteImportErrorCode =
   | 'missing-format-tokens'
   | 'bad-decoding'
   | 'bad-drug-order'
+  /** manifest.json does not match its schema (detail: file, entry and field). */
+  | 'bad-manifest'
+  /** A file differs from the folder's manifest.json, or is not listed there (detail: what differs). */
+  | 'integrity-mismatch'
   /** The name has no usable character. */
   | 'bad-name'
   /** storage.estimate() says it will not fit. */
@@ -115,7 +134,8 @@ const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
  *   shallowest config.json is the model root (a parent folder may be picked).
  * - Multi-file pick (bare names): *.onnx / *.onnx_data go to onnx/, JSON files to the top level.
  * Only the files a model folder needs are kept: config / tokenizer / generation / special-tokens
- * / decoding / drug_order JSON and onnx/model*.onnx (+ external data). Everything else is ignored.
+ * / decoding / drug_order JSON, the integrity manifest.json and onnx/model*.onnx (+ external
+ * data). Everything else is ignored.
  */
 export function planModelFolder(picked: readonly PickedFile[]): FolderPlan {
   const norm = picked.map((f) => ({ f, path: f.path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '') }));
@@ -146,7 +166,8 @@ export function planModelFolder(picked: readonly PickedFile[]): FolderPlan {
     const name = basename(rel);
     // Weights next to config.json (or picked as bare files) belong in onnx/.
     if (!rel.includes('/') && /\.onnx(_data(_\d+)?)?$/.test(name)) rel = `onnx/${name}`;
-    const keep = (REQUIRED_JSON as readonly string[]).includes(rel) || (OPTIONAL_JSON as readonly string[]).includes(rel) || WEIGHTS_FILE.test(rel);
+    const keep =
+      (REQUIRED_JSON as readonly string[]).includes(rel) || (OPTIONAL_JSON as readonly string[]).includes(rel) || rel === MANIFEST_FILE || WEIGHTS_FILE.test(rel);
     if (!keep || files.has(rel)) {
       ignored.push(path);
       continue;
@@ -272,6 +293,51 @@ export function validateModelFiles(files: ReadonlyMap<string, Uint8Array>): Vali
   };
 }
 
+/**
+ * The folder's integrity manifest (src/model-folder/format.ts), checked or recorded before
+ * anything is stored. With a manifest.json: every picked file of the kinds it covers (weights,
+ * config, tokenizer) must be listed with these bytes and this SHA-256 — altered bytes, or a file
+ * from another export, are an 'integrity-mismatch'; a listed file left out of the pick is allowed
+ * (a site may copy only the weights it runs). Without one: a manifest of the picked files is
+ * recorded and stored with them (`bytes` and `hashes` gain manifest.json), so the copy can be
+ * checked later as an exported folder is.
+ */
+export async function sealFolder(bytes: Map<string, Uint8Array>, hashes: Map<string, string>): Promise<'verified' | 'recorded'> {
+  const given = bytes.get(MANIFEST_FILE);
+  if (given) {
+    let manifest: ModelManifest;
+    try {
+      manifest = parseManifest(parseJson(given, MANIFEST_FILE), MANIFEST_FILE);
+    } catch (e) {
+      if (e instanceof FormatError) throw new SiteImportError('bad-manifest', MANIFEST_FILE, e.message);
+      throw e;
+    }
+    const listed = new Map(manifest.files.map((f) => [f.path, f]));
+    for (const [path, b] of bytes) {
+      if (!isManifestFile(path)) continue;
+      const entry = listed.get(path);
+      if (!entry) throw new SiteImportError('integrity-mismatch', path, `not listed in ${MANIFEST_FILE}`);
+      try {
+        checkAgainstManifest(entry, { bytes: b.byteLength, sha256: hashes.get(path)! });
+      } catch (e) {
+        if (e instanceof IntegrityError) throw new SiteImportError('integrity-mismatch', path, e.detail);
+        throw e;
+      }
+    }
+    return 'verified';
+  }
+  const files: ManifestEntry[] = [...bytes]
+    .filter(([path]) => isManifestFile(path))
+    .map(([path, b]) => ({ path, bytes: b.byteLength, sha256: hashes.get(path)! }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const version = versionFromDigest(await sha256Hex(new TextEncoder().encode(manifestVersionInput(files))));
+  const recorded: ModelManifest = { format: MANIFEST_FORMAT, version, files };
+  const out = new TextEncoder().encode(`${JSON.stringify(recorded, null, 1)}\n`);
+  bytes.set(MANIFEST_FILE, out);
+  hashes.set(MANIFEST_FILE, await sha256Hex(out));
+  return 'recorded';
+}
+
 /** Version of a set of files: `sha256-<12 hex>` over the sorted (path, SHA-256) pairs. */
 export async function contentVersion(hashes: ReadonlyMap<string, string>): Promise<string> {
   const text = [...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, h]) => `${p}\t${h}\n`).join('');
@@ -316,7 +382,7 @@ export interface ImportOptions {
   /** Name for the id (default: the picked folder's name, else "model"). */
   name?: string;
   store?: () => Promise<SiteModelStore>;
-  estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  estimate?: Estimate;
   now?: () => number;
   /** Called as files are written (bytes so far, total). */
   onProgress?: (written: number, total: number) => void;
@@ -333,13 +399,9 @@ function summaryOf(m: ManifestRecord, complete = true): SiteModelSummary {
   };
 }
 
-async function defaultEstimate(): Promise<{ usage?: number; quota?: number }> {
-  return typeof navigator !== 'undefined' && navigator.storage?.estimate ? navigator.storage.estimate() : {};
-}
-
 /**
- * Validates and stores a model folder. Order: plan → read → validate (nothing stored on any
- * problem) → estimate → write each file (+ SHA-256) → read each back and re-verify → manifest
+ * Validates and stores a model folder. Order: plan → read → validate → check manifest.json or
+ * record one (sealFolder; nothing stored on any problem) → estimate → write each file (+ SHA-256) → read each back and re-verify → manifest
  * (last) → drop older versions of the same id. On a write failure every file written by this
  * import is deleted again and the error is typed ('quota-exceeded' / 'storage-failed').
  */
@@ -364,18 +426,12 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
 
   const hashes = new Map<string, string>();
   for (const [path, b] of bytes) hashes.set(path, await sha256Hex(b));
+  const integrity = await sealFolder(bytes, hashes);
   const version = await contentVersion(hashes);
   const total = [...bytes.values()].reduce((n, b) => n + b.byteLength, 0);
 
-  try {
-    const { usage, quota } = await (options.estimate ?? defaultEstimate)();
-    if (typeof quota === 'number' && quota - (usage ?? 0) < total * 1.1 + 1024 * 1024) {
-      throw new SiteImportError('no-space', undefined, `needs ~${total} bytes, ${Math.max(0, quota - (usage ?? 0))} free of ${quota}`);
-    }
-  } catch (e) {
-    if (isSiteImportError(e)) throw e;
-    /* no estimate: try, and rely on QuotaExceededError */
-  }
+  const short = await checkSpace(total, options.estimate ?? browserEstimate);
+  if (short) throw new SiteImportError('no-space', undefined, short.detail);
 
   let store: SiteModelStore;
   try {
@@ -388,7 +444,7 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
   try {
     // The same content imported again under the same name: nothing to write.
     const existing = await store.getManifest(manifestKey(id, version));
-    if (existing?.site && (await verifyStored(store, existing)) === null) return summaryOf(existing);
+    if (existing?.site && (await verifyStored((key) => store.getFile(key), existing)).problem === null) return summaryOf(existing);
 
     let done = 0;
     const files: Record<string, ManifestFile> = {};
@@ -410,9 +466,10 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
       totalBytes: total,
       cachedAt: now,
       updatedAt: now,
-      site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, ignored: plan.ignored, importedAt: now },
+      site: { name: id.slice(SITE_MODEL_PREFIX.length), ...validated, integrity, ignored: plan.ignored, importedAt: now },
     };
-    const problem = await verifyStored(store, manifest);
+    // Read back (present, right size, hash as written); the worker hashes every file at each load.
+    const { problem } = await verifyStored((key) => store.getFile(key), manifest, { hash: false });
     if (problem !== null) throw new SiteImportError('storage-failed', undefined, `read-back verification failed: ${problem}`);
     // Manifest LAST: only now is the model usable.
     await store.putManifest(manifest);
@@ -432,17 +489,6 @@ export async function importSiteModel(picked: readonly PickedFile[], options: Im
   } finally {
     store.close();
   }
-}
-
-/** Null when every manifest file is stored with its size and SHA-256, else what is wrong. */
-async function verifyStored(store: SiteModelStore, m: ManifestRecord): Promise<string | null> {
-  for (const [path, want] of Object.entries(m.files)) {
-    const rec = await store.getFile(fileKey(m.modelId, m.version, path));
-    if (!rec) return `${path}: missing`;
-    if (rec.data.byteLength !== want.size) return `${path}: size ${rec.data.byteLength}, expected ${want.size}`;
-    if ((await sha256Hex(rec.data)) !== want.sha256) return `${path}: SHA-256 mismatch`;
-  }
-  return null;
 }
 
 /**

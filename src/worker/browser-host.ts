@@ -18,8 +18,9 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
+import { yieldToEvents } from '../event-loop.ts';
 import { wasmThreads } from '../runtime-options.ts';
-import { checkFusionWeights, FUSION_FILE, type FusionWeights } from '../decoding/evidence-fusion.ts';
+import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../decoding/evidence-fusion.ts';
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -134,7 +135,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
   async function openCache(spec: LoadSpec, dtype: ModelDtype): Promise<ModelWeightCache | SiteModelCache | null> {
     if (spec.site || isSiteModelId(spec.modelId)) {
       if (!spec.site) throw new SiteModelUnavailable(`${spec.modelId}: no stored version given`);
-      const site = await SiteModelCache.open({ modelId: spec.modelId, version: spec.site.version, folderPath: folderPath(spec) });
+      const site = await SiteModelCache.open({ modelId: spec.modelId, version: spec.site.version, folderPath: folderPath(spec), dtype });
       env.useCustomCache = true;
       env.customCache = site as unknown as typeof env.customCache;
       return site;
@@ -147,6 +148,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
       folderPath: folderPath(spec),
       expectedSizes: spec.fileSizes ?? Object.fromEntries(bundled.files.map((f) => [f.path, f.size])),
       expectedBytes: downloadSize(bundled, dtype),
+      dtype,
       onNotice: (notice) => emit({ kind: 'cache', notice }),
     });
     env.useCustomCache = true;
@@ -176,14 +178,13 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
   }
 
   async function readFusion(spec: LoadSpec, cache: ModelWeightCache | SiteModelCache | null): Promise<FusionWeights | null> {
-    const json = (await readCalibrationJson(spec, cache, FUSION_FILE)) as FusionWeights | null;
+    const json = await readCalibrationJson(spec, cache, FUSION_FILE);
     if (json === null) return null;
     try {
-      checkFusionWeights(json);
+      return parseFusionWeights(json, `${spec.modelId}/${FUSION_FILE}`);
     } catch (e) {
-      throw new EngineError('load-failed', `${spec.modelId}/${(e as Error).message}`);
+      throw new EngineError('load-failed', (e as Error).message);
     }
-    return json;
   }
 
   /** Byte progress of one load (per file, the larger read counted once), throttled to ~10/s. */
@@ -290,16 +291,4 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
       });
     },
   };
-}
-
-/** A MessageChannel round trip: lets queued `abort` / `ping` messages run between model calls. */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
 }

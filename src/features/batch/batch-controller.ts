@@ -7,7 +7,7 @@ import { isRecordError } from '../../clinical/errors.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { decodeUtf8Strict, parseRecordsText } from '../../clinical/read-records.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
-import { ensureModelLoaded, getEngineClient } from '../../engine/engine-instance.ts';
+import { ensureModelLoaded, getEngineClient } from '../../app/engine-session.ts';
 import { useBatchStore, type BatchMethod } from '../../state/batch-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import { predictWithBaseline } from './batch-baseline.ts';

@@ -18,6 +18,7 @@ import { evaluateExactAndNormalised, normalizeSet, scoreSets, type DrugStats, ty
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { serializeSubmission, toSubmission } from '../../clinical/submission.ts';
 import type { BatchMetrics, BatchRow, ScoreSummary } from '../../state/batch-types.ts';
+import { yieldToEvents } from '../../event-loop.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { withheldDrugs } from '../../clinical/withhold.ts';
 
@@ -56,17 +57,6 @@ export interface RunBatchOutcome {
   errors: number;
 }
 
-export function defaultYield(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
-}
 
 function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message || e.name;
@@ -82,7 +72,7 @@ export function scoreRow(predicted: readonly string[], gold: readonly string[] |
 
 export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcome> {
   const { records, recommend, signal, normalize, onRow } = options;
-  const yieldToPage = options.yieldToPage ?? defaultYield;
+  const yieldToPage = options.yieldToPage ?? yieldToEvents;
   const sliceMs = options.sliceMs ?? 12;
   const now = options.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
   const total = records.length;

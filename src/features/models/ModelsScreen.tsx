@@ -9,14 +9,11 @@ import {
   type CachedModelSummary,
   type StorageInfo,
 } from '../../storage/cache-admin.ts';
-import { listenForCacheNotices, useCacheStatusStore } from '../../storage/cache-status.ts';
+import { useCacheStatusStore } from '../../state/cache-status-store.ts';
 import { formatBytes } from './format.ts';
 import { modelsMessages, noticeKey } from './messages.ts';
 import { ListChooser, ModelChooser } from './SitePanels.tsx';
 import { refreshSiteData } from './site-actions.ts';
-
-// Notices from the worker can arrive before the panel is first shown.
-listenForCacheNotices();
 
 export { formatBytes };
 

@@ -3,7 +3,7 @@ import { useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { candidateMappingFor } from '../../clinical/candidate-list.ts';
 import { BUNDLED_MODELS, DEFAULT_MODEL_ID } from '../../engine/bundled-models.ts';
-import { checkCandidates } from '../../engine/engine-instance.ts';
+import { checkCandidates } from '../../app/engine-session.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useSiteStore, type SiteImportProblem } from '../../state/site-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';

@@ -84,6 +84,8 @@ type Key =
   | 'err_missing_format_tokens'
   | 'err_bad_decoding'
   | 'err_bad_drug_order'
+  | 'err_bad_manifest'
+  | 'err_integrity_mismatch'
   | 'err_bad_name'
   | 'err_no_space'
   | 'err_quota_exceeded'
@@ -177,6 +179,8 @@ export const modelsMessages: FeatureMessages<Key> = {
     err_missing_format_tokens: '分词器缺少药品列表所需的特殊符号：{detail}。',
     err_bad_decoding: 'decoding.json 无效。',
     err_bad_drug_order: 'drug_order.json 必须是药名数组。',
+    err_bad_manifest: '完整性清单 manifest.json 格式有误：{detail}',
+    err_integrity_mismatch: '完整性校验失败：{file} 与文件夹的 manifest.json 不符（{detail}），文件在导出后被改动或损坏。',
     err_bad_name: '名称无效：需要包含字母或数字。',
     err_no_space: '本机存储空间不足，无法导入。',
     err_quota_exceeded: '写入时超出存储配额，本次导入已撤销。',
@@ -270,6 +274,8 @@ export const modelsMessages: FeatureMessages<Key> = {
     err_missing_format_tokens: 'The tokenizer lacks the special tokens the drug list needs: {detail}.',
     err_bad_decoding: 'decoding.json is not valid.',
     err_bad_drug_order: 'drug_order.json must be an array of drug names.',
+    err_bad_manifest: 'The integrity manifest manifest.json is malformed: {detail}',
+    err_integrity_mismatch: 'Integrity check failed: {file} does not match the folder\'s manifest.json ({detail}); it was altered or damaged after export.',
     err_bad_name: 'Invalid name: it needs a letter or a digit.',
     err_no_space: 'Not enough storage space on this device to import it.',
     err_quota_exceeded: 'The storage quota was exceeded while writing; the import was undone.',

@@ -2,7 +2,7 @@
  * What the Models tab does with a site's own models and candidate lists: read them from
  * IndexedDB into the site store, import, select (UI store, persisted), remove. No React.
  */
-import { forgetModel } from '../../engine/engine-instance.ts';
+import { forgetModel } from '../../app/engine-session.ts';
 import { useSiteStore } from '../../state/site-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import { isSiteModelId } from '../../storage/db.ts';

@@ -1,5 +1,5 @@
 import { useMessages, useT, type MessageKey } from '../../app/i18n.ts';
-import { ensureModelLoaded } from '../../engine/engine-instance.ts';
+import { ensureModelLoaded } from '../../app/engine-session.ts';
 import type { BackendPreference, BackendReasonCode, EngineErrorCode } from '../../engine/protocol.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';

@@ -1,5 +1,5 @@
 import { useT } from '../../app/i18n.ts';
-import { cancelRecommendation, recommendWithModel } from '../../engine/engine-instance.ts';
+import { cancelRecommendation, recommendWithModel } from '../../app/engine-session.ts';
 import { FALLBACK_STOP_THRESHOLD } from '../../decoding/policy.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';

@@ -1,11 +1,11 @@
 /**
  * Page-side store of cache notices (plain, serialisable data) fed by the engine's event channel
- * (src/engine/engine-instance.ts). After the first complete cache it asks for persistent storage
+ * (src/app/engine-session.ts). After the first complete cache it asks for persistent storage
  * (navigator.storage.persist() is not available in workers).
  */
 import { create } from 'zustand';
-import { requestPersistence } from './cache-admin.ts';
-import type { CacheNotice } from './notices.ts';
+import { requestPersistence } from '../storage/cache-admin.ts';
+import type { CacheNotice } from '../storage/notices.ts';
 
 export interface CacheStatus {
   /** Latest notice per model id. */
@@ -43,7 +43,7 @@ export const useCacheStatusStore = create<CacheStatusState>((set) => ({
 
 /**
  * A notice from the engine (it arrives on the engine's one event channel, see
- * src/engine/engine-instance.ts): kept per model; after the first complete cache the page asks for
+ * src/app/engine-session.ts): kept per model; after the first complete cache the page asks for
  * persistent storage (navigator.storage.persist() is not available in workers).
  */
 export function recordCacheNotice(notice: CacheNotice): void {
@@ -55,9 +55,3 @@ export function recordCacheNotice(notice: CacheNotice): void {
     console.warn(`[cache] ${notice.kind}: ${notice.detail ?? ''} — running from memory`);
   }
 }
-
-/**
- * Kept for callers from before notices moved onto the engine's event channel (they used to arrive
- * on a BroadcastChannel as well): nothing to start any more.
- */
-export function listenForCacheNotices(): void {}

@@ -1,5 +1,6 @@
 /**
- * The app's one EngineClient (module-level singleton, outside React and zustand) and the calls
+ * The page's engine session (app-wide glue under the screens, above the stores and the engine —
+ * see src/architecture.test.ts): the app's one EngineClient (module-level singleton, outside React and zustand) and the calls
  * the UI makes: ensureModelLoaded(), recommendWithModel(), checkCandidates(), forgetModel().
  * Status goes to the plain engine store; the worker, model and tokenizer never leave the worker.
  *
@@ -10,14 +11,14 @@
  */
 import { useEngineStore } from '../state/engine-store.ts';
 import { useUiStore, type EngineSettings } from '../state/ui-store.ts';
-import { recordCacheNotice } from '../storage/cache-status.ts';
+import { recordCacheNotice } from '../state/cache-status-store.ts';
 import { isSiteModelId } from '../storage/db.ts';
 import { loadCandidateNames } from '../storage/site-lists.ts';
 import { getSiteModel, type SiteModelSummary } from '../storage/site-models.ts';
-import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from './bundled-models.ts';
-import { describeAdapter } from './capabilities.ts';
-import { EngineClient, EngineError, toEngineError, type WorkerLike } from './client.ts';
-import type { CandidateReport, EngineInfo, RecommendResult } from './protocol.ts';
+import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from '../engine/bundled-models.ts';
+import { describeAdapter } from '../engine/capabilities.ts';
+import { EngineClient, EngineError, toEngineError, type WorkerLike } from '../engine/client.ts';
+import type { CandidateReport, EngineInfo, RecommendResult } from '../engine/protocol.ts';
 
 let client: EngineClient | null = null;
 let loading: { key: string; promise: Promise<EngineInfo> } | null = null;
