@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useMessages } from '../../app/i18n.ts';
+import { formatBytes, useMessages } from '../../app/i18n.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import {
   deleteAllCachedModels,
@@ -10,7 +10,6 @@ import {
   type StorageInfo,
 } from '../../storage/cache-admin.ts';
 import { listenForCacheNotices, useCacheStatusStore } from '../../storage/cache-status.ts';
-import { formatBytes } from './format.ts';
 import { modelsMessages, noticeKey } from './messages.ts';
 import { ListChooser, ModelChooser } from './SitePanels.tsx';
 import { refreshSiteData } from './site-actions.ts';
@@ -18,7 +17,6 @@ import { refreshSiteData } from './site-actions.ts';
 // Notices from the worker can arrive before the panel is first shown.
 listenForCacheNotices();
 
-export { formatBytes };
 
 /**
  * The "running from memory" notice (no space / quota exceeded / no IndexedDB); null when none.
