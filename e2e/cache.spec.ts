@@ -54,8 +54,8 @@ async function recommend(page: Page): Promise<string[]> {
   await page.getByTestId('tab-recommend').click();
   await page.getByTestId('note-input').fill(NOTE);
   await page.getByTestId('recommend').click();
-  await expect(page.getByTestId('recommendations')).toHaveAttribute('data-source', 'model', { timeout: 60_000 });
-  await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('recommendations')).toHaveAttribute('data-source', 'model', { timeout: 180_000 });
+  await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 180_000 });
   await expect(page.getByTestId('engine-error')).toHaveCount(0);
   return page.getByTestId('drug').evaluateAll((els) => els.map((e) => e.getAttribute('data-drug') ?? ''));
 }
