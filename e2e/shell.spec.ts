@@ -87,8 +87,7 @@ async function visibleTexts(page: Page, root = 'body'): Promise<string[]> {
 
 /**
  * No string of the other language's dictionaries on screen, outside the recommend screen (that
- * screen's words belong to its feature and its own tests; in English it still shows the raw
- * CDrugRed field names as row labels, reported to its owner).
+ * screen, with a recommendation on it, has its own test below: "recommend screen in English").
  */
 async function expectNoLeftovers(page: Page, locale: 'zh' | 'en'): Promise<void> {
   const other = locale === 'zh' ? 'en' : 'zh';
