@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { modelDbKeys } from './support/model-db.ts';
+import { appMessages } from '../src/app/i18n.ts';
 
 /**
  * IndexedDB weight cache (src/storage) end to end in Chromium with the real model: first load
@@ -53,8 +54,8 @@ async function recommend(page: Page): Promise<string[]> {
   await page.getByTestId('tab-recommend').click();
   await page.getByTestId('note-input').fill(NOTE);
   await page.getByTestId('recommend').click();
-  await expect(page.getByTestId('recommendations')).toHaveAttribute('data-source', 'model', { timeout: 60_000 });
-  await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('recommendations')).toHaveAttribute('data-source', 'model', { timeout: 180_000 });
+  await expect(page.getByTestId('engine-running')).toHaveCount(0, { timeout: 180_000 });
   await expect(page.getByTestId('engine-error')).toHaveCount(0);
   return page.getByTestId('drug').evaluateAll((els) => els.map((e) => e.getAttribute('data-drug') ?? ''));
 }
@@ -66,6 +67,7 @@ async function cachedModels(page: Page) {
 }
 
 test('first load downloads, reload reads IndexedDB, corruption is refetched, panel deletes', async ({ page }, testInfo) => {
+  test.setTimeout(480_000); // three model loads and several SHA-256 re-verifications on a shared, slow machine
   const log = watchModels(page);
   const cacheLogs: string[] = [];
   page.on('console', (m) => {
@@ -83,6 +85,25 @@ test('first load downloads, reload reads IndexedDB, corruption is refetched, pan
   const cachedBytes = Number(await rows.first().getAttribute('data-bytes'));
   expect(cachedBytes).toBeGreaterThan(100_000);
   await expect(rows.first().getByTestId('cached-model-size')).toContainText(/KB|MB/);
+  // One size per variant: the engine details and the Models screen show the same bytes for the
+  // loaded q8 variant (bundled-models.ts downloadSize); this load came over the network.
+  const q8Bytes = await page.locator('[data-testid="model-option"] [data-testid="variant-size"][data-dtype="q8"]').first().getAttribute('data-bytes');
+  expect(Number(q8Bytes)).toBeGreaterThan(100_000);
+  await page.getByTestId('tab-recommend').click();
+  await page.getByTestId('engine-details').locator('summary').click();
+  await expect(page.getByTestId('variant-bytes')).toHaveAttribute('data-bytes', q8Bytes!);
+  await expect(page.getByTestId('load-source')).toHaveAttribute('data-source', 'network');
+  // Every progress line of the next loads, as shown (source and phase with it).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __loadLines: string[] }).__loadLines = seen;
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="load-progress"]');
+      if (!el) return;
+      const line = `${el.getAttribute('data-load-phase')}|${el.getAttribute('data-source')}|${el.querySelector('[data-testid="load-phase-text"]')?.textContent ?? ''}`;
+      if (seen[seen.length - 1] !== line) seen.push(line);
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
 
   // A stale entry of an older version of the same model: removed by the next load.
   await page.evaluate(async () => {
@@ -109,6 +130,15 @@ test('first load downloads, reload reads IndexedDB, corruption is refetched, pan
   const second = await recommend(page);
   expect(log.onnx).toEqual([]);
   expect(second).toEqual(first);
+  // A load from the cache says so: never "downloading" with a byte count, and the details say "read from the cache".
+  const lines = await page.evaluate(() => (window as unknown as { __loadLines: string[] }).__loadLines);
+  console.log(`[cache.spec] progress lines of the cached load: ${lines.join(' ; ')}`);
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.filter((l) => l.includes(appMessages.zh.phase_download_network) || l.split('|')[1] === 'network')).toEqual([]);
+  await page.getByTestId('engine-details').locator('summary').click();
+  await expect(page.getByTestId('load-source')).toHaveAttribute('data-source', 'cache');
+  await expect(page.getByTestId('load-source')).toHaveText(appMessages.zh.readFromCache);
+  await expect(page.getByTestId('variant-bytes')).toHaveAttribute('data-bytes', q8Bytes!);
   const secondBytes = await log.bytes();
   await page.getByTestId('tab-models').click();
   await expect(page.getByTestId('cache-last-notice')).toHaveAttribute('data-kind', 'hit');

@@ -7,6 +7,9 @@ import { tabLabels } from '../src/app/tabs.ts';
 import { appMessages } from '../src/app/i18n.ts';
 import { batchMessages } from '../src/features/batch/messages.ts';
 import { printMessages } from '../src/features/recommend/print/messages.ts';
+import { recommendMessages } from '../src/features/recommend/messages.ts';
+import { parseMessages } from '../src/features/recommend/parse-messages.ts';
+import { FORMULARY_EN } from '../src/clinical/formulary-en.ts';
 
 /**
  * The app shell and the batch screen as a clinician meets them: language (no leftovers of the
@@ -84,8 +87,7 @@ async function visibleTexts(page: Page, root = 'body'): Promise<string[]> {
 
 /**
  * No string of the other language's dictionaries on screen, outside the recommend screen (that
- * screen's words belong to its feature and its own tests; in English it still shows the raw
- * CDrugRed field names as row labels, reported to its owner).
+ * screen, with a recommendation on it, has its own test below: "recommend screen in English").
  */
 async function expectNoLeftovers(page: Page, locale: 'zh' | 'en'): Promise<void> {
   const other = locale === 'zh' ? 'en' : 'zh';
@@ -109,7 +111,7 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
 async function recommendBaseline(page: Page): Promise<number> {
   await page.getByTestId('note-input').fill(NOTE);
   await page.getByTestId('recommend').click();
-  await expect(page.getByTestId('drug').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('drug').first()).toBeVisible({ timeout: 120_000 });
   return Number(await page.getByTestId('recommendations').getAttribute('data-count'));
 }
 
@@ -163,6 +165,59 @@ test('language: no leftover strings of the other language, remembered across rel
   await shot(page, testInfo, 'zh-recommend-empty');
   await page.getByTestId('tab-models').click();
   await shot(page, testInfo, 'zh-models');
+});
+
+// Withheld for eGFR 25 (二甲双胍, a formulary note), stopped by the note (格列美脲) and an allergy
+// stated to the drug itself (阿卡波糖): the three kinds of explanation the list shows.
+const LOCALE_NOTE = `主诉：口干多饮多尿10年。
+现病史：10年前诊断2型糖尿病，长期口服盐酸二甲双胍片0.5g tid，1年前停用格列美脲。对阿卡波糖过敏。
+既往史：高血压病史10年，服用苯磺酸氨氯地平片5mg qd。
+入院情况：eGFR 25 ml/min。
+出院诊断：1.2型糖尿病 2.高血压病2级 3.慢性肾脏病4期 4.高脂血症`;
+
+test('recommend screen in English: classes, explanations, citations and field names in English; only drug names and the note’s words stay Chinese', async ({ page }, testInfo) => {
+  test.setTimeout(400_000);
+  const dicts = [...DICTS, recommendMessages, parseMessages];
+  await page.goto('/?method=baseline');
+  await page.getByTestId('note-input').fill(LOCALE_NOTE);
+  await page.getByTestId('recommend').click();
+  await expect(page.getByTestId('drug').first()).toBeVisible({ timeout: 120_000 });
+  const withheld = (drug: string) => page.locator(`[data-testid="withheld-drug"][data-drug="${drug}"]`);
+  await expect(withheld('二甲双胍')).toHaveAttribute('data-reason', 'egfr_below');
+  await expect(withheld('格列美脲')).toHaveAttribute('data-reason', 'stopped');
+  await expect(withheld('阿卡波糖')).toHaveAttribute('data-reason', 'allergy-self');
+  const openAll = () => page.locator('#panel-recommend details').evaluateAll((els) => els.forEach((e) => ((e as HTMLDetailsElement).open = true)));
+  await openAll();
+  const zhText = (await visibleTexts(page, '#panel-recommend')).join('\n');
+  expect(foreignStrings('en', dicts).filter((x) => zhText.includes(x)), 'English dictionary strings in 中文').toEqual([]);
+  await shot(page, testInfo, 'recommend-list-zh');
+
+  await page.getByTestId('toggle-locale').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en-US');
+  await openAll();
+  const texts = await visibleTexts(page, '#panel-recommend');
+  const joined = texts.join('\n');
+  expect(foreignStrings('zh', dicts).filter((x) => joined.includes(x)), '中文 dictionary strings in English').toEqual([]);
+  // Nothing Chinese outside data marked as Chinese (drug names, the note's words): no class, note,
+  // citation, field name or full-width punctuation.
+  expect(texts.filter((x) => CJK.test(x)), 'Chinese text in the English recommend screen').toEqual([]);
+  // The formulary's note, its citation, the note's own statements, in English.
+  const metformin = withheld('二甲双胍');
+  await expect(metformin).toContainText(FORMULARY_EN.notes['eGFR<30 ml/min/1.73m²禁用; eGFR 30–45不建议起始、已用者减量']!);
+  await expect(metformin).toContainText('admission findings');
+  await expect(withheld('格列美脲')).toContainText('was stopped and not restarted');
+  await expect(withheld('阿卡波糖')).toContainText('The note records an allergy to 阿卡波糖');
+  const classes = await page.locator('[data-testid="drug"] .drug-class').allTextContents();
+  expect(classes.length).toBeGreaterThan(0);
+  for (const c of classes) expect(Object.values(FORMULARY_EN.classes)).toContain(c);
+  await shot(page, testInfo, 'recommend-list-en');
+
+  // The print sheet follows: English classes and explanations, drug names as written.
+  await page.emulateMedia({ media: 'print' });
+  const printed = await visibleTexts(page, '[data-testid="print-sheet"]');
+  expect(printed.filter((x) => CJK.test(x)), 'Chinese text on the English print sheet').toEqual([]);
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByTestId('toggle-locale').click();
 });
 
 test('tabs: tablist / tab / tabpanel wired by ids, arrow keys, Home and End', async ({ page }) => {
@@ -276,6 +331,7 @@ test('390 px wide: no sideways scroll on any screen in either language; whole pl
 });
 
 test('print: the discharge-medication sheet only; the pasted note and the rest of the app are hidden', async ({ page }, testInfo) => {
+  test.setTimeout(400_000);
   await page.goto('/?method=baseline');
   const count = await recommendBaseline(page);
   expect(count).toBeGreaterThan(0);
@@ -295,6 +351,34 @@ test('print: the discharge-medication sheet only; the pasted note and the rest o
   await expect(page.getByTestId('print-drug')).toHaveCount(count);
   expect(await page.getByTestId('print-drug').evaluateAll((els) => els.map((e) => e.getAttribute('data-drug')))).toEqual(names);
   await expect(page.getByTestId('print-disclaimer')).toHaveText(appMessages.zh.syntheticNotice);
+  // Dose and frequency per drug, the same as the screen shows (final-list.ts listDoses): the
+  // note's "二甲双胍片0.5g tid" carried forward, a default marked as one, none left to the prescriber.
+  const screenDoses = await page.getByTestId('drug').evaluateAll((els) =>
+    els.map((e) => {
+      const d = e.querySelector('[data-testid="dose"]');
+      return { drug: e.getAttribute('data-drug'), kind: d?.getAttribute('data-kind') ?? null, dose: d?.getAttribute('data-dose') ?? null };
+    }),
+  );
+  const printDoses = await page.getByTestId('print-drug').evaluateAll((els) =>
+    els.map((e) => {
+      const dose = e.querySelector('[data-testid="print-dose-value"]');
+      const freq = e.querySelector('[data-testid="print-frequency"]');
+      const kind = e.getAttribute('data-dose-kind');
+      // The printed dose (without its "default" marker), then the frequency: as the screen's data-dose.
+      const text = [dose?.textContent ?? '', freq?.textContent ?? ''].filter((x) => x !== '').join(' ');
+      return { drug: e.getAttribute('data-drug'), kind, dose: kind === 'none' ? null : text };
+    }),
+  );
+  expect(printDoses).toEqual(screenDoses);
+  expect(screenDoses).toContainEqual({ drug: '二甲双胍', kind: 'note', dose: '0.5g tid' });
+  const metformin = page.locator('[data-testid="print-drug"][data-drug="二甲双胍"]');
+  await expect(metformin.getByTestId('print-dose-value')).toHaveText('0.5g');
+  await expect(metformin.getByTestId('print-frequency')).toHaveText('tid');
+  await expect(page.getByRole('columnheader', { name: printMessages.zh.colDose })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: printMessages.zh.colFrequency })).toBeVisible();
+  for (const d of screenDoses.filter((x) => x.kind === 'default')) {
+    await expect(page.locator(`[data-testid="print-drug"][data-drug="${d.drug}"] [data-testid="print-dose"]`)).toContainText(recommendMessages.zh.doseDefault);
+  }
   await shot(page, testInfo, 'print-zh');
 
   // What is printed follows the clinician's edits: a removed drug is gone from the sheet.

@@ -20,7 +20,6 @@ export const appMessages = {
     method: '推荐方法',
     methodCooccurrence: '诊断-药物共现基线',
     emptyNote: '请先粘贴病历内容。',
-    parseErrorPrefix: '无法解析：',
     field: '字段',
     value: '内容',
     diagnoses: '出院诊断',
@@ -73,6 +72,12 @@ export const appMessages = {
     errorDetail: '详细信息',
     tabsLabel: '功能',
     offline: '当前处于离线状态。本机推理照常可用；尚未缓存到本浏览器的模型无法加载。',
+    // --- load progress and model sizes (issue 12: one size per variant, a cache load said so) ---
+    phase_download_network: '下载模型文件',
+    phase_cache: '从本机缓存读取模型文件（无需下载）',
+    variantSize: '模型文件',
+    readFromCache: '本次从本机缓存读取',
+    downloadedNow: '本次下载',
   },
   en: {
     appTitle: 'DischargeRx discharge-medication recommender',
@@ -90,7 +95,6 @@ export const appMessages = {
     method: 'Method',
     methodCooccurrence: 'Diagnosis–drug co-occurrence baseline',
     emptyNote: 'Paste a note first.',
-    parseErrorPrefix: 'Could not parse: ',
     field: 'Field',
     value: 'Value',
     diagnoses: 'Discharge diagnoses',
@@ -141,6 +145,12 @@ export const appMessages = {
     errorDetail: 'Details',
     tabsLabel: 'Screens',
     offline: 'You are offline. On-device recommendations still work; a model not yet cached in this browser cannot be loaded.',
+    // --- load progress and model sizes (issue 12: one size per variant, a cache load said so) ---
+    phase_download_network: 'Downloading the model files',
+    phase_cache: 'Reading the model files from this browser’s cache (no download)',
+    variantSize: 'model files',
+    readFromCache: 'read from this browser’s cache',
+    downloadedNow: 'downloaded',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -207,6 +217,23 @@ export function formatters(locale: Locale): Formatters {
 
 export function useFormat(): Formatters {
   return formatters(useUiStore((s) => s.locale));
+}
+
+/**
+ * Bytes for people: "512 B", "1.50 MB", "12.3 GB" (binary multiples, as the browser's storage
+ * estimate). The one formatter every screen uses for sizes.
+ */
+export function formatBytes(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
 /** Fills `{name}` placeholders of a dictionary string. */

@@ -17,7 +17,7 @@
  */
 import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedRecord } from './record.ts';
 import { RecordError, describeType, type RecordLocation } from './errors.ts';
-import promptSpec from './prompt-spec.json';
+import promptSpec from './prompt-spec.json' with { type: 'json' };
 
 export type { RecordLocation } from './errors.ts';
 

@@ -14,6 +14,7 @@
 import type { Formulary } from './formulary.ts';
 import type { Contraindication, FormularyDrug, Interaction } from './formulary-types.ts';
 import { findCondition, type FactSource, type NoteFacts } from './note-facts.ts';
+import { statementText, type NoteStatement } from './note-statement.ts';
 
 export interface DuplicationWarning {
   kind: 'duplication';
@@ -28,6 +29,8 @@ export interface ContraindicationWarning {
   reason: Contraindication['kind'] | 'allergy-self';
   /** The formulary's note (or a generated sentence for allergy-self). */
   note: string;
+  /** For allergy-self: the note's statement, for wording it in English. */
+  statement?: NoteStatement;
   /** Source id and its citation ('' for facts that come from the note alone). */
   source: string;
   citation: string;
@@ -121,11 +124,13 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
   if (!out.some((w) => w.reason === 'allergy')) {
     const self = facts.allergies.find((a) => allergyNames(a).includes(d.name));
     if (self) {
+      const statement: NoteStatement = self.reaction ? { kind: 'allergy', substance: self.substance, reaction: self.reaction } : { kind: 'allergy', substance: self.substance };
       out.push({
         kind: 'contraindication',
         drug: d.name,
         reason: 'allergy-self',
-        note: self.reaction ? `病历记载使用${self.substance}后出现${self.reaction}` : `病历记载对${self.substance}过敏`,
+        note: statementText(statement, 'zh'),
+        statement,
         source: '',
         citation: '',
         evidence: self.source,

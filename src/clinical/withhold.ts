@@ -23,6 +23,7 @@ import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID } from '
 import { Formulary } from './formulary.ts';
 import type { FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
+import { statementText, type NoteStatement } from './note-statement.ts';
 import type { CDrugRedRecord } from './record.ts';
 import { contraindicationsFor, type ContraindicationWarning } from './safety.ts';
 
@@ -51,6 +52,8 @@ export interface WithheldDrug {
   reason: WithholdReason;
   /** Chinese explanation: the formulary's note, or a sentence about the note's statement. */
   note: string;
+  /** When the note's own statement is the reason: that statement, for wording it in English. */
+  statement?: NoteStatement;
   /** Where the note says so: the field and its words. */
   evidence: FactSource;
   /** Source id and citation of the formulary fact ('' for the note's own statements). */
@@ -183,15 +186,15 @@ export function withheldDrugs(
     if (name === null) continue;
     const s = stopped.get(name);
     if (s) {
-      const note =
+      const statement: NoteStatement =
         s.reason === 'stopped' && AVOID_WORDS.test(s.evidence.text)
-          ? `病历写明不用${name}（${s.evidence.text}）`
+          ? { kind: 'avoid', drug: name, quote: s.evidence.text }
           : s.reason === 'stopped'
-          ? `病历记载已停用${name}, 此后未再恢复`
-          : s.reason === 'intolerance'
-            ? `病历记载${name}不耐受`
-            : `病历记载对${name}过敏`;
-      out.push({ drug: candidate, reason: s.reason, note, evidence: s.evidence, source: '', citation: '' });
+            ? { kind: 'stopped', drug: name }
+            : s.reason === 'intolerance'
+              ? { kind: 'intolerance', drug: name }
+              : { kind: 'allergy', substance: name };
+      out.push({ drug: candidate, reason: s.reason, note: statementText(statement, 'zh'), statement, evidence: s.evidence, source: '', citation: '' });
       continue;
     }
     const hit = contraindicationsFor(name, facts, formulary).find((w) => !w.caution);

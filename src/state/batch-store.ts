@@ -40,6 +40,11 @@ export interface BatchState {
   heapAt200: number | null;
   heapAtEnd: number | null;
   page: number;
+  /**
+   * Records pasted on another screen, handed over as text (plain data) for the batch screen to
+   * read as a file: the recommend screen asks, the batch feature takes it, neither imports the other.
+   */
+  handoff: { name: string; text: string } | null;
 }
 
 interface BatchActions {
@@ -48,6 +53,8 @@ interface BatchActions {
   setPage: (page: number) => void;
   appendRows: (rows: BatchRow[], done: number, errors: number, at: number) => void;
   reset: () => void;
+  handOff: (name: string, text: string) => void;
+  takeHandoff: () => { name: string; text: string } | null;
 }
 
 const initial: BatchState = {
@@ -68,13 +75,20 @@ const initial: BatchState = {
   heapAt200: null,
   heapAtEnd: null,
   page: 0,
+  handoff: null,
 };
 
-export const useBatchStore = create<BatchState & BatchActions>((set) => ({
+export const useBatchStore = create<BatchState & BatchActions>((set, get) => ({
   ...initial,
   patch: (p) => set(p),
   setMethod: (method) => set({ method }),
   setPage: (page) => set({ page }),
   appendRows: (rows, done, errors, at) => set((s) => ({ rows: s.rows.concat(rows), done, errors, updatedAt: at })),
-  reset: () => set((s) => ({ ...initial, method: s.method })),
+  reset: () => set((s) => ({ ...initial, method: s.method, handoff: s.handoff })),
+  handOff: (name, text) => set({ handoff: { name, text } }),
+  takeHandoff: () => {
+    const h = get().handoff;
+    if (h) set({ handoff: null });
+    return h;
+  },
 }));

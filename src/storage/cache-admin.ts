@@ -2,7 +2,7 @@
  * Page-side view of the weight cache for the models panel: list cached models (verified against
  * their manifest), delete one / all, storage estimate and persistence. No React.
  */
-import { deleteModelEntries, isSiteModelId, withModelDb } from './db.ts';
+import { deleteModelEntries, isSiteModelId, manifestKey, withModelDb } from './db.ts';
 import { verifyStored } from './verified-store.ts';
 
 export interface CachedModelSummary {
@@ -45,6 +45,18 @@ export function listCachedModels(): Promise<CachedModelSummary[]> {
       });
     }
     return out.sort((a, b) => a.modelId.localeCompare(b.modelId));
+  });
+}
+
+/**
+ * Paths of the files a bundled model version has complete in the cache (its manifest, written
+ * last), or null when it has none. Read-only and cheap (no hashing; the load verifies): the page
+ * uses it to say a load is reading from the cache rather than downloading.
+ */
+export function cachedVersionFiles(modelId: string, version: string): Promise<string[] | null> {
+  return withModelDb(async (db) => {
+    const m = await db.get('manifests', manifestKey(modelId, version));
+    return m ? Object.keys(m.files) : null;
   });
 }
 

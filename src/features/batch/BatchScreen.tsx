@@ -59,6 +59,13 @@ function FilePicker() {
   useEffect(() => {
     if (!disabled) setRefused(null);
   }, [disabled]);
+  // Records sent from the recommend screen (batch-store `handOff`): read as a file once no run is going on.
+  const handoff = useBatchStore((s) => s.handoff);
+  useEffect(() => {
+    if (!handoff || disabled) return;
+    const h = useBatchStore.getState().takeHandoff();
+    if (h) void loadBatchFile(new File([h.text], h.name, { type: 'application/json' }));
+  }, [handoff, disabled]);
   const take = (files: FileList | null) => {
     const f = files?.[0];
     if (!f) return;

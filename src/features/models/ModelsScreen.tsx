@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useMessages } from '../../app/i18n.ts';
+import { formatBytes, useMessages } from '../../app/i18n.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import {
   deleteAllCachedModels,
@@ -10,12 +10,10 @@ import {
   type StorageInfo,
 } from '../../storage/cache-admin.ts';
 import { useCacheStatusStore } from '../../state/cache-status-store.ts';
-import { formatBytes } from './format.ts';
 import { modelsMessages, noticeKey } from './messages.ts';
 import { ListChooser, ModelChooser } from './SitePanels.tsx';
 import { refreshSiteData } from './site-actions.ts';
 
-export { formatBytes };
 
 /**
  * The "running from memory" notice (no space / quota exceeded / no IndexedDB); null when none.

@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { useMessages } from '../../app/i18n.ts';
+import { formatBytes, useMessages } from '../../app/i18n.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { candidateMappingFor } from '../../clinical/candidate-list.ts';
-import { BUNDLED_MODELS, DEFAULT_MODEL_ID } from '../../engine/bundled-models.ts';
+import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize } from '../../engine/bundled-models.ts';
 import { checkCandidates } from '../../app/engine-session.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useSiteStore, type SiteImportProblem } from '../../state/site-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
-import { formatBytes } from './format.ts';
 import { fmt, importErrorKey, modelsMessages, type ModelsMessageKey } from './messages.ts';
 import { importListFile, importModelFolder, removeCandidateList, removeSiteModel, selectList, selectModel } from './site-actions.ts';
 
@@ -60,7 +59,15 @@ export function ModelChooser() {
           <li key={m.id} data-testid="model-option" data-model={m.id} data-selected={String(selected === m.id)}>
             <label>
               <input type="radio" name="model-choice" checked={selected === m.id} onChange={() => selectModel(m.id === DEFAULT_MODEL_ID ? null : m.id)} />{' '}
-              <strong>{m.id}</strong> <code>{m.version}</code> · {formatBytes(m.files.reduce((n, f) => n + f.size, 0))} · {t('bundledTag')}
+              <strong>{m.id}</strong> <code>{m.version}</code> ·{' '}
+              {/* One size per weights variant (bundled-models.ts downloadSize, as the load progress and the engine details). */}
+              {availableDtypes(m).map((d, i) => (
+                <span key={d} data-testid="variant-size" data-dtype={d} data-bytes={downloadSize(m, d)}>
+                  {i > 0 && ' / '}
+                  {d} {formatBytes(downloadSize(m, d))}
+                </span>
+              ))}{' '}
+              · {t('bundledTag')}
               {m.id === DEFAULT_MODEL_ID && <> · {t('defaultTag')}</>}
               {m.fixture && <> · {t('fixtureTag')}</>}
             </label>

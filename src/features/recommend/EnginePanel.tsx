@@ -1,5 +1,9 @@
-import { useMessages, useT, type MessageKey } from '../../app/i18n.ts';
+import { useEffect, useState } from 'react';
+import { formatBytes, useMessages, useT, type MessageKey } from '../../app/i18n.ts';
+import { downloadSize, findBundledModel } from '../../engine/bundled-models.ts';
 import { ensureModelLoaded } from '../../app/engine-session.ts';
+import { isWeightsOf, MODEL_DTYPES } from '../../model-folder/format.ts';
+import { cachedVersionFiles } from '../../storage/cache-admin.ts';
 import type { BackendPreference, BackendReasonCode, EngineErrorCode } from '../../engine/protocol.ts';
 import { useEngineStore } from '../../state/engine-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
@@ -13,8 +17,30 @@ export function errorKey(code: EngineErrorCode): MessageKey {
   return `err_${code.replaceAll('-', '_')}` as MessageKey;
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 2 : 1)} MB`;
+/**
+ * Whether the model being loaded has weights complete in this browser's cache (checked once per
+ * load, before any byte arrives): then a load that has read nothing from the network is reading
+ * the cache, and the progress says so instead of "downloading 0 MB".
+ */
+function useLoadFromCache(loading: boolean, modelId: string | null, version: string | null): boolean | null {
+  // null while not known yet: the progress then names no source and no byte count.
+  const [cached, setCached] = useState<boolean | null>(null);
+  useEffect(() => {
+    setCached(null);
+    if (!loading || !modelId || !version) return;
+    if (!findBundledModel(modelId)) {
+      setCached(false); // a site's own model: its progress is its own byte count
+      return;
+    }
+    let live = true;
+    cachedVersionFiles(modelId, version)
+      .then((files) => live && setCached(files !== null && files.some((f) => MODEL_DTYPES.some((d) => isWeightsOf(f, d)))))
+      .catch(() => live && setCached(false) /* no IndexedDB: a download, as the worker will find */);
+    return () => {
+      live = false;
+    };
+  }, [loading, modelId, version]);
+  return cached;
 }
 
 function ms(v: number | null): string {
@@ -30,6 +56,12 @@ export function EnginePanel() {
   const setMethod = useUiStore((s) => s.setMethod);
   const setBackend = useUiStore((s) => s.setBackend);
   const st = useEngineStore();
+  const fromCache = useLoadFromCache(st.phase === 'loading', st.modelId, st.modelVersion);
+  // Nothing has come over the network: the files are being read from the cache (or not known yet).
+  const source = st.bytesLoaded > 0 ? 'network' : fromCache === null ? 'unknown' : fromCache ? 'cache' : 'network';
+  const bundled = st.modelId ? findBundledModel(st.modelId) : undefined;
+  // The loaded variant's size: the one function over the bundled file list (as the Models screen).
+  const variantBytes = bundled && st.dtype ? downloadSize(bundled, st.dtype) : null;
 
   const load = () => {
     const { backend, dtype, modelId } = useUiStore.getState();
@@ -74,10 +106,15 @@ export function EnginePanel() {
         <div className="engine-status">
           <span data-testid="engine-status">{status}</span>
           {st.phase === 'loading' && (
-            <div className="progress" data-testid="load-progress">
-              <span>
-                {st.loadPhase ? t(`phase_${st.loadPhase}` as MessageKey) : ''}
-                {st.bytesTotal > 0 ? ` ${mb(st.bytesLoaded)} / ${mb(st.bytesTotal)}` : ''}
+            <div className="progress" data-testid="load-progress" data-load-phase={st.loadPhase ?? ''} data-source={source}>
+              <span data-testid="load-phase-text">
+                {(st.loadPhase === 'download' || st.loadPhase === 'session') && source === 'cache'
+                  ? t('phase_cache')
+                  : st.loadPhase === 'download' && source === 'network'
+                    ? `${t('phase_download_network')}${st.bytesTotal > 0 ? ` ${formatBytes(st.bytesLoaded)} / ${formatBytes(st.bytesTotal)}` : ''}`
+                    : st.loadPhase
+                      ? t(`phase_${st.loadPhase}` as MessageKey)
+                      : ''}
               </span>
               <progress max={100} value={pct} aria-label={t('engineLoading')} />
             </div>
@@ -107,7 +144,17 @@ export function EnginePanel() {
               {st.phase === 'ready' && (
                 <p className="engine-timings" data-testid="engine-timings">
                   {st.modelId} {st.modelVersion ? <small>({st.modelVersion})</small> : null} · {t('loadTime')} {ms(st.loadMs)} · {t('warmupTime')}{' '}
-                  {ms(st.warmupMs)} · {mb(st.bytesLoaded)}
+                  {ms(st.warmupMs)}
+                  {variantBytes !== null && (
+                    <>
+                      {' · '}
+                      {t('variantSize')} <span data-testid="variant-bytes" data-bytes={variantBytes}>{formatBytes(variantBytes)}</span>
+                    </>
+                  )}
+                  {' · '}
+                  <span data-testid="load-source" data-source={st.bytesLoaded === 0 ? 'cache' : 'network'} data-bytes={st.bytesLoaded}>
+                    {st.bytesLoaded === 0 ? t('readFromCache') : `${t('downloadedNow')} ${formatBytes(st.bytesLoaded)}`}
+                  </span>
                   {st.inferenceMs !== null && (
                     <>
                       {' · '}

@@ -2,14 +2,16 @@ import { useMessages, useT } from '../../app/i18n.ts';
 import { useBatchStore } from '../../state/batch-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
-import { loadBatchFile } from '../batch/batch-controller.ts';
 import { EXAMPLE_NOTE } from './example-note.ts';
 import { parseMessages, wordNotice, wordProblem } from './parse-messages.ts';
 
-/** Hands a multi-record paste to the batch screen as a file (the batch screen parses it itself). */
+/**
+ * Hands a multi-record paste to the batch screen through the batch store (the batch screen reads
+ * it as a file and parses it itself; features do not import each other).
+ */
 function sendToBatch(text: string): void {
   const name = text.trimStart().startsWith('[') ? 'pasted-records.json' : 'pasted-records.jsonl';
-  void loadBatchFile(new File([text], name, { type: 'application/json' }));
+  useBatchStore.getState().handOff(name, text);
   useUiStore.getState().setScreen('batch');
 }
 

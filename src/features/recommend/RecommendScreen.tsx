@@ -21,10 +21,10 @@ export function RecommendScreen() {
   const running = useEngineStore((s) => s.running);
 
   /** Parses the current note into the store (dropping field edits); returns the record, or null after showing why not. */
-  const parse = (): CDrugRedRecord | null => parseIntoStore();
+  const parse = (): Promise<CDrugRedRecord | null> => parseIntoStore();
 
   /** The record to recommend for: the edited fields while the paste is unchanged, else a fresh parse. */
-  const currentRecord = (): CDrugRedRecord | null => {
+  const currentRecord = async (): Promise<CDrugRedRecord | null> => {
     const { parsed, noteText } = useNoteStore.getState();
     if (parsed && parsed.fromText === noteText) {
       useNoteStore.getState().setError(null);
@@ -33,8 +33,8 @@ export function RecommendScreen() {
     return parse();
   };
 
-  const recommend = () => {
-    const record = currentRecord();
+  const recommend = async () => {
+    const record = await currentRecord();
     if (!record || blockThinInput(record)) return;
     const settings = useUiStore.getState();
     const notes = useNoteStore.getState();
@@ -80,7 +80,7 @@ export function RecommendScreen() {
 
   return (
     <main className="screen">
-      <NoteInput onParse={parse} onRecommend={recommend} />
+      <NoteInput onParse={() => void parse()} onRecommend={() => void recommend()} />
       <EnginePanel />
       {running && method === 'model' && (
         <button type="button" onClick={cancel} data-testid="cancel">
@@ -93,7 +93,7 @@ export function RecommendScreen() {
         </p>
       )}
       <div className="columns">
-        <ParsedFields onDiscardEdits={parse} />
+        <ParsedFields onDiscardEdits={() => void parse()} />
         <RecommendationList />
       </div>
       <SavedCases />

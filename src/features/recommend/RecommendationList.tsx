@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useMessages, useT } from '../../app/i18n.ts';
-import { doseText, suggestDose, type DoseSuggestion } from '../../clinical/dose.ts';
+import { doseText, type DoseSuggestion } from '../../clinical/dose.ts';
 import { drugEvidence, type DrugEvidence } from '../../clinical/evidence.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { extractNoteFacts, type NoteFacts } from '../../clinical/note-facts.ts';
@@ -11,9 +11,10 @@ import { useEngineStore } from '../../state/engine-store.ts';
 import { useNoteStore } from '../../state/note-store.ts';
 import { saveCase } from '../../storage/saved-cases.ts';
 import { useCandidateFormulary } from '../models/candidate-formulary.ts';
-import { atStep, chipJson, cutLadder, exportText, finalList, searchCandidates, stepPreview, type CutLadder, type ListEntry } from './final-list.ts';
+import { atStep, chipJson, cutLadder, exportText, finalList, listDoses, searchCandidates, stepPreview, type CutLadder, type ListEntry } from './final-list.ts';
 import type { RecommendedDrug } from '../../state/note-store.ts';
 import { recommendMessages, type RecommendMessageKey } from './messages.ts';
+import { useDrugText, Zh, type DrugText } from './drug-text.tsx';
 import './recommend.css';
 
 let formularyCache: Formulary | null = null;
@@ -24,11 +25,32 @@ function formulary(): Formulary {
 
 type M = (key: RecommendMessageKey) => string;
 
+/** Drug names joined, as data. */
+function Drugs({ names, joint }: { names: readonly string[]; joint: string }) {
+  return <Zh>{names.join(joint)}</Zh>;
+}
+
+function Source({ citation, m, x }: { citation: string; m: M; x: DrugText }) {
+  return (
+    <small className="source">
+      {' '}
+      [{m('sourceLabel')}
+      {x.colon}
+      {x.formulary('citations', citation)}]
+    </small>
+  );
+}
+
 function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
+  const x = useDrugText();
   if (w.kind === 'duplication') {
+    // The group's class words (not its internal key, e.g. "arb").
+    const cls = formulary().get(w.drugs[0] ?? '')?.class;
     return (
       <>
-        <strong>{m('dup')}</strong>：{w.drugs.join(' + ')} <small>({w.group})</small>
+        <strong>{m('dup')}</strong>
+        {x.colon}
+        <Drugs names={w.drugs} joint=" + " /> {cls && <small>{x.paren(x.formulary('classes', cls))}</small>}
       </>
     );
   }
@@ -36,31 +58,27 @@ function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
     return (
       <>
         <strong>
-          {m('inter')}（{w.severity === 'major' ? m('sevMajor') : m('sevModerate')}）
+          {m('inter')}
+          {x.paren(w.severity === 'major' ? m('sevMajor') : m('sevModerate'))}
         </strong>
-        ：{w.drugs.join(' ↔ ')} — {w.note}
-        {w.citation && (
-          <small className="source">
-            {' '}
-            [{m('sourceLabel')}: {w.citation}]
-          </small>
-        )}
+        {x.colon}
+        <Drugs names={w.drugs} joint=" ↔ " /> — {x.explanation(w)}
+        {w.citation && <Source citation={w.citation} m={m} x={x} />}
       </>
     );
   }
   return (
     <>
-      <strong>{m('contra')}</strong>：{w.drug} — {w.note}
+      <strong>{m('contra')}</strong>
+      {x.colon}
+      <Zh>{w.drug}</Zh> — {x.explanation(w)}
       <small className="evidence-quote">
         {' '}
-        [{m('noteSays')} · {w.evidence.field}：「{w.evidence.text}」]
+        [{m('noteSays')} · {x.field(w.evidence.field)}
+        {x.colon}
+        {x.quote(w.evidence.text)}]
       </small>
-      {w.citation && (
-        <small className="source">
-          {' '}
-          [{m('sourceLabel')}: {w.citation}]
-        </small>
-      )}
+      {w.citation && <Source citation={w.citation} m={m} x={x} />}
     </>
   );
 }
@@ -79,6 +97,7 @@ function SupportBadge({ ev, m }: { ev: DrugEvidence; m: M }) {
 }
 
 function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
+  const x = useDrugText();
   if (ev.diagnoses.length === 0 && ev.mentions.length === 0) {
     return (
       <div className="evidence none" data-testid="evidence" data-empty="true" data-supported="false">
@@ -90,12 +109,15 @@ function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
     <div className="evidence" data-testid="evidence" data-supported={ev.supported} data-current={ev.current ?? 'none'}>
       {ev.diagnoses.length > 0 && (
         <div data-testid="evidence-diagnoses">
-          {m('treats')}：{ev.diagnoses.join('；')}
+          {m('treats')}
+          {x.colon}
+          <Zh>{ev.diagnoses.join('；')}</Zh>
         </div>
       )}
       {ev.current && ev.mentions.length > 1 && (
         <div data-testid="evidence-current" data-current={ev.current}>
-          {m('currentStatus')}：
+          {m('currentStatus')}
+          {x.colon}
           <span className={`status status-${ev.current === 'taking' ? 'positive' : 'stopped'}`}>
             {ev.current === 'taking' ? m('status_positive') : m('status_stopped')}
           </span>{' '}
@@ -103,11 +125,14 @@ function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
         </div>
       )}
       {/* In time order (主诉 → 既往史 → 现病史 → 入院情况 → 诊疗过程), numbered when there are several. */}
-      {ev.mentions.map((x, i) => (
-        <div key={i} data-testid="evidence-mention" data-status={x.status} data-field={x.field}>
+      {ev.mentions.map((mention, i) => (
+        <div key={i} data-testid="evidence-mention" data-status={mention.status} data-field={mention.field}>
           {ev.mentions.length > 1 ? `${i + 1}. ` : ''}
-          {m('mentioned')}（{x.field}）：「{x.snippet}」{' '}
-          <span className={`status status-${x.status}`}>{m(`status_${x.status}` as RecommendMessageKey)}</span>
+          {m('mentioned')}
+          {x.paren(x.field(mention.field))}
+          {x.colon}
+          {x.quote(mention.snippet)}{' '}
+          <span className={`status status-${mention.status}`}>{m(`status_${mention.status}` as RecommendMessageKey)}</span>
         </div>
       ))}
     </div>
@@ -115,20 +140,26 @@ function Evidence({ ev, m }: { ev: DrugEvidence; m: M }) {
 }
 
 /** The dose as exported: carried forward as written, a default marked as such, '' when none. */
-function doseLabel(d: DoseSuggestion, m: M): string {
+function doseLabel(d: DoseSuggestion, m: M, x: DrugText): string {
   if (d.kind === 'note') return doseText(d);
-  if (d.kind === 'default') return `${doseText(d)}（${m('doseDefault')}）`;
+  if (d.kind === 'default') return `${doseText({ ...d, dose: x.formularyString('doses', d.dose) })}${x.locale === 'en' ? ` (${m('doseDefault')})` : `（${m('doseDefault')}）`}`;
   return '';
 }
 
 function Dose({ d, m }: { d: DoseSuggestion; m: M }) {
+  const x = useDrugText();
   if (d.kind === 'note') {
     return (
       <div className="dose dose-note" data-testid="dose" data-kind="note" data-dose={doseText(d)}>
-        {m('doseLabel')}：<strong>{doseText(d)}</strong> <span className="badge dose-badge">{m('doseFromNote')}</span>
+        {m('doseLabel')}
+        {x.colon}
+        <strong>{doseText(d)}</strong> <span className="badge dose-badge">{m('doseFromNote')}</span>
         <small className="evidence-quote">
           {' '}
-          — {m('noteSays')}（{d.quote.field}）：「{d.quote.text}」
+          — {m('noteSays')}
+          {x.paren(x.field(d.quote.field))}
+          {x.colon}
+          {x.quote(d.quote.text)}
         </small>
       </div>
     );
@@ -136,28 +167,34 @@ function Dose({ d, m }: { d: DoseSuggestion; m: M }) {
   if (d.kind === 'default') {
     return (
       <div className="dose dose-default" data-testid="dose" data-kind="default" data-dose={doseText(d)}>
-        {m('doseLabel')}：{doseText(d)} <span className="badge dose-badge dose-badge-default">{m('doseDefault')}</span>
-        {d.note && <small> — {d.note}</small>}
-        <small className="source"> [{m('sourceLabel')}: {d.citation}]</small>
+        {m('doseLabel')}
+        {x.colon}
+        {x.formulary('doses', d.dose)} {d.frequency} <span className="badge dose-badge dose-badge-default">{m('doseDefault')}</span>
+        {d.note && <small> — {x.formulary('doseNotes', d.note)}</small>}
+        <Source citation={d.citation} m={m} x={x} />
       </div>
     );
   }
   return (
     <div className="dose dose-none" data-testid="dose" data-kind="none">
-      {m('doseLabel')}：<span className="badge dose-badge dose-badge-none">{m('doseNone')}</span>
+      {m('doseLabel')}
+      {x.colon}
+      <span className="badge dose-badge dose-badge-none">{m('doseNone')}</span>
     </div>
   );
 }
 
 function Facts({ facts, m }: { facts: NoteFacts; m: M }) {
+  const x = useDrugText();
   return (
     <p className="facts" data-testid="note-facts">
-      {m('factsLabel')}：{m('egfrFact')}{' '}
-      <span data-testid="fact-egfr">{facts.egfr ? facts.egfr.value : m('none')}</span> · {m('pregnancyFact')}{' '}
-      {facts.pregnancy ? `「${facts.pregnancy.source.text}」` : m('none')} · {m('allergyFact')}{' '}
+      {m('factsLabel')}
+      {x.colon}
+      {m('egfrFact')} <span data-testid="fact-egfr">{facts.egfr ? facts.egfr.value : m('none')}</span> · {m('pregnancyFact')}{' '}
+      {facts.pregnancy ? x.quote(facts.pregnancy.source.text) : m('none')} · {m('allergyFact')}{' '}
       <span data-testid="fact-allergies">
         {facts.allergies.length > 0
-          ? facts.allergies.map((a) => a.substance).join('、')
+          ? <Zh>{facts.allergies.map((a) => a.substance).join('、')}</Zh>
           : facts.deniesAllergy
             ? m('deniesAllergy')
             : m('none')}
@@ -167,15 +204,19 @@ function Facts({ facts, m }: { facts: NoteFacts; m: M }) {
 }
 
 function WithheldText({ w, m }: { w: WithheldDrug; m: M }) {
+  const x = useDrugText();
   return (
     <>
       <strong data-testid="withheld-reason" data-reason={w.reason}>
         {m(`reason_${w.reason}` as RecommendMessageKey)}
       </strong>
-      ：{w.note}
+      {x.colon}
+      {x.explanation(w)}
       <small className="evidence-quote">
         {' '}
-        [{m('noteSays')} · {w.evidence.field}：「{w.evidence.text}」]
+        [{m('noteSays')} · {x.field(w.evidence.field)}
+        {x.colon}
+        {x.quote(w.evidence.text)}]
       </small>
     </>
   );
@@ -202,7 +243,7 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
   }, [withheld, run]);
   const item = (w: WithheldDrug) => (
     <li key={w.drug} data-testid="withheld-drug" data-drug={w.drug} data-reason={w.reason}>
-      <span className="drug-name">{w.drug}</span> <WithheldText w={w} m={m} />{' '}
+      <span className="drug-name" lang="zh-CN">{w.drug}</span> <WithheldText w={w} m={m} />{' '}
       <button type="button" data-testid="add-anyway" disabled={present.has(w.drug)} onClick={() => onAdd(w.drug)}>
         {m('addAnyway')}
       </button>
@@ -235,7 +276,19 @@ function Withheld({ withheld, run, present, onAdd, m }: { withheld: readonly Wit
   );
 }
 
-const names = (drugs: readonly RecommendedDrug[]) => drugs.map((d) => `${d.name} ${d.score.toFixed(2)}`).join('、');
+function Names({ drugs }: { drugs: readonly RecommendedDrug[] }) {
+  const x = useDrugText();
+  return (
+    <>
+      {drugs.map((d, i) => (
+        <Fragment key={d.name}>
+          {i > 0 && x.sep}
+          <Zh>{d.name}</Zh> {d.score.toFixed(2)}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /**
  * Fewer ↔ more: discrete positions (src/features/recommend/final-list.ts `cutLadder`), each showing
@@ -288,7 +341,7 @@ function CutControl({ ladder, index, offset, onOffset, source, beam, m }: { ladd
       <small className="hint cut-preview" data-testid="cut-preview">
         {preview.fewer ? (
           <span data-testid="preview-fewer" data-drugs={preview.fewer.map((d) => d.name).join('|')}>
-            {m('fewerWouldRemove')} {names(preview.fewer)}
+            {m('fewerWouldRemove')} <Names drugs={preview.fewer} />
           </span>
         ) : (
           <span>{m('fewestReached')}</span>
@@ -296,7 +349,7 @@ function CutControl({ ladder, index, offset, onOffset, source, beam, m }: { ladd
         {' · '}
         {preview.more ? (
           <span data-testid="preview-more" data-drugs={preview.more.map((d) => d.name).join('|')}>
-            {m('moreWouldAdd')} {names(preview.more)}
+            {m('moreWouldAdd')} <Names drugs={preview.more} />
           </span>
         ) : (
           <span>{m('mostReached')}</span>
@@ -320,6 +373,7 @@ function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (
   // Offer the selected candidate list (a site's own, or the bundled formulary); classes and
   // safety facts below still come from the bundled formulary.
   const candidates = useCandidateFormulary();
+  const x = useDrugText();
   const matches = useMemo(() => searchCandidates(query, candidates), [query, candidates]);
   return (
     <div className="add-drug" data-testid="add-drug">
@@ -350,7 +404,7 @@ function AddDrug({ present, onAdd, m }: { present: ReadonlySet<string>; onAdd: (
                   setQuery('');
                 }}
               >
-                {name} <small>{formulary().get(name)?.class}</small>
+                <Zh>{name}</Zh> <small>{x.formulary('classes', formulary().get(name)?.class ?? '')}</small>
               </button>
             </li>
           ))}
@@ -374,6 +428,7 @@ function download(filename: string, text: string) {
 export function RecommendationList() {
   const t = useT();
   const m = useMessages(recommendMessages);
+  const x = useDrugText();
   const run = useNoteStore((s) => s.run);
   const accepted = useNoteStore((s) => s.accepted);
   const removed = useNoteStore((s) => s.removed);
@@ -395,11 +450,7 @@ export function RecommendationList() {
   );
   const facts = useMemo(() => (run ? extractNoteFacts(run.record) : null), [run]);
   const warnings = useMemo(() => (facts ? checkSafety(list.map((d) => d.name), facts, formulary()) : []), [list, facts]);
-  const doses = useMemo(() => {
-    const map = new Map<string, DoseSuggestion>();
-    if (run) for (const d of list) map.set(d.name, suggestDose(d.name, run.record, formulary()));
-    return map;
-  }, [list, run]);
+  const doses = useMemo(() => (run ? listDoses(list, run.record, formulary()) : new Map<string, DoseSuggestion>()), [list, run]);
   const evidence = useMemo(() => {
     const map = new Map<string, DrugEvidence>();
     if (run) for (const d of list) map.set(d.name, drugEvidence(d.name, run.record, formulary()));
@@ -414,9 +465,10 @@ export function RecommendationList() {
   const present = new Set(list.map((d) => d.name));
 
   const copy = async () => {
-    const text = exportText(list, (name) => {
+    const classed = list.map((d) => ({ name: d.name, drugClass: d.drugClass && x.formularyString('classes', d.drugClass) }));
+    const text = exportText(classed, (name) => {
       const d = doses.get(name);
-      return d ? doseLabel(d, m) : '';
+      return d ? doseLabel(d, m, x) : '';
     });
     try {
       await navigator.clipboard.writeText(text);
@@ -481,8 +533,10 @@ export function RecommendationList() {
                 className={drug.accepted ? 'accepted' : undefined}
               >
                 <div className="drug-row">
-                  <span className="drug-name">{drug.name}</span>
-                  <span className="drug-class">{drug.drugClass}</span>
+                  <span className="drug-name" lang="zh-CN">
+                    {drug.name}
+                  </span>
+                  <span className="drug-class">{drug.drugClass && x.formulary('classes', drug.drugClass)}</span>
                   {drug.origin === 'added' && drug.score === 0 ? (
                     <span className="drug-added">{m('added')}</span>
                   ) : (
@@ -544,10 +598,11 @@ export function RecommendationList() {
 
       {removed.length > 0 && (
         <p className="removed" data-testid="removed">
-          {m('removedList')}：
+          {m('removedList')}
+          {x.colon}
           {removed.map((name) => (
             <button key={name} type="button" onClick={() => restore(name)} data-testid="restore-drug" data-drug={name}>
-              {name} ↺ {m('restore')}
+              <Zh>{name}</Zh> ↺ {m('restore')}
             </button>
           ))}
         </p>
@@ -575,7 +630,9 @@ export function RecommendationList() {
 
       <div className="actions export">
         <span data-testid="final-count">
-          {m('finalCount')}：{list.length} {m('drugsUnit')}
+          {m('finalCount')}
+          {x.colon}
+          {list.length} {m('drugsUnit')}
         </span>
         <button type="button" onClick={() => void copy()} data-testid="export-text" disabled={list.length === 0}>
           {m('exportText')}

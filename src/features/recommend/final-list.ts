@@ -10,7 +10,9 @@
  */
 import { applyThresholds } from '../../decoding/threshold.ts';
 import { cutTrajectory, type CutSettings } from '../../decoding/policy.ts';
+import { suggestDose, type DoseSuggestion } from '../../clinical/dose.ts';
 import type { Formulary } from '../../clinical/formulary.ts';
+import type { CDrugRedRecord } from '../../clinical/record.ts';
 import type { RecommendedDrug, RecommendRun } from '../../state/note-store.ts';
 
 export interface ListEntry extends RecommendedDrug {
@@ -148,6 +150,15 @@ export function finalList(run: RecommendRun, kept: readonly RecommendedDrug[], d
     push({ name, drugClass: formulary.get(name)?.class ?? r?.drugClass ?? '', score: r?.score ?? 0 }, 'added', added);
   }
   return [...byConfidence(recommended), ...added];
+}
+
+/**
+ * The dose of each drug on the final list (clinical/dose.ts `suggestDose`: the note's dose for a
+ * continued drug, else the marked default). The one source for the screen, the text export and
+ * the print sheet, so all three show the same dose.
+ */
+export function listDoses(list: readonly Pick<ListEntry, 'name'>[], record: CDrugRedRecord, formulary: Formulary): Map<string, DoseSuggestion> {
+  return new Map(list.map((d) => [d.name, suggestDose(d.name, record, formulary)]));
 }
 
 /**

@@ -6,16 +6,18 @@
 import { assessInput } from '../../clinical/input-sufficiency.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
 import { useNoteStore } from '../../state/note-store.ts';
-import { parseNote } from './parse-note.ts';
+import { parsePaste } from './parse-worker/parse-client.ts';
 
-/** Parses the current note into the store (dropping field edits); the record, or null after storing why not. */
-export function parseIntoStore(): CDrugRedRecord | null {
+/**
+ * Parses the current note into the store (dropping field edits); the record, or null after storing
+ * why not. A long paste is parsed off the main thread (parse-worker/parse-client.ts); if the note
+ * changed meanwhile, that result is stale and dropped (null, nothing stored).
+ */
+export async function parseIntoStore(): Promise<CDrugRedRecord | null> {
+  const text = useNoteStore.getState().noteText;
+  const { result } = await parsePaste(text);
   const store = useNoteStore.getState();
-  const text = store.noteText;
-  const started = performance.now();
-  const result = parseNote(text);
-  // A named measure, so a slow paste can be told apart from slow rendering (e2e/parsing.spec.ts).
-  performance.measure('drx:parse-note', { start: started });
+  if (store.noteText !== text) return null;
   if (!result.ok) {
     store.setProblem(result.problem);
     return null;

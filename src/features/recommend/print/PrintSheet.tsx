@@ -1,17 +1,18 @@
 import { translate, useFormat, useMessages } from '../../../app/i18n.ts';
+import type { DoseSuggestion } from '../../../clinical/dose.ts';
 import type { SafetyWarning } from '../../../clinical/safety.ts';
 import { useUiStore } from '../../../state/ui-store.ts';
 import { recommendMessages } from '../messages.ts';
 import { printMessages } from './messages.ts';
+import { useDrugText, Zh, type DrugText } from '../drug-text.tsx';
 import './print.css';
 
-/** One line of the printed list. Dose and frequency are printed only when the list carries them. */
+/** One line of the printed list, with the dose the screen shows for it (final-list.ts `listDoses`). */
 export interface PrintEntry {
   name: string;
   drugClass: string;
   origin: 'recommended' | 'added';
-  dose?: string | null;
-  frequency?: string | null;
+  dose: DoseSuggestion;
 }
 
 export interface PrintSheetProps {
@@ -29,10 +30,33 @@ export interface PrintSheetProps {
   printedAt: number;
 }
 
-function warningLine(w: SafetyWarning, r: (k: 'dup' | 'contra' | 'inter' | 'sevMajor' | 'sevModerate') => string, colon: string): string {
-  if (w.kind === 'duplication') return `${r('dup')}${colon}${w.drugs.join(' + ')}`;
-  if (w.kind === 'interaction') return `${r('inter')} (${w.severity === 'major' ? r('sevMajor') : r('sevModerate')})${colon}${w.drugs.join(' ↔ ')} — ${w.note}`;
-  return `${r('contra')}${colon}${w.drug} — ${w.note}`;
+function WarningLine({ w, r, x }: { w: SafetyWarning; r: (k: 'dup' | 'contra' | 'inter' | 'sevMajor' | 'sevModerate') => string; x: DrugText }) {
+  if (w.kind === 'duplication') {
+    return (
+      <>
+        {r('dup')}
+        {x.colon}
+        <Zh>{w.drugs.join(' + ')}</Zh>
+      </>
+    );
+  }
+  if (w.kind === 'interaction') {
+    return (
+      <>
+        {r('inter')}
+        {x.paren(w.severity === 'major' ? r('sevMajor') : r('sevModerate'))}
+        {x.colon}
+        <Zh>{w.drugs.join(' ↔ ')}</Zh> — {x.explanation(w)}
+      </>
+    );
+  }
+  return (
+    <>
+      {r('contra')}
+      {x.colon}
+      <Zh>{w.drug}</Zh> — {x.explanation(w)}
+    </>
+  );
 }
 
 /**
@@ -45,9 +69,8 @@ export function PrintSheet({ sheet, printedAt }: PrintSheetProps) {
   const r = useMessages(recommendMessages);
   const fmt = useFormat();
   const locale = useUiStore((s) => s.locale);
-  const colon = locale === 'zh' ? '：' : ': ';
-  const hasDose = sheet?.entries.some((e) => e.dose) ?? false;
-  const hasFrequency = sheet?.entries.some((e) => e.frequency) ?? false;
+  const x = useDrugText();
+  const colon = x.colon;
   return (
     <section className="print-sheet" data-testid="print-sheet">
       <h1>{p('title')}</h1>
@@ -90,21 +113,34 @@ export function PrintSheet({ sheet, printedAt }: PrintSheetProps) {
                   <th>{p('colNo')}</th>
                   <th>{p('colDrug')}</th>
                   <th>{p('colClass')}</th>
-                  {hasDose && <th>{p('colDose')}</th>}
-                  {hasFrequency && <th>{p('colFrequency')}</th>}
+                  <th>{p('colDose')}</th>
+                  <th>{p('colFrequency')}</th>
                 </tr>
               </thead>
               <tbody>
                 {sheet.entries.map((e, i) => (
-                  <tr key={e.name} data-testid="print-drug" data-drug={e.name}>
+                  <tr key={e.name} data-testid="print-drug" data-drug={e.name} data-dose-kind={e.dose.kind}>
                     <td>{fmt.number(i + 1)}</td>
                     <td lang="zh-CN">
                       {e.name}
                       {e.origin === 'added' && <small> ({p('added')})</small>}
                     </td>
-                    <td lang="zh-CN">{e.drugClass}</td>
-                    {hasDose && <td>{e.dose ?? ''}</td>}
-                    {hasFrequency && <td>{e.frequency ?? ''}</td>}
+                    <td>{e.drugClass && x.formulary('classes', e.drugClass)}</td>
+                    {e.dose.kind === 'none' ? (
+                      // Left blank to be written by hand: the table has no default for this drug.
+                      <td data-testid="print-dose" colSpan={2}>
+                        <small>{r('doseNone')}</small>
+                      </td>
+                    ) : (
+                      <>
+                        <td data-testid="print-dose">
+                          <span data-testid="print-dose-value">{e.dose.kind === 'default' ? x.formularyString('doses', e.dose.dose) : e.dose.dose}</span>
+                          {/* A default is not the patient's dose: the paper says so, as the screen does. */}
+                          {e.dose.kind === 'default' && <small> ({r('doseDefault')})</small>}
+                        </td>
+                        <td data-testid="print-frequency">{e.dose.frequency ?? ''}</td>
+                      </>
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -117,7 +153,7 @@ export function PrintSheet({ sheet, printedAt }: PrintSheetProps) {
             <ul data-testid="print-warnings">
               {sheet.warnings.map((w, i) => (
                 <li key={i} data-kind={w.kind}>
-                  {warningLine(w, r, colon)}
+                  <WarningLine w={w} r={r} x={x} />
                 </li>
               ))}
             </ul>

@@ -3,12 +3,13 @@ import { Formulary } from '../../../clinical/formulary.ts';
 import { extractNoteFacts } from '../../../clinical/note-facts.ts';
 import { checkSafety } from '../../../clinical/safety.ts';
 import { useNoteStore } from '../../../state/note-store.ts';
-import { atStep, cutLadder, finalList } from '../final-list.ts';
+import { atStep, cutLadder, finalList, listDoses } from '../final-list.ts';
 import { PrintSheet, type PrintEntry, type PrintSheetProps } from './PrintSheet.tsx';
 
 /**
  * The print sheet fed from the note store: the same derived final list and safety check the
- * recommend screen shows (final-list.ts, clinical/safety.ts), so what prints is what is on screen.
+ * recommend screen shows (final-list.ts with its `listDoses`, clinical/safety.ts), so what prints
+ * is what is on screen, doses included.
  * Mounted once by the app shell.
  */
 export function PrintSheetFromStores() {
@@ -29,11 +30,8 @@ export function PrintSheetFromStores() {
     const formulary = Formulary.bundled();
     const list = finalList(run, atStep(cutLadder(run), offset).drugs, { accepted, removed, added }, formulary);
     const warnings = checkSafety(list.map((d) => d.name), extractNoteFacts(run.record), formulary);
-    // Dose and frequency are printed when the list entries carry them.
-    const entries: PrintEntry[] = list.map((d) => {
-      const extra = d as Partial<Pick<PrintEntry, 'dose' | 'frequency'>>;
-      return { name: d.name, drugClass: d.drugClass, origin: d.origin, dose: extra.dose ?? null, frequency: extra.frequency ?? null };
-    });
+    const doses = listDoses(list, run.record, formulary);
+    const entries: PrintEntry[] = list.map((d) => ({ name: d.name, drugClass: d.drugClass, origin: d.origin, dose: doses.get(d.name) ?? { kind: 'none' } }));
     return {
       patientId: run.record.患者序号,
       visitId: run.record.就诊标识,
