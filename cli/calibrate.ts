@@ -19,6 +19,10 @@
  * With beam search (B > 1) the simulation is an approximation of re-decoding at the chosen
  * threshold (docs/decoding.md); with --beam 1 it is exact.
  *
+ * --site-dev pools a site's own labelled notes with the dev visits (cli/site-dev.ts: each site
+ * visit counts W times, by default so both sources weigh the same); the score, the ratio and its
+ * band are then the pooled ones, and each source's own score and ratio are printed.
+ *
  * With --candidates the model decodes over the list mapped to its own names, exactly as
  * `predict` does (src/clinical/candidate-list.ts; fold collisions resolved with the dev labels),
  * and the sweep scores in those names (normalised: a respelled entry is the same drug).
@@ -26,6 +30,7 @@
 import { join } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { countLabels, describeMapping, mapCandidateList } from '../src/clinical/candidate-list.ts';
+import { readSiteRecords } from './site-dev.ts';
 import { calibrateThreshold, type CalibrationResult } from '../src/decoding/threshold.ts';
 import {
   DECODING_CONFIG_FILE,
@@ -51,7 +56,7 @@ import {
 } from './model-method.ts';
 
 export const CALIBRATE_USAGE =
-  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--out FILE] [--no-safety] [--no-fusion]';
+  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--site-dev SITE.jsonl [--site-weight W]] [--out FILE] [--no-safety] [--no-fusion]';
 
 export type RatioBand = readonly [number, number] | null;
 
@@ -125,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
     candidates: { type: 'string' },
     'max-drugs': { type: 'string' },
     'ratio-band': { type: 'string' },
+    'site-dev': { type: 'string' },
+    'site-weight': { type: 'string' },
     out: { type: 'string' },
     'no-safety': { type: 'boolean' },
     'no-fusion': { type: 'boolean' },
@@ -146,10 +153,13 @@ export async function main(argv: string[]): Promise<number> {
   const band = parseRatioBand(optionalFlag(flags, 'ratio-band'));
   const outPath = optionalFlag(flags, 'out') ?? join(dir, DECODING_CONFIG_FILE);
 
+  const sitePath = optionalFlag(flags, 'site-dev');
+  const siteWeightFlag = optionalFlag(flags, 'site-weight');
+  if (siteWeightFlag !== undefined && sitePath === undefined) throw new UsageError('--site-weight needs --site-dev');
   const folder = resolveModelFolder(dir, dtype);
   // Before the (minutes-long) decode, and after the model folder is known to exist: --out must
   // not be the dev file, and its folder must be writable.
-  await assertWritableOutput(outPath, [devPath]);
+  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, sitePath]);
   const previous = await readDecodingConfig(dir).catch(() => null);
   const beamWidth = beamFlag !== undefined ? parseBeam(beamFlag) : (previous?.beamWidth ?? DEFAULT_BEAM);
   const minDrugs = previous?.minDrugs ?? 1;
@@ -158,7 +168,8 @@ export async function main(argv: string[]): Promise<number> {
   requireLabels(all);
   const records = (limit === undefined ? all : all.slice(0, limit)).map((x) => x.record);
   if (records.length === 0) throw new CliError(`${devPath}: no records`);
-  const gold = records.map((r) => r.出院带药列表 ?? []);
+  const site = sitePath === undefined ? null : await readSiteRecords(sitePath, records.length, siteWeightFlag);
+  const gold = [...records, ...(site?.records ?? [])].map((r) => r.出院带药列表 ?? []);
   // Generous cap for the never-stop trajectories: twice the largest gold list (docs/decoding.md), at least 10.
   const maxGold = Math.max(...gold.map((g) => new Set(g).size));
   const maxDrugs = maxDrugsFlag !== undefined ? parseBeam(maxDrugsFlag, '--max-drugs') : Math.min(30, Math.max(10, 2 * maxGold));
@@ -170,15 +181,17 @@ export async function main(argv: string[]): Promise<number> {
   const fusion = flags['no-fusion'] === true ? null : await readFusionWeights(dir);
   const loaded = await loadModel(folder);
   log(`model ${dir}, dtype ${dtype}, beam ${beamWidth}, ${records.length} dev visits (${devPath}), maxDrugs ${maxDrugs}, evidence fusion ${fusion ? 'on' : 'off'}; loaded in ${round(loaded.loadMs, 0)} ms`);
-  const timed = await decodeRecords(loaded, records, mapping.decodeNames, { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true, fusion }, {
-    onProgress: progressLogger(log, 'decoded'),
-  });
+  const decodeSettings = { beamWidth, stopThreshold: 0, minConfidence: 0, minDrugs, maxDrugs, safety: flags['no-safety'] !== true, fusion };
+  const timed = await decodeRecords(loaded, records, mapping.decodeNames, decodeSettings, { onProgress: progressLogger(log, 'decoded') });
+  const siteTimed = site ? await decodeRecords(loaded, site.records, mapping.decodeNames, decodeSettings, { onProgress: progressLogger(log, 'decoded (site)') }) : null;
   await loaded.dispose();
+  if (site) log(`site notes ${sitePath}: ${site.records.length} visits pooled with the dev visits, each counted ${round(site.weight, 3)} times`);
+  const weights = [...records.map(() => 1), ...(site?.records.map(() => site.weight) ?? [])];
   const lat = latencySummary(timed.latenciesMs);
   log(`decoded with stopThreshold 0: latency p50 ${round(lat.p50, 1)} ms, p95 ${round(lat.p95, 1)} ms per visit`);
 
   const normalize = (n: string) => mapping.formulary.normalize(n) ?? n.trim();
-  const unconstrained = calibrateThreshold(timed.results, gold, normalize, { minDrugs });
+  const unconstrained = calibrateThreshold([...timed.results, ...(siteTimed?.results ?? [])], gold, normalize, { minDrugs, weights });
   const { result, inBand } = chooseInBand(unconstrained, band);
   log(
     `best score overall: stopThreshold ${unconstrained.stopThreshold}, minConfidence ${unconstrained.minConfidence}: score ${round(unconstrained.score)}, ratio ${round(unconstrained.ratio, 2)}`,
@@ -216,8 +229,16 @@ export async function main(argv: string[]): Promise<number> {
       ratio: round(result.ratio),
       exact: result.exact,
       ...(band !== null && inBand ? { ratioBand: [band[0], band[1]] as [number, number] } : {}),
+      ...(site && sitePath !== undefined ? { site: { file: sitePath, visits: site.records.length, weight: round(site.weight, 4) } } : {}),
     },
   };
+  if (site && siteTimed) {
+    const at = { minDrugs, stopThresholds: [result.stopThreshold], minConfidences: [result.minConfidence] };
+    for (const [label, res, n0] of [[devPath, timed.results, 0], [sitePath!, siteTimed.results, records.length]] as const) {
+      const own = calibrateThreshold(res, gold.slice(n0, n0 + res.length), normalize, at);
+      log(`  at the chosen cut, ${label}: score ${round(own.score)}, mean_pred ${round(own.meanPredicted, 2)} / mean_gold ${round(own.meanGold, 2)} = ratio ${round(own.ratio, 2)}`);
+    }
+  }
   await writeOutputAtomically(outPath, serializeDecodingConfig(config));
   log(`wrote ${outPath}`);
   return 0;

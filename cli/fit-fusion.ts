@@ -1,5 +1,5 @@
 /**
- * npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--dtype q8] [--l2 λ] [--out FILE]
+ * npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl [--site-weight W]] [--dtype q8] [--l2 λ] [--out FILE]
  *
  * Fits the evidence-fusion weights (src/decoding/evidence-fusion.ts) and writes MODEL/fusion.json.
  * The model searches each labelled dev visit once (safety on, no fusion, never stopping early);
@@ -11,6 +11,12 @@
  * (--skip 400), so the weights and the cut are chosen on disjoint visits. The hand-written set
  * (eval/handwritten) is never read here. Run calibrate again after fitting: the cut is
  * calibrated on the fused list.
+ *
+ * --site-dev adds a site's own labelled notes (all of them; e.g. the hand-written development
+ * set eval/handwritten-dev, or a pilot site's charts). How much a note names, and so how much an
+ * unnamed drug means, is a habit of who writes the notes; one generator's habit should not
+ * decide it alone. Each site visit's rows count W times, by default W = dev visits / site visits,
+ * so the two sources weigh the same in total.
  */
 import { join } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
@@ -32,10 +38,13 @@ import {
   progressLogger,
   readDecodingConfig,
   resolveModelFolder,
+  type TimedDecode,
 } from './model-method.ts';
+import type { CDrugRedRecord } from '../src/clinical/record.ts';
+import { readSiteRecords } from './site-dev.ts';
 
 export const FIT_FUSION_USAGE =
-  'npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--dtype fp32|q8|q4|fp16] [--l2 λ] [--out FILE]';
+  'npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl [--site-weight W]] [--dtype fp32|q8|q4|fp16] [--l2 λ] [--out FILE]';
 
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, {
@@ -45,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     limit: { type: 'string' },
     dtype: { type: 'string' },
     l2: { type: 'string' },
+    'site-dev': { type: 'string' },
+    'site-weight': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -63,14 +74,18 @@ export async function main(argv: string[]): Promise<number> {
   if (!Number.isFinite(l2) || l2 < 0) throw new CliError(`--l2 must be a non-negative number, got ${optionalFlag(flags, 'l2')}`);
   const outPath = optionalFlag(flags, 'out') ?? join(dir, FUSION_FILE);
 
+  const sitePath = optionalFlag(flags, 'site-dev');
+  const siteWeightFlag = optionalFlag(flags, 'site-weight');
+  if (siteWeightFlag !== undefined && sitePath === undefined) throw new CliError('--site-weight needs --site-dev');
   const folder = resolveModelFolder(dir, dtype);
-  await assertWritableOutput(outPath, [devPath]);
+  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, sitePath]);
   const config = await readDecodingConfig(dir);
   const formulary = await loadCandidates(undefined);
   const all = await readRecordsFile(devPath);
   requireLabels(all);
   const records = all.slice(skip, skip + limit).map((x) => x.record);
   if (records.length === 0) throw new CliError(`${devPath}: no records after skipping ${skip}`);
+  const site = sitePath === undefined ? null : await readSiteRecords(sitePath, records.length, siteWeightFlag);
 
   const loaded = await loadModel(folder);
   log(`model ${dir}, dtype ${dtype}: searching ${records.length} dev visits (${devPath}, records ${skip + 1}–${skip + records.length})`);
@@ -84,16 +99,23 @@ export async function main(argv: string[]): Promise<number> {
     fusion: null,
   };
   const timed = await decodeRecords(loaded, records, formulary.names, settings, { onProgress: progressLogger(log, 'searched') });
+  const siteTimed = site ? await decodeRecords(loaded, site.records, formulary.names, settings, { onProgress: progressLogger(log, 'searched (site)') }) : null;
   await loaded.dispose();
 
-  const rows: { x: number[]; y: 0 | 1 }[] = [];
-  records.forEach((r, i) => {
-    const gold = new Set(canonicalLabels(r.出院带药列表, formulary));
-    const res = timed.results[i]!;
-    const plan = safetyPlan(recordFromObject(r as unknown as Record<string, unknown>), formulary.names, formulary);
-    for (const row of fusionRows({ trajectory: res.trajectory, stopProbabilities: res.stopProbabilities, statuses: mentionStatuses(r as unknown as Record<string, unknown>, formulary), candidates: formulary.names, mask: plan.mask }))
-      rows.push({ x: row.x, y: gold.has(row.name) ? 1 : 0 });
-  });
+  const rows: { x: number[]; y: 0 | 1; weight: number }[] = [];
+  const addRows = (recs: readonly CDrugRedRecord[], results: TimedDecode['results'], weight: number) =>
+    recs.forEach((r, i) => {
+      const gold = new Set(canonicalLabels(r.出院带药列表, formulary));
+      const res = results[i]!;
+      const plan = safetyPlan(recordFromObject(r as unknown as Record<string, unknown>), formulary.names, formulary);
+      for (const row of fusionRows({ trajectory: res.trajectory, stopProbabilities: res.stopProbabilities, statuses: mentionStatuses(r as unknown as Record<string, unknown>, formulary), candidates: formulary.names, mask: plan.mask }))
+        rows.push({ x: row.x, y: gold.has(row.name) ? 1 : 0, weight });
+    });
+  addRows(records, timed.results, 1);
+  if (site && siteTimed) {
+    addRows(site.records, siteTimed.results, site.weight);
+    log(`site notes ${sitePath}: ${site.records.length} visits, each counted ${round(site.weight, 3)} times`);
+  }
   const fit = fitFusion(rows, l2);
   // The search alone at its own best cut on these visits (ratio band 0.9–1.1, as the shipped calibration).
   const normalize = (n: string) => formulary.normalize(n) ?? n.trim();
@@ -107,7 +129,14 @@ export async function main(argv: string[]): Promise<number> {
     features: [...FUSION_FEATURES],
     weights: fit.weights.map((w) => round(w, 4)),
     bias: round(fit.bias, 4),
-    fittedOn: { file: devPath, visits: records.length, dtype, l2, logLoss: round(fit.logLoss, 4) },
+    fittedOn: {
+      file: devPath,
+      visits: records.length,
+      dtype,
+      l2,
+      logLoss: round(fit.logLoss, 4),
+      ...(site && sitePath !== undefined ? { site: { file: sitePath, visits: site.records.length, weight: round(site.weight, 4) } } : {}),
+    },
     searchCut: { stopThreshold: cut.stopThreshold, minConfidence: cut.minConfidence, score: round(cut.score), ratio: round(cut.ratio, 4) },
   };
   log(`search alone on these visits: stopThreshold ${cut.stopThreshold}, minConfidence ${cut.minConfidence}, score ${round(cut.score)}, ratio ${round(cut.ratio, 2)}`);

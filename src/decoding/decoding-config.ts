@@ -40,6 +40,18 @@ export interface CalibrationProvenance {
   maxDrugs?: number;
   /** The mean_pred/mean_gold band the chosen point was restricted to, if any. */
   ratioBand?: [number, number];
+  /**
+   * A site's own labelled notes pooled with the dev file (calibrate --site-dev), each visit
+   * counted `weight` times; score, meanPredicted, meanGold and ratio are then the pooled values.
+   */
+  site?: SiteProvenance;
+}
+
+/** A site's own labelled notes used next to the synthetic dev set (calibrate / fit-fusion --site-dev). */
+export interface SiteProvenance {
+  file: string;
+  visits: number;
+  weight: number;
 }
 
 export interface DecodingConfig {
@@ -73,6 +85,8 @@ const int = (lo: number, hi: number) => {
 const num = v.number('must be a number');
 const str = v.string('must be a string');
 
+export const SiteSchema = v.object({ file: str, visits: num, weight: num });
+
 const ProvenanceSchema = v.object(
   {
     file: str,
@@ -85,6 +99,7 @@ const ProvenanceSchema = v.object(
     exact: v.optional(v.boolean('must be true or false')),
     maxDrugs: v.optional(num),
     ratioBand: v.optional(v.tuple([num, num], 'must be [low, high]')),
+    site: v.optional(SiteSchema),
   },
 );
 

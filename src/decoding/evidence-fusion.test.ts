@@ -91,6 +91,22 @@ describe('evidence fusion', () => {
     expect(() => checkFusionWeights({ ...weights(), bias: Number.NaN })).toThrow(/finite/);
   });
 
+  it('a row of weight w counts as w copies of it', () => {
+    const base: { x: number[]; y: 0 | 1 }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const conf = ((i * 37) % 100) / 100;
+      base.push({ x: FUSION_FEATURES.map((f) => (f === 'modelLogit' ? conf * 4 - 2 : f === 'status:positive' ? i % 3 === 0 ? 1 : 0 : 0)), y: (i * 7) % 5 < 2 ? 1 : 0 });
+    }
+    const site = base.slice(0, 10).map((r) => ({ ...r, y: (1 - r.y) as 0 | 1 }));
+    const copied = fitFusion([...base, ...site, ...site, ...site], 1);
+    const weighted = fitFusion([...base, ...site.map((r) => ({ ...r, weight: 3 }))], 1);
+    const unweighted = fitFusion([...base, ...site], 1);
+    weighted.weights.forEach((w, i) => expect(w).toBeCloseTo(copied.weights[i]!, 6));
+    expect(weighted.bias).toBeCloseTo(copied.bias, 6);
+    expect(weighted.logLoss).toBeCloseTo(copied.logLoss, 9);
+    expect(Math.abs(unweighted.bias - weighted.bias)).toBeGreaterThan(1e-3);
+  });
+
   it('parseFusionWeights: the shipped file parses; a bad one is refused naming the file and the field', () => {
     const shipped = parseFusionWeights(JSON.parse(readFileSync('models/dischargerx-small/fusion.json', 'utf8')));
     expect(shipped.features).toEqual(FUSION_FEATURES);

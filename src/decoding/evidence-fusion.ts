@@ -22,6 +22,7 @@ import * as v from 'valibot';
 import type { MentionStatus } from '../clinical/baselines/mention.ts';
 import { describeIssues, FormatError } from '../model-folder/format.ts';
 import type { CandidateMask, DecodedDrug } from './types.ts';
+import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
 export const FUSION_VERSION = 'dischargerx-fusion-2';
@@ -49,7 +50,7 @@ export interface FusionWeights {
   weights: readonly number[];
   bias: number;
   /** Where the weights were fitted (provenance, shown in the model report). */
-  fittedOn?: { file: string; visits: number; dtype: string; l2: number; logLoss: number };
+  fittedOn?: { file: string; visits: number; dtype: string; l2: number; logLoss: number; site?: SiteProvenance };
   /**
    * The cut calibrated on the same visits for the search alone (no fusion), so a report can show
    * the language model by itself next to the fused list, each at its own best cut.
@@ -158,7 +159,7 @@ const FusionSchema = v.object({
   ),
   weights: v.pipe(v.array(finite), v.length(FUSION_FEATURES.length, `must hold ${FUSION_FEATURES.length} numbers, one per feature`)),
   bias: finite,
-  fittedOn: v.optional(v.object({ file: v.string(), visits: v.number(), dtype: v.string(), l2: v.number(), logLoss: v.number() })),
+  fittedOn: v.optional(v.object({ file: v.string(), visits: v.number(), dtype: v.string(), l2: v.number(), logLoss: v.number(), site: v.optional(SiteSchema) })),
   searchCut: v.optional(v.object({ stopThreshold: v.number(), minConfidence: v.number(), score: v.number(), ratio: v.number() })),
 });
 
@@ -171,7 +172,8 @@ export function parseFusionWeights(json: unknown, source = FUSION_FILE): FusionW
   const r = v.safeParse(FusionSchema, json);
   if (!r.success) throw new FormatError(describeIssues(source, r.issues));
   const { fittedOn, searchCut, ...rest } = r.output;
-  return { ...rest, ...(fittedOn ? { fittedOn } : {}), ...(searchCut ? { searchCut } : {}) };
+  const provenance = fittedOn ? (({ site, ...f }) => ({ ...f, ...(site ? { site } : {}) }))(fittedOn) : null;
+  return { ...rest, ...(provenance ? { fittedOn: provenance } : {}), ...(searchCut ? { searchCut } : {}) };
 }
 
 /** Throws when fusion weights do not match this code's features (see parseFusionWeights). */
@@ -207,9 +209,11 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
 
 /**
  * Fit the weights by L2-regularised logistic regression (Newton's method: a dozen features, a few
- * thousand rows, converges in a handful of steps and needs no learning rate).
+ * thousand rows, converges in a handful of steps and needs no learning rate). A row's `weight`
+ * (default 1) counts it that many times, so a small set of a site's own notes can count as much
+ * as the larger synthetic dev set (cli/fit-fusion.ts --site-dev).
  */
-export function fitFusion(rows: readonly { x: readonly number[]; y: 0 | 1 }[], l2 = 1): { weights: number[]; bias: number; logLoss: number } {
+export function fitFusion(rows: readonly { x: readonly number[]; y: 0 | 1; weight?: number }[], l2 = 1): { weights: number[]; bias: number; logLoss: number } {
   const d = FUSION_FEATURES.length + 1; // + bias (last, unpenalised)
   let beta = new Array<number>(d).fill(0);
   const xs = rows.map((r) => [...r.x, 1]);
@@ -219,8 +223,9 @@ export function fitFusion(rows: readonly { x: readonly number[]; y: 0 | 1 }[], l
     xs.forEach((x, n) => {
       const z = x.reduce((s, v, i) => s + v * beta[i]!, 0);
       const p = 1 / (1 + Math.exp(-z));
-      const r = p - rows[n]!.y;
-      const wgt = Math.max(p * (1 - p), 1e-9);
+      const w = rows[n]!.weight ?? 1;
+      const r = w * (p - rows[n]!.y);
+      const wgt = w * Math.max(p * (1 - p), 1e-9);
       for (let i = 0; i < d; i++) {
         grad[i]! += r * x[i]!;
         for (let j = 0; j <= i; j++) hess[i]![j]! += wgt * x[i]! * x[j]!;
@@ -236,12 +241,15 @@ export function fitFusion(rows: readonly { x: readonly number[]; y: 0 | 1 }[], l
     if (Math.max(...step.map(Math.abs)) < 1e-8) break;
   }
   let loss = 0;
+  let total = 0;
   xs.forEach((x, n) => {
     const z = x.reduce((s, v, i) => s + v * beta[i]!, 0);
     const p = Math.min(1 - 1e-12, Math.max(1e-12, 1 / (1 + Math.exp(-z))));
-    loss -= rows[n]!.y ? Math.log(p) : Math.log(1 - p);
+    const w = rows[n]!.weight ?? 1;
+    loss -= w * (rows[n]!.y ? Math.log(p) : Math.log(1 - p));
+    total += w;
   });
-  return { weights: beta.slice(0, d - 1), bias: beta[d - 1]!, logLoss: loss / Math.max(1, rows.length) };
+  return { weights: beta.slice(0, d - 1), bias: beta[d - 1]!, logLoss: loss / Math.max(1e-12, total) };
 }
 
 /** Gaussian elimination with partial pivoting (the system is small and positive definite). */

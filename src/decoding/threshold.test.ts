@@ -78,6 +78,31 @@ describe('calibrateThreshold', () => {
     expect(res.exact).toBe(false); // no settings recorded
   });
 
+  it('a visit of weight w counts as w copies (a site pooled with the dev set)', () => {
+    // Source A wants a late stop (gold = 4 drugs), source B an early one (gold = 1 drug).
+    const visit = (v: string, g: number): [RecordedTrajectory, string[]] => {
+      const names = Array.from({ length: 5 }, (_, i) => `${v}-${i}`);
+      return [{ trajectory: names.map((n) => d(n)), stopProbabilities: Array.from({ length: 6 }, (_, k) => (k === 1 ? 0.45 : k < 4 ? 0.3 : 0.9)) }, names.slice(0, g)];
+    };
+    const a = [visit('a1', 4), visit('a2', 4), visit('a3', 4)];
+    const b = [visit('b1', 1)];
+    const preds = [...a, ...b].map((x) => x[0]);
+    const gold = [...a, ...b].map((x) => x[1]);
+    const weighted = calibrateThreshold(preds, gold, undefined, { weights: [1, 1, 1, 3] });
+    const copied = calibrateThreshold([...preds, preds[3]!, preds[3]!], [...gold, gold[3]!, gold[3]!]);
+    weighted.curve.forEach((p, i) => {
+      expect(p.stopThreshold).toBe(copied.curve[i]!.stopThreshold);
+      expect(p.score).toBeCloseTo(copied.curve[i]!.score, 12);
+      expect(p.meanPredicted).toBeCloseTo(copied.curve[i]!.meanPredicted, 12);
+    });
+    expect(weighted.meanGold).toBeCloseTo(copied.meanGold);
+    expect(weighted.stopThreshold).toBe(copied.stopThreshold);
+    // unweighted, the three A visits decide; weighting B moves the cut
+    expect(calibrateThreshold(preds, gold).stopThreshold).not.toBe(calibrateThreshold(preds, gold, undefined, { weights: [1, 1, 1, 30] }).stopThreshold);
+    expect(() => calibrateThreshold(preds, gold, undefined, { weights: [1, 1] })).toThrow(/weights/);
+    expect(() => calibrateThreshold(preds, gold, undefined, { weights: [0, 0, 0, 0] })).toThrow(/sum to 0/);
+  });
+
   it('rejects mismatched inputs', () => {
     expect(() => calibrateThreshold([], [])).toThrow();
     expect(() => calibrateThreshold([{ trajectory: [], stopProbabilities: [] }], [])).toThrow();

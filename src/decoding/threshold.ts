@@ -79,6 +79,12 @@ export interface CalibrationOptions {
   minConfidences?: readonly number[];
   /** Must match the decoder's minDrugs. Default 1. */
   minDrugs?: number;
+  /**
+   * Per-visit weights (default 1 each): a visit of weight w counts as w copies in the mean score,
+   * the mean list size and the mean gold size. Used to let a site's few own notes count as much
+   * as the larger synthetic dev set (cli/calibrate.ts --site-dev).
+   */
+  weights?: readonly number[];
 }
 
 export interface CalibrationPoint {
@@ -139,7 +145,13 @@ export function calibrateThreshold(
     trajectory: p.trajectory.map((d) => ({ name: normalize(d.name), confidence: d.confidence })),
     stopProbabilities: p.stopProbabilities,
   }));
-  const meanGold = goldSets.reduce((a, g) => a + g.length, 0) / goldSets.length;
+  const weights = options.weights ?? goldSets.map(() => 1);
+  if (weights.length !== goldSets.length || weights.some((w) => !(w >= 0))) {
+    throw new Error(`calibrateThreshold: ${weights.length} weights for ${goldSets.length} visits (each ≥ 0)`);
+  }
+  const totalWeight = weights.reduce((a, w) => a + w, 0);
+  if (!(totalWeight > 0)) throw new Error('calibrateThreshold: the weights sum to 0');
+  const meanGold = goldSets.reduce((a, g, i) => a + weights[i]! * g.length, 0) / totalWeight;
   const exact = devPredictions.every(
     (p) => p.settings !== undefined && p.settings.stopThreshold === 0 && (p.settings.beamWidth ?? 1) === 1,
   );
@@ -163,14 +175,14 @@ export function calibrateThreshold(
       normPred.forEach((p, i) => {
         const kept = applyThresholds(p.trajectory, p.stopProbabilities, { stopThreshold: t, minConfidence: c, minDrugs });
         const names = kept.map((d) => d.name);
-        count += new Set(names).size;
-        total += visitScore(names, goldSets[i]!);
+        count += weights[i]! * new Set(names).size;
+        total += weights[i]! * visitScore(names, goldSets[i]!);
       });
       const point: CalibrationPoint = {
         stopThreshold: t,
         minConfidence: c,
-        score: total / normPred.length,
-        meanPredicted: count / normPred.length,
+        score: total / totalWeight,
+        meanPredicted: count / totalWeight,
       };
       curve.push(point);
       if (best === null || better(point, best)) best = point;
