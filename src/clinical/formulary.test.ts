@@ -268,12 +268,12 @@ describe('fromJson', () => {
     [null, /expected a JSON array .* got null/],
     ['二甲双胍', /got string/],
     [[], /is empty/],
-    [['二甲双胍', ''], /entry 1 has an empty name/],
-    [['二甲双胍', 3], /entry 1 is not a string/],
+    [['二甲双胍', ''], /\(x\.json\): entry 1: must not be empty/],
+    [['二甲双胍', 3], /\(x\.json\): entry 1: must be a string/],
     [['二甲双胍', '阿卡波糖', ' 二甲双胍 '], /entry 2 \('二甲双胍'\) duplicates entry 0/],
-    [{ drugs: [] }, /has no "version"/],
-    [{ version: '1' }, /has no "drugs" array/],
-    [{ version: '1', drugs: [{ aliases: [] }] }, /entry 0 has no name/],
+    [{ drugs: [] }, /\(x\.json\): version: is missing/],
+    [{ version: '1' }, /\(x\.json\): drugs: is missing/],
+    [{ version: '1', drugs: [{ aliases: [] }] }, /\(x\.json\): drugs\[0\]\.name: is missing/],
     [{ version: '1', drugs: [{ name: 'A药' }, { name: 'B药' }, { name: 'A药' }] }, /entry 2 \(A药\) duplicates the name of entry 0/],
     [{ version: '1', drugs: [{ name: 'A药' }, { name: 'B药', aliases: ['A药'] }] }, /entry 1 \(B药\) has alias 'A药'.*entry 0/],
     [{ version: '1', drugs: [{ name: 'A药', area: 'nowhere' }] }, /unknown area 'nowhere'/],
@@ -284,7 +284,20 @@ describe('fromJson', () => {
     expect(() => Formulary.fromJson(json, 'x.json')).toThrow(message);
   });
 
+  it('names the field path of a wrong-typed nested value', () => {
+    const drugs = [{ name: 'A药' }, { name: 'B药' }, { name: 'C药' }, { name: 'D药', aliases: ['丁', 4] }];
+    expect(() => Formulary.fromJson({ version: '1', drugs }, 'x.json')).toThrow('Candidate list (x.json): drugs[3].aliases[1]: must be a string');
+    const ci = [{ kind: 'egfr_below', value: '30', note: 'n', source: 's' }];
+    expect(() => Formulary.fromJson({ version: '1', drugs: [{ name: 'A药', contraindications: ci }] }, 'x.json')).toThrow(
+      'Candidate list (x.json): drugs[0].contraindications[0].value: must be a positive number',
+    );
+    expect(() => Formulary.fromJson({ version: '1', drugs: [['A药']] }, 'x.json')).toThrow('Candidate list (x.json): drugs[0]: must be an object');
+    expect(() => Formulary.fromJson({ version: '1', drugs: [{ name: 'A药', contraindications: [{ kind: 'weight', note: 'n', source: 's' }] }] })).toThrow(
+      "drugs[0].contraindications[0].kind: unknown kind 'weight'",
+    );
+  });
+
   it('names the source in the message and defaults sensibly without a label', () => {
-    expect(() => Formulary.fromJson({ version: '1', drugs: [{}] })).toThrow('Candidate list: entry 0 has no name');
+    expect(() => Formulary.fromJson({ version: '1', drugs: [{}] })).toThrow('Candidate list: drugs[0].name: is missing');
   });
 });

@@ -14,6 +14,8 @@ import type {
   Interaction,
   TherapeuticArea,
 } from './formulary-types.ts';
+import * as v from 'valibot';
+import { describeIssues, issueMessage } from '../model-folder/format.ts';
 import bundledJson from './data/formulary.json' with { type: 'json' };
 
 export class FormularyError extends Error {
@@ -34,11 +36,11 @@ export interface Mention {
   end: number;
 }
 
-const AREAS: ReadonlySet<string> = new Set<TherapeuticArea>([
+const AREAS: readonly TherapeuticArea[] = [
   'diabetes', 'hypertension', 'lipids', 'antithrombotic', 'cardiac', 'gout', 'thyroid',
   'osteoporosis', 'renal', 'neuropathy', 'liver', 'gastrointestinal', 'anti-infective',
   'respiratory', 'neuro-psych', 'urology', 'other',
-]);
+];
 
 // ---- text folding ---------------------------------------------------------------------
 
@@ -216,12 +218,71 @@ const ENDS_DIGIT = /\d$/;
 /** Characters that, right after a key ending in a digit, mean the digits were a dose. */
 const DOSE_CONTINUATION = /^[0-9.umig单万毫国微克%]$/;
 
-// ---- validation helpers ----------------------------------------------------------------
+// ---- file schema (shapes only; names, aliases, sources and cross-references are checked after) ----
+// `null` is taken as absent where the hand-written loader took it so (area, sources,
+// contraindications, interactions) and refused elsewhere, as before.
 
-const isObj = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
-const isStr = (x: unknown): x is string => typeof x === 'string';
-const nonEmpty = (x: unknown): x is string => typeof x === 'string' && x.trim().length > 0;
+const str = v.string('must be a string');
+const filled = v.pipe(str, v.check((x) => x.trim().length > 0, 'must be a non-empty string'));
+/** An optional list of strings, trimmed, empties dropped. */
+const strList = v.pipe(
+  v.optional(v.array(str, 'must be an array of strings'), []),
+  v.transform((xs) => xs.map((x) => x.trim()).filter((x) => x.length > 0)),
+);
+/** valibot's object() takes an array for an object (typeof 'object'); a JSON list is refused first. */
+const plainObject = v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object');
+const obj = <T extends v.ObjectEntries>(entries: T) => v.pipe(plainObject, v.object(entries));
+
+const Caution = v.optional(v.boolean('must be true or false'));
+const ContraindicationSchema = v.pipe(
+  plainObject,
+  v.variant(
+    'kind',
+    [
+      v.object({
+        kind: v.picklist(['egfr_below', 'potassium_at_least']),
+        value: v.pipe(v.number('must be a positive number'), v.gtValue(0, 'must be a positive number')),
+        note: str,
+        source: str,
+        caution: Caution,
+      }),
+      v.object({ kind: v.literal('pregnancy'), note: str, source: str, caution: Caution }),
+      v.object({
+        kind: v.picklist(['condition', 'allergy']),
+        keywords: v.pipe(strList, v.minLength(1, 'needs at least one keyword')),
+        note: str,
+        source: str,
+        caution: Caution,
+      }),
+    ],
+    (i) => `unknown kind '${String(i.input)}'`,
+  ),
+);
+const InteractionSchema = obj({
+  with: filled,
+  severity: v.picklist(['major', 'moderate'], (i) => `severity '${String(i.input)}' (expected major or moderate)`),
+  note: str,
+  source: str,
+});
+const DrugSchema = obj({
+  name: v.pipe(filled, v.trim()),
+  aliases: strList,
+  ambiguousAliases: strList,
+  atc: v.optional(str, ''),
+  class: v.optional(str, ''),
+  area: v.nullish(v.picklist(AREAS, (i) => `unknown area '${String(i.input)}'`), 'other'),
+  duplicationGroup: v.optional(filled),
+  contraindications: v.nullish(v.array(ContraindicationSchema, 'must be an array'), []),
+  interactions: v.nullish(v.array(InteractionSchema, 'must be an array'), []),
+});
+const FileSchema = obj({
+  version: v.pipe(filled, v.trim()),
+  sources: v.nullish(v.array(obj({ id: filled, citation: filled }), 'must be an array'), []),
+  drugs: v.array(DrugSchema, 'must be an array'),
+});
+const NamesSchema = v.pipe(v.array(v.pipe(str, v.trim(), v.nonEmpty('must not be empty'))), v.minLength(1, 'is empty'));
+
+type ParsedDrug = v.InferOutput<typeof DrugSchema>;
 
 // ---- Formulary -------------------------------------------------------------------------
 
@@ -275,7 +336,9 @@ export class Formulary {
 
   /**
    * Accepts a FormularyFile or a plain JSON array of names. Throws FormularyError naming
-   * `sourceLabel` and the (0-based) entry index on any problem.
+   * `sourceLabel` and where the problem is: the field path of a wrong shape
+   * ("drugs[3].aliases[1]: must be a string"), or the 0-based entry index of a duplicate,
+   * an alias clash or an unknown source or reference.
    */
   static fromJson(json: unknown, sourceLabel?: string): Formulary {
     const where = `Candidate list${sourceLabel ? ` (${sourceLabel})` : ''}`;
@@ -283,26 +346,16 @@ export class Formulary {
       throw new FormularyError(`${where}: ${msg}`);
     };
     if (Array.isArray(json)) return Formulary.fromNames(json, where, fail);
-    if (!isObj(json)) {
+    if (typeof json !== 'object' || json === null) {
       return fail(`expected a JSON array of drug names or an object with "version" and "drugs", got ${json === null ? 'null' : typeof json}`);
     }
-    if (!nonEmpty(json.version)) fail('has no "version" string');
-    if (!Array.isArray(json.drugs)) fail('has no "drugs" array');
-    const version = (json.version as string).trim();
-    const rawSources = json.sources ?? [];
-    if (!Array.isArray(rawSources)) return fail('"sources" must be an array');
-    const sources: FormularySource[] = rawSources.map((s, i) => {
-      if (!isObj(s) || !nonEmpty(s.id) || !nonEmpty(s.citation)) {
-        return fail(`source ${i} needs a non-empty "id" and "citation"`);
-      }
-      return { id: s.id, citation: s.citation };
-    });
+    const parsed = v.safeParse(FileSchema, json);
+    if (!parsed.success) throw new FormularyError(describeIssues(where, parsed.issues));
+    const { version, sources } = parsed.output;
     const sourceIds = new Set(sources.map((s) => s.id));
     if (sourceIds.size !== sources.length) fail('source ids are not unique');
 
-    const drugs = (json.drugs as unknown[]).map((raw, i) =>
-      Formulary.parseDrug(raw, sourceIds, (m) => fail(`entry ${i}${isObj(raw) && nonEmpty(raw.name) ? ` (${raw.name})` : ''} ${m}`)),
-    );
+    const drugs = parsed.output.drugs.map((d, i) => Formulary.toDrug(d, sourceIds, (m) => fail(`entry ${i} (${d.name}) ${m}`)));
 
     // Names, then aliases: every folded key belongs to exactly one drug.
     const index = new Map<string, string>();
@@ -333,7 +386,7 @@ export class Formulary {
 
     // Cross-references.
     const names = new Set(drugs.map((d) => d.name));
-    const groups = new Set(drugs.map((d) => d.duplicationGroup).filter(isStr));
+    const groups = new Set(drugs.flatMap((d) => (d.duplicationGroup === undefined ? [] : [d.duplicationGroup])));
     drugs.forEach((d, i) => {
       (d.interactions ?? []).forEach((x, j) => {
         const ok = x.with.startsWith('group:') ? groups.has(x.with.slice(6)) : names.has(x.with);
@@ -344,14 +397,17 @@ export class Formulary {
   }
 
   private static fromNames(list: unknown[], where: string, fail: (m: string) => never): Formulary {
-    if (list.length === 0) fail('is empty');
+    const parsed = v.safeParse(NamesSchema, list);
+    if (!parsed.success) {
+      // A plain list has no field names: its path is the entry index, worded as in the checks below.
+      const issue = parsed.issues[0];
+      const at = issue.path?.[0]?.key;
+      return fail(`${typeof at === 'number' ? `entry ${at}: ` : ''}${issueMessage(issue)}`);
+    }
     const drugs: FormularyDrug[] = [];
     const index = new Map<string, string>();
     const owner = new Map<string, number>();
-    list.forEach((raw, i) => {
-      if (!isStr(raw)) fail(`entry ${i} is not a string (got ${raw === null ? 'null' : typeof raw})`);
-      const name = (raw as string).trim();
-      if (!name) fail(`entry ${i} has an empty name`);
+    parsed.output.forEach((name, i) => {
       const key = fold(name);
       if (!key) fail(`entry ${i} has a name with no visible characters`);
       const prev = owner.get(key);
@@ -371,74 +427,30 @@ export class Formulary {
     return new Formulary(`custom list (${drugs.length} names)`, drugs, [], index, new Map(index));
   }
 
-  private static parseDrug(
-    raw: unknown,
-    sourceIds: ReadonlySet<string>,
-    fail: (m: string) => never,
-  ): FormularyDrug {
-    if (!isObj(raw)) return fail('is not an object');
-    if (!nonEmpty(raw.name)) fail('has no name');
-    const name = (raw.name as string).trim();
-    const strList = (v: unknown, field: string): string[] => {
-      if (v === undefined) return [];
-      if (!Array.isArray(v) || !v.every(isStr)) return fail(`"${field}" must be an array of strings`);
-      return v.map((s) => s.trim()).filter((s) => s.length > 0);
-    };
-    const aliases = strList(raw.aliases, 'aliases');
-    const ambiguous = strList(raw.ambiguousAliases, 'ambiguousAliases');
-    for (const a of ambiguous) if (!aliases.includes(a)) fail(`ambiguous alias '${a}' is not one of its aliases`);
-    if (raw.atc !== undefined && !isStr(raw.atc)) fail('"atc" must be a string');
-    if (raw.class !== undefined && !isStr(raw.class)) fail('"class" must be a string');
-    const area = raw.area ?? 'other';
-    if (!isStr(area) || !AREAS.has(area)) fail(`has unknown area '${String(area)}'`);
-    if (raw.duplicationGroup !== undefined && !nonEmpty(raw.duplicationGroup)) fail('"duplicationGroup" must be a non-empty string');
-    const checkSource = (src: unknown, what: string): string => {
-      if (!isStr(src) || !sourceIds.has(src)) return fail(`${what} cites unknown source '${String(src)}'`);
-      return src;
-    };
-    const rawCi = raw.contraindications ?? [];
-    if (!Array.isArray(rawCi)) return fail('"contraindications" must be an array');
-    const contraindications = rawCi.map((c, j): Contraindication => {
-      const what = `contraindication ${j}`;
-      if (!isObj(c) || !isStr(c.note)) return fail(`${what} must be an object with a "note"`);
-      const source = checkSource(c.source, what);
-      const note = c.note;
-      if (c.caution !== undefined && typeof c.caution !== 'boolean') return fail(`${what} "caution" must be true or false`);
+  /** A schema-checked entry → FormularyDrug, checking what the schema cannot: aliases and cited sources. */
+  private static toDrug(d: ParsedDrug, sourceIds: ReadonlySet<string>, fail: (m: string) => never): FormularyDrug {
+    for (const a of d.ambiguousAliases) if (!d.aliases.includes(a)) fail(`ambiguous alias '${a}' is not one of its aliases`);
+    const cited = (src: string, what: string): string => (sourceIds.has(src) ? src : fail(`${what} cites unknown source '${src}'`));
+    const contraindications = d.contraindications.map((c, j): Contraindication => {
+      const source = cited(c.source, `contraindication ${j}`);
       const caution = c.caution === true ? { caution: true } : {};
       switch (c.kind) {
         case 'egfr_below':
         case 'potassium_at_least':
-          if (typeof c.value !== 'number' || !(c.value > 0)) return fail(`${what} needs a positive numeric "value"`);
-          return { kind: c.kind, value: c.value, note, source, ...caution };
+          return { kind: c.kind, value: c.value, note: c.note, source, ...caution };
         case 'pregnancy':
-          return { kind: 'pregnancy', note, source, ...caution };
+          return { kind: 'pregnancy', note: c.note, source, ...caution };
         case 'condition':
-        case 'allergy': {
-          const keywords = strList(c.keywords, `${what}.keywords`);
-          if (!keywords.length) return fail(`${what} needs at least one keyword`);
-          return { kind: c.kind, keywords, note, source, ...caution };
-        }
-        default:
-          return fail(`${what} has unknown kind '${String(c.kind)}'`);
+        case 'allergy':
+          return { kind: c.kind, keywords: c.keywords, note: c.note, source, ...caution };
       }
     });
-    const rawIx = raw.interactions ?? [];
-    if (!Array.isArray(rawIx)) return fail('"interactions" must be an array');
-    const interactions = rawIx.map((x, j): Interaction => {
-      const what = `interaction ${j}`;
-      if (!isObj(x) || !nonEmpty(x.with) || !isStr(x.note)) return fail(`${what} needs "with" and "note"`);
-      if (x.severity !== 'major' && x.severity !== 'moderate') return fail(`${what} has severity '${String(x.severity)}' (expected major or moderate)`);
-      return { with: x.with, severity: x.severity, note: x.note, source: checkSource(x.source, what) };
-    });
-    const drug: FormularyDrug = {
-      name,
-      aliases,
-      atc: (raw.atc as string | undefined) ?? '',
-      class: (raw.class as string | undefined) ?? '',
-      area: area as TherapeuticArea,
-    };
-    if (ambiguous.length) drug.ambiguousAliases = ambiguous;
-    if (raw.duplicationGroup !== undefined) drug.duplicationGroup = raw.duplicationGroup as string;
+    const interactions = d.interactions.map(
+      (x, j): Interaction => ({ with: x.with, severity: x.severity, note: x.note, source: cited(x.source, `interaction ${j}`) }),
+    );
+    const drug: FormularyDrug = { name: d.name, aliases: d.aliases, atc: d.atc, class: d.class, area: d.area };
+    if (d.ambiguousAliases.length) drug.ambiguousAliases = d.ambiguousAliases;
+    if (d.duplicationGroup !== undefined) drug.duplicationGroup = d.duplicationGroup;
     if (contraindications.length) drug.contraindications = contraindications;
     if (interactions.length) drug.interactions = interactions;
     return drug;

@@ -167,6 +167,26 @@ describe('parseRecord', () => {
   });
 });
 
+describe('parseRecord field-named errors', () => {
+  it('names the field and the item of a wrong-typed nested value', () => {
+    let err: unknown;
+    try {
+      parseRecord({ 就诊标识: 'a', 出院诊断: ['2型糖尿病', '高血压', ['冠心病']] }, where);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RecordError);
+    expect((err as RecordError).message).toBe('test.jsonl line 17, field 出院诊断: item 2: expected a string, got array');
+    expect((err as RecordError).field).toBe('出院诊断');
+    expect((err as RecordError).reason).toBe('item 2: expected a string, got array');
+  });
+
+  it('reports the first problem in field order: the visit id before the text fields', () => {
+    expect(() => parseRecord({ 就诊标识: ' ', 现病史: { x: 1 } }, where)).toThrow('field 就诊标识: missing visit id');
+    expect(() => parseRecord({ 就诊标识: 'a', 性别: [{}], 现病史: { x: 1 } }, where)).toThrow('field 性别: expected text, got array');
+  });
+});
+
 describe('validateRecords / requireLabels', () => {
   it('names both lines of a duplicate visit id', () => {
     const a = { record: parseRecord({ 就诊标识: 'v1' }, { source: 'f.jsonl', line: 2 }), where: { source: 'f.jsonl', line: 2 } };

@@ -15,7 +15,8 @@
  *
  * Browser-safe: no Node imports.
  */
-import { CDRUGRED_FIELDS, TEXT_FIELDS, type CDrugRedRecord } from './record.ts';
+import * as v from 'valibot';
+import { CDRUGRED_FIELDS, type CDrugRedRecord } from './record.ts';
 import { RecordError, describeType, type RecordLocation } from './errors.ts';
 import promptSpec from './prompt-spec.json' with { type: 'json' };
 
@@ -187,50 +188,76 @@ export function splitList(text: string): string[] {
 
 // ---------------------------------------------------------------------------------------
 
-function textField(obj: Record<string, unknown>, field: string, where: RecordLocation): string {
-  const v = obj[field];
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) {
-    return v.map(String).join('\n');
-  }
-  throw new RecordError(`expected text, got ${describeType(v)}`, where, field);
-}
+// The record's shape, one valibot schema. Each message is "<expected>, got <JSON type>": the
+// recommend screen words these reasons in zh/en (features/recommend/parse-messages.ts), so
+// their text is part of the interface.
 
-function idField(obj: Record<string, unknown>, field: string, where: RecordLocation): string {
-  const v = obj[field];
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  throw new RecordError(`expected a string or number, got ${describeType(v)}`, where, field);
-}
+const got = (expected: string) => (issue: v.BaseIssue<unknown>) => `${expected}, got ${describeType(issue.input)}`;
 
-function listField(
-  obj: Record<string, unknown>,
-  field: string,
-  where: RecordLocation,
-): string[] | undefined {
-  const v = obj[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return splitList(v);
-  if (Array.isArray(v)) {
-    const out: string[] = [];
-    v.forEach((x, i) => {
-      if (x === null || x === undefined) return;
-      if (typeof x !== 'string' && typeof x !== 'number') {
-        throw new RecordError(`item ${i}: expected a string, got ${describeType(x)}`, where, field);
-      }
-      const s = String(x).trim();
-      if (s) out.push(s);
+/** Text: a string, a number or boolean, or a list of strings/numbers (one per line); absent → ''. */
+const Text = v.pipe(
+  v.nullish(v.union([v.string(), v.number(), v.boolean(), v.array(v.union([v.string(), v.number()]))], got('expected text')), ''),
+  v.transform((x) => (Array.isArray(x) ? x.map(String).join('\n') : String(x))),
+);
+const TrimmedText = v.pipe(Text, v.trim());
+/** An id: a string (trimmed) or a finite number; absent → ''. */
+const Id = v.pipe(
+  v.nullish(v.union([v.pipe(v.string(), v.trim()), v.pipe(v.number(), v.finite(got('expected a string or number')))], got('expected a string or number')), ''),
+  v.transform(String),
+);
+/**
+ * A list item, checked by a validation rather than a union of item types: the union below
+ * then reports the item's own issue (with its index) instead of "expected a list".
+ */
+const ListItem = v.pipe(v.unknown(), v.check((x) => x == null || typeof x === 'string' || typeof x === 'number', got('expected a string')));
+/** A list: an array (null items skipped, items trimmed, empties dropped) or one string split by splitList; absent → undefined. */
+const List = v.pipe(
+  v.nullish(v.union([v.string(), v.array(ListItem)], got('expected a list of strings'))),
+  v.transform((x) => {
+    if (x === null || x === undefined) return undefined;
+    if (typeof x === 'string') return splitList(x);
+    return x.flatMap((item) => {
+      const s = item === null || item === undefined ? '' : String(item).trim();
+      return s ? [s] : [];
     });
-    return out;
-  }
-  throw new RecordError(`expected a list of strings, got ${describeType(v)}`, where, field);
+  }),
+);
+
+/** Keys matched after trimming whitespace and a BOM (a BOM sticks to the first key of a file). */
+function trimKeys(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(value)) out[k.replace(/^\uFEFF/, '').trim()] = x;
+  return out;
 }
 
-function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+/**
+ * Fields in the order they are checked (the first problem is reported). Unknown keys are kept
+ * (loose) for 其他; BMI is read leniently by readBmi.
+ */
+const RecordSchema = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), got('expected a JSON object (one record)')),
+  v.transform(trimKeys),
+  v.looseObject({
+    就诊标识: v.pipe(Id, v.nonEmpty('missing visit id')),
+    患者序号: Id,
+    性别: TrimmedText,
+    出生日期: TrimmedText,
+    民族: TrimmedText,
+    就诊时间: TrimmedText,
+    出院诊断: List,
+    主诉: Text,
+    现病史: Text,
+    既往史: Text,
+    入院情况: Text,
+    诊疗过程描述: Text,
+    BMI: v.optional(v.unknown()),
+    出院带药列表: List,
+    其他: v.optional(v.unknown()),
+  }),
+);
+
+function asText(x: unknown): string {
+  return typeof x === 'string' ? x : JSON.stringify(x) ?? String(x);
 }
 
 /**
@@ -251,50 +278,45 @@ export function parseRecord(
   where: RecordLocation,
   onNote?: (note: RecordNote) => void,
 ): CDrugRedRecord {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new RecordError(`expected a JSON object (one record), got ${describeType(value)}`, where);
+  const parsed = v.safeParse(RecordSchema, value);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const [field, item] = issue.path ?? [];
+    const reason = item ? `item ${String(item.key)}: ${issue.message}` : issue.message;
+    throw new RecordError(reason, where, field === undefined ? undefined : String(field.key));
   }
-  const obj: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    obj[k.replace(/^\uFEFF/, '').trim()] = v;
-  }
-
-  const id = idField(obj, '就诊标识', where);
-  if (!id) throw new RecordError('missing visit id', where, '就诊标识');
-
+  const obj = parsed.output;
   const record: CDrugRedRecord = {
-    患者序号: idField(obj, '患者序号', where),
-    就诊标识: id,
-    性别: textField(obj, '性别', where).trim(),
-    出生日期: textField(obj, '出生日期', where).trim(),
-    民族: textField(obj, '民族', where).trim(),
+    患者序号: obj.患者序号,
+    就诊标识: obj.就诊标识,
+    性别: obj.性别,
+    出生日期: obj.出生日期,
+    民族: obj.民族,
     BMI: null,
-    就诊时间: textField(obj, '就诊时间', where).trim(),
-    诊疗过程描述: '',
-    入院情况: '',
-    现病史: '',
-    既往史: '',
-    主诉: '',
-    出院诊断: listField(obj, '出院诊断', where) ?? [],
+    就诊时间: obj.就诊时间,
+    诊疗过程描述: obj.诊疗过程描述,
+    入院情况: obj.入院情况,
+    现病史: obj.现病史,
+    既往史: obj.既往史,
+    主诉: obj.主诉,
+    出院诊断: obj.出院诊断 ?? [],
   };
-  for (const f of TEXT_FIELDS) record[f] = textField(obj, f, where);
-  const bmi = readBmi(obj['BMI']);
+  const bmi = readBmi(obj.BMI);
   record.BMI = bmi.bmi;
-  if (bmi.problem && onNote) onNote({ where, field: 'BMI', problem: bmi.problem, raw: asText(obj['BMI']) });
-  const drugs = listField(obj, '出院带药列表', where);
-  if (drugs !== undefined) record.出院带药列表 = drugs;
+  if (bmi.problem && onNote) onNote({ where, field: 'BMI', problem: bmi.problem, raw: asText(obj.BMI) });
+  if (obj.出院带药列表 !== undefined) record.出院带药列表 = obj.出院带药列表;
 
   const other: Record<string, string> = {};
-  const given = obj['其他'];
+  const given = obj.其他;
   if (given !== undefined && given !== null) {
     if (typeof given === 'object' && !Array.isArray(given)) {
-      for (const [k, v] of Object.entries(given as Record<string, unknown>)) other[k] = asText(v);
+      for (const [k, x] of Object.entries(given as Record<string, unknown>)) other[k] = asText(x);
     } else {
       other['其他'] = asText(given);
     }
   }
-  for (const [k, v] of Object.entries(obj)) {
-    if (!KNOWN_FIELDS.has(k) && v !== undefined) other[k] = asText(v);
+  for (const [k, x] of Object.entries(obj)) {
+    if (!KNOWN_FIELDS.has(k) && x !== undefined) other[k] = asText(x);
   }
   if (Object.keys(other).length > 0) record.其他 = other;
   return record;

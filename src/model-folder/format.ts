@@ -92,14 +92,30 @@ export class FormatError extends Error {
   override readonly name = 'FormatError';
 }
 
-/** Valibot issues → "file: files[3].sha256: must be …" (the first few). */
+/** Where an issue is: "files[3].sha256", "drugs[0].aliases[1]"; '' for the value itself. */
+export function issuePath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? [])
+    .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+/**
+ * The issue's message, except for a required key that is absent: valibot reports that with the
+ * enclosing object's message (or its generic "Invalid key"), which would read as if the object
+ * itself were wrong, so it becomes "is missing".
+ */
+export function issueMessage(issue: v.BaseIssue<unknown>): string {
+  const last = issue.path?.[issue.path.length - 1];
+  const missingKey = issue.kind === 'schema' && issue.received === 'undefined' && last !== undefined && issue.expected === `"${String(last.key)}"`;
+  return missingKey ? 'is missing' : issue.message;
+}
+
+/** Valibot issues → "file: files[3].sha256: must be …" (the first few; no path for the value itself). */
 export function describeIssues(source: string, issues: readonly v.BaseIssue<unknown>[]): string {
   const parts = issues.slice(0, 3).map((i) => {
-    const path = (i.path ?? [])
-      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
-      .join('')
-      .replace(/^\./, '');
-    return `${path || '(top level)'}: ${i.message}`;
+    const path = issuePath(i);
+    return path ? `${path}: ${issueMessage(i)}` : issueMessage(i);
   });
   return `${source}: ${parts.join('; ')}`;
 }

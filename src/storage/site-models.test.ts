@@ -183,6 +183,30 @@ describe('validateModelFiles', () => {
     expect(codeOf(() => validateModelFiles(minimalFiles({ 'tokenizer.json': uni })))).toBeNull();
   });
 
+  it('names the file and the field of a wrong-typed nested value in the detail', () => {
+    const detailOf = (over: Record<string, unknown>) => {
+      try {
+        validateModelFiles(minimalFiles(over));
+      } catch (e) {
+        if (e instanceof SiteImportError) return `${e.code}@${e.file}: ${e.detail}`;
+        throw e;
+      }
+      return null;
+    };
+    expect(detailOf({ 'tokenizer.json': { model: 'BPE' } })).toBe('bad-json@tokenizer.json: tokenizer.json: model: must be an object (the tokenizer model)');
+    expect(detailOf({ 'tokenizer.json': { added_tokens: [] } })).toBe('bad-json@tokenizer.json: tokenizer.json: model: is missing');
+    expect(detailOf({ 'drug_order.json': ['二甲双胍', 3] })).toBe('bad-drug-order@drug_order.json: drug_order.json: [1]: must be a drug name');
+    expect(detailOf({ 'special_tokens_map.json': ['<sep>'] })).toBe('bad-json@special_tokens_map.json: special_tokens_map.json: expected a JSON object');
+  });
+
+  it('reads vocab_size and the training note leniently', () => {
+    const odd = validateModelFiles(minimalFiles({ 'config.json': { model_type: 'qwen2', vocab_size: '8', dischargerx: 'x' } }));
+    expect([odd.vocabSize, odd.fixture]).toEqual([null, false]);
+    const fixture = validateModelFiles(minimalFiles({ 'config.json': { model_type: 'llama', vocab_size: 8, dischargerx: { note: 'random init fixture' } } }));
+    expect([fixture.vocabSize, fixture.fixture, fixture.modelType]).toEqual([8, true, 'llama']);
+    expect(validateModelFiles(minimalFiles({ 'config.json': { model_type: 'llama' } })).vocabSize).toBeNull();
+  });
+
   it('checks decoding.json and drug_order.json when present', () => {
     expect(codeOf(() => validateModelFiles(minimalFiles({ 'decoding.json': { version: 'x' } })))).toBe('bad-decoding@decoding.json');
     expect(codeOf(() => validateModelFiles(minimalFiles({ 'drug_order.json': [1, 2] })))).toBe('bad-drug-order@drug_order.json');

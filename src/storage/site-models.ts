@@ -8,14 +8,17 @@
  * Page side (the Models tab). No React. The validation and the write sequence are pure over a
  * small store interface (`SiteModelStore`), so unit tests run them without IndexedDB.
  */
+import * as v from 'valibot';
 import promptSpec from '../clinical/prompt-spec.json' with { type: 'json' };
 import { parseDecodingConfig, DECODING_CONFIG_FILE } from '../decoding/decoding-config.ts';
 import {
   checkAgainstManifest,
+  describeIssues,
   DTYPE_FILE,
   FormatError,
   IntegrityError,
   isManifestFile,
+  issuePath,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
   manifestVersionInput,
@@ -206,6 +209,36 @@ function parseJson(bytes: Uint8Array, file: string): unknown {
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+// ---- shapes of the folder's JSON files (valibot; the problem's field path goes into the error detail)
+
+/** valibot's object() takes an array for an object (typeof 'object'): a JSON list is refused first. */
+const jsonObject = (message: string) => v.custom<Record<string, unknown>>(isObj, message);
+const AnyObject = jsonObject('expected a JSON object');
+/**
+ * config.json: model_type must be one the worker runs (its own error code); vocab_size and the
+ * training note are read leniently (a wrong type reads as absent, as transformers.js does).
+ */
+const ConfigSchema = v.pipe(
+  AnyObject,
+  v.looseObject({
+    model_type: v.picklist(SUPPORTED_MODEL_TYPES),
+    vocab_size: v.fallback(v.nullable(v.number()), null),
+    dischargerx: v.fallback(v.object({ note: v.fallback(v.string(), '') }), { note: '' }),
+  }),
+);
+const TokenizerSchema = v.pipe(
+  jsonObject('expected a tokenizers JSON object with a "model"'),
+  v.looseObject({ model: jsonObject('must be an object (the tokenizer model)') }),
+);
+const DrugOrderSchema = v.array(v.string('must be a drug name'), 'expected a JSON array of drug names');
+
+/** `value` checked by `schema`, or SiteImportError(code, file) with the file and field in its detail. */
+function parseShape<S extends v.GenericSchema>(schema: S, value: unknown, code: SiteImportErrorCode, file: string): v.InferOutput<S> {
+  const r = v.safeParse(schema, value);
+  if (!r.success) throw new SiteImportError(code, file, describeIssues(file, r.issues));
+  return r.output;
+}
+
 /** Every token string the tokenizer knows (vocab + added tokens). */
 function tokenStrings(tokenizer: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
@@ -216,7 +249,7 @@ function tokenStrings(tokenizer: Record<string, unknown>): Set<string> {
     const vocab = model['vocab'];
     if (Array.isArray(vocab)) {
       // Unigram: [[piece, score], …]
-      for (const v of vocab) if (Array.isArray(v) && typeof v[0] === 'string') out.add(v[0]);
+      for (const p of vocab) if (Array.isArray(p) && typeof p[0] === 'string') out.add(p[0]);
     } else if (isObj(vocab)) {
       for (const k of Object.keys(vocab)) out.add(k);
     }
@@ -246,19 +279,17 @@ export function validateModelFiles(files: ReadonlyMap<string, Uint8Array>): Vali
     const bytes = files.get(path);
     if (bytes) json.set(path, parseJson(bytes, path));
   }
-  const config = json.get('config.json');
-  if (!isObj(config)) throw new SiteImportError('bad-json', 'config.json', 'expected a JSON object');
-  const modelType = config['model_type'];
-  if (typeof modelType !== 'string' || !SUPPORTED_MODEL_TYPES.includes(modelType)) {
-    throw new SiteImportError('unsupported-model-type', 'config.json', typeof modelType === 'string' ? modelType : '(no model_type)');
+  const parsedConfig = v.safeParse(ConfigSchema, json.get('config.json'));
+  if (!parsedConfig.success) {
+    const [first] = parsedConfig.issues;
+    if (issuePath(first) !== 'model_type') throw new SiteImportError('bad-json', 'config.json', describeIssues('config.json', parsedConfig.issues));
+    throw new SiteImportError('unsupported-model-type', 'config.json', typeof first.input === 'string' ? first.input : '(no model_type)');
   }
-  const tokenizer = json.get('tokenizer.json');
-  if (!isObj(tokenizer) || !isObj(tokenizer['model'])) {
-    throw new SiteImportError('bad-json', 'tokenizer.json', 'expected a tokenizers JSON object with a "model"');
-  }
-  if (!isObj(json.get('tokenizer_config.json'))) throw new SiteImportError('bad-json', 'tokenizer_config.json', 'expected a JSON object');
+  const config = parsedConfig.output;
+  const tokenizer = parseShape(TokenizerSchema, json.get('tokenizer.json'), 'bad-json', 'tokenizer.json');
+  parseShape(AnyObject, json.get('tokenizer_config.json'), 'bad-json', 'tokenizer_config.json');
   for (const path of ['generation_config.json', 'special_tokens_map.json'] as const) {
-    if (json.has(path) && !isObj(json.get(path))) throw new SiteImportError('bad-json', path, 'expected a JSON object');
+    if (json.has(path)) parseShape(AnyObject, json.get(path), 'bad-json', path);
   }
   const known = tokenStrings(tokenizer);
   const { separator, end } = promptSpec.target;
@@ -275,21 +306,16 @@ export function validateModelFiles(files: ReadonlyMap<string, Uint8Array>): Vali
     calibrated = true;
   }
   if (json.has('drug_order.json')) {
-    const order = json.get('drug_order.json');
-    if (!Array.isArray(order) || !order.every((x) => typeof x === 'string')) {
-      throw new SiteImportError('bad-drug-order', 'drug_order.json', 'expected a JSON array of drug names');
-    }
+    parseShape(DrugOrderSchema, json.get('drug_order.json'), 'bad-drug-order', 'drug_order.json');
   }
   const dtypes = (Object.keys(DTYPE_FILE) as ModelDtype[]).filter((d) => files.has(DTYPE_FILE[d]));
-  const dx = isObj(config['dischargerx']) ? config['dischargerx'] : {};
-  const note = dx['note'];
   return {
-    modelType,
+    modelType: config.model_type,
     dtypes,
-    vocabSize: typeof config['vocab_size'] === 'number' ? config['vocab_size'] : null,
+    vocabSize: config.vocab_size,
     calibrated,
     hasDrugOrder: json.has('drug_order.json'),
-    fixture: typeof note === 'string' && /fixture|random/i.test(note),
+    fixture: /fixture|random/i.test(config.dischargerx.note),
   };
 }
 
