@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Formulary } from '../src/clinical/formulary.ts';
 import { rec } from '../src/clinical/baselines/test-helpers.ts';
 import { assertWritableOutput } from './cli-support.ts';
-import { countSafetyViolations, familyJaccard, parseSetFlag, readRuledOut, unionPredictions } from './report-sets.ts';
+import { countSafetyViolations, familyJaccard, parseSetFlag, readRuledOut, readRuledOutFiles, unionPredictions } from './report-sets.ts';
 
 const formulary = Formulary.bundled();
 
@@ -32,6 +32,17 @@ describe('safety violations', () => {
     const ruledOut = await readRuledOut(path, formulary);
     const count = countSafetyViolations([r1, r2], [['二甲双胍', '阿托伐他汀'], ['二甲双胍', '阿司匹林']], candidates, formulary, ruledOut);
     expect(count).toEqual({ ruleViolations: 1, ruledOutViolations: 1, visitsWithViolation: 2 });
+  });
+
+  it('merges one ruled-out file per set, and refuses a visit listed in two', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ro-'));
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify({ v1: [{ drug: '二甲双胍', reason: 'eGFR', evidence: '…' }] }));
+    writeFileSync(b, JSON.stringify({ v2: [{ drug: '阿司匹林', reason: 'GI bleed', evidence: '…' }] }));
+    const merged = await readRuledOutFiles(`${a},${b}`, formulary);
+    expect([...merged.keys()].sort()).toEqual(['v1', 'v2']);
+    await expect(readRuledOutFiles(`${a},${a}`, formulary)).rejects.toThrow(/already listed/);
   });
 
   it('finds nothing when the predictions respect the note', () => {

@@ -39,6 +39,18 @@ export function parseSetFlag(value: string): SetSpec {
 /** {visit id: drugs it rules out}, from a ruled-out.json ({"id": [{"drug": …}, …]}). */
 export type RuledOut = ReadonlyMap<string, ReadonlySet<string>>;
 
+/** Several ruled-out files (comma-separated paths, one per evaluation set) merged; an id may appear in one only. */
+export async function readRuledOutFiles(paths: string, formulary: Formulary): Promise<RuledOut> {
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const path of paths.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    for (const [id, drugs] of await readRuledOut(path, formulary)) {
+      if (out.has(id)) throw new CliError(`${path}: visit "${id}" is already listed in another ruled-out file`);
+      out.set(id, drugs);
+    }
+  }
+  return out;
+}
+
 export async function readRuledOut(path: string, formulary: Formulary): Promise<RuledOut> {
   let json: unknown;
   try {
