@@ -180,6 +180,20 @@ describe('calibrate → decoding.json → predict', () => {
     expect(over.stderr).toContain('stopThreshold 0.9 (flag)');
   });
 
+  it('--site-dev pools a site file with the dev visits, weighted to count the same, and records it', async () => {
+    const out = p('decoding-site.json');
+    const site = join(TINY, 'test.jsonl');
+    const siteVisits = readFileSync(site, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const r = await run('calibrate', ['--model', model, '--dev', join(TINY, 'dev.jsonl'), '--candidates', CANDIDATES, '--limit', '6', '--beam', '1', '--site-dev', site, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${siteVisits} visits pooled with the dev visits`);
+    expect(r.stderr).toMatch(/at the chosen cut, .*dev\.jsonl: score [\d.]+/);
+    expect(r.stderr).toMatch(/at the chosen cut, .*test\.jsonl: score [\d.]+/);
+    const cfg = parseDecodingConfig(JSON.parse(readFileSync(out, 'utf8')));
+    expect(cfg.calibratedOn!.site).toEqual({ file: site, visits: siteVisits, weight: Math.round((6 / siteVisits) * 1e4) / 1e4 });
+    expectOneLineError(await run('calibrate', ['--model', model, '--dev', join(TINY, 'dev.jsonl'), '--site-weight', '2']), 2, '--site-weight needs --site-dev');
+  });
+
   it('bad model path: one line, exit 1', async () => {
     expectOneLineError(await run('calibrate', ['--model', p('nope'), '--dev', join(TINY, 'dev.jsonl')]), 1, 'model folder not found');
   });
