@@ -134,6 +134,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '予阿卡波糖降糖，避免低血糖。' }, ['阿卡波糖']).has('阿卡波糖')).toBe(false);
   });
 
+  it('an avoidance word with no object refers back to the drug before it', () => {
+    const w = withheld({ 诊疗过程描述: '冠心病合并痛风，非布司他增加心血管死亡风险，不选用；改用别嘌醇片0.1g qd。', 出院诊断: ['痛风'] }, ['非布司他', '别嘌醇']);
+    expect(w.get('非布司他')).toMatchObject({ reason: 'stopped' });
+    expect(w.has('别嘌醇')).toBe(false);
+    // with an object of its own it still looks forward only
+    expect(withheld({ 诊疗过程描述: '非布司他40mg qd降尿酸，不选用苯溴马隆。' }, ['非布司他', '苯溴马隆']).has('非布司他')).toBe(false);
+  });
+
   it('"停用磺脲类" / "避免NSAIDs" withhold the whole class, unless a drug of it is named again afterwards', () => {
     const su = withheld({ 诊疗过程描述: '因反复低血糖停用磺脲类，加用西格列汀。', 出院诊断: ['2型糖尿病'] }, ['格列美脲', '格列齐特', '西格列汀', '二甲双胍']);
     expect([...su.keys()].sort()).toEqual(['格列美脲', '格列齐特'].sort());

@@ -59,6 +59,8 @@ const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
 const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用)/;
+/** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
+const BARE_CUE_END = /^\s*(?:[。；;！!？?\n，,]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
 export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用/;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
@@ -177,8 +179,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge') && !LEADING_AVOID.test(text.slice(t.start, t.end))) {
-          // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not.
+        } else if (last && (last.status === 'positive' || last.status === 'discharge') && (!LEADING_AVOID.test(text.slice(t.start, t.end)) || BARE_CUE_END.test(text.slice(t.end)))) {
+          // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
+          // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does.
           const gap = text.slice(last.end, t.start);
           if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
         }
