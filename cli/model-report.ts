@@ -2,7 +2,7 @@
  * npm run model-report                       (defaults: the shipped model, data/cohort, eval/handwritten)
  * npm run model-report -- --model DIR --train TRAIN.jsonl --dev DEV.jsonl
  *     --set NAME=PATH[:LIMIT] [--set …]  (or --test PATH [--limit N], one set named "test")
- *     [--ruled-out FILE.json[,FILE.json…]] [--families FILE.json] [--dtypes q8,fp32,q4] [--out FILE.json]
+ *     [--ruled-out FILE.json[,FILE.json…]] [--families FILE.json[,FILE.json…]] [--dtypes q8,fp32,q4] [--out FILE.json]
  *     [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety] [--no-fusion]
  *
  * Scores the model and every baseline (frequency, cooccurrence, mention — fitted on --train,
@@ -41,7 +41,7 @@ import { evaluateExactAndNormalised, type EvaluationResult } from '../src/clinic
 import { countLabels, describeMapping, mapCandidateList, type CandidateMapping } from '../src/clinical/candidate-list.ts';
 import { CliError, UsageError, assertWritableOutput, isMain, writeOutputAtomically, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
 import { getMethod, type CliRecommender } from './methods.ts';
-import { countSafetyViolations, familyJaccard, parseSetFlag, readFamilies, readRuledOutFiles, unionPredictions, type SetSpec } from './report-sets.ts';
+import { countSafetyViolations, familyJaccard, parseSetFlag, readFamilyFiles, readRuledOutFiles, unionPredictions, type SetSpec } from './report-sets.ts';
 import {
   DEFAULT_MODEL_DIR,
   DTYPES,
@@ -66,7 +66,7 @@ import { cutTrajectory } from '../src/decoding/policy.ts';
 import { FUSION_FILE } from '../src/decoding/evidence-fusion.ts';
 
 export const MODEL_REPORT_USAGE =
-  'npm run model-report [-- --model DIR --train TRAIN.jsonl --dev DEV.jsonl (--set NAME=PATH[:LIMIT] … | --test PATH [--limit N]) [--ruled-out FILE.json[,FILE.json…]] [--families FILE.json] [--dtypes q8,fp32,q4,fp16] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety] [--no-fusion]]';
+  'npm run model-report [-- --model DIR --train TRAIN.jsonl --dev DEV.jsonl (--set NAME=PATH[:LIMIT] … | --test PATH [--limit N]) [--ruled-out FILE.json[,FILE.json…]] [--families FILE.json[,FILE.json…]] [--dtypes q8,fp32,q4,fp16] [--out FILE.json] [--candidates LIST.json] [--beam B] [--threshold t] [--no-safety] [--no-fusion]]';
 
 const BASELINES = ['frequency', 'cooccurrence', 'mention'] as const;
 /** The union of the mention and co-occurrence baselines' lists, per visit. */
@@ -185,7 +185,7 @@ export const REPORT_DEFAULTS = {
   // (fit-fusion / calibrate --site-dev), so it is not a test of them.
   sets: ['synthetic-test=data/cohort/test.jsonl:500', 'handwritten=eval/handwritten/records.jsonl', 'handwritten-dev=eval/handwritten-dev/records.jsonl'],
   ruledOut: 'eval/handwritten/ruled-out.json,eval/handwritten-dev/ruled-out.json',
-  families: 'data/cohort/families.json',
+  families: 'data/cohort/families.json,eval/handwritten/styles.json,eval/handwritten-dev/styles.json',
   dtypes: 'q8,fp32,q4',
 } as const;
 
@@ -268,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
   const dev = await readRecordsFile(devPath);
   requireLabels(dev);
   const ruledOut = ruledOutPath !== undefined ? await readRuledOutFiles(ruledOutPath, formulary) : null;
-  const families = familiesPath !== undefined ? await readFamilies(familiesPath) : null;
+  const families = familiesPath !== undefined ? await readFamilyFiles(familiesPath) : null;
   const loadedSets: Array<{ spec: SetSpec; records: CDrugRedRecord[]; total: number }> = [];
   for (const spec of sets) {
     const all = await readRecordsFile(spec.path);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Formulary } from '../src/clinical/formulary.ts';
 import { rec } from '../src/clinical/baselines/test-helpers.ts';
 import { assertWritableOutput } from './cli-support.ts';
-import { countSafetyViolations, familyJaccard, parseSetFlag, readRuledOut, readRuledOutFiles, unionPredictions } from './report-sets.ts';
+import { countSafetyViolations, familyJaccard, parseSetFlag, readRuledOut, readRuledOutFiles, readFamilyFiles, unionPredictions } from './report-sets.ts';
 
 const formulary = Formulary.bundled();
 
@@ -43,6 +43,16 @@ describe('safety violations', () => {
     const merged = await readRuledOutFiles(`${a},${b}`, formulary);
     expect([...merged.keys()].sort()).toEqual(['v1', 'v2']);
     await expect(readRuledOutFiles(`${a},${a}`, formulary)).rejects.toThrow(/already listed/);
+  });
+
+  it('merges family files (a cohort families.json and a set styles.json)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fam-'));
+    const a = join(dir, 'families.json');
+    const b = join(dir, 'styles.json');
+    writeFileSync(a, JSON.stringify({ v1: 'templated' }));
+    writeFileSync(b, JSON.stringify({ h1: 'terse' }));
+    expect([...(await readFamilyFiles(`${a},${b}`))]).toEqual([['v1', 'templated'], ['h1', 'terse']]);
+    await expect(readFamilyFiles(`${b},${b}`)).rejects.toThrow(/already has a family/);
   });
 
   it('finds nothing when the predictions respect the note', () => {

@@ -118,6 +118,18 @@ export function countSafetyViolations(
 }
 
 /** {visit id: family} from a cohort's families.json, or null when there is none. */
+/** Several id → family files (comma-separated: a cohort's families.json, a set's styles.json) merged. */
+export async function readFamilyFiles(paths: string): Promise<ReadonlyMap<string, string>> {
+  const out = new Map<string, string>();
+  for (const path of paths.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    for (const [id, family] of await readFamilies(path)) {
+      if (out.has(id)) throw new CliError(`${path}: visit "${id}" already has a family from another file`);
+      out.set(id, family);
+    }
+  }
+  return out;
+}
+
 export async function readFamilies(path: string): Promise<ReadonlyMap<string, string>> {
   let json: unknown;
   try {
