@@ -135,6 +135,9 @@ test('first load downloads, reload reads IndexedDB, corruption is refetched, pan
   console.log(`[cache.spec] progress lines of the cached load: ${lines.join(' ; ')}`);
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.filter((l) => l.includes(appMessages.zh.phase_download_network) || l.split('|')[1] === 'network')).toEqual([]);
+  // Each phase is named as what it is: reading the cache, then creating the session (not "reading" throughout).
+  for (const l of lines.filter((x) => x.startsWith('session|'))) expect(l.split('|')[2]).toBe(appMessages.zh.phase_session);
+  for (const l of lines.filter((x) => x.startsWith('download|'))) expect(l.split('|')[2]).toBe(appMessages.zh.phase_cache);
   await page.getByTestId('engine-details').locator('summary').click();
   await expect(page.getByTestId('load-source')).toHaveAttribute('data-source', 'cache');
   await expect(page.getByTestId('load-source')).toHaveText(appMessages.zh.readFromCache);

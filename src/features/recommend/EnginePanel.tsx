@@ -108,7 +108,7 @@ export function EnginePanel() {
           {st.phase === 'loading' && (
             <div className="progress" data-testid="load-progress" data-load-phase={st.loadPhase ?? ''} data-source={source}>
               <span data-testid="load-phase-text">
-                {(st.loadPhase === 'download' || st.loadPhase === 'session') && source === 'cache'
+                {st.loadPhase === 'download' && source === 'cache'
                   ? t('phase_cache')
                   : st.loadPhase === 'download' && source === 'network'
                     ? `${t('phase_download_network')}${st.bytesTotal > 0 ? ` ${formatBytes(st.bytesLoaded)} / ${formatBytes(st.bytesTotal)}` : ''}`
