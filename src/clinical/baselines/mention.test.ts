@@ -121,6 +121,27 @@ describe('discharge-plan statements', () => {
     ]);
   });
 
+  it('a stop scheduled for later inside the plan (taper, condition) is not a stop; "出院带X" is a plan', () => {
+    expect(statuses('出院带药：\n1.格列美脲片2mg qd（每周减1mg，至停药）\n2.氨氯地平片5mg qd（血压<100/60mmHg时停用）', '诊疗过程描述')).toEqual([
+      ['格列美脲', 'discharge'],
+      ['氨氯地平', 'discharge'],
+    ]);
+    expect(statuses('出院带氯化钾10ml tid，1周后停用。', '诊疗过程描述')).toEqual([['氯化钾', 'discharge']]);
+    // outside a plan, "…后停用" reports what happened in the course
+    expect(statuses('服二甲双胍2周后停用。', '诊疗过程描述')).toEqual([['二甲双胍', 'stopped']]);
+  });
+
+  it('a stop cue that opens a clause with an object of its own does not stop the drug before it', () => {
+    // 胰岛素 alone is not a candidate name: the cue still has an object
+    expect(statuses('第6天恢复二甲双胍及西格列汀，停胰岛素。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'positive'],
+      ['西格列汀', 'positive'],
+    ]);
+    // without an object it refers back, across a clause break too
+    expect(statuses('格列美脲片因肾功能不全，低血糖风险已停用，饮食控制欠佳。', '现病史')).toEqual([['格列美脲', 'stopped']]);
+    expect(statuses('二甲双胍停用后血糖升高。', '诊疗过程描述')).toEqual([['二甲双胍', 'stopped']]);
+  });
+
   it('an explicit plan restarts a drug stopped earlier, and the baseline keeps plan drugs', () => {
     const r = rec('p1', { 现病史: '因胃肠道反应停用二甲双胍。', 诊疗过程描述: '出院后继续二甲双胍0.5g bid。' });
     expect(mentionedDrugs(r, formulary)).toEqual(['二甲双胍']);

@@ -59,8 +59,12 @@ const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
 const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用)/;
+/** A clause break between a drug and a later cue. */
+const CLAUSE_BREAK = /[，,；;]/;
+/** Just before a stop cue: it is scheduled for later ("…后停用", "至停药", "…时停用"). */
+const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
-const BARE_CUE_END = /^\s*(?:[。；;！!？?\n，,]|$)/;
+const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
 export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用/;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
@@ -77,7 +81,7 @@ const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
-const DISCHARGE_CUE = /出院带药|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
+const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
 const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
 
@@ -145,6 +149,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     return text.slice(s, e);
   };
 
+  // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
+  // stop (a taper or a condition): the drug still goes home.
+  const futureStop = (pos: number): boolean => inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 2), pos));
+
   const wardInjection = (start: number, end: number, name: string): boolean =>
     !HOME_INJECTABLE.test(name) &&
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
@@ -176,14 +184,19 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         pending = [];
         break;
       case 'stop':
+        if (futureStop(t.start)) break;
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge') && (!LEADING_AVOID.test(text.slice(t.start, t.end)) || BARE_CUE_END.test(text.slice(t.end)))) {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge')) {
           // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
-          // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does.
+          // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does. A cue
+          // that opens a new clause with an object of its own ("恢复西格列汀，停胰岛素") is about that
+          // object, even when the lexicon does not know it.
           const gap = text.slice(last.end, t.start);
-          if (gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
+          const bare = BARE_CUE_END.test(text.slice(t.end));
+          const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start);
+          if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
         }
         break;
       case 'replace':
