@@ -39,16 +39,21 @@ export function parseSetFlag(value: string): SetSpec {
 /** {visit id: drugs it rules out}, from a ruled-out.json ({"id": [{"drug": …}, …]}). */
 export type RuledOut = ReadonlyMap<string, ReadonlySet<string>>;
 
-/** Several ruled-out files (comma-separated paths, one per evaluation set) merged; an id may appear in one only. */
-export async function readRuledOutFiles(paths: string, formulary: Formulary): Promise<RuledOut> {
-  const out = new Map<string, ReadonlySet<string>>();
+/** Comma-separated per-set files, each {visit id: …}, merged; a visit may appear in one file only. */
+async function readPerSetFiles<V>(paths: string, read: (path: string) => Promise<ReadonlyMap<string, V>>, clash: string): Promise<Map<string, V>> {
+  const out = new Map<string, V>();
   for (const path of paths.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    for (const [id, drugs] of await readRuledOut(path, formulary)) {
-      if (out.has(id)) throw new CliError(`${path}: visit "${id}" is already listed in another ruled-out file`);
-      out.set(id, drugs);
+    for (const [id, value] of await read(path)) {
+      if (out.has(id)) throw new CliError(`${path}: visit "${id}" ${clash}`);
+      out.set(id, value);
     }
   }
   return out;
+}
+
+/** Several ruled-out files (one per evaluation set) merged. */
+export function readRuledOutFiles(paths: string, formulary: Formulary): Promise<RuledOut> {
+  return readPerSetFiles(paths, (p) => readRuledOut(p, formulary), 'is already listed in another ruled-out file');
 }
 
 export async function readRuledOut(path: string, formulary: Formulary): Promise<RuledOut> {
@@ -118,16 +123,9 @@ export function countSafetyViolations(
 }
 
 /** {visit id: family} from a cohort's families.json, or null when there is none. */
-/** Several id → family files (comma-separated: a cohort's families.json, a set's styles.json) merged. */
-export async function readFamilyFiles(paths: string): Promise<ReadonlyMap<string, string>> {
-  const out = new Map<string, string>();
-  for (const path of paths.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    for (const [id, family] of await readFamilies(path)) {
-      if (out.has(id)) throw new CliError(`${path}: visit "${id}" already has a family from another file`);
-      out.set(id, family);
-    }
-  }
-  return out;
+/** Several id → family files (a cohort's families.json, a set's styles.json) merged. */
+export function readFamilyFiles(paths: string): Promise<ReadonlyMap<string, string>> {
+  return readPerSetFiles(paths, readFamilies, 'already has a family from another file');
 }
 
 export async function readFamilies(path: string): Promise<ReadonlyMap<string, string>> {
