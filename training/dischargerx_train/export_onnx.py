@@ -9,6 +9,13 @@ from .model import OnnxWrapper
 OPSET = 14
 
 
+def new_kv_name(layer, kv):
+    """The call's own K/V rows (the last sequence_length positions of present.N.*): what a
+    decoder that keeps the cache itself fetches instead of the whole present (src/decoding/kv-arena.ts).
+    Same numbers as the present's tail, so predictions do not change."""
+    return "new_key_values.%d.%s" % (layer, kv)
+
+
 def io_names(n_layers):
     inputs = ["input_ids", "attention_mask", "position_ids"]
     outputs = ["logits"]
@@ -24,6 +31,10 @@ def io_names(n_layers):
             outputs.append("present.%d.%s" % (i, kv))
             dyn[inputs[-1]] = {0: "batch_size", 2: "past_sequence_length"}
             dyn[outputs[-1]] = {0: "batch_size", 2: "total_sequence_length"}
+    for i in range(n_layers):
+        for kv in ("key", "value"):
+            outputs.append(new_kv_name(i, kv))
+            dyn[outputs[-1]] = {0: "batch_size", 2: "sequence_length"}
     return inputs, outputs, dyn
 
 

@@ -200,10 +200,12 @@ class OnnxWrapper(nn.Module):
         k_idx = torch.arange(L).unsqueeze(0)
         keep = (k_idx <= q_idx).unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)
         mask = torch.where(keep, torch.zeros(()), torch.full((), NEG_INF))
-        outs = []
+        outs, new = [], []
         for i, layer in enumerate(m.layers):
             x, (k, v) = layer(x, cos, sin, mask, past[i][0], past[i][1])
             outs += [k, v]
+            new += [k[:, :, past_len:], v[:, :, past_len:]]
         x = m.norm(x)
         logits = torch.matmul(x, m.head_weight().t())
-        return (logits, *outs)
+        # present.* (the whole cache, for transformers.js) then new_key_values.* (this call's rows).
+        return (logits, *outs, *new)

@@ -83,6 +83,7 @@ class ModelTest(unittest.TestCase):
             diff[2, :2] = 0  # fully padded query rows are undefined
             self.assertLess(diff.max(), 1e-4)
             self.assertEqual(out["present.1.value"].shape, (3, 2, 5, 8))
+            self.assertTrue(np.array_equal(out["new_key_values.1.value"], out["present.1.value"]))
             # one cached step
             feeds2 = {"input_ids": np.array([[7], [8], [9]]), "attention_mask": np.ones((3, 6), np.int64),
                       "position_ids": pos.numpy()[:, -1:] + 1}
@@ -95,6 +96,12 @@ class ModelTest(unittest.TestCase):
                 ref2, _ = self.m(torch.tensor(feeds2["input_ids"]), attention_mask=torch.tensor(feeds2["attention_mask"]),
                                  position_ids=torch.tensor(feeds2["position_ids"]), past=pres)
             self.assertLess(np.abs(out2["logits"] - ref2.numpy()).max(), 1e-4)
+            # The call's own rows are exactly the tail of the whole cache.
+            for i in range(2):
+                for kv in ("key", "value"):
+                    present = out2["present.%d.%s" % (i, kv)]
+                    self.assertEqual(out2["new_key_values.%d.%s" % (i, kv)].shape, (3, 2, 1, 8))
+                    self.assertTrue(np.array_equal(out2["new_key_values.%d.%s" % (i, kv)], present[:, :, -1:]))
 
 
 if __name__ == "__main__":
