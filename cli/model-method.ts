@@ -246,11 +246,13 @@ export async function decodeRecords(
 ): Promise<TimedDecode> {
   const formulary = opts.formulary;
   const { decodeWithPolicy } = await import('../src/engine/decode-policy.ts');
+  const { decodingModel } = await import('../src/decoding/load-causal-lm.ts');
+  const model = decodingModel(loaded);
   // The one policy (src/engine/decode-policy.ts: search without early stopping, then cut), the
   // same code the browser's ModelEngine runs, so the CLI, the page and the batch agree.
   const one = async (r: CDrugRedRecord) => {
     const res = await decodeWithPolicy({
-      model: loaded.model,
+      model,
       tokenizer: loaded.tokenizer,
       record: r as unknown as Record<string, unknown>,
       safety: settings.safety ?? true,

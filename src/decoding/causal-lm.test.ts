@@ -16,9 +16,10 @@ import { createCausalLmStepModel, gatherRows, recommendWithCausalLm, type KvCach
 import { decodeDrugList } from './constrained-decoder.ts';
 import { createRecomputeModel } from './reference-model.ts';
 import { buildCandidateTrie } from './trie.ts';
+import { hostKvLayout } from './host-kv-step-model.ts';
 import type { LogitsRow, StepModel } from './types.ts';
 import { tinyCausalLmConfig, tinyCausalLmOnnx, tinyTokenizerFiles, type TinyLmSpec } from './tiny-onnx.test-utils.ts';
-import { loadCausalLm } from './load-causal-lm.ts';
+import { decodingModel, loadCausalLm } from './load-causal-lm.ts';
 
 env.allowRemoteModels = false;
 
@@ -205,6 +206,17 @@ function findModelDirs(): string[] {
   return out;
 }
 const MODEL_DIRS = findModelDirs();
+
+describe('the shipped model folder', () => {
+  it('exports new_key_values, so CPU backends keep the KV cache on the host', async () => {
+    const dir = resolve(ROOT, 'models', 'dischargerx-small');
+    const lm = await loadCausalLm(dir, { dtype: 'q8' });
+    expect(lm.hostKv?.names).toHaveLength(8);
+    expect(lm.hostKv).toMatchObject({ heads: 4, headDim: 32 });
+    const webgpu = hostKvLayout(['past_key_values.0.key'], ['present.0.key'], { num_key_value_heads: 4, head_dim: 32 });
+    expect(webgpu).toBeNull();
+  });
+});
 const SKIP_REASON =
   'no exported model folder (models/NAME/ or training/tests/fixtures/**/ with config.json, tokenizer.json, onnx/model.onnx)';
 
@@ -279,6 +291,19 @@ describe('real exported model', () => {
         const q = await loadCausalLm(dir, { dtype });
         const res = await recommendWithCausalLm({ ...q, prompt, candidates, options: { beamWidth: 2, maxDrugs: 5 } });
         for (const d of res.drugs) expect(candidates).toContain(d.name);
+        // The host-KV decoder (new_key_values outputs, cache kept in a reused arena) searches
+        // exactly as transformers.js's forward with present.* does: same drugs, same numbers,
+        // also on a second note through the same (reused) arena.
+        if (q.hostKv) {
+          for (const text of [prompt, '性别：男 年龄：47\n出院诊断：痛风;高尿酸血症;高血压\n【出院带药】']) {
+            const options = { beamWidth: 4, maxDrugs: 10 };
+            const viaForward = await recommendWithCausalLm({ model: { forward: (i) => q.model.forward(i) }, tokenizer: q.tokenizer, prompt: text, candidates, options });
+            const viaHost = await recommendWithCausalLm({ model: decodingModel(q), tokenizer: q.tokenizer, prompt: text, candidates, options });
+            expect(viaHost.trajectory).toEqual(viaForward.trajectory);
+            expect(viaHost.stopProbabilities).toEqual(viaForward.stopProbabilities);
+            expect(viaHost.steps).toBe(viaForward.steps);
+          }
+        }
       }
     });
   }

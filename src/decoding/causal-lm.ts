@@ -22,6 +22,7 @@
 import { Tensor } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { decodeDrugList } from './constrained-decoder.ts';
+import { createHostKvStepModel, type HostKvModel } from './host-kv-step-model.ts';
 import { createTrieCache, type CandidateTrie, type EncodeFn } from './trie.ts';
 import type { DecodeOptions, DecodeResult, FormatTokens, LogitsRow, StepModel, StepOutput } from './types.ts';
 
@@ -40,8 +41,12 @@ export interface KvCache {
   order?: readonly number[];
 }
 
-/** Minimal slice of PreTrainedModel we use (lets tests pass a stub). */
-export type ForwardModel = Pick<PreTrainedModel, 'forward'>;
+/**
+ * Minimal slice of PreTrainedModel we use (lets tests pass a stub). With `hostKv` (CPU backends,
+ * graphs with new_key_values outputs: load-causal-lm.ts hostKvModelOf) the decoder keeps the
+ * cache itself (./host-kv-step-model.ts); without it, transformers.js's forward and present.*.
+ */
+export type ForwardModel = Pick<PreTrainedModel, 'forward'> & { hostKv?: HostKvModel | null };
 
 type AnyTypedArray =
   | Float32Array
@@ -300,7 +305,8 @@ export async function recommendWithCausalLm(input: RecommendInput): Promise<Deco
   const format = resolveFormatTokens(input.tokenizer, input.format ?? { separator: '<sep>', end: '</s>' });
   const trie = candidateTrieFor(input.tokenizer, input.candidates, format);
   const promptIds = input.tokenizer.encode(input.prompt, { add_special_tokens: true });
-  const result = await decodeDrugList(createCausalLmStepModel(input.model), promptIds, trie, {
+  const stepModel = input.model.hostKv ? createHostKvStepModel(input.model.hostKv) : createCausalLmStepModel(input.model);
+  const result = await decodeDrugList<unknown>(stepModel as StepModel<unknown>, promptIds, trie, {
     ...input.options,
     separatorId: format.separatorId,
     eosId: format.eosId,

@@ -8,9 +8,11 @@
  * definition every reader shares.
  */
 
-import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ModelDtype } from '../model-folder/format.ts';
+import type { ForwardModel } from './causal-lm.ts';
+import { hostKvLayout, type HostKvModel } from './host-kv-step-model.ts';
 
 export type CausalLmDevice = 'cpu' | 'wasm' | 'webgpu' | 'auto';
 
@@ -29,6 +31,13 @@ export interface LoadCausalLmOptions {
 export interface LoadedCausalLm {
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
+  /** CPU sessions whose graph returns new_key_values: the decoder keeps the cache (hostKvModelOf). */
+  hostKv: HostKvModel | null;
+}
+
+/** What the decoder drives: transformers.js's forward, plus the host-KV session where there is one. */
+export function decodingModel(lm: LoadedCausalLm): ForwardModel {
+  return { forward: (inputs) => lm.model.forward(inputs), hostKv: lm.hostKv };
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -46,5 +55,37 @@ export async function loadCausalLm(modelPathOrId: string, options: LoadCausalLmO
     AutoModelForCausalLM.from_pretrained(modelPathOrId, { ...common, dtype: options.dtype ?? 'fp32', device }),
     AutoTokenizer.from_pretrained(modelPathOrId, common),
   ]);
-  return { model: model as PreTrainedModel, tokenizer };
+  const lm = model as PreTrainedModel;
+  return { model: lm, tokenizer, hostKv: device === 'webgpu' || device === 'auto' ? null : hostKvModelOf(lm) };
+}
+
+/** The parts of an onnxruntime InferenceSession (node or web) the host-KV decoder calls. */
+interface FetchSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  run(feeds: Record<string, unknown>, fetches: readonly string[]): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The host-KV view of a loaded model (src/decoding/host-kv-step-model.ts), or null when its graph
+ * has no new_key_values outputs. Only for CPU sessions (onnxruntime-node, WASM): on WebGPU the
+ * cache stays on the GPU through transformers.js's forward. Runs the session transformers.js
+ * created (`sessions.model`), with the same ORT tensors its forward would pass.
+ */
+export function hostKvModelOf(model: PreTrainedModel): HostKvModel | null {
+  const session = (model as unknown as { sessions?: Record<string, FetchSession> }).sessions?.['model'];
+  if (!session || typeof session.run !== 'function') return null;
+  const layout = hostKvLayout(session.inputNames, session.outputNames, model.config as unknown as Record<string, number>);
+  if (!layout) return null;
+  return {
+    ...layout,
+    async run(feeds, fetches) {
+      const ortFeeds: Record<string, unknown> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = t.ort_tensor;
+      const out = await session.run(ortFeeds, fetches);
+      const result: Record<string, Tensor> = {};
+      for (const name of fetches) result[name] = new Tensor(out[name] as never);
+      return result;
+    },
+  };
 }

@@ -22,7 +22,7 @@ import { PROMPT_SPEC } from '../clinical/prompt.ts';
 import { candidateTrieFor, resolveFormatTokens, type ForwardModel, type TokenizerLike } from '../decoding/causal-lm.ts';
 import type { DecodingConfig } from '../decoding/decoding-config.ts';
 import type { FusionWeights } from '../decoding/evidence-fusion.ts';
-import type { LoadedCausalLm } from '../decoding/load-causal-lm.ts';
+import { decodingModel, type LoadedCausalLm } from '../decoding/load-causal-lm.ts';
 import type { CandidateTrie } from '../decoding/trie.ts';
 import { classifyLoadError, fallbackAttempt, planBackends } from './backend-plan.ts';
 import type { WebGpuProbe } from './capabilities.ts';
@@ -210,8 +210,16 @@ export class ModelEngine {
     }
   }
 
+  /** One decoding model per loaded LM, so the host-KV arenas are reused from note to note. */
+  private readonly models = new WeakMap<LoadedCausalLm, ForwardModel>();
+
   private model(lm: LoadedCausalLm): ForwardModel {
-    return this.host.wrapModel ? this.host.wrapModel(lm.model) : lm.model;
+    let m = this.models.get(lm);
+    if (!m) {
+      m = this.host.wrapModel ? this.host.wrapModel(decodingModel(lm)) : decodingModel(lm);
+      this.models.set(lm, m);
+    }
+    return m;
   }
 
   private watchDeviceLoss(loaded: Loaded): void {

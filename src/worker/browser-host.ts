@@ -276,7 +276,11 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     },
 
     wrapModel(model: ForwardModel): ForwardModel {
-      return { forward: async (inputs: Record<string, unknown>) => (await yieldToEvents(), model.forward(inputs)) } as ForwardModel;
+      const hostKv = model.hostKv;
+      return {
+        forward: async (inputs: Record<string, unknown>) => (await yieldToEvents(), model.forward(inputs)),
+        hostKv: hostKv ? { ...hostKv, run: async (feeds, fetches) => (await yieldToEvents(), hostKv.run(feeds, fetches)) } : null,
+      } as ForwardModel;
     },
 
     deviceLost() {

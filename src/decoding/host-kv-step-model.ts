@@ -1,0 +1,106 @@
+/**
+ * StepModel for CPU backends whose graph also returns each call's own K/V rows
+ * (`new_key_values.N.*`): the session is run with only `logits` and those rows fetched, and the
+ * cache lives in a reused KvArena (./kv-arena.ts says why). Same feeds, same graph, same numbers
+ * as the transformers.js adapter in ./causal-lm.ts, which stays the path for WebGPU (where the
+ * cache stays on the GPU) and for graphs without the extra outputs.
+ *
+ * No `node:` import: runs on onnxruntime-node and onnxruntime-web (WASM).
+ */
+import { Tensor } from '@huggingface/transformers';
+import { KvArena, type ArenaCache, type KvLayout } from './kv-arena.ts';
+import type { LogitsRow, StepModel, StepOutput } from './types.ts';
+
+export const NEW_KV_PREFIX = 'new_key_values';
+
+/** One session call that fetches only the named outputs. */
+export type FetchRun = (feeds: Record<string, Tensor>, fetches: readonly string[]) => Promise<Record<string, Tensor>>;
+
+/** A session the host-KV decoder can drive: its past inputs and a fetch-only run. */
+export interface HostKvModel extends KvLayout {
+  run: FetchRun;
+}
+
+/** `new_key_values.N.x` for `past_key_values.N.x`. */
+export function newKvName(pastName: string): string {
+  return pastName.replace(/^past_key_values/, NEW_KV_PREFIX);
+}
+
+/**
+ * The host-KV description of a session, or null when its graph lacks the new K/V outputs (older
+ * model folders and site models keep the transformers.js path).
+ */
+export function hostKvLayout(
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+  config: { num_key_value_heads?: number; num_attention_heads?: number; hidden_size?: number; head_dim?: number },
+): KvLayout | null {
+  const names = inputNames.filter((n) => n.startsWith('past_key_values.'));
+  if (names.length === 0 || !names.every((n) => outputNames.includes(newKvName(n)))) return null;
+  const heads = config.num_key_value_heads ?? config.num_attention_heads;
+  const headDim = config.head_dim ?? (config.hidden_size && config.num_attention_heads ? config.hidden_size / config.num_attention_heads : undefined);
+  if (!heads || !headDim || !Number.isInteger(headDim)) return null;
+  return { names, heads, headDim };
+}
+
+/** Arenas are reused across notes (their memory is the point); one per concurrent decode. */
+const pools = new WeakMap<HostKvModel, KvArena[]>();
+
+function int64(rows: number, T: number, fill: (r: number, t: number) => number): Tensor {
+  const data = new BigInt64Array(rows * T);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) data[r * T + t] = BigInt(fill(r, t));
+  return new Tensor('int64', data, [rows, T]);
+}
+
+/** Last-position logits of each row (float32 graphs: the host path is never float16). */
+function lastLogits(logits: Tensor): LogitsRow[] {
+  const [rows, seq, vocab] = logits.dims as [number, number, number];
+  const data = logits.data as Float32Array;
+  const out: LogitsRow[] = [];
+  for (let r = 0; r < rows; r++) out.push(data.slice((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab));
+  return out;
+}
+
+export function createHostKvStepModel(model: HostKvModel): StepModel<ArenaCache> {
+  const pool = pools.get(model) ?? [];
+  pools.set(model, pool);
+  const arena = pool.pop() ?? new KvArena(model);
+  const fetches = ['logits', ...model.names.map(newKvName)];
+  let released = false;
+
+  const feed = async (cache: ArenaCache, tokenIds: readonly (readonly number[])[]): Promise<StepOutput<ArenaCache>> => {
+    const rows = tokenIds.length;
+    if (rows !== cache.rows) throw new Error(`step: ${rows} token runs for ${cache.rows} beams`);
+    const T = tokenIds[0]?.length ?? 0;
+    if (T < 1 || tokenIds.some((run) => run.length !== T)) throw new Error('step: every beam needs the same number (≥ 1) of tokens');
+    const past = arena.past(cache);
+    const total = cache.pastLength + T;
+    const feeds: Record<string, Tensor> = {
+      input_ids: int64(rows, T, (r, t) => tokenIds[r]![t]!),
+      attention_mask: new Tensor('int64', new BigInt64Array(rows * total).fill(1n), [rows, total]),
+      position_ids: int64(rows, T, (_r, t) => cache.pastLength + t),
+    };
+    model.names.forEach((name, k) => {
+      feeds[name] = new Tensor('float32', past.data[k]!, [...past.dims]);
+    });
+    const out = await model.run(feeds, fetches);
+    const logits = lastLogits(out['logits']!);
+    const rowsOut = model.names.map((name) => out[newKvName(name)]!.data as Float32Array);
+    return { logits, cache: arena.append(cache, rowsOut, T) };
+  };
+
+  return {
+    start(promptIds) {
+      if (promptIds.length === 0) throw new Error('empty prompt');
+      return feed(arena.reset(), [promptIds]);
+    },
+    step: (cache, tokenIds) => feed(cache, tokenIds.map((t) => [t])),
+    stepMany: (cache, tokenIds) => feed(cache, tokenIds),
+    selectBeams: (cache, indices) => Promise.resolve(arena.selectRows(cache, indices)),
+    release() {
+      if (released) return;
+      released = true;
+      pool.push(arena);
+    },
+  };
+}
