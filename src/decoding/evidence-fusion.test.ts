@@ -71,6 +71,28 @@ describe('evidence fusion', () => {
     expect(rows.map((r) => r.name)).toEqual(['二甲双胍', '阿托伐他汀', '阿司匹林']);
   });
 
+  it('a class the note plans raises the searched drugs of that class, and brings in no unsearched one', () => {
+    const search = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.2, 1), drug('氨氯地平', 0.3, 2)];
+    const stops = [0.01, 0.1, 0.4, 0.9];
+    const statuses = new Map<string, MentionStatus>();
+    const input = { trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES };
+    const w = weights({ classPlanned: 3 });
+    const col = FUSION_FEATURES.indexOf('classPlanned');
+    // "他汀强化降脂" with no statin named: both statins are class-planned, only the searched one has a row
+    const classPlanned = new Set(['阿托伐他汀', '瑞舒伐他汀']);
+    const rows = fusionRows({ ...input, classPlanned });
+    expect(rows.map((r) => [r.name, r.x[col]])).toEqual([
+      ['二甲双胍', 0],
+      ['阿托伐他汀', 1],
+      ['氨氯地平', 0],
+    ]);
+    const without = fuse(input, w).trajectory.map((d) => d.name);
+    const withPlan = fuse({ ...input, classPlanned }, w).trajectory;
+    expect(without).toEqual(['二甲双胍', '氨氯地平', '阿托伐他汀']);
+    expect(withPlan.map((d) => d.name)).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
+    expect(withPlan[1]).toMatchObject({ source: 'model', modelConfidence: 0.2 });
+  });
+
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
     // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
     const rows: { x: number[]; y: 0 | 1 }[] = [];

@@ -3,7 +3,8 @@
  * says about each drug, with a small logistic model fitted on labelled synthetic dev visits
  * (`npm run fit-fusion`, weights in the model folder's fusion.json). Besides each drug's own
  * evidence it sees how the note documents the regimen (a stated discharge plan; how many drugs
- * it names), because a drug the note leaves out means more in a note that names everything.
+ * it names), because a drug the note leaves out means more in a note that names everything, and
+ * whether the note plans the drug's class without naming a drug of it ("加用SGLT2抑制剂").
  *
  * Why: the language model sees each drug's final status in its prompt (【用药】 出院:/在用:/停用:),
  * but a 2.6M-parameter model trained on one generator learns how much that generator's mentions
@@ -25,7 +26,7 @@ import type { CandidateMask, DecodedDrug } from './types.ts';
 import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
-export const FUSION_VERSION = 'dischargerx-fusion-2';
+export const FUSION_VERSION = 'dischargerx-fusion-3';
 
 /** The features, in the order of `FusionWeights.weights`. */
 export const FUSION_FEATURES = [
@@ -41,6 +42,7 @@ export const FUSION_FEATURES = [
   'searched×status:positive',
   'planElsewhere',
   'unnamed×namedCount',
+  'classPlanned',
 ] as const;
 export type FusionFeature = (typeof FUSION_FEATURES)[number];
 
@@ -81,6 +83,11 @@ export interface FusionInput {
   candidates: readonly string[];
   /** Safety mask: blocked names never enter; one name per duplication group. */
   mask?: CandidateMask | undefined;
+  /**
+   * Drugs of a class the note plans without naming a drug of it ("加用SGLT2抑制剂";
+   * src/clinical/class-plans.ts classPlannedDrugs). Absent = none.
+   */
+  classPlanned?: ReadonlySet<string> | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -102,12 +109,12 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // it name as taken or planned? A drug outside a stated plan, or unnamed in a note that names
   // many, is less likely than the same drug in a note that says little.
   const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
-  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named) };
+  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named), classPlanned: input.classPlanned ?? new Set() };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
     seen.add(d.name);
-    rows.push({ name: d.name, index: d.index, x: features(true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
+    rows.push({ name: d.name, index: d.index, x: features(d.name, true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
   });
   for (const [name, status] of input.statuses) {
     if (seen.has(name)) continue;
@@ -115,7 +122,7 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     if (index === undefined || blocked.has(index)) continue;
     // A drug the search never reached joins only on the note's positive word for it.
     if (status !== 'positive' && status !== 'discharge') continue;
-    rows.push({ name, index, x: features(false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
+    rows.push({ name, index, x: features(name, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
   }
   return rows;
 }
@@ -123,9 +130,10 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
 interface NoteContext {
   hasPlan: boolean;
   namedLog: number;
+  classPlanned: ReadonlySet<string>;
 }
 
-function features(searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
+function features(name: string, searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
   const s = (v: MentionStatus) => (status === v ? 1 : 0);
   const named = status === 'positive' || status === 'discharge';
   return [
@@ -141,6 +149,9 @@ function features(searched: boolean, confidence: number, reach: number, status: 
     searched && status === 'positive' ? 1 : 0,
     note.hasPlan && status !== 'discharge' ? 1 : 0,
     named ? 0 : note.namedLog,
+    // The note plans the drug's class and names no drug of it: the plan is evidence for whichever
+    // drug of the class the search reached (the model's pick among the class, by its confidence).
+    note.classPlanned.has(name) ? 1 : 0,
   ];
 }
 
