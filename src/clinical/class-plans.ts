@@ -20,6 +20,12 @@ export interface ClassWord {
   key: string;
   term: RegExp;
   classes: readonly string[];
+  /**
+   * The class's usual drug: the one a chart means when it plans the class and the model's search
+   * reached none of it. The class's most prescribed drug in the training labels (the model
+   * folder's drug_order.json), which is also the usual first choice in Chinese practice.
+   */
+  usual: string;
 }
 
 /**
@@ -28,31 +34,31 @@ export interface ClassWord {
  * 活性维生素D). Thyroid hormone only as a therapy ("甲状腺激素替代"), never the lab test.
  */
 export const CLASS_WORDS: readonly ClassWord[] = [
-  { key: 'statin', term: /他汀/, classes: ['他汀类'] },
-  { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'] },
-  { key: 'dpp4', term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i, classes: ['DPP-4抑制剂'] },
-  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'] },
-  { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'] },
-  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'] },
-  { key: 'beta', term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/, classes: ['β受体阻滞剂', 'α/β受体阻滞剂'] },
-  { key: 'ccb', term: /CCB|钙通道阻滞剂|钙拮抗剂|地平类/, classes: ['二氢吡啶类CCB'] },
-  { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'] },
-  { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'] },
-  { key: 'activeD', term: /活性维生素D/, classes: ['活性维生素D', '活性维生素D类似物'] },
-  { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'] },
-  { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'] },
-  { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'] },
-  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素/, classes: ['甲状腺激素'] },
-  { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'] },
-  { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'] },
-  { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'] },
-  { key: 'ppi', term: /质子泵抑制剂|PPI/, classes: ['质子泵抑制剂'] },
-  { key: 'sulfonylurea', term: /磺脲类/, classes: ['磺脲类'] },
-  { key: 'biguanide', term: /双胍类/, classes: ['双胍类'] },
-  { key: 'agi', term: /α-?糖苷酶抑制剂/, classes: ['α-糖苷酶抑制剂'] },
-  { key: 'fibrate', term: /贝特类/, classes: ['贝特类'] },
-  { key: 'mra', term: /醛固酮受体拮抗剂|MRA/, classes: ['醛固酮受体拮抗剂'] },
-  { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'] },
+  { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
+  { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
+  { key: 'dpp4', term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i, classes: ['DPP-4抑制剂'], usual: '西格列汀' },
+  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
+  { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
+  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
+  { key: 'beta', term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/, classes: ['β受体阻滞剂', 'α/β受体阻滞剂'], usual: '美托洛尔' },
+  { key: 'ccb', term: /CCB|钙通道阻滞剂|钙拮抗剂|地平类/, classes: ['二氢吡啶类CCB'], usual: '氨氯地平' },
+  { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'], usual: '阿仑膦酸钠' },
+  { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'], usual: '碳酸钙D3' },
+  { key: 'activeD', term: /活性维生素D/, classes: ['活性维生素D', '活性维生素D类似物'], usual: '骨化三醇' },
+  { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
+  { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
+  { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
+  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
+  { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'], usual: '甘精胰岛素' },
+  { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'], usual: '门冬胰岛素' },
+  { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'], usual: '依折麦布' },
+  { key: 'ppi', term: /质子泵抑制剂|PPI/, classes: ['质子泵抑制剂'], usual: '泮托拉唑' },
+  { key: 'sulfonylurea', term: /磺脲类/, classes: ['磺脲类'], usual: '格列美脲' },
+  { key: 'biguanide', term: /双胍类/, classes: ['双胍类'], usual: '二甲双胍' },
+  { key: 'agi', term: /α-?糖苷酶抑制剂/, classes: ['α-糖苷酶抑制剂'], usual: '阿卡波糖' },
+  { key: 'fibrate', term: /贝特类/, classes: ['贝特类'], usual: '非诺贝特' },
+  { key: 'mra', term: /醛固酮受体拮抗剂|MRA/, classes: ['醛固酮受体拮抗剂'], usual: '螺内酯' },
+  { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'], usual: '碳酸氢钠' },
 ];
 
 const PREFIX = 'class:';
@@ -91,24 +97,31 @@ export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<s
 
 const named = (s: MentionStatus | undefined) => s === 'positive' || s === 'discharge';
 
+/** A class the note plans without naming a drug of it: the class's formulary drugs and its usual one. */
+export interface ClassPlan {
+  key: string;
+  drugs: string[];
+  usual: string;
+}
+
 /**
- * The formulary drugs of every class the note plans (final status positive or discharge) while it
- * names no drug of that class as taken or planned: "加用SGLT2抑制剂" with no 列净 named gives all
- * SGLT2 inhibitors; "他汀强化" after "阿托伐他汀20mg qn" gives none (the named statin is the plan).
+ * Every class the note plans (final status positive or discharge) while it names no drug of that
+ * class as taken or planned: "加用SGLT2抑制剂" with no 列净 named is a plan for the SGLT2
+ * inhibitors; "他汀强化" after "阿托伐他汀20mg qn" is none (the named statin is the plan).
  * `statuses` are the record's drug statuses (mentionStatuses), passed when the caller has them.
  */
-export function classPlannedDrugs(
+export function openClassPlans(
   record: PromptRecord,
   formulary: Pick<Formulary, 'drugs'> & DrugLexicon,
   statuses: ReadonlyMap<string, MentionStatus> = mentionStatuses(record, formulary),
-): Set<string> {
-  const out = new Set<string>();
+): ClassPlan[] {
+  const out: ClassPlan[] = [];
   for (const [key, status] of classStatuses(record, formulary)) {
     if (!named(status)) continue;
     const word = CLASS_WORDS.find((c) => c.key === key)!;
-    const members = formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
-    if (members.some((m) => named(statuses.get(m)))) continue;
-    for (const m of members) out.add(m);
+    const drugs = formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
+    if (drugs.length === 0 || drugs.some((m) => named(statuses.get(m)))) continue;
+    out.push({ key, drugs, usual: word.usual });
   }
   return out;
 }

@@ -11,7 +11,8 @@
  * mean, not how much a chart's do. A drug the note puts in its discharge plan can be missing from
  * the search, and a stopped or denied one can still be in it. The fusion makes the weight of each
  * piece of evidence an explicit, inspectable number, fitted on data (never on the hand-written
- * evaluation set), and it can bring in a named drug the search did not reach.
+ * evaluation set), and it can bring in a named drug the search did not reach, or the usual drug
+ * of a class the note plans when the search reached no drug of that class.
  *
  * The output is again a trajectory with stop probabilities, so the one cut (policy.ts →
  * applyThresholds) applies unchanged: drugs sorted by fused probability p, and
@@ -84,10 +85,10 @@ export interface FusionInput {
   /** Safety mask: blocked names never enter; one name per duplication group. */
   mask?: CandidateMask | undefined;
   /**
-   * Drugs of a class the note plans without naming a drug of it ("加用SGLT2抑制剂";
-   * src/clinical/class-plans.ts classPlannedDrugs). Absent = none.
+   * Classes the note plans without naming a drug of them ("加用SGLT2抑制剂"; src/clinical/class-plans.ts
+   * openClassPlans): each class's drugs and its usual drug. Absent = none.
    */
-  classPlanned?: ReadonlySet<string> | undefined;
+  classPlans?: readonly { drugs: readonly string[]; usual: string }[] | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -97,7 +98,7 @@ function logit(p: number): number {
   return Math.max(-LOGIT_CLAMP, Math.min(LOGIT_CLAMP, Math.log(q / (1 - q))));
 }
 
-/** One feature vector per drug that either the search reached or the note names. */
+/** One feature vector per drug that the search reached, the note names, or a class plan brings in. */
 export function fusionRows(input: FusionInput): { name: string; index: number; x: number[]; modelConfidence: number | null; noteStatus: MentionStatus | null }[] {
   const indexOf = new Map(input.candidates.map((c, i) => [c, i] as const));
   const blocked = new Set(input.mask?.blocked ?? []);
@@ -109,7 +110,8 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // it name as taken or planned? A drug outside a stated plan, or unnamed in a note that names
   // many, is less likely than the same drug in a note that says little.
   const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
-  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named), classPlanned: input.classPlanned ?? new Set() };
+  const plans = input.classPlans ?? [];
+  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named), classPlanned: new Set(plans.flatMap((p) => p.drugs)) };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
@@ -123,6 +125,16 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     // A drug the search never reached joins only on the note's positive word for it.
     if (status !== 'positive' && status !== 'discharge') continue;
     rows.push({ name, index, x: features(name, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
+    seen.add(name);
+  }
+  // A planned class the search never reached joins with its usual drug, unless the note says
+  // anything about that drug (a stopped or denied one stays out) or the safety plan blocks it.
+  for (const plan of plans) {
+    if (plan.drugs.some((n) => seen.has(n)) || input.statuses.has(plan.usual)) continue;
+    const index = indexOf.get(plan.usual);
+    if (index === undefined || blocked.has(index)) continue;
+    seen.add(plan.usual);
+    rows.push({ name: plan.usual, index, x: features(plan.usual, false, 0, 0, null, note), modelConfidence: null, noteStatus: null });
   }
   return rows;
 }

@@ -7,7 +7,7 @@
  * fusion (./evidence-fusion.ts) that weighs the search against the note's own statements.
  * `safety: false` is the research switch: no mask, nothing withheld.
  */
-import { classPlannedDrugs } from '../clinical/class-plans.ts';
+import { openClassPlans } from '../clinical/class-plans.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
@@ -47,9 +47,9 @@ export interface RecordRecommendation extends DecodeResult {
  * and the drugs of classes it plans without naming one. One function, so the fit (cli/fit-fusion)
  * and every decode see the same evidence.
  */
-export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlanned'> {
+export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans'> {
   const statuses = mentionStatuses(record, formulary);
-  return { statuses, classPlanned: classPlannedDrugs(record, formulary, statuses) };
+  return { statuses, classPlans: openClassPlans(record, formulary, statuses) };
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
