@@ -3,7 +3,7 @@
  * "β受体阻滞剂控制心率", "他汀强化降脂"). Charts write plans this way all the time; the lexicon
  * cannot normalise a class to a drug, so the drug the patient goes home on is never named. The
  * evidence fusion (src/decoding/evidence-fusion.ts) uses the class as evidence for the model's
- * drugs of that class.
+ * drugs of that class, and brings in the class's usual drug when the search reached none of it.
  *
  * A class word is read by the mention analyser's own cue machine (./baselines/mention.ts): the
  * words are offered to it as pseudo-drugs, so "停用磺脲类", "暂不加用他汀", "否认…", "出院后继续…"
