@@ -23,7 +23,7 @@ import { requireLabels } from '../src/clinical/parse-record.ts';
 import { calibrateThreshold } from '../src/decoding/threshold.ts';
 import { chooseInBand } from './calibrate.ts';
 import { canonicalLabels } from '../src/clinical/baselines/types.ts';
-import { mentionStatuses } from '../src/clinical/prompt.ts';
+import { noteEvidence } from '../src/decoding/recommend-record.ts';
 import { recordFromObject, safetyPlan } from '../src/clinical/withhold.ts';
 import { FUSION_FEATURES, FUSION_FILE, FUSION_VERSION, fitFusion, fusionRows, type FusionWeights } from '../src/decoding/evidence-fusion.ts';
 import { CliError, assertWritableOutput, isMain, loadCandidates, optionalFlag, parseFlags, readRecordsFile, round, runCli, writeOutputAtomically } from './cli-support.ts';
@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       const gold = new Set(canonicalLabels(r.出院带药列表, formulary));
       const res = results[i]!;
       const plan = safetyPlan(recordFromObject(r as unknown as Record<string, unknown>), formulary.names, formulary);
-      for (const row of fusionRows({ trajectory: res.trajectory, stopProbabilities: res.stopProbabilities, statuses: mentionStatuses(r as unknown as Record<string, unknown>, formulary), candidates: formulary.names, mask: plan.mask }))
+      for (const row of fusionRows({ trajectory: res.trajectory, stopProbabilities: res.stopProbabilities, ...noteEvidence(r as unknown as Record<string, unknown>, formulary), candidates: formulary.names, mask: plan.mask }))
         rows.push({ x: row.x, y: gold.has(row.name) ? 1 : 0, weight });
     });
   addRows(records, timed.results, 1);

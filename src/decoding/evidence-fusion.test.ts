@@ -71,6 +71,36 @@ describe('evidence fusion', () => {
     expect(rows.map((r) => r.name)).toEqual(['二甲双胍', '阿托伐他汀', '阿司匹林']);
   });
 
+  it('a class the note plans raises the searched drugs of that class and brings in its usual drug only when none was searched', () => {
+    const search = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.2, 1), drug('氨氯地平', 0.3, 2)];
+    const stops = [0.01, 0.1, 0.4, 0.9];
+    const statuses = new Map<string, MentionStatus>();
+    const input = { trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES };
+    const w = weights({ classPlanned: 3 });
+    const col = FUSION_FEATURES.indexOf('classPlanned');
+    // "他汀强化降脂" with no statin named: the searched statin gets the feature, no second statin joins
+    const statinPlan = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '瑞舒伐他汀' };
+    const rows = fusionRows({ ...input, classPlans: [statinPlan] });
+    expect(rows.map((r) => [r.name, r.x[col]])).toEqual([
+      ['二甲双胍', 0],
+      ['阿托伐他汀', 1],
+      ['氨氯地平', 0],
+    ]);
+    expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '氨氯地平', '阿托伐他汀']);
+    const withPlan = fuse({ ...input, classPlans: [statinPlan] }, w).trajectory;
+    expect(withPlan.map((d) => d.name)).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
+    expect(withPlan[1]).toMatchObject({ source: 'model', modelConfidence: 0.2 });
+    // "加用SGLT2抑制剂" and the search reached none: the usual drug joins on the plan alone
+    const sglt2Plan = { drugs: ['达格列净'], usual: '达格列净' };
+    const joined = fuse({ ...input, classPlans: [sglt2Plan] }, w).trajectory.find((d) => d.name === '达格列净');
+    expect(joined).toMatchObject({ source: 'note', modelConfidence: null, noteStatus: null });
+    // ... but not when the note said something else about that drug, or the safety plan blocks it
+    const stopped = new Map<string, MentionStatus>([['达格列净', 'stopped']]);
+    expect(fusionRows({ ...input, statuses: stopped, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
+    const blocked = { blocked: [CANDIDATES.indexOf('达格列净')], groups: [] };
+    expect(fusionRows({ ...input, mask: blocked, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
+  });
+
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
     // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
     const rows: { x: number[]; y: 0 | 1 }[] = [];

@@ -3,14 +3,16 @@
  * says about each drug, with a small logistic model fitted on labelled synthetic dev visits
  * (`npm run fit-fusion`, weights in the model folder's fusion.json). Besides each drug's own
  * evidence it sees how the note documents the regimen (a stated discharge plan; how many drugs
- * it names), because a drug the note leaves out means more in a note that names everything.
+ * it names), because a drug the note leaves out means more in a note that names everything, and
+ * whether the note plans the drug's class without naming a drug of it ("加用SGLT2抑制剂").
  *
  * Why: the language model sees each drug's final status in its prompt (【用药】 出院:/在用:/停用:),
  * but a 2.6M-parameter model trained on one generator learns how much that generator's mentions
  * mean, not how much a chart's do. A drug the note puts in its discharge plan can be missing from
  * the search, and a stopped or denied one can still be in it. The fusion makes the weight of each
  * piece of evidence an explicit, inspectable number, fitted on data (never on the hand-written
- * evaluation set), and it can bring in a named drug the search did not reach.
+ * evaluation set), and it can bring in a named drug the search did not reach, or the usual drug
+ * of a class the note plans when the search reached no drug of that class.
  *
  * The output is again a trajectory with stop probabilities, so the one cut (policy.ts →
  * applyThresholds) applies unchanged: drugs sorted by fused probability p, and
@@ -25,7 +27,7 @@ import type { CandidateMask, DecodedDrug } from './types.ts';
 import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
-export const FUSION_VERSION = 'dischargerx-fusion-2';
+export const FUSION_VERSION = 'dischargerx-fusion-3';
 
 /** The features, in the order of `FusionWeights.weights`. */
 export const FUSION_FEATURES = [
@@ -41,6 +43,7 @@ export const FUSION_FEATURES = [
   'searched×status:positive',
   'planElsewhere',
   'unnamed×namedCount',
+  'classPlanned',
 ] as const;
 export type FusionFeature = (typeof FUSION_FEATURES)[number];
 
@@ -81,6 +84,11 @@ export interface FusionInput {
   candidates: readonly string[];
   /** Safety mask: blocked names never enter; one name per duplication group. */
   mask?: CandidateMask | undefined;
+  /**
+   * Classes the note plans without naming a drug of them ("加用SGLT2抑制剂"; src/clinical/class-plans.ts
+   * openClassPlans): each class's drugs and its usual drug. Absent = none.
+   */
+  classPlans?: readonly { drugs: readonly string[]; usual: string }[] | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -90,7 +98,7 @@ function logit(p: number): number {
   return Math.max(-LOGIT_CLAMP, Math.min(LOGIT_CLAMP, Math.log(q / (1 - q))));
 }
 
-/** One feature vector per drug that either the search reached or the note names. */
+/** One feature vector per drug that the search reached, the note names, or a class plan brings in. */
 export function fusionRows(input: FusionInput): { name: string; index: number; x: number[]; modelConfidence: number | null; noteStatus: MentionStatus | null }[] {
   const indexOf = new Map(input.candidates.map((c, i) => [c, i] as const));
   const blocked = new Set(input.mask?.blocked ?? []);
@@ -102,12 +110,13 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // it name as taken or planned? A drug outside a stated plan, or unnamed in a note that names
   // many, is less likely than the same drug in a note that says little.
   const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
-  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named) };
+  const plans = input.classPlans ?? [];
+  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named), classPlanned: new Set(plans.flatMap((p) => p.drugs)) };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
     seen.add(d.name);
-    rows.push({ name: d.name, index: d.index, x: features(true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
+    rows.push({ name: d.name, index: d.index, x: features(d.name, true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
   });
   for (const [name, status] of input.statuses) {
     if (seen.has(name)) continue;
@@ -115,7 +124,17 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     if (index === undefined || blocked.has(index)) continue;
     // A drug the search never reached joins only on the note's positive word for it.
     if (status !== 'positive' && status !== 'discharge') continue;
-    rows.push({ name, index, x: features(false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
+    rows.push({ name, index, x: features(name, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
+    seen.add(name);
+  }
+  // A planned class the search never reached joins with its usual drug, unless the note says
+  // anything about that drug (a stopped or denied one stays out) or the safety plan blocks it.
+  for (const plan of plans) {
+    if (plan.drugs.some((n) => seen.has(n)) || input.statuses.has(plan.usual)) continue;
+    const index = indexOf.get(plan.usual);
+    if (index === undefined || blocked.has(index)) continue;
+    seen.add(plan.usual);
+    rows.push({ name: plan.usual, index, x: features(plan.usual, false, 0, 0, null, note), modelConfidence: null, noteStatus: null });
   }
   return rows;
 }
@@ -123,9 +142,10 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
 interface NoteContext {
   hasPlan: boolean;
   namedLog: number;
+  classPlanned: ReadonlySet<string>;
 }
 
-function features(searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
+function features(name: string, searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
   const s = (v: MentionStatus) => (status === v ? 1 : 0);
   const named = status === 'positive' || status === 'discharge';
   return [
@@ -141,6 +161,9 @@ function features(searched: boolean, confidence: number, reach: number, status: 
     searched && status === 'positive' ? 1 : 0,
     note.hasPlan && status !== 'discharge' ? 1 : 0,
     named ? 0 : note.namedLog,
+    // The note plans the drug's class and names no drug of it: the plan is evidence for whichever
+    // drug of the class the search reached (the model's pick among the class, by its confidence).
+    note.classPlanned.has(name) ? 1 : 0,
   ];
 }
 

@@ -10,7 +10,7 @@ import { Formulary } from '../clinical/formulary.ts';
 import { PROMPT_SPEC } from '../clinical/prompt.ts';
 import { loadCausalLm, type LoadedCausalLm } from './load-causal-lm.ts';
 import { searchOptions } from './policy.ts';
-import { recommendForRecord } from './recommend-record.ts';
+import { noteEvidence, recommendForRecord } from './recommend-record.ts';
 import { readFileSync } from 'node:fs';
 import { checkFusionWeights, FUSION_FILE, type FusionWeights } from './evidence-fusion.ts';
 
@@ -29,6 +29,15 @@ const NOTE = {
   诊疗过程描述: '入院后完善检查，因eGFR<30，停用二甲双胍，予胰岛素控制血糖，继续降压治疗。',
   出院诊断: ['2型糖尿病', '糖尿病肾病 CKD4期', '高血压病2级'],
 };
+
+describe('noteEvidence (what the fusion reads from the note)', () => {
+  it('gives each named drug its final status and the drugs of a class planned without a named drug', () => {
+    const ev = noteEvidence({ ...NOTE, 诊疗过程描述: NOTE.诊疗过程描述 + '加用SGLT2抑制剂护肾。' }, Formulary.bundled());
+    expect(ev.statuses.get('二甲双胍')).toBe('stopped');
+    expect(ev.classPlans).toEqual([expect.objectContaining({ key: 'sglt2', usual: '达格列净', drugs: expect.arrayContaining(['达格列净', '恩格列净']) })]);
+    expect(noteEvidence(NOTE, Formulary.bundled()).classPlans).toEqual([]);
+  });
+});
 
 describe.skipIf(!HAVE)('recommendForRecord with the shipped model', () => {
   let lm: LoadedCausalLm;

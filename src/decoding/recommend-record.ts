@@ -7,11 +7,12 @@
  * fusion (./evidence-fusion.ts) that weighs the search against the note's own statements.
  * `safety: false` is the research switch: no mask, nothing withheld.
  */
+import { openClassPlans } from '../clinical/class-plans.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
 import { recommendWithCausalLm, type RecommendInput } from './causal-lm.ts';
-import { fuse, type FusedDrug, type FusionWeights } from './evidence-fusion.ts';
+import { fuse, type FusedDrug, type FusionInput, type FusionWeights } from './evidence-fusion.ts';
 import type { CandidateTrie } from './trie.ts';
 import type { DecodedDrug, DecodeResult } from './types.ts';
 
@@ -41,6 +42,16 @@ export interface RecordRecommendation extends DecodeResult {
   fused: boolean;
 }
 
+/**
+ * What the note itself says about drugs, as the fusion reads it: each named drug's final status
+ * and the drugs of classes it plans without naming one. One function, so the fit (cli/fit-fusion)
+ * and every decode see the same evidence.
+ */
+export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans'> {
+  const statuses = mentionStatuses(record, formulary);
+  return { statuses, classPlans: openClassPlans(record, formulary, statuses) };
+}
+
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
   const { record, safety = true, formulary = Formulary.bundled(), fusion, ...rest } = input;
   const prompt = buildPrompt(record);
@@ -53,9 +64,6 @@ export async function recommendForRecord(input: RecordInput): Promise<RecordReco
   const search = { trajectory: result.trajectory, stopProbabilities: result.stopProbabilities };
   const base = { ...result, withheld: plan?.withheld ?? [], prompt, safety, search };
   if (!fusion) return { ...base, fused: false, fusedTrajectory: null };
-  const fusedList = fuse(
-    { ...search, statuses: mentionStatuses(record, formulary), candidates: input.candidates, mask: plan?.mask },
-    fusion,
-  );
+  const fusedList = fuse({ ...search, ...noteEvidence(record, formulary), candidates: input.candidates, mask: plan?.mask }, fusion);
   return { ...base, trajectory: fusedList.trajectory, stopProbabilities: fusedList.stopProbabilities, fusedTrajectory: fusedList.trajectory, fused: true };
 }

@@ -142,6 +142,24 @@ describe('discharge-plan statements', () => {
     expect(statuses('二甲双胍停用后血糖升高。', '诊疗过程描述')).toEqual([['二甲双胍', 'stopped']]);
   });
 
+  it('a negation or "暂不" swallows its verb, so "未予X" / "暂不加用X" do not read as giving X; "无需" is no negation', () => {
+    expect(statuses('未予二甲双胍治疗，未加用阿卡波糖。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'negated'],
+      ['阿卡波糖', 'negated'],
+    ]);
+    expect(statuses('予阿卡波糖，暂不加用阿托伐他汀。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'positive'],
+      ['阿托伐他汀', 'stopped'],
+    ]);
+    // "暂不恢复" with no object of its own refers back to the drug before it
+    expect(statuses('恢复二甲双胍，阿卡波糖暂不恢复，空腹血糖6.1mmol/L。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'positive'],
+      ['阿卡波糖', 'stopped'],
+    ]);
+    expect(statuses('加用无需根据肾功能调整剂量的西格列汀。', '诊疗过程描述')).toEqual([['西格列汀', 'positive']]);
+    expect(statuses('无二甲双胍禁忌。', '诊疗过程描述')).toEqual([['二甲双胍', 'negated']]);
+  });
+
   it('an explicit plan restarts a drug stopped earlier, and the baseline keeps plan drugs', () => {
     const r = rec('p1', { 现病史: '因胃肠道反应停用二甲双胍。', 诊疗过程描述: '出院后继续二甲双胍0.5g bid。' });
     expect(mentionedDrugs(r, formulary)).toEqual(['二甲双胍']);

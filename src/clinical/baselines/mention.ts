@@ -6,11 +6,11 @@
  * status from a small cue-based state machine over *clauses* (split at 。；;！？!? newline and
  * ，, — the enumeration comma 、 does not split, so "否认高血压、二甲双胍服用史" negates both):
  *
- *  - negated: a negation cue earlier in the clause (否认, 无 — except 无明显/无特殊/无诱因…,
- *    未服用/未使用/未用/未予, 从未, 拒绝/拒用), or an allergy/intolerance right after the
+ *  - negated: a negation cue earlier in the clause (否认, 无 — except 无明显/无特殊/无诱因/无需…,
+ *    未服用/未使用/未用/未予/未加用, 从未, 拒绝/拒用), or an allergy/intolerance right after the
  *    mention ("青霉素过敏", "二甲双胍不耐受").
  *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用, a bare 停,
- *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用 …
+ *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用/暂不 …
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
  *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为) when a drug follows the cue
@@ -50,10 +50,10 @@ export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史',
 
 const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
-const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效)|未(?:曾)?(?:服用|使用|应用|用药|用|予)|从未|拒绝|拒用/g;
+const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
 const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
-const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用';
+const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?';
 const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
 /** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
@@ -66,7 +66,7 @@ const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不/;
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
@@ -119,10 +119,11 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   add(POS_CUE, 'pos');
   add(PAST_CUE, 'past');
   // Cues overlapping a drug name (e.g. a 予 inside an alias) are not cues; nor is a verb that a
-  // past or stop cue already swallowed (the 予 of "起初予", "予停").
+  // past, stop or negation cue already swallowed (the 予 of "起初予", "予停", "未予", the 加用 of
+  // "暂不加用"): read again as a positive cue it would end the scope it belongs to.
   const overlaps = (t: Token, s: number, e: number) => t.start < e && s < t.end;
   const inMention = (t: Token) => mentions.some((m) => overlaps(t, m.start, m.end));
-  const swallowing = out.filter((t) => t.kind === 'past' || t.kind === 'stop');
+  const swallowing = out.filter((t) => t.kind === 'past' || t.kind === 'stop' || t.kind === 'neg');
   const swallowed = (t: Token) => t.kind === 'pos' && swallowing.some((p) => overlaps(t, p.start, p.end));
   const cues = out.filter((t) => t.kind === 'boundary' || (!inMention(t) && !swallowed(t)));
   for (const m of mentions) cues.push({ kind: 'mention', start: m.start, end: m.end, mention: m });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { MINI_FORMULARY } from './__fixtures__/mini-formulary.ts';
+import { CLASS_WORDS, classStatuses, openClassPlans } from './class-plans.ts';
+import { Formulary } from './formulary.ts';
+
+const formulary = Formulary.fromJson(MINI_FORMULARY, 'mini');
+const note = (诊疗过程描述: string, 既往史 = '') => ({ 既往史, 诊疗过程描述 });
+const planned = (r: Record<string, unknown>) => openClassPlans(r, formulary).map((p) => [p.key, p.drugs, p.usual]);
+
+describe('class-level plans', () => {
+  it('a class the note plans without naming a drug of it is an open plan: its drugs and its usual one', () => {
+    const r = note('HbA1c 8.4%，加用SGLT2抑制剂护肾，予甲状腺激素替代。');
+    expect(classStatuses(r, formulary)).toEqual(new Map([['sglt2', 'positive'], ['thyroxine', 'positive']]));
+    expect(planned(r)).toEqual([
+      ['sglt2', ['达格列净'], '达格列净'],
+      ['thyroxine', ['左甲状腺素'], '左甲状腺素'],
+    ]);
+    expect(planned(note('他汀强化降脂。'))).toEqual([['statin', ['阿托伐他汀', '瑞舒伐他汀'], '阿托伐他汀']]);
+  });
+
+  it('a class whose drug the note names is no open plan: the named drug is the plan', () => {
+    const r = note('他汀强化降脂。', '口服瑞舒伐他汀10mg qn。');
+    expect(classStatuses(r, formulary).get('statin')).toBe('positive');
+    expect(planned(r)).toEqual([]);
+  });
+
+  it('a class the note stops, defers or denies is not planned, and a drug name is no class word', () => {
+    expect(planned(note('停用磺脲类，暂不加用他汀，否认使用DPP-4抑制剂。'))).toEqual([]);
+    expect(classStatuses(note('停用磺脲类，暂不加用他汀。'), formulary)).toEqual(new Map([['sulfonylurea', 'stopped'], ['statin', 'stopped']]));
+    // the 他汀 of 瑞舒伐他汀 is the drug, not the class; a thyroid-hormone test is not a therapy
+    expect(classStatuses(note('予瑞舒伐他汀10mg qn，复查甲状腺激素水平。'), formulary)).toEqual(new Map());
+  });
+
+  it('the latest statement about a class wins, as for a drug', () => {
+    expect(planned(note('因尿路感染停用SGLT2抑制剂。感染控制后出院后继续SGLT2抑制剂。'))).toEqual([['sglt2', ['达格列净'], '达格列净']]);
+  });
+
+  it("each class word's usual drug is a bundled formulary drug of that class", () => {
+    const bundled = Formulary.bundled();
+    for (const w of CLASS_WORDS) expect([w.key, w.classes.includes(bundled.drugs.find((d) => d.name === w.usual)?.class ?? '')]).toEqual([w.key, true]);
+  });
+});

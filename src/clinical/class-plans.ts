@@ -1,0 +1,127 @@
+/**
+ * Class-level plans: a note that plans a drug class without naming a drug of it ("加用SGLT2抑制剂",
+ * "β受体阻滞剂控制心率", "他汀强化降脂"). Charts write plans this way all the time; the lexicon
+ * cannot normalise a class to a drug, so the drug the patient goes home on is never named. The
+ * evidence fusion (src/decoding/evidence-fusion.ts) uses the class as evidence for the model's
+ * drugs of that class, and brings in the class's usual drug when the search reached none of it.
+ *
+ * A class word is read by the mention analyser's own cue machine (./baselines/mention.ts): the
+ * words are offered to it as pseudo-drugs, so "停用磺脲类", "暂不加用他汀", "否认…", "出院后继续…"
+ * and "latest statement wins" mean for a class what they mean for a drug, with one implementation
+ * of those rules.
+ */
+import type { MentionStatus } from './baselines/mention.ts';
+import type { DrugLexicon, LexiconMention } from './baselines/types.ts';
+import type { Formulary } from './formulary.ts';
+import { mentionStatuses, type PromptRecord } from './prompt.ts';
+
+/** A class word and the formulary classes (`FormularyDrug.class`) it stands for. */
+export interface ClassWord {
+  key: string;
+  term: RegExp;
+  classes: readonly string[];
+  /**
+   * The class's usual drug: the one a chart means when it plans the class and the model's search
+   * reached none of it. The class's most prescribed drug in the training labels (the model
+   * folder's drug_order.json), which is also the usual first choice in Chinese practice.
+   */
+  usual: string;
+}
+
+/**
+ * The class words of metabolic-ward plans. A word inside a drug name is not a class word (the
+ * 他汀 of 阿托伐他汀); a drug name inside a longer class word is not a drug (the 维生素D of
+ * 活性维生素D). Thyroid hormone only as a therapy ("甲状腺激素替代"), never the lab test.
+ */
+export const CLASS_WORDS: readonly ClassWord[] = [
+  { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
+  { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
+  { key: 'dpp4', term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i, classes: ['DPP-4抑制剂'], usual: '西格列汀' },
+  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
+  { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
+  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
+  { key: 'beta', term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/, classes: ['β受体阻滞剂', 'α/β受体阻滞剂'], usual: '美托洛尔' },
+  { key: 'ccb', term: /CCB|钙通道阻滞剂|钙拮抗剂|地平类/, classes: ['二氢吡啶类CCB'], usual: '氨氯地平' },
+  { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'], usual: '阿仑膦酸钠' },
+  { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'], usual: '碳酸钙D3' },
+  { key: 'activeD', term: /活性维生素D/, classes: ['活性维生素D', '活性维生素D类似物'], usual: '骨化三醇' },
+  { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
+  { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
+  { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
+  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
+  { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'], usual: '甘精胰岛素' },
+  { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'], usual: '门冬胰岛素' },
+  { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'], usual: '依折麦布' },
+  { key: 'ppi', term: /质子泵抑制剂|PPI/, classes: ['质子泵抑制剂'], usual: '泮托拉唑' },
+  { key: 'sulfonylurea', term: /磺脲类/, classes: ['磺脲类'], usual: '格列美脲' },
+  { key: 'biguanide', term: /双胍类/, classes: ['双胍类'], usual: '二甲双胍' },
+  { key: 'agi', term: /α-?糖苷酶抑制剂/, classes: ['α-糖苷酶抑制剂'], usual: '阿卡波糖' },
+  { key: 'fibrate', term: /贝特类/, classes: ['贝特类'], usual: '非诺贝特' },
+  { key: 'mra', term: /醛固酮受体拮抗剂|MRA/, classes: ['醛固酮受体拮抗剂'], usual: '螺内酯' },
+  { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'], usual: '碳酸氢钠' },
+];
+
+const PREFIX = 'class:';
+const ANY_CLASS_WORD = new RegExp(CLASS_WORDS.map((c) => `(${c.term.source})`).join('|'), 'gi');
+
+/** The lexicon plus the class words, as pseudo-drugs named `class:<key>`. */
+function withClassWords(lexicon: DrugLexicon): DrugLexicon {
+  return {
+    names: lexicon.names,
+    has: (name) => name.startsWith(PREFIX) || lexicon.has(name),
+    normalize: (mention) => lexicon.normalize(mention),
+    findMentions(text) {
+      const drugs = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
+      const classes: LexiconMention[] = [];
+      for (const m of text.matchAll(ANY_CLASS_WORD)) {
+        const start = m.index;
+        const end = start + m[0].length;
+        const insideDrug = drugs.some((d) => d.start < end && start < d.end && !(start <= d.start && d.end <= end && end - start > d.end - d.start));
+        if (insideDrug) continue;
+        // ANY_CLASS_WORD has one group per class word, in CLASS_WORDS order.
+        const i = m.slice(1).findIndex((g) => g !== undefined);
+        classes.push({ name: PREFIX + CLASS_WORDS[i]!.key, start, end });
+      }
+      const kept = drugs.filter((d) => !classes.some((c) => c.start <= d.start && d.end <= c.end));
+      return [...kept, ...classes].sort((a, b) => a.start - b.start);
+    },
+  };
+}
+
+/** Each class word's key the note uses, with its final status (as mentionStatuses gives a drug's). */
+export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<string, MentionStatus> {
+  const out = new Map<string, MentionStatus>();
+  for (const [name, status] of mentionStatuses(record, withClassWords(lexicon))) if (name.startsWith(PREFIX)) out.set(name.slice(PREFIX.length), status);
+  return out;
+}
+
+const named = (s: MentionStatus | undefined) => s === 'positive' || s === 'discharge';
+
+/** A class the note plans without naming a drug of it: the class's formulary drugs and its usual one. */
+export interface ClassPlan {
+  key: string;
+  drugs: string[];
+  usual: string;
+}
+
+/**
+ * Every class the note plans (final status positive or discharge) while it names no drug of that
+ * class as taken or planned: "加用SGLT2抑制剂" with no 列净 named is a plan for the SGLT2
+ * inhibitors; "他汀强化" after "阿托伐他汀20mg qn" is none (the named statin is the plan).
+ * `statuses` are the record's drug statuses (mentionStatuses), passed when the caller has them.
+ */
+export function openClassPlans(
+  record: PromptRecord,
+  formulary: Pick<Formulary, 'drugs'> & DrugLexicon,
+  statuses: ReadonlyMap<string, MentionStatus> = mentionStatuses(record, formulary),
+): ClassPlan[] {
+  const out: ClassPlan[] = [];
+  for (const [key, status] of classStatuses(record, formulary)) {
+    if (!named(status)) continue;
+    const word = CLASS_WORDS.find((c) => c.key === key)!;
+    const drugs = formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
+    if (drugs.length === 0 || drugs.some((m) => named(statuses.get(m)))) continue;
+    out.push({ key, drugs, usual: word.usual });
+  }
+  return out;
+}
