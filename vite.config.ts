@@ -9,13 +9,26 @@ import { modelAssetsPlugin } from './scripts/build/model-assets.ts';
 const root = dirname(fileURLToPath(import.meta.url));
 
 /*
- * onnxruntime-web: transformers.js 4.3.1 imports `onnxruntime-web/webgpu`
- * (ort.webgpu.bundle.min.mjs), which embeds the asyncify Emscripten factory and serves both the
- * WASM and the WebGPU execution provider from ONE binary, ort-wasm-simd-threaded.asyncify.wasm.
- * The worker imports that file with `?url` (Vite emits it once, content-hashed, under assets/,
- * the same asset the bundle's own `new URL(…, import.meta.url)` points at) and sets
+ * onnxruntime-web: transformers.js 4.3.1 imports `onnxruntime-web/webgpu` (the asyncify build).
+ * ortRuntimeRedirect points that one import at src/worker/ort-runtime.ts, which picks the JSPI
+ * build where the browser has JSPI and the asyncify build elsewhere (both serve the WASM and the
+ * WebGPU execution provider from one binary). Both binaries are imported with `?url` (Vite emits
+ * them content-hashed under assets/, and the service worker precaches them) and the worker sets
  * `env.backends.onnx.wasm.wasmPaths = { wasm: thatUrl }`, so nothing comes from a CDN.
  */
+const ORT_RUNTIME = join(root, 'src', 'worker', 'ort-runtime.ts');
+
+function ortRuntimeRedirect(): Plugin {
+  return {
+    name: 'dischargerx-ort-runtime',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      // Only transformers.js' import: ort-runtime.ts itself must reach the real package.
+      if (source !== 'onnxruntime-web/webgpu' || !importer || !/[\\/]@huggingface[\\/]transformers[\\/]/.test(importer)) return null;
+      return ORT_RUNTIME;
+    },
+  };
+}
 
 const MODELS_DIR = join(root, 'models');
 
@@ -111,11 +124,12 @@ export default defineConfig({
   plugins: [
     react(),
     cspMeta(),
+    ortRuntimeRedirect(),
     // models/ → the app (dev server, dist/, the bundled-model list with manifests): scripts/build/model-assets.ts
     modelAssetsPlugin(MODELS_DIR),
     /*
      * Offline: a workbox service worker (generateSW) precaches the app shell (html/js/css), the
-     * onnxruntime wasm (~27 MB, hence the size limit) and the icons. Model files are NOT precached:
+     * onnxruntime wasm builds (JSPI ~17 MB and asyncify ~27 MB, hence the size limit) and the icons. Model files are NOT precached:
      * they live in IndexedDB (src/storage). The SW never answers /models/ with index.html, so a
      * missing model file still 404s (transformers.js' optional-file detection depends on it).
      */
@@ -169,7 +183,7 @@ export default defineConfig({
     rolldownOptions: { checks: { bundlerTimings: false } },
   },
   // The worker imports the bundled-model list too (its version keys the weight cache).
-  worker: { format: 'es', plugins: () => [modelAssetsPlugin(MODELS_DIR)], rolldownOptions: { checks: { bundlerTimings: false } } },
+  worker: { format: 'es', plugins: () => [ortRuntimeRedirect(), modelAssetsPlugin(MODELS_DIR)], rolldownOptions: { checks: { bundlerTimings: false } } },
   // `npm start` / `npm run preview`: a busy 4173 moves on to the next free port (Vite prints the URL).
   // The browser tests pin 4173 with --strictPort (playwright.config.ts webServer).
   preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: { 'Content-Security-Policy': CSP_HEADER, ...SECURITY_HEADERS, ...ISOLATION_HEADERS } },

@@ -147,7 +147,12 @@ test('model on WASM: candidate-list drugs, WASM badge, only same-origin requests
   const runtime = paths.filter((p) => /\.(wasm|mjs|onnx)$/.test(p) || p.includes('/models/'));
   testInfo.annotations.push({ type: 'wasm requests', description: runtime.join(' ') });
   console.log('[engine.spec] WASM q8 runtime requests:', runtime.join(' '));
-  expect(runtime.some((p) => /ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(p))).toBe(true);
+  // One onnxruntime binary, the build src/worker/ort-runtime.ts picks: JSPI where the browser has
+  // it (this Chromium does), else asyncify. The other is never fetched.
+  const jspi = await page.evaluate(() => typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
+  const binaries = runtime.filter((p) => /ort-wasm-simd-threaded\.\w+-[\w-]+\.wasm$/.test(p));
+  expect(new Set(binaries).size).toBe(1);
+  expect(binaries[0]).toMatch(jspi ? /\.jspi-[\w-]+\.wasm$/ : /\.asyncify-[\w-]+\.wasm$/);
   expect(runtime.some((p) => p.endsWith('/onnx/model_quantized.onnx'))).toBe(true);
   await page.screenshot({ path: testInfo.outputPath('engine-wasm.png'), fullPage: true });
   expect(offOrigin).toEqual([]);
@@ -215,7 +220,8 @@ function nodeQ8Logits(notes: readonly string[]): { ids: number[][]; logits: stri
 
 /**
  * The same q8 file and prompt ids on onnxruntime-web's WASM backend in Chromium: the app's runtime
- * (ort.webgpu.bundle.min.mjs + the asyncify wasm, default session options, 1 thread) on a blank
+ * (ort.jspi.bundle.min.mjs + the JSPI wasm, which src/worker/ort-runtime.ts picks on this Chromium;
+ * default session options, 1 thread) on a blank
  * same-origin test page served by page.route, so no app code or CSP is involved.
  */
 async function wasmQ8Logits(page: Page, ids: number[][]): Promise<string[]> {
@@ -229,9 +235,9 @@ async function wasmQ8Logits(page: Page, ids: number[][]): Promise<string[]> {
   await page.goto(`${ORIGIN}/__q8-parity/index.html`);
   return page.evaluate(
     async ({ ids, modelUrl }) => {
-      const bundleUrl: string = '/__q8-parity/ort.webgpu.bundle.min.mjs';
+      const bundleUrl: string = '/__q8-parity/ort.jspi.bundle.min.mjs';
       const ort: any = await import(/* @vite-ignore */ bundleUrl);
-      ort.env.wasm.wasmPaths = { wasm: '/__q8-parity/ort-wasm-simd-threaded.asyncify.wasm' };
+      ort.env.wasm.wasmPaths = { wasm: '/__q8-parity/ort-wasm-simd-threaded.jspi.wasm' };
       ort.env.wasm.numThreads = 1;
       const buf = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
       const session = await ort.InferenceSession.create(buf, { executionProviders: ['wasm'] });

@@ -46,10 +46,10 @@ test('onnxruntime-web runs WASM with 2 threads under the app headers, with no CS
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   const result = await page.evaluate(
     async ({ modelUrl }) => {
-      const bundleUrl: string = '/__threads/ort.webgpu.bundle.min.mjs';
+      const bundleUrl: string = '/__threads/ort.jspi.bundle.min.mjs';
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const ort: any = await import(/* @vite-ignore */ bundleUrl);
-      ort.env.wasm.wasmPaths = { wasm: '/__threads/ort-wasm-simd-threaded.asyncify.wasm' };
+      ort.env.wasm.wasmPaths = { wasm: '/__threads/ort-wasm-simd-threaded.jspi.wasm' };
       ort.env.wasm.numThreads = 2;
       const buf = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
       const session = await ort.InferenceSession.create(buf, { executionProviders: ['wasm'] });

@@ -1,6 +1,7 @@
 /**
- * WASM threads in Chromium (part of `npm run bench`): onnxruntime-web — the build the app loads
- * (ort.webgpu.bundle.min.mjs + the asyncify wasm) — on a blank page of the app's origin served
+ * WASM threads in Chromium (part of `npm run bench`): onnxruntime-web — the build the app loads on
+ * this Chromium (ort.jspi.bundle.min.mjs + the JSPI wasm; src/worker/ort-runtime.ts) — on a blank
+ * page of the app's origin served
  * with exactly the app's CSP and COOP/COEP headers (so the page is cross-origin isolated, as the
  * app is), the bundled q8 model, for 1, 2 and 4 threads. One fresh page per thread count (the
  * wasm runtime initialises once per page).
@@ -49,10 +50,10 @@ export async function runThreadsBench(
       await page.goto(`${origin}/__threads/index.html`);
       const row = await page.evaluate(
         async ({ modelUrl, threads, past, repeats }) => {
-          const bundleUrl: string = '/__threads/ort.webgpu.bundle.min.mjs';
+          const bundleUrl: string = '/__threads/ort.jspi.bundle.min.mjs';
           // eslint-disable-next-line @typescript-eslint/no-explicit-any
           const ort: any = await import(/* @vite-ignore */ bundleUrl);
-          ort.env.wasm.wasmPaths = { wasm: '/__threads/ort-wasm-simd-threaded.asyncify.wasm' };
+          ort.env.wasm.wasmPaths = { wasm: '/__threads/ort-wasm-simd-threaded.jspi.wasm' };
           ort.env.wasm.numThreads = threads;
           const buf = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
           const session = await ort.InferenceSession.create(buf, { executionProviders: ['wasm'] });

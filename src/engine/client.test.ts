@@ -45,6 +45,7 @@ const info: EngineInfo = {
   reason: { code: 'forced-wasm' },
   adapter: null,
   numThreads: 1,
+  runtime: 'onnxruntime-web (JSPI)',
   loadMs: 1,
   warmupMs: 1,
   bytes: 10,

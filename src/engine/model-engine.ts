@@ -65,6 +65,8 @@ export interface EngineHost {
   /** Opens tokenizer + model for `attempt`; throws on a missing / altered / unloadable folder. */
   open(attempt: BackendAttempt, spec: LoadSpec, ctx: LoadContext): Promise<OpenedModel>;
   numThreads(): number;
+  /** The onnxruntime build, for EngineInfo.runtime. */
+  runtime(): string;
   /** Wraps the model so queued messages (abort, ping) are handled between model calls (worker). */
   wrapModel?(model: ForwardModel): ForwardModel;
   /** Resolves with a detail when the WebGPU device is lost (worker on WebGPU only). */
@@ -183,6 +185,7 @@ export class ModelEngine {
         reason: spec.fallbackReason ?? attempt.reason,
         adapter: probe?.available ? probe.adapter : null,
         numThreads: this.host.numThreads(),
+        runtime: this.host.runtime(),
         loadMs,
         warmupMs,
         bytes: opened.bytes,

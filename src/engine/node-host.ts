@@ -19,6 +19,7 @@ export function nodeHost(root: string): EngineHost {
   return {
     probe: () => Promise.resolve(null),
     numThreads: () => 1,
+    runtime: () => 'onnxruntime-node',
     async open(attempt, spec) {
       const dir = resolve(root, spec.modelId);
       for (const f of [...REQUIRED_FILES, DTYPE_FILE[attempt.dtype]]) {

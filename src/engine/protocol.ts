@@ -176,6 +176,8 @@ export interface EngineInfo {
   adapter: AdapterSummary | null;
   /** WASM threads (1 unless the page is crossOriginIsolated). */
   numThreads: number;
+  /** The onnxruntime build that runs the model, e.g. "onnxruntime-web (JSPI)" or "onnxruntime-node". */
+  runtime: string;
   /** Wall time of download + session creation, ms. */
   loadMs: number;
   /** Wall time of the warm-up decode, ms (0 when skipped). */

@@ -13,8 +13,8 @@
  * anything else there with a local 404.
  */
 import { env } from '@huggingface/transformers';
-// The one onnxruntime-web binary this build uses (WASM and WebGPU EPs); see vite.config.ts.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// The onnxruntime-web binary this worker's runtime uses (JSPI or asyncify); see ort-runtime.ts.
+import { ORT_FLAVOUR, ORT_WASM_URL } from './ort-runtime.ts';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
@@ -118,7 +118,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
     if (onnx.wasm) {
       // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
-      onnx.wasm['wasmPaths'] = { wasm: new URL(ortWasmUrl, self.location.href).href };
+      onnx.wasm['wasmPaths'] = { wasm: new URL(ORT_WASM_URL, self.location.href).href };
       onnx.wasm['numThreads'] = wasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
       onnx.wasm['proxy'] = false;
     }
@@ -229,6 +229,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
   return {
     probe: () => probeWebGpu(),
     numThreads: () => (env.backends.onnx as { wasm?: { numThreads?: number } }).wasm?.numThreads ?? 1,
+    runtime: () => `onnxruntime-web (${ORT_FLAVOUR === 'jspi' ? 'JSPI' : 'asyncify'})`,
 
     async open(attempt, spec, ctx): Promise<OpenedModel> {
       configureEnv(spec.baseUrl);
