@@ -4,8 +4,11 @@
  *
  * Both run in the same Node process on the same loaded model (onnxruntime-node), note by note
  * and alternating (previous, then new, on each note) so machine load hits both alike:
- * - previous: `jumpForward: false` — one model call per generated token (the decoder before);
- * - new: the default decoder (jump-forward over trie-forced tokens, multi-token calls).
+ * - previous: the decoder before issue 10: `jumpForward: false` (one model call per generated token)
+ *   over transformers.js' forward, which hands the whole KV cache back each call (present.*);
+ * - new: the default decoder (jump-forward over trie-forced tokens, multi-token calls) with the
+ *   cache kept in the decoder's own arena (src/decoding/host-kv-step-model.ts), as the CLI and the
+ *   WASM worker run it.
  * Same policy as the app and the CLI (src/decoding/policy.ts: search to maxDrugs, then cut).
  *
  * `compareDecodes` (pure, unit-tested in bench.test.ts) classifies each note: same final list;
@@ -18,6 +21,7 @@ import { recommendForRecord } from '../../src/decoding/recommend-record.ts';
 import { cutSettings, cutTrajectory, searchOptions } from '../../src/decoding/policy.ts';
 import { isMain, parseFlags, readRecordsFile } from '../../cli/cli-support.ts';
 import { loadModel, readDecodingConfig, resolveModelFolder, type ModelDtype } from '../../cli/model-method.ts';
+import { decodingModel } from '../../src/decoding/load-causal-lm.ts';
 import { summarize, type Summary } from './stats.ts';
 
 /** One decode as the comparison needs it. */
@@ -99,10 +103,12 @@ export async function runDecoderComparison(
   const loaded = await loadModel(folder);
   const candidates = Formulary.bundled().names;
   const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
+  const previousModel = { forward: (inputs: Record<string, unknown>) => loaded.model.forward(inputs) };
+  const newModel = decodingModel(loaded);
   const one = async (record: CDrugRedRecord, jumpForward: boolean): Promise<DecodeSample> => {
     const t0 = performance.now();
     const r = await recommendForRecord({
-      model: loaded.model,
+      model: jumpForward ? newModel : previousModel,
       tokenizer: loaded.tokenizer,
       record: record as unknown as Record<string, unknown>,
       candidates,

@@ -263,7 +263,7 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
       x.tokensPerCall.toFixed(2),
     ];
     out.push({
-      title: 'Previous decoder (one model call per token) vs new decoder (jump-forward), same notes, Node q8, alternating per note',
+      title: 'Previous decoder (one model call per token, whole KV cache handed back each call) vs new decoder (jump-forward, decoder-kept KV cache), same notes, Node q8, alternating per note',
       body:
         table(['decoder', 'n', 'p50', 'p95', 'model calls/note', 'tokens/call'], [
           side('previous', c.previous),
