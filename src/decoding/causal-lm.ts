@@ -24,7 +24,8 @@ import type { PreTrainedModel } from '@huggingface/transformers';
 import { decodeDrugList } from './constrained-decoder.ts';
 import { createHostKvStepModel, type HostKvModel } from './host-kv-step-model.ts';
 import { createTrieCache, type CandidateTrie, type EncodeFn } from './trie.ts';
-import type { DecodeOptions, DecodeResult, FormatTokens, LogitsRow, StepModel, StepOutput } from './types.ts';
+import { disposeIfGpu, int64, lastLogits, ones, positions, tensorData, type AnyTypedArray } from './step-tensors.ts';
+import type { DecodeOptions, DecodeResult, FormatTokens, StepModel, StepOutput } from './types.ts';
 
 /** KV cache of a batch of beams: one tensor per past input, batch dimension first. */
 export interface KvCache {
@@ -48,63 +49,6 @@ export interface KvCache {
  */
 export type ForwardModel = Pick<PreTrainedModel, 'forward'> & { hostKv?: HostKvModel | null };
 
-type AnyTypedArray =
-  | Float32Array
-  | Float64Array
-  | Uint16Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
-
-/** CPU data of a tensor, downloading it first when it lives on the GPU. */
-async function tensorData(t: Tensor): Promise<AnyTypedArray> {
-  if (t.location !== 'cpu' && t.location !== 'cpu-pinned') {
-    const ort = t.ort_tensor as unknown as { getData(releaseData?: boolean): Promise<AnyTypedArray> };
-    return await ort.getData();
-  }
-  return t.data as AnyTypedArray;
-}
-
-function disposeIfGpu(t: Tensor): void {
-  if (t.location === 'gpu-buffer' || t.location === 'ml-tensor') t.dispose();
-}
-
-/** IEEE 754 half → float. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
-/** Last-position logits of each batch row as Float32Array (handles float16 graphs). */
-async function lastLogits(logits: Tensor): Promise<LogitsRow[]> {
-  const dims = logits.dims;
-  const [batch, seq, vocab] = dims.length === 3 ? (dims as [number, number, number]) : [dims[0]!, 1, dims[1]!];
-  const data = await tensorData(logits);
-  const rows: LogitsRow[] = [];
-  for (let b = 0; b < batch; b++) {
-    const off = (b * seq + seq - 1) * vocab;
-    if (logits.type === 'float16') {
-      const src = data as Uint16Array;
-      const row = new Float32Array(vocab);
-      if (src instanceof Uint16Array) for (let i = 0; i < vocab; i++) row[i] = halfToFloat(src[off + i]!);
-      else for (let i = 0; i < vocab; i++) row[i] = Number((src as ArrayLike<number>)[off + i]);
-      rows.push(row);
-    } else {
-      rows.push(Float32Array.from((data as Float32Array).subarray(off, off + vocab)));
-    }
-  }
-  disposeIfGpu(logits);
-  return rows;
-}
-
 function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const [name, value] of Object.entries(outputs)) {
@@ -117,25 +61,6 @@ function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tenso
     out[newName] = value as Tensor;
   }
   return out;
-}
-
-function int64(values: readonly number[], dims: number[]): Tensor {
-  const data = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
-  return new Tensor('int64', data, dims);
-}
-
-/** All-ones int64 tensor (attention mask): one fill, no per-element BigInt conversion. */
-function ones(dims: number[]): Tensor {
-  return new Tensor('int64', new BigInt64Array(dims.reduce((a, b) => a * b, 1)).fill(1n), dims);
-}
-
-/** Position ids [rows, T]: past … past + T − 1 on every row. */
-function positions(rows: number, past: number, T: number): Tensor {
-  const data = new BigInt64Array(rows * T);
-  for (let t = 0; t < T; t++) data[t] = BigInt(past + t);
-  for (let r = 1; r < rows; r++) data.copyWithin(r * T, 0, T);
-  return new Tensor('int64', data, [rows, T]);
 }
 
 /** Is `indices` a permutation of 0 … n − 1? */

@@ -9,7 +9,8 @@
  */
 import { Tensor } from '@huggingface/transformers';
 import { KvArena, type ArenaCache, type KvLayout } from './kv-arena.ts';
-import type { LogitsRow, StepModel, StepOutput } from './types.ts';
+import { int64, lastLogits, ones, positions } from './step-tensors.ts';
+import type { StepModel, StepOutput } from './types.ts';
 
 export const NEW_KV_PREFIX = 'new_key_values';
 
@@ -46,21 +47,6 @@ export function hostKvLayout(
 /** Arenas are reused across notes (their memory is the point); one per concurrent decode. */
 const pools = new WeakMap<HostKvModel, KvArena[]>();
 
-function int64(rows: number, T: number, fill: (r: number, t: number) => number): Tensor {
-  const data = new BigInt64Array(rows * T);
-  for (let r = 0; r < rows; r++) for (let t = 0; t < T; t++) data[r * T + t] = BigInt(fill(r, t));
-  return new Tensor('int64', data, [rows, T]);
-}
-
-/** Last-position logits of each row (float32 graphs: the host path is never float16). */
-function lastLogits(logits: Tensor): LogitsRow[] {
-  const [rows, seq, vocab] = logits.dims as [number, number, number];
-  const data = logits.data as Float32Array;
-  const out: LogitsRow[] = [];
-  for (let r = 0; r < rows; r++) out.push(data.slice((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab));
-  return out;
-}
-
 export function createHostKvStepModel(model: HostKvModel): StepModel<ArenaCache> {
   const pool = pools.get(model) ?? [];
   pools.set(model, pool);
@@ -76,15 +62,15 @@ export function createHostKvStepModel(model: HostKvModel): StepModel<ArenaCache>
     const past = arena.past(cache);
     const total = cache.pastLength + T;
     const feeds: Record<string, Tensor> = {
-      input_ids: int64(rows, T, (r, t) => tokenIds[r]![t]!),
-      attention_mask: new Tensor('int64', new BigInt64Array(rows * total).fill(1n), [rows, total]),
-      position_ids: int64(rows, T, (_r, t) => cache.pastLength + t),
+      input_ids: int64(tokenIds.flat(), [rows, T]),
+      attention_mask: ones([rows, total]),
+      position_ids: positions(rows, cache.pastLength, T),
     };
     model.names.forEach((name, k) => {
       feeds[name] = new Tensor('float32', past.data[k]!, [...past.dims]);
     });
     const out = await model.run(feeds, fetches);
-    const logits = lastLogits(out['logits']!);
+    const logits = await lastLogits(out['logits']!);
     const rowsOut = model.names.map((name) => out[newKvName(name)]!.data as Float32Array);
     return { logits, cache: arena.append(cache, rowsOut, T) };
   };

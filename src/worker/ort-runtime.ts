@@ -10,7 +10,8 @@
  *
  * vite.config.ts (ortRuntimeRedirect) points transformers.js' `import * as ONNX from
  * 'onnxruntime-web/webgpu'` here, so transformers.js and the worker share one runtime; it reads
- * `InferenceSession`, `Tensor` and `env` from it.
+ * `InferenceSession`, `Tensor` and `env` from it. Both builds' JavaScript is in the worker bundle
+ * (about 120 kB each); only the chosen build's wasm is fetched.
  */
 import * as asyncify from 'onnxruntime-web/webgpu';
 import * as jspi from 'onnxruntime-web/jspi';
