@@ -149,7 +149,11 @@ test('model on WASM: candidate-list drugs, WASM badge, only same-origin requests
   console.log('[engine.spec] WASM q8 runtime requests:', runtime.join(' '));
   // One onnxruntime binary, the build src/worker/ort-runtime.ts picks: JSPI where the browser has
   // it (this Chromium does), else asyncify. The other is never fetched.
-  const jspi = await page.evaluate(() => typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function');
+  // The same rule as ort-runtime.ts hasJspi: both JSPI entry points present.
+  const jspi = await page.evaluate(() => {
+    const w = WebAssembly as { Suspending?: unknown; promising?: unknown };
+    return typeof w.Suspending === 'function' && typeof w.promising === 'function';
+  });
   const binaries = runtime.filter((p) => /ort-wasm-simd-threaded\.\w+-[\w-]+\.wasm$/.test(p));
   expect(new Set(binaries).size).toBe(1);
   expect(binaries[0]).toMatch(jspi ? /\.jspi-[\w-]+\.wasm$/ : /\.asyncify-[\w-]+\.wasm$/);
