@@ -54,8 +54,8 @@ export interface FormularyDrug {
   aliases: string[];
   /**
    * Optional subset of `aliases` that are also ordinary words or names (e.g. 可定, 安定):
-   * Formulary.normalize() still maps them, but Formulary.findMentions() does not match them
-   * in free text.
+   * Formulary.normalize() still maps them, and Formulary.findMentions() matches them in free
+   * text only where a dose follows ("可定 10mg qn", "可定加至20mg"; not "可定期复查").
    */
   ambiguousAliases?: string[];
   /** WHO ATC code where one exists (e.g. A10BA02), else ''. */

@@ -225,6 +225,16 @@ describe('findMentions', () => {
     for (const m of ms) expect(text.slice(m.start, m.end)).toBe(m.alias);
   });
 
+  it('matches an ambiguous trade name (可定, 安定) only where a dose follows it', () => {
+    const names = (t: string) => f.findMentions(t).map((m) => m.name);
+    expect(names('可定 10mg qn。')).toEqual(['瑞舒伐他汀']);
+    expect(names('LDL 2.2，可定加至20mg qn。')).toEqual(['瑞舒伐他汀']);
+    expect(names('安定 5mg qn')).toEqual(['地西泮']);
+    expect(names('病情可定期随访，情绪安定，可定。')).toEqual([]);
+    const m = f.findMentions('HTN：可定 10 qn')[0];
+    expect(m).toMatchObject({ name: '瑞舒伐他汀', alias: '可定' });
+  });
+
   it('does not match ASCII aliases inside longer words', () => {
     expect(f.findMentions('EPOCH方案')).toEqual([]);
     expect(f.findMentions('予EPO 1万U')).toEqual([expect.objectContaining({ name: '重组人促红素', alias: 'EPO' })]);

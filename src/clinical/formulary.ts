@@ -211,7 +211,15 @@ interface TrieNode {
   next: Map<string, TrieNode>;
   /** Canonical drug name when a key ends here. */
   name?: string;
+  /** The key is an ambiguous alias: a match only where a dose follows. */
+  ambiguous?: boolean;
 }
+
+/**
+ * After an ambiguous alias (可定, 安定, 美林 are also ordinary words): a dose, possibly after a
+ * dosage form or a change of dose — "可定 10mg qn", "可定加至20mg", "美林 0.2g". "可定期复查" has none.
+ */
+const DOSE_AFTER_AMBIGUOUS = /^\s*(?:片|胶囊|缓释片)?\s*(?:(?:加|减)量?至|改为|调至|调整为|调整至)?\s*\d/;
 
 const ASCII_ALNUM = /^[a-z0-9]$/;
 const ENDS_DIGIT = /\d$/;
@@ -304,6 +312,7 @@ export class Formulary {
     sources: FormularySource[],
     index: Map<string, string>,
     textKeys: Map<string, string>,
+    ambiguousKeys: ReadonlyMap<string, string> = new Map(),
   ) {
     this.version = version;
     this.drugs = Object.freeze(drugs);
@@ -323,6 +332,21 @@ export class Formulary {
         node = n;
       }
       node.name = name;
+    }
+    for (const [key, name] of ambiguousKeys) {
+      let node = this.trie;
+      for (const ch of key) {
+        let n = node.next.get(ch);
+        if (!n) {
+          n = { next: new Map() };
+          node.next.set(ch, n);
+        }
+        node = n;
+      }
+      if (node.name === undefined) {
+        node.name = name;
+        node.ambiguous = true;
+      }
     }
   }
 
@@ -369,6 +393,7 @@ export class Formulary {
       index.set(key, d.name);
     });
     const textKeys = new Map(index);
+    const ambiguousKeys = new Map<string, string>();
     drugs.forEach((d, i) => {
       const ambiguous = new Set((d.ambiguousAliases ?? []).map(fold));
       for (const a of d.aliases) {
@@ -381,6 +406,7 @@ export class Formulary {
         owner.set(key, i);
         index.set(key, d.name);
         if (!ambiguous.has(key)) textKeys.set(key, d.name);
+        else ambiguousKeys.set(key, d.name);
       }
     });
 
@@ -393,7 +419,7 @@ export class Formulary {
         if (!ok) fail(`entry ${i} (${d.name}) interaction ${j} refers to unknown drug or group '${x.with}'`);
       });
     });
-    return new Formulary(version, drugs, sources, index, textKeys);
+    return new Formulary(version, drugs, sources, index, textKeys, ambiguousKeys);
   }
 
   private static fromNames(list: unknown[], where: string, fail: (m: string) => never): Formulary {
@@ -524,7 +550,7 @@ export class Formulary {
         node = node.next.get(c);
         if (!node) break;
         key += c;
-        if (node.name !== undefined && this.acceptable(key, chars[j + 1], prevAlnum)) {
+        if (node.name !== undefined && this.acceptable(key, chars[j + 1], prevAlnum) && (!node.ambiguous || DOSE_AFTER_AMBIGUOUS.test(chars.slice(j + 1, j + 12).join('')))) {
           best = j + 1;
           bestName = node.name;
         }

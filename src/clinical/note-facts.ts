@@ -235,6 +235,21 @@ function fold(s: string): string {
 }
 
 /**
+ * fold() of a note text, remembered: callers look up many keywords in the same few texts
+ * (src/clinical/area-support.ts asks ~150), and NFKC over a long course for each is the cost.
+ */
+const foldedTexts = new Map<string, string>();
+function foldText(s: string): string {
+  let f = foldedTexts.get(s);
+  if (f === undefined) {
+    if (foldedTexts.size >= 64) foldedTexts.clear();
+    f = fold(s);
+    foldedTexts.set(s, f);
+  }
+  return f;
+}
+
+/**
  * The first non-negated mention of a condition keyword in the note (with its clause), or null.
  * Negation: 否认/无/未见/排除/非 … earlier in the same clause ("否认冠心病病史", "无心力衰竭").
  * Matching is NFKC + case-folded (Ⅲ度 = III度, dka = DKA).
@@ -245,7 +260,7 @@ export function findCondition(facts: Pick<NoteFacts, 'texts'> & Partial<Pick<Not
   const derived = facts.conditions?.find((c) => fold(c.keyword) === k);
   if (derived) return derived.source;
   for (const { field, text } of facts.texts) {
-    const t = fold(text);
+    const t = foldText(text);
     let from = 0;
     for (;;) {
       const i = t.indexOf(k, from);
