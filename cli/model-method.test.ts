@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDecodingConfig } from '../src/decoding/decoding-config.ts';
 import { Formulary } from '../src/clinical/formulary.ts';
 import { percentile, resolveSettings } from './model-method.ts';
-import { chooseInBand, parseRatioBand } from './calibrate.ts';
+import { chooseInBand, eachSourceWithin, parseRatioBand, sourceExcess, SOURCE_BAND_DEFAULT } from './calibrate.ts';
 import type { CalibrationResult } from '../src/decoding/threshold.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -268,5 +268,30 @@ describe('helpers', () => {
     expect(chooseInBand(res, null).result.stopThreshold).toBe(0);
     expect(chooseInBand(res, [3, 4])).toMatchObject({ inBand: false, result: { stopThreshold: 0 } });
     expect(() => parseRatioBand('1.2,0.8')).toThrow(/ratio-band/);
+    expect(() => parseRatioBand('x', '--source-band')).toThrow(/^--source-band must be/);
+  });
+
+  it('each source must keep its own ratio in the source band: a pooled ratio near 1 can hide a split', () => {
+    const curve = (preds: number[]) => [0.1, 0.2, 0.3].map((t, i) => ({ stopThreshold: t, minConfidence: 0, score: 0, meanPredicted: preds[i]! }));
+    const source = (meanGold: number, preds: number[]): CalibrationResult => ({ stopThreshold: 0, minConfidence: 0, score: 0, meanPredicted: 0, meanGold, ratio: 0, exact: false, curve: curve(preds) });
+    // synthetic visits want a low cut, a site's notes a higher one
+    const synthetic = source(10, [10, 9.4, 8.8]); // 1.00, 0.94, 0.88
+    const site = source(5, [5.6, 5.3, 5.0]); // 1.12, 1.06, 1.00
+    const pooled: CalibrationResult = {
+      stopThreshold: 0, minConfidence: 0, score: 0, meanPredicted: 0, meanGold: 7.5, ratio: 0, exact: false,
+      curve: [
+        { stopThreshold: 0.1, minConfidence: 0, score: 0.6, meanPredicted: 7.8 },
+        { stopThreshold: 0.2, minConfidence: 0, score: 0.62, meanPredicted: 7.35 },
+        { stopThreshold: 0.3, minConfidence: 0, score: 0.65, meanPredicted: 6.9 },
+      ],
+    };
+    const band = parseRatioBand('0.9,1.1');
+    expect(chooseInBand(pooled, band).result.stopThreshold).toBe(0.3); // pooled 0.92 is in band, synthetic is at 0.88
+    const both = chooseInBand(pooled, band, eachSourceWithin([synthetic, site], parseRatioBand(SOURCE_BAND_DEFAULT)));
+    expect(both).toMatchObject({ inBand: true, result: { stopThreshold: 0.2, score: 0.62 } });
+    expect(chooseInBand(pooled, band, eachSourceWithin([synthetic, site], null)).result.stopThreshold).toBe(0.3);
+    // No cut keeps both within 0.97–1.03: the one that comes closest (0.2: 0.94 and 1.06) is kept.
+    expect(chooseInBand(pooled, band, eachSourceWithin([synthetic, site], [0.97, 1.03])).result.stopThreshold).toBe(0.2);
+    expect(sourceExcess([synthetic, site], [0.97, 1.03])({ stopThreshold: 0.1, minConfidence: 0 })).toBeCloseTo(0.09, 9);
   });
 });

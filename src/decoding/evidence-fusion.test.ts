@@ -13,6 +13,7 @@ import {
   type FusionWeights,
 } from './evidence-fusion.ts';
 import type { MentionStatus } from '../clinical/baselines/mention.ts';
+import type { TherapeuticArea } from '../clinical/formulary-types.ts';
 import type { DecodedDrug } from './types.ts';
 
 const CANDIDATES = ['二甲双胍', '阿托伐他汀', '瑞舒伐他汀', '氨氯地平', '达格列净', '阿司匹林'];
@@ -99,6 +100,29 @@ describe('evidence fusion', () => {
     expect(fusionRows({ ...input, statuses: stopped, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
     const blocked = { blocked: [CANDIDATES.indexOf('达格列净')], groups: [] };
     expect(fusionRows({ ...input, mask: blocked, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
+  });
+
+  it("an unnamed drug of an area the note gives no reason for, or whose area the note already names a drug for, is marked; a named drug never is", () => {
+    const AREA: Record<string, TherapeuticArea> = { 二甲双胍: 'diabetes', 达格列净: 'diabetes', 阿托伐他汀: 'lipids', 瑞舒伐他汀: 'lipids', 氨氯地平: 'hypertension', 阿司匹林: 'antithrombotic' };
+    const search = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.8, 1), drug('达格列净', 0.6, 2), drug('阿司匹林', 0.5, 3)];
+    const stops = [0.01, 0.1, 0.2, 0.4, 0.9];
+    // The note names 二甲双胍 and gives reasons for diabetes only (no lipid or atherosclerotic word).
+    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
+    const areas = { of: (n: string) => AREA[n], supported: new Set<TherapeuticArea>(['diabetes']) };
+    const input = { trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES, areas };
+    const u = FUSION_FEATURES.indexOf('unnamed×areaUnsupported');
+    const n = FUSION_FEATURES.indexOf('unnamed×areaNamed');
+    expect(fusionRows(input).map((r) => [r.name, r.x[u], r.x[n]])).toEqual([
+      ['二甲双胍', 0, 0], // named: the note's word decides, not the area
+      ['阿托伐他汀', 1, 0], // lipids: no reason in the note
+      ['达格列净', 0, 1], // diabetes is supported, and the note already names 二甲双胍 for it
+      ['阿司匹林', 1, 0],
+    ]);
+    // Without area facts nothing is marked (an older caller, or a drug of no known area).
+    expect(fusionRows({ ...input, areas: undefined }).every((r) => r.x[u] === 0 && r.x[n] === 0)).toBe(true);
+    // A negative weight moves the unsupported statin below the supported SGLT2 inhibitor.
+    const w = weights({ 'unnamed×areaUnsupported': -3 });
+    expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '阿司匹林']);
   });
 
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {

@@ -22,12 +22,14 @@
  */
 import * as v from 'valibot';
 import type { MentionStatus } from '../clinical/baselines/mention.ts';
+import { isUnsupportedArea } from '../clinical/area-support.ts';
+import type { TherapeuticArea } from '../clinical/formulary-types.ts';
 import { describeIssues, FormatError } from '../model-folder/format.ts';
 import type { CandidateMask, DecodedDrug } from './types.ts';
 import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
-export const FUSION_VERSION = 'dischargerx-fusion-3';
+export const FUSION_VERSION = 'dischargerx-fusion-4';
 
 /** The features, in the order of `FusionWeights.weights`. */
 export const FUSION_FEATURES = [
@@ -44,6 +46,8 @@ export const FUSION_FEATURES = [
   'planElsewhere',
   'unnamed×namedCount',
   'classPlanned',
+  'unnamed×areaUnsupported',
+  'unnamed×areaNamed',
 ] as const;
 export type FusionFeature = (typeof FUSION_FEATURES)[number];
 
@@ -89,6 +93,11 @@ export interface FusionInput {
    * openClassPlans): each class's drugs and its usual drug. Absent = none.
    */
   classPlans?: readonly { drugs: readonly string[]; usual: string }[] | undefined;
+  /**
+   * Each drug's therapeutic area and the areas the note gives a reason for
+   * (src/clinical/area-support.ts). Absent = every area counts as supported.
+   */
+  areas?: { of: (name: string) => TherapeuticArea | undefined; supported: ReadonlySet<TherapeuticArea> } | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -111,7 +120,26 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // many, is less likely than the same drug in a note that says little.
   const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
   const plans = input.classPlans ?? [];
-  const note: NoteContext = { hasPlan: [...input.statuses.values()].includes('discharge'), namedLog: Math.log1p(named), classPlanned: new Set(plans.flatMap((p) => p.drugs)) };
+  const areaOf = input.areas?.of ?? (() => undefined);
+  const namedAreas = new Map<TherapeuticArea, Set<string>>();
+  for (const [name, s] of input.statuses) {
+    const a = areaOf(name);
+    if (a === undefined || (s !== 'positive' && s !== 'discharge')) continue;
+    namedAreas.set(a, (namedAreas.get(a) ?? new Set()).add(name));
+  }
+  const note: NoteContext = {
+    hasPlan: [...input.statuses.values()].includes('discharge'),
+    namedLog: Math.log1p(named),
+    classPlanned: new Set(plans.flatMap((p) => p.drugs)),
+    areaUnsupported: (n) => {
+      const a = areaOf(n);
+      return a !== undefined && input.areas !== undefined && isUnsupportedArea(a, input.areas.supported);
+    },
+    areaNamed: (n) => {
+      const a = areaOf(n);
+      return a !== undefined && [...(namedAreas.get(a) ?? [])].some((other) => other !== n);
+    },
+  };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
@@ -143,6 +171,10 @@ interface NoteContext {
   hasPlan: boolean;
   namedLog: number;
   classPlanned: ReadonlySet<string>;
+  /** The note gives no reason for the drug's therapeutic area (no diagnosis, finding or lab of it). */
+  areaUnsupported: (name: string) => boolean;
+  /** The note names another drug of the drug's area as taken or planned. */
+  areaNamed: (name: string) => boolean;
 }
 
 function features(name: string, searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
@@ -164,6 +196,10 @@ function features(name: string, searched: boolean, confidence: number, reach: nu
     // The note plans the drug's class and names no drug of it: the plan is evidence for whichever
     // drug of the class the search reached (the model's pick among the class, by its confidence).
     note.classPlanned.has(name) ? 1 : 0,
+    // An unnamed drug is the model's suggestion; it means little where the note gives no reason
+    // for its area at all, and less where the note already names what it gives for that area.
+    !named && note.areaUnsupported(name) ? 1 : 0,
+    !named && note.areaNamed(name) ? 1 : 0,
   ];
 }
 

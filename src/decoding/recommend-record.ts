@@ -8,6 +8,7 @@
  * `safety: false` is the research switch: no mask, nothing withheld.
  */
 import { openClassPlans } from '../clinical/class-plans.ts';
+import { supportedAreas } from '../clinical/area-support.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
@@ -43,13 +44,14 @@ export interface RecordRecommendation extends DecodeResult {
 }
 
 /**
- * What the note itself says about drugs, as the fusion reads it: each named drug's final status
- * and the drugs of classes it plans without naming one. One function, so the fit (cli/fit-fusion)
- * and every decode see the same evidence.
+ * What the note itself says about drugs, as the fusion reads it: each named drug's final status,
+ * the drugs of classes it plans without naming one, and the therapeutic areas it gives a reason
+ * for. One function, so the fit (cli/fit-fusion) and every decode see the same evidence.
  */
-export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans'> {
+export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas'> {
   const statuses = mentionStatuses(record, formulary);
-  return { statuses, classPlans: openClassPlans(record, formulary, statuses) };
+  const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(recordFromObject(record)) };
+  return { statuses, classPlans: openClassPlans(record, formulary, statuses), areas };
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
