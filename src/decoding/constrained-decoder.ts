@@ -35,14 +35,70 @@ interface Hyp {
   finishReason?: FinishReason;
 }
 
+/**
+ * One way to extend a hypothesis by one token. Plain data, no closures: a search step builds
+ * one per open trie child of every beam (hundreds at a drug boundary), sorts them and turns only
+ * the first few into hypotheses, so their key and hypothesis are built on demand (candidateKey,
+ * makeHyp). Closures per candidate made most of a note's garbage.
+ */
 interface Candidate {
   parent: number;
   token: number;
   score: number;
   finished: boolean;
-  /** Key identifying the state as a set (for dedupe). */
-  key: () => string;
-  make: () => Hyp;
+  /** The hypothesis it extends. */
+  h: Hyp;
+  /** Inside a name (or starting one): the trie node after the token. */
+  child: TrieNode | null;
+  /** The token's share of the name's confidence (log). */
+  confLp: number;
+  /** Stop probabilities to set (a list's first boundary, or the empty list). */
+  stops: number[] | null;
+  /** A completed drug: the state after it. */
+  boundary: Boundary | null;
+  finishReason: FinishReason | undefined;
+}
+
+interface Boundary {
+  emitted: ReadonlySet<number>;
+  closed: ReadonlySet<number>;
+  emittedKey: string;
+  drug: DecodedDrug;
+  stops: number[];
+}
+
+/** Key identifying the candidate's state as a set plus the name in progress (for dedupe). */
+function candidateKey(c: Candidate): string {
+  const h = c.h;
+  if (c.child) return `${h.emittedKey}|${h.curTokens.join(',')},${c.token}`;
+  if (c.boundary) return c.finishReason === undefined ? `${c.boundary.emittedKey}|` : c.boundary.emittedKey;
+  return h.emittedKey; // the empty list
+}
+
+function makeHyp(c: Candidate, root: TrieNode): Hyp {
+  const h = c.h;
+  if (c.child) {
+    const made: Hyp = { ...h, score: c.score, tokens: [...h.tokens, c.token], node: c.child, curTokens: [...h.curTokens, c.token], curLogConf: h.curLogConf + c.confLp };
+    if (c.stops) made.stops = c.stops;
+    return made;
+  }
+  const b = c.boundary;
+  if (b) {
+    return {
+      score: c.score,
+      tokens: [...h.tokens, c.token],
+      node: root,
+      emitted: b.emitted,
+      closed: b.closed,
+      emittedKey: b.emittedKey,
+      drugs: [...h.drugs, b.drug],
+      curTokens: [],
+      curLogConf: 0,
+      stops: b.stops,
+      ...(c.finishReason !== undefined ? { finishReason: c.finishReason } : {}),
+    };
+  }
+  return { ...h, score: c.score, tokens: [...h.tokens, c.token], stops: c.stops ?? h.stops, ...(c.finishReason !== undefined ? { finishReason: c.finishReason } : {}) };
 }
 
 const NEG_INF = Number.NEGATIVE_INFINITY;
@@ -170,20 +226,17 @@ export async function decodeDrugList<C>(
     const k = h.drugs.length;
     const emitted = h.closed;
 
-    const childCandidate = (tok: number, child: TrieNode, score: number, confLp: number): Candidate => ({
+    const childCandidate = (tok: number, child: TrieNode, score: number, confLp: number, stops: number[] | null = null): Candidate => ({
       parent,
       token: tok,
       score: h.score + score,
       finished: false,
-      key: () => `${h.emittedKey}|${h.curTokens.join(',')},${tok}`,
-      make: () => ({
-        ...h,
-        score: h.score + score,
-        tokens: [...h.tokens, tok],
-        node: child,
-        curTokens: [...h.curTokens, tok],
-        curLogConf: h.curLogConf + confLp,
-      }),
+      h,
+      child,
+      confLp,
+      stops,
+      boundary: null,
+      finishReason: undefined,
     });
 
     if (row === undefined) {
@@ -224,22 +277,12 @@ export async function decodeDrugList<C>(
         if (allowStart) {
           for (const [tok, child] of open) {
             const lp = sub(at(row, tok), z);
-            const c = childCandidate(tok, child, lp, sub(at(row, tok), zStarts));
-            const make = c.make;
-            c.make = () => ({ ...make(), stops });
-            out.push(c);
+            out.push(childCandidate(tok, child, lp, sub(at(row, tok), zStarts), stops));
           }
         }
         if (allowEos) {
           const lp = thresholdMode || !allowStart ? 0 : sub(at(row, eos), z);
-          out.push({
-            parent,
-            token: eos,
-            score: h.score + lp,
-            finished: true,
-            key: () => h.emittedKey,
-            make: () => ({ ...h, score: h.score + lp, tokens: [...h.tokens, eos], stops, finishReason: eosReason }),
-          });
+          out.push({ parent, token: eos, score: h.score + lp, finished: true, h, child: null, confLp: 0, stops, boundary: null, finishReason: eosReason });
         }
       } else {
         // After a separator: a next drug must start (eos right after a separator is not a format).
@@ -320,27 +363,9 @@ export async function decodeDrugList<C>(
     }
     // A drug boundary: the completed name is appended, then either a separator (the list goes
     // on) or the end token (the hypothesis is finished).
+    const after: Boundary = { emitted: emittedAfter, closed: closedAfter, emittedKey: keyAfter, drug, stops };
     const boundary = (token: number, lp: number, finishReason?: FinishReason) => {
-      out.push({
-        parent,
-        token,
-        score: h.score + lp,
-        finished: finishReason !== undefined,
-        key: () => (finishReason === undefined ? `${keyAfter}|` : keyAfter),
-        make: () => ({
-          score: h.score + lp,
-          tokens: [...h.tokens, token],
-          node: root,
-          emitted: emittedAfter,
-          closed: closedAfter,
-          emittedKey: keyAfter,
-          drugs: [...h.drugs, drug],
-          curTokens: [],
-          curLogConf: 0,
-          stops,
-          ...(finishReason !== undefined ? { finishReason } : {}),
-        }),
-      });
+      out.push({ parent, token, score: h.score + lp, finished: finishReason !== undefined, h, child: null, confLp: 0, stops: null, boundary: after, finishReason });
     };
     if (allowSep) boundary(sep, sepLp);
     if (allowEos) boundary(eos, eosLp, eosReason);
@@ -405,15 +430,15 @@ export async function decodeDrugList<C>(
         const c = cands[r]!;
         if (c.finished) {
           if (r >= B) continue; // only top-B-ranked eos candidates finish (standard beam search)
-          const key = c.key();
+          const key = candidateKey(c);
           const prev = finished.get(key);
-          if (!prev || c.score > prev.score) finished.set(key, c.make());
+          if (!prev || c.score > prev.score) finished.set(key, makeHyp(c, root));
           continue;
         }
-        const key = c.key();
+        const key = candidateKey(c);
         if (seen.has(key)) continue; // same set + same partial name, different order: keep best
         seen.add(key);
-        next.push(c.make());
+        next.push(makeHyp(c, root));
         parents.push(c.parent);
         nextTokens.push(c.token);
       }
