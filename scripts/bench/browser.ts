@@ -197,6 +197,7 @@ class AppPage {
       readyMs: wall.ms,
       loadMs: info.loadMs,
       warmupMs: info.warmupMs,
+      phases: info.loadPhases ?? {},
       bytes: info.bytes,
       backend: info.backend,
       dtype: info.dtype,

@@ -327,6 +327,11 @@ export async function main(argv: string[]): Promise<number> {
     'p95 is nearest-rank (as in `npm run predict`): with fewer than 20 notes it is the slowest note.',
     'Cold load = a fresh browser context (empty IndexedDB and HTTP cache; model files from the local `vite preview` server, so no real network). Warm load = page reload in the same context: the weights come from IndexedDB, re-hashed (SHA-256) before use. "Ready" is page side (click "load model" → ready: fetch or IndexedDB read, session creation and the app\'s warm-up decode); "fetch+session" is the worker\'s EngineInfo.loadMs.',
   );
+  if (load.length) {
+    caveats.push(
+      'Load phases: EngineInfo.loadPhases, timed in the worker (src/engine/protocol.ts TIMED_LOAD_PHASES). workerStart = the worker is created → its script runs (fetch + compile of the bundle); runtimeImport = evaluating the bundle (transformers.js, onnxruntime-web); idbRead / integrity = reading the cached files from IndexedDB / their SHA-256; download = fetching model files (cold); runtimeInit = onnxruntime-web\'s first initialisation in the worker (its wasm fetched, compiled and instantiated, the runtime started; timed with a one-node session created just before the model\'s); modelRead = transformers.js reading config + weights; session = the model\'s session creation; tokenizer (alongside modelRead + session); trie = the candidate trie; warmup = the warm-up decode. Durations on the worker clock, not a partition: "click → ready" also holds the page side (click → worker created, messages, rendering).',
+    );
+  }
   const wasmThreads = browser?.wasm?.info.numThreads ?? null;
   if (wasmThreads !== null) {
     caveats.push(

@@ -20,9 +20,8 @@
  */
 import type { ModelDtype } from '../model-folder/format.ts';
 import { deleteModelEntries, fileKey, isQuotaError, manifestKey, openModelDb, type Db, type FileRecord, type ManifestFile, type ManifestRecord } from './db.ts';
-import { sha256Hex } from './hash.ts';
 import type { CacheNotice } from './notices.ts';
-import { checkSpace, fileResponse, pathInFolder, verifyStored, type Estimate } from './verified-store.ts';
+import { checkSpace, fileResponse, pathInFolder, timedSha256, verifyStored, type Estimate, type HashTiming } from './verified-store.ts';
 
 export type CacheMode =
   /** Manifest verified: listed files come from IndexedDB; missing ones are fetched and added. */
@@ -58,6 +57,8 @@ export class ModelWeightCache {
   readonly served = new Set<string>();
   /** Bytes served from IndexedDB this load. */
   servedBytes = 0;
+  /** Time this load spent hashing (verification at open, put), ms. */
+  readonly timing: HashTiming = { hashMs: 0 };
   /** Paths of the manifest verified at open() (their bytes are not kept). */
   private verified = new Set<string>();
   private manifest: ManifestRecord | null = null;
@@ -107,7 +108,7 @@ export class ModelWeightCache {
 
     const manifest = await db.get('manifests', manifestKey(modelId, version));
     if (manifest) {
-      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, this.opts.dtype ? { dtype: this.opts.dtype } : {});
+      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, { ...(this.opts.dtype ? { dtype: this.opts.dtype } : {}), timing: this.timing });
       if (problem === null) {
         this.manifest = manifest;
         this.verified = verified;
@@ -168,7 +169,7 @@ export class ModelWeightCache {
       this.incomplete = true;
       return;
     }
-    const sha256 = await sha256Hex(data);
+    const sha256 = await timedSha256(data, this.timing);
     const { modelId, version } = this.opts;
     const rec: FileRecord = { key: fileKey(modelId, version, path), modelId, version, path, size: data.byteLength, sha256, data, storedAt: Date.now() };
     try {

@@ -13,7 +13,7 @@
  */
 import type { ModelDtype } from '../model-folder/format.ts';
 import { fileKey, manifestKey, openModelDb, SITE_MODEL_PREFIX, type Db, type ManifestRecord } from './db.ts';
-import { fileResponse, pathInFolder, verifyStored } from './verified-store.ts';
+import { fileResponse, pathInFolder, verifyStored, type HashTiming } from './verified-store.ts';
 
 export class SiteModelUnavailable extends Error {
   override readonly name = 'SiteModelUnavailable';
@@ -37,6 +37,8 @@ export interface SiteModelCacheOptions {
 export class SiteModelCache {
   readonly served = new Set<string>();
   servedBytes = 0;
+  /** Time open() spent hashing, ms. */
+  readonly timing: HashTiming;
 
   private constructor(
     private readonly opts: SiteModelCacheOptions,
@@ -44,7 +46,10 @@ export class SiteModelCache {
     readonly manifest: ManifestRecord,
     /** Files checked at open(): the only ones served. */
     private readonly verified: ReadonlySet<string>,
-  ) {}
+    timing: HashTiming,
+  ) {
+    this.timing = timing;
+  }
 
   static async open(opts: SiteModelCacheOptions): Promise<SiteModelCache> {
     let db: Db;
@@ -56,9 +61,10 @@ export class SiteModelCache {
     try {
       const manifest = await db.get('manifests', manifestKey(opts.modelId, opts.version));
       if (!manifest) throw new SiteModelUnavailable(`${opts.modelId} (${opts.version}) is not stored (no manifest); import it again`);
-      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, opts.dtype ? { dtype: opts.dtype } : {});
+      const timing: HashTiming = { hashMs: 0 };
+      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, { ...(opts.dtype ? { dtype: opts.dtype } : {}), timing });
       if (problem !== null) throw new SiteModelUnavailable(`${opts.modelId}: ${problem}; import the folder again`);
-      return new SiteModelCache(opts, db, manifest, verified);
+      return new SiteModelCache(opts, db, manifest, verified, timing);
     } catch (e) {
       db.close();
       if (e instanceof SiteModelUnavailable) throw e;

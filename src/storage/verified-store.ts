@@ -32,6 +32,23 @@ export interface VerifyOptions {
   dtype?: ModelDtype;
   /** false: presence, size and the recorded hash only (read-back after a write). Default true. */
   hash?: boolean;
+  /** Adds the time spent hashing, ms (the engine's load phases). */
+  timing?: HashTiming;
+}
+
+/** Time spent computing SHA-256, ms, accumulated by whoever hashes for one load. */
+export interface HashTiming {
+  hashMs: number;
+}
+
+/** sha256Hex, its time added to `timing`. */
+export async function timedSha256(data: ArrayBuffer | Uint8Array, timing: HashTiming | undefined): Promise<string> {
+  const t0 = performance.now();
+  try {
+    return await sha256Hex(data);
+  } finally {
+    if (timing) timing.hashMs += performance.now() - t0;
+  }
 }
 
 export interface VerifyResult {
@@ -50,7 +67,7 @@ export async function verifyStored(read: ReadFile, m: StoredManifest, opts: Veri
     if (!rec) return { verified, problem: `${path}: missing` };
     const size = rec.data?.byteLength ?? -1;
     if (size !== want.size || rec.size !== want.size) return { verified, problem: `${path}: size ${size}, expected ${want.size}` };
-    if (rec.sha256 !== want.sha256 || (opts.hash !== false && (await sha256Hex(rec.data)) !== want.sha256)) {
+    if (rec.sha256 !== want.sha256 || (opts.hash !== false && (await timedSha256(rec.data, opts.timing)) !== want.sha256)) {
       return { verified, problem: `${path}: SHA-256 mismatch` };
     }
     verified.add(path);
