@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   REPORT_SCHEMA,
   computeRatios,
+  loadPhaseRows,
   renderMarkdown,
   renderText,
   summarizeLatency,
@@ -79,8 +80,26 @@ const load: LoadRow[] = [
   {
     id: 'wasm',
     label: 'Chromium WASM q8',
-    cold: { readyMs: 2000, loadMs: 1500, warmupMs: 300, bytes: 4_200_000, backend: 'wasm', dtype: 'q8', cache: 'cached' },
-    warm: { readyMs: 1000, loadMs: 600, warmupMs: 300, bytes: 0, backend: 'wasm', dtype: 'q8', cache: 'hit' },
+    cold: {
+      readyMs: 2000,
+      loadMs: 1500,
+      warmupMs: 300,
+      phases: { workerStart: 120, download: 700, integrity: 40, runtimeInit: 900, session: 450, warmup: 300 },
+      bytes: 4_200_000,
+      backend: 'wasm',
+      dtype: 'q8',
+      cache: 'cached',
+    },
+    warm: {
+      readyMs: 1000,
+      loadMs: 600,
+      warmupMs: 300,
+      phases: { workerStart: 110, idbRead: 35.5, integrity: 20, runtimeInit: 250, session: 400, warmup: 300 },
+      bytes: 0,
+      backend: 'wasm',
+      dtype: 'q8',
+      cache: 'hit',
+    },
   },
 ];
 const latency: LatencyRow[] = [
@@ -158,6 +177,14 @@ describe('report rendering', () => {
     expect(text).toContain('not representative of GPU hardware');
     expect(text).toContain('q8 400 ms load + 900 ms warm-up');
     expect(text).toContain('same 4 notes');
+  });
+  it('lists the load phases cold vs warm, in load order, a phase neither load ran left out', () => {
+    const rows = loadPhaseRows(load);
+    expect(rows.map((r) => r[0])).toEqual(['workerStart', 'idbRead', 'integrity', 'download', 'runtimeInit', 'session', 'warmup', 'click → ready (page)']);
+    expect(rows.find((r) => r[0] === 'idbRead')).toEqual(['idbRead', '—', '35.5']);
+    expect(rows.find((r) => r[0] === 'runtimeInit')).toEqual(['runtimeInit', '900', '250']);
+    expect(rows.at(-1)).toEqual(['click → ready (page)', '2,000', '1,000']);
+    expect(renderText(report())).toMatch(/phase\s+Chromium WASM q8 cold\s+Chromium WASM q8 warm\n[- ]+\nworkerStart\s+120\s+110\n/);
   });
   it('writes Markdown with a header table, the tables, and a link to the JSON', () => {
     const md = renderMarkdown(report());

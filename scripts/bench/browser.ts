@@ -7,29 +7,43 @@
  * Timings come from two places:
  * - page side: a MutationObserver started in the same task as the click, so "click → engine ready"
  *   and "click → list shown" are measured in the page's own clock, without Playwright polling;
- * - worker side: the engine's own reply messages (EngineInfo: loadMs, warmupMs, bytes; result:
- *   inferenceMs, steps). The bench prepends a few lines to the worker script, as e2e/cache.spec.ts
- *   does, that keep a copy of each `loaded` / `result` message in the worker (read back with
- *   worker.evaluate). The service worker is blocked so page.route sees the worker script.
+ * - worker side: the engine's own reply messages (EngineInfo: loadMs, warmupMs, loadPhases, bytes;
+ *   result: inferenceMs, steps), copied as the page receives them by an init script that wraps the
+ *   page's `Worker` (PAGE_TAP). Not page.route on the worker script: Playwright's routing turns
+ *   Chromium's HTTP cache off, so every warm load fetched onnxruntime's 16.8 MB wasm again and
+ *   Chromium could never reuse code it compiled for it, which a returning user's browser does.
+ *
+ * Each backend runs in its own persistent context on a fresh temporary profile (an incognito
+ * context keeps its HTTP cache in memory, too small for the wasm): cold = the empty profile,
+ * warm = a reload in it. The service worker is blocked: its cache is another path, not measured.
  */
-import { chromium, type Browser, type Page, type Worker } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../e2e/chromium-flags.ts';
 import type { AdapterSummary, EngineInfo } from '../../src/engine/protocol.ts';
 import type { LoadMeasurement } from './report.ts';
 
-const WORKER_STUB = `(() => {
-  const g = self;
-  g.__dischargerxBench = [];
-  const post = g.postMessage.bind(g);
-  g.postMessage = function (message, ...rest) {
-    try {
-      if (message && message.type === 'loaded') g.__dischargerxBench.push({ type: 'loaded', info: message.info });
-      else if (message && message.type === 'result') {
-        const r = message.result;
-        g.__dischargerxBench.push({ type: 'result', inferenceMs: r.inferenceMs, steps: r.steps, backend: r.backend, dtype: r.dtype });
-      }
-    } catch { /* never disturb the engine */ }
-    return post(message, ...rest);
+const PAGE_TAP = `(() => {
+  const seen = (self.__dischargerxBench = []);
+  const Base = self.Worker;
+  self.Worker = class extends Base {
+    constructor(url, options) {
+      super(url, options);
+      if (!String(url).includes('engine.worker')) return;
+      // Added before the app's own handler: the copy exists when the page reacts to the message.
+      this.addEventListener('message', (ev) => {
+        try {
+          const m = ev.data;
+          if (m && m.type === 'loaded') seen.push({ type: 'loaded', info: m.info });
+          else if (m && m.type === 'result') {
+            const r = m.result;
+            seen.push({ type: 'result', inferenceMs: r.inferenceMs, steps: r.steps, backend: r.backend, dtype: r.dtype });
+          }
+        } catch { /* never disturb the app */ }
+      });
+    }
   };
 })();
 `;
@@ -140,47 +154,52 @@ function inPage<T>(page: Page, script: string, arg: unknown): Promise<T> {
 
 /** One browser page of the app with the bench's instrumentation. */
 class AppPage {
-  private worker: Worker | null = null;
   private cacheNotices: string[] = [];
 
   constructor(
     readonly page: Page,
     private readonly baseUrl: string,
+    /** The temporary profile directory, removed on close. */
+    private readonly profile: string,
   ) {
-    page.on('worker', (w) => {
-      if (w.url().includes('engine.worker')) this.worker = w;
-    });
     page.on('console', (m) => {
       const hit = /model cache: ([\w-]+)/.exec(m.text());
       if (hit) this.cacheNotices.push(hit[1]!);
     });
   }
 
-  static async open(browser: Browser, baseUrl: string): Promise<AppPage> {
-    // A fresh context: empty IndexedDB and HTTP cache (a "cold" visit).
-    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.route('**/assets/engine.worker-*.js', async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, body: WORKER_STUB + (await res.text()) });
+  /** A fresh profile: empty IndexedDB and HTTP cache (a "cold" visit). */
+  static async open(baseUrl: string): Promise<AppPage> {
+    const profile = mkdtempSync(join(tmpdir(), 'dischargerx-bench-profile-'));
+    const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+      ...chromiumLaunchOptions(),
+      headless: true,
+      serviceWorkers: 'block',
+      viewport: { width: 1280, height: 900 },
     });
-    return new AppPage(page, baseUrl);
+    await context.addInitScript(PAGE_TAP);
+    return new AppPage(context.pages()[0] ?? (await context.newPage()), baseUrl, profile);
   }
 
   async close(): Promise<void> {
     await this.page.context().close();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+
+  /** Chromium's full version (a persistent context has no Browser object to ask; the user agent string is reduced). */
+  async chromiumVersion(): Promise<string> {
+    const v = await this.page.evaluate(`navigator.userAgentData?.getHighEntropyValues(['uaFullVersion']).then((x) => x.uaFullVersion) ?? null`);
+    return typeof v === 'string' && v ? v : 'unknown';
   }
 
   async goto(query: string): Promise<void> {
-    this.worker = null;
     await this.page.goto(`${this.baseUrl}?${query}`);
     await this.page.getByTestId('load-model').waitFor({ timeout: 60_000 });
   }
 
   /** The engine's reply messages since the last drain. */
   async drain(): Promise<WorkerMessage[]> {
-    if (!this.worker) return [];
-    return (await this.worker.evaluate(DRAIN_SCRIPT)) as WorkerMessage[];
+    return (await this.page.evaluate(DRAIN_SCRIPT)) as WorkerMessage[];
   }
 
   /** Click "load model", wait for ready (page clock). */
@@ -189,7 +208,7 @@ class AppPage {
     const wall = await inPage<{ ms: number; outcome: string }>(this.page, LOAD_SCRIPT, timeoutMs);
     if (wall.outcome !== 'ready') throw new Error(`model load did not finish: ${wall.outcome}`);
     const info = (await this.drain()).find((m): m is Extract<WorkerMessage, { type: 'loaded' }> => m.type === 'loaded')?.info;
-    if (!info) throw new Error('the engine worker reported no "loaded" message (worker instrumentation missing?)');
+    if (!info) throw new Error('the engine worker reported no "loaded" message (page instrumentation missing?)');
     // The cache notice is logged by the page after the worker's BroadcastChannel / log event.
     await this.page.waitForTimeout(100);
     const notices = this.cacheNotices.slice(noticesBefore);
@@ -197,6 +216,7 @@ class AppPage {
       readyMs: wall.ms,
       loadMs: info.loadMs,
       warmupMs: info.warmupMs,
+      phases: info.loadPhases ?? {},
       bytes: info.bytes,
       backend: info.backend,
       dtype: info.dtype,
@@ -273,7 +293,6 @@ async function cachedVersion(page: Page, modelId: string): Promise<string | null
 
 /** Cold load, warm load, then per-note latency, on one backend in one fresh context. */
 async function runBackend(
-  browser: Browser,
   o: BrowserBenchOptions,
   query: string,
   notes: readonly string[],
@@ -281,16 +300,13 @@ async function runBackend(
   label: string,
   after?: (app: AppPage) => Promise<void>,
 ): Promise<{ run: BackendRun; version: string | null }> {
-  const app = await AppPage.open(browser, o.baseUrl);
+  const app = await AppPage.open(o.baseUrl);
   try {
-    o.log(`${label}: cold load (fresh context, empty IndexedDB)`);
+    o.log(`${label}: cold load (fresh profile: empty IndexedDB and HTTP cache)`);
     await app.goto(query);
+    chromiumSeen ??= await app.chromiumVersion();
     const cold = await app.load(timeouts.load);
     const version = await cachedVersion(app.page, o.modelId);
-    o.log(`${label}: warm load (reload, weights from IndexedDB)`);
-    await app.goto(query);
-    const warm = await app.load(timeouts.load);
-    o.log(`${label}: ${warm.info.backend} ${warm.info.dtype}; cold ${Math.round(cold.readyMs)} ms, warm ${Math.round(warm.readyMs)} ms (cache: ${warm.cache ?? '—'})`);
     // One untimed note first (as Node's decodeRecords does), then the timed ones.
     if (notes.length > 0) await app.recommend(notes[0]!, timeouts.note);
     const timings: NoteTiming[] = [];
@@ -299,6 +315,12 @@ async function runBackend(
       timings.push(t);
       o.log(`${label}: note ${i + 1}/${notes.length}: ${Math.round(t.inferenceMs)} ms decode, ${t.steps} model calls`);
     }
+    // The warm load comes after the notes, as a returning user's: the app has been used in this
+    // profile, so Chromium has had the chance to keep compiled code for onnxruntime's wasm.
+    o.log(`${label}: warm load (reload: weights from IndexedDB, onnxruntime from the HTTP cache)`);
+    await app.goto(query);
+    const warm = await app.load(timeouts.load);
+    o.log(`${label}: ${warm.info.backend} ${warm.info.dtype}; cold ${Math.round(cold.readyMs)} ms, warm ${Math.round(warm.readyMs)} ms (cache: ${warm.cache ?? '—'})`);
     if (after) await after(app);
     const { info, ...warmLoad } = warm;
     const { info: _coldInfo, ...coldLoad } = cold;
@@ -308,13 +330,15 @@ async function runBackend(
   }
 }
 
+/** Chromium's version, read in the first page opened. */
+let chromiumSeen: string | null = null;
+
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
-  const browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
-  const out: BrowserBenchResult = { chromium: browser.version(), wasm: null, webgpu: null, batch: null, modelVersion: null, errors: [] };
+  chromiumSeen = null;
+  const out: BrowserBenchResult = { chromium: '', wasm: null, webgpu: null, batch: null, modelVersion: null, errors: [] };
   try {
     try {
       const r = await runBackend(
-        browser,
         o,
         `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8`,
         o.notes,
@@ -337,7 +361,6 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
         // SwiftShader runs WebGPU on the CPU (minutes per note on a busy machine): generous limits.
         // The limits only stop a hung run; they say nothing about acceptable speed.
         const r = await runBackend(
-          browser,
           o,
           `model=${encodeURIComponent(o.modelId)}&backend=webgpu`,
           o.notes.slice(0, o.webgpuNotes),
@@ -351,7 +374,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       }
     }
   } finally {
-    await browser.close();
+    out.chromium = chromiumSeen ?? 'unknown';
   }
   return out;
 }

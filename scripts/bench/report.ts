@@ -4,6 +4,7 @@
  * Pure: no I/O, so the unit test (bench.test.ts) covers it.
  */
 import { fmtBytes, fmtMs, fmtRate, fmtRatio, markdownTable, ratio, roundOrNull, summarize, textTable, type Summary } from './stats.ts';
+import { TIMED_LOAD_PHASES, type LoadPhaseTimings } from '../../src/engine/protocol.ts';
 import type { ComparisonSummary } from './decoder-compare.ts';
 import type { ThreadsRow } from './threads.ts';
 
@@ -18,6 +19,8 @@ export interface LoadMeasurement {
   loadMs: number;
   /** Worker side (EngineInfo.warmupMs): the app's warm-up decode, ms. */
   warmupMs: number;
+  /** Worker side (EngineInfo.loadPhases): the load step by step, ms. */
+  phases: LoadPhaseTimings;
   /** Bytes the worker fetched from the server during the load (0 when everything came from IndexedDB). */
   bytes: number;
   backend: string;
@@ -210,6 +213,10 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
         ]),
       ) + (r.nodeLoad.length ? `\n\nNode native, for reference (from_pretrained from disk, no cache; then one warm-up decode): ${r.nodeLoad.map((n) => `${n.dtype} ${fmtMs(n.loadMs)} ms load + ${fmtMs(n.warmupMs)} ms warm-up`).join(', ')}.` : ''),
     });
+    out.push({
+      title: 'Load phases in the worker (EngineInfo.loadPhases; durations on the worker clock, some overlap: see notes), ms',
+      body: table(['phase', ...r.load.flatMap((l) => [`${l.label} cold`, `${l.label} warm`])], loadPhaseRows(r.load)),
+    });
   }
   if (r.latency.length) {
     const node = (id: RuntimeId) => r.latency.find((x) => x.id === id);
@@ -306,6 +313,16 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
     });
   }
   return out;
+}
+
+/** One row per phase any load reported (in TIMED_LOAD_PHASES order), then the page's click → ready. */
+export function loadPhaseRows(load: readonly LoadRow[]): string[][] {
+  const runs = load.flatMap((l) => [l.cold, l.warm]);
+  const cell = (ms: number | undefined) => (ms === undefined ? '—' : fmtMs(ms));
+  return [
+    ...TIMED_LOAD_PHASES.filter((p) => runs.some((m) => m.phases?.[p] !== undefined)).map((p) => [p, ...runs.map((m) => cell(m.phases?.[p]))]),
+    ['click → ready (page)', ...runs.map((m) => fmtMs(m.readyMs))],
+  ];
 }
 
 /** The stdout rendering. */

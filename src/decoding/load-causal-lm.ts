@@ -26,6 +26,8 @@ export interface LoadCausalLmOptions {
   allowRemote?: boolean;
   /** Progress callback forwarded to from_pretrained. */
   progress?: (info: unknown) => void;
+  /** Wall time of each half (they run side by side): the model (files + session) and the tokenizer, ms. */
+  onTimed?: (part: 'model' | 'tokenizer', ms: number) => void;
 }
 
 export interface LoadedCausalLm {
@@ -51,9 +53,17 @@ export async function loadCausalLm(modelPathOrId: string, options: LoadCausalLmO
     local_files_only: !options.allowRemote,
     ...(options.progress ? { progress_callback: options.progress as never } : {}),
   };
+  const timed = async <T>(part: 'model' | 'tokenizer', work: Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work;
+    } finally {
+      options.onTimed?.(part, performance.now() - t0);
+    }
+  };
   const [model, tokenizer] = await Promise.all([
-    AutoModelForCausalLM.from_pretrained(modelPathOrId, { ...common, dtype: options.dtype ?? 'fp32', device }),
-    AutoTokenizer.from_pretrained(modelPathOrId, common),
+    timed('model', AutoModelForCausalLM.from_pretrained(modelPathOrId, { ...common, dtype: options.dtype ?? 'fp32', device })),
+    timed('tokenizer', AutoTokenizer.from_pretrained(modelPathOrId, common)),
   ]);
   const lm = model as PreTrainedModel;
   return { model: lm, tokenizer, hostKv: device === 'webgpu' || device === 'auto' ? null : hostKvModelOf(lm) };

@@ -48,6 +48,7 @@ const info: EngineInfo = {
   runtime: 'onnxruntime-web (JSPI)',
   loadMs: 1,
   warmupMs: 1,
+  loadPhases: {},
   bytes: 10,
   decoding: {},
   calibrated: false,

@@ -20,7 +20,7 @@ import { MANIFEST_FILE, parseManifest } from '../model-folder/format.ts';
 import { EngineError } from './errors.ts';
 import { ModelEngine, type EngineHost } from './model-engine.ts';
 import { nodeHost } from './node-host.ts';
-import type { LoadProgress } from './protocol.ts';
+import { TIMED_LOAD_PHASES, type LoadProgress } from './protocol.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MODELS = join(ROOT, 'models');
@@ -56,6 +56,22 @@ describe('ModelEngine over the shipped model (Node, onnxruntime-node)', () => {
     expect(info.candidateReport?.usable).toBeGreaterThan(0);
     expect(info.warmupMs).toBeGreaterThan(0);
     expect(progress.map((p) => p.phase)).toEqual(['probe', 'warmup']);
+  });
+
+  it('reports the load step by step (loadPhases): the steps this host ran, named, plain data, consistent with loadMs / warmupMs', () => {
+    const info = engine.info!;
+    const phases = info.loadPhases;
+    expect(JSON.parse(JSON.stringify(phases))).toEqual(phases); // crosses postMessage as is
+    for (const name of Object.keys(phases)) expect(TIMED_LOAD_PHASES).toContain(name);
+    // Node: the manifest check, decoding.json + fusion.json, model + tokenizer side by side, the trie, the warm-up.
+    expect(Object.keys(phases).sort()).toEqual(['calibration', 'integrity', 'session', 'tokenizer', 'trie', 'warmup']);
+    for (const name of ['integrity', 'session', 'tokenizer', 'trie', 'warmup'] as const) expect(phases[name]).toBeGreaterThan(0);
+    // No probe on a WASM choice, no worker boot in Node.
+    expect(phases.probe).toBeUndefined();
+    expect(phases.workerStart).toBeUndefined();
+    expect(phases.warmup).toBeCloseTo(info.warmupMs, 0);
+    // The host's steps run one after another (model ‖ tokenizer): together they fit in loadMs.
+    expect(phases.integrity! + phases.calibration! + Math.max(phases.session!, phases.tokenizer!)).toBeLessThanOrEqual(info.loadMs + 0.5);
   });
 
   it('recommends with the one policy: the same drugs as the CLI (predict --method model) record by record, and the page re-cut of the trajectory gives them back', async () => {

@@ -28,6 +28,7 @@ import { classifyLoadError, fallbackAttempt, planBackends } from './backend-plan
 import type { WebGpuProbe } from './capabilities.ts';
 import { decodeWithPolicy } from './decode-policy.ts';
 import { EngineError, errorMessage } from './errors.ts';
+import { PhaseClock } from './load-phases.ts';
 import type {
   BackendAttempt,
   CandidateReport,
@@ -58,12 +59,20 @@ export interface LoadContext {
   onProgress: (p: LoadProgress) => void;
 }
 
+/** What the host's open() gets: the load's context and the clock its steps are timed on. */
+export interface OpenContext extends LoadContext {
+  phases: PhaseClock;
+}
+
 /** What differs between the browser worker and Node: probing, opening weights, threads. */
 export interface EngineHost {
   /** WebGPU probe; null where there is no WebGPU API (Node). */
   probe(): Promise<WebGpuProbe | null>;
-  /** Opens tokenizer + model for `attempt`; throws on a missing / altered / unloadable folder. */
-  open(attempt: BackendAttempt, spec: LoadSpec, ctx: LoadContext): Promise<OpenedModel>;
+  /**
+   * Opens tokenizer + model for `attempt`; throws on a missing / altered / unloadable folder.
+   * Times its steps on ctx.phases (EngineInfo.loadPhases).
+   */
+  open(attempt: BackendAttempt, spec: LoadSpec, ctx: OpenContext): Promise<OpenedModel>;
   numThreads(): number;
   /** The onnxruntime build, for EngineInfo.runtime. */
   runtime(): string;
@@ -145,22 +154,25 @@ export class ModelEngine {
       this.candidates = spec.candidates;
     }
     const t0 = performance.now();
+    const phases = new PhaseClock();
     let last: LoadProgress = { phase: 'probe', loaded: 0, total: 0 };
     const progress = (p: LoadProgress) => {
       last = p;
       ctx.onProgress(p);
     };
     progress(last);
-    const probe = spec.backend === 'wasm' ? null : await this.host.probe();
+    const probe = spec.backend === 'wasm' ? null : await phases.time('probe', () => this.host.probe());
     const plan = planBackends({ preference: spec.backend, probe, files: spec.files, dtype: spec.dtype });
     const attempt = plan[0]!;
     let opened: OpenedModel | undefined;
     try {
-      opened = await this.host.open(attempt, spec, { signal, onProgress: progress });
+      opened = await this.host.open(attempt, spec, { signal, onProgress: progress, phases });
       checkAborted(signal, 'load');
       const loadMs = performance.now() - t0;
       const { lm, decoding, fusion } = opened;
+      const trieAt = performance.now();
       const { trie, report } = this.trie(lm.tokenizer, this.list(), spec.modelId);
+      phases.add('trie', performance.now() - trieAt);
       let warmupMs = 0;
       if (!spec.skipWarmup && trie.included.length > 0) {
         progress({ ...last, phase: 'warmup', backend: attempt.backend });
@@ -175,6 +187,7 @@ export class ModelEngine {
           signal,
         });
         warmupMs = performance.now() - w0;
+        phases.add('warmup', warmupMs);
       }
       checkAborted(signal, 'load');
       await opened.settle?.(true);
@@ -188,6 +201,7 @@ export class ModelEngine {
         runtime: this.host.runtime(),
         loadMs,
         warmupMs,
+        loadPhases: phases.snapshot(),
         bytes: opened.bytes,
         decoding: settingsOf(decoding),
         calibrated: decoding !== null,

@@ -20,13 +20,14 @@ export function nodeHost(root: string): EngineHost {
     probe: () => Promise.resolve(null),
     numThreads: () => 1,
     runtime: () => 'onnxruntime-node',
-    async open(attempt, spec) {
+    async open(attempt, spec, { phases }) {
       const dir = resolve(root, spec.modelId);
       for (const f of [...REQUIRED_FILES, DTYPE_FILE[attempt.dtype]]) {
         if (!existsSync(join(dir, f))) throw new EngineError('model-not-found', `${join(dir, f)}: not found`);
       }
       // The files this load reads, against the export's manifest (when the folder has one).
-      const manifest = await verifyFolder(dir, [...REQUIRED_FILES, DTYPE_FILE[attempt.dtype]]);
+      const manifest = await phases.time('integrity', () => verifyFolder(dir, [...REQUIRED_FILES, DTYPE_FILE[attempt.dtype]]));
+      const calibrationAt = performance.now();
       let decoding: DecodingConfig | null = null;
       const cfgPath = join(dir, DECODING_CONFIG_FILE);
       if (existsSync(cfgPath)) decoding = parseDecodingConfig(JSON.parse(readFileSync(cfgPath, 'utf8')), cfgPath);
@@ -39,7 +40,9 @@ export function nodeHost(root: string): EngineHost {
           throw new EngineError('load-failed', (e as Error).message);
         }
       }
-      const lm = await loadCausalLm(dir, { dtype: attempt.dtype, device: 'cpu' });
+      phases.add('calibration', performance.now() - calibrationAt);
+      // Here 'session' is the model's whole from_pretrained (reading the file from disk included).
+      const lm = await loadCausalLm(dir, { dtype: attempt.dtype, device: 'cpu', onTimed: (part, ms) => phases.add(part === 'model' ? 'session' : 'tokenizer', ms) });
       const bytes = manifest?.files.filter((f) => f.path === DTYPE_FILE[attempt.dtype] || REQUIRED_FILES.includes(f.path)).reduce((n, f) => n + f.bytes, 0) ?? 0;
       return { lm, decoding, fusion, bytes };
     },

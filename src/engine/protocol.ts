@@ -168,6 +168,32 @@ export interface LoadProgress {
   backend?: Backend;
 }
 
+/**
+ * Steps of one model load timed in the worker (EngineInfo.loadPhases), in the order they first
+ * start. Durations, not a partition: some overlap (the tokenizer loads while the session is
+ * created; the runtime may initialise while IndexedDB is read), and the probe / boot ones are
+ * absent when they did not run (a WASM choice skips the probe; only a worker's first load pays
+ * its boot).
+ */
+export const TIMED_LOAD_PHASES = [
+  'workerStart', // the worker was created → its script starts running (fetch + compile of the bundle)
+  'runtimeImport', // evaluating the bundle's modules (transformers.js, onnxruntime-web, the app's)
+  'probe', // the WebGPU adapter probe
+  'idbRead', // IndexedDB: open, manifest, file records (the integrity pass and the model's read)
+  'integrity', // SHA-256 of the weights read from IndexedDB or downloaded
+  'download', // fetching model files from the server (a cold load)
+  'calibration', // decoding.json + fusion.json
+  'runtimeInit', // onnxruntime-web: wasm fetch + compile + instantiate, runtime init
+  'modelRead', // transformers.js reading config + weights into memory (from the cache or network)
+  'session', // onnxruntime session creation for the model
+  'tokenizer', // tokenizer load (alongside modelRead + session)
+  'trie', // candidate trie over the candidate list
+  'warmup', // the warm-up decode
+] as const;
+export type TimedLoadPhase = (typeof TIMED_LOAD_PHASES)[number];
+/** ms per timed phase (see TIMED_LOAD_PHASES); a phase that did not run is absent. */
+export type LoadPhaseTimings = Partial<Record<TimedLoadPhase, number>>;
+
 export interface EngineInfo {
   modelId: string;
   backend: Backend;
@@ -182,6 +208,8 @@ export interface EngineInfo {
   loadMs: number;
   /** Wall time of the warm-up decode, ms (0 when skipped). */
   warmupMs: number;
+  /** The load, step by step (worker clock). */
+  loadPhases: LoadPhaseTimings;
   /** Bytes downloaded during the load. */
   bytes: number;
   /** Effective decoder defaults (decoding.json merged over the decoder's). */

@@ -105,6 +105,46 @@ describe('ModelWeightCache over IndexedDB', () => {
     expect(Object.keys(after!.files).sort()).toEqual([...FILES].sort());
   });
 
+  it('a hit serves the bytes open() hashed: one IndexedDB read per file, none changed after the check gets through', async () => {
+    await cacheVersion('v1');
+    const proto = globalThis.IDBObjectStore.prototype;
+    const get = proto.get;
+    const reads: string[] = [];
+    proto.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (this.name === 'files') reads.push(String(key));
+      return get.call(this, key);
+    };
+    try {
+      const hit = await open('v1', [], { dtype: 'q8' });
+      expect(hit.mode).toBe('hit');
+      const q8Files = FILES.filter((p) => p !== 'onnx/model_q4.onnx');
+      expect(reads.sort()).toEqual(q8Files.map((p) => fileKey(ID, 'v1', p)).sort());
+      // The weights change in IndexedDB after the check: the load still gets what was hashed.
+      await withModelDb(async (db) => {
+        const rec = (await db.get('files', fileKey(ID, 'v1', 'onnx/model_quantized.onnx')))!;
+        const bytes = new Uint8Array(rec.data);
+        for (let i = 100; i < 200; i++) bytes[i] = bytes[i]! ^ 0xff;
+        await db.put('files', { ...rec, data: bytes.buffer });
+      });
+      reads.length = 0;
+      for (const p of q8Files) {
+        const res = await hit.match(`${FOLDER}${p}`);
+        expect(new Uint8Array(await res!.arrayBuffer()), p).toEqual(BYTES.get(p));
+      }
+      expect(reads).toEqual([]);
+      // A second match of a file reads its record again (the verified copy was handed over once).
+      expect(await hit.match(`${FOLDER}config.json`)).toBeDefined();
+      expect(reads).toEqual([fileKey(ID, 'v1', 'config.json')]);
+      await hit.commit();
+    } finally {
+      proto.get = get;
+    }
+    // The next open hashes again and finds the change.
+    const notices: Notice[] = [];
+    expect((await open('v1', notices)).mode).toBe('fill');
+    expect(notices.map((n) => [n.kind, n.detail])).toEqual([['corrupt-refetched', 'onnx/model_quantized.onnx: SHA-256 mismatch']]);
+  });
+
   it('corrupt → the whole version is deleted and fetched again', async () => {
     await cacheVersion('v1');
     await withModelDb(async (db) => {

@@ -8,9 +8,9 @@
  *
  * Rules (docs/storage.md); verification, the space check and the served Response are the one
  * verified store's (./verified-store.ts), shared with a site's own models:
- * - match() serves only files of a manifest whose files this load reads were re-hashed at open()
- *   (once, bytes not kept: match() reads the record again); nothing else — a partial download is
- *   never used.
+ * - match() serves only files of a manifest whose files this load reads were re-hashed at open():
+ *   the first match() of a file serves the very bytes open() hashed (and lets go of them), a
+ *   repeated one reads the record again; nothing else — a partial download is never used.
  * - put() checks the size against the bundled file list, hashes, stores the file record; commit()
  *   reads every written file back (present, right size) and only then writes the manifest.
  * - open() deletes other versions of the model, loose files without a manifest, and the whole
@@ -20,9 +20,8 @@
  */
 import type { ModelDtype } from '../model-folder/format.ts';
 import { deleteModelEntries, fileKey, isQuotaError, manifestKey, openModelDb, type Db, type FileRecord, type ManifestFile, type ManifestRecord } from './db.ts';
-import { sha256Hex } from './hash.ts';
 import type { CacheNotice } from './notices.ts';
-import { checkSpace, fileResponse, pathInFolder, verifyStored, type Estimate } from './verified-store.ts';
+import { checkSpace, fileResponse, pathInFolder, timedSha256, verifyStored, type Estimate, type HashTiming } from './verified-store.ts';
 
 export type CacheMode =
   /** Manifest verified: listed files come from IndexedDB; missing ones are fetched and added. */
@@ -58,8 +57,12 @@ export class ModelWeightCache {
   readonly served = new Set<string>();
   /** Bytes served from IndexedDB this load. */
   servedBytes = 0;
-  /** Paths of the manifest verified at open() (their bytes are not kept). */
+  /** Time this load spent hashing (verification at open, put), ms. */
+  readonly timing: HashTiming = { hashMs: 0 };
+  /** Paths of the manifest verified at open(). */
   private verified = new Set<string>();
+  /** The bytes open() verified, until match() serves them (one IndexedDB read per file on a hit). */
+  private verifiedBytes = new Map<string, ArrayBuffer>();
   private manifest: ManifestRecord | null = null;
   private written = new Map<string, ManifestFile>();
   private readonly pendingPuts = new Set<Promise<void>>();
@@ -107,10 +110,15 @@ export class ModelWeightCache {
 
     const manifest = await db.get('manifests', manifestKey(modelId, version));
     if (manifest) {
-      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, this.opts.dtype ? { dtype: this.opts.dtype } : {});
+      const { verified, problem, kept } = await verifyStored((key) => db.get('files', key), manifest, {
+        ...(this.opts.dtype ? { dtype: this.opts.dtype } : {}),
+        timing: this.timing,
+        keep: true,
+      });
       if (problem === null) {
         this.manifest = manifest;
         this.verified = verified;
+        this.verifiedBytes = kept;
         this.mode = 'hit';
         return;
       }
@@ -136,7 +144,9 @@ export class ModelWeightCache {
     if (this.mode !== 'hit' || !this.db) return undefined;
     const path = this.pathOf(request);
     if (path === null || !this.verified.has(path)) return undefined;
-    const rec = await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
+    const data = this.verifiedBytes.get(path);
+    this.verifiedBytes.delete(path);
+    const rec = data ? { data, size: data.byteLength } : await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
     if (!rec || rec.data.byteLength !== rec.size) return undefined;
     if (!this.served.has(path)) {
       this.served.add(path);
@@ -168,7 +178,7 @@ export class ModelWeightCache {
       this.incomplete = true;
       return;
     }
-    const sha256 = await sha256Hex(data);
+    const sha256 = await timedSha256(data, this.timing);
     const { modelId, version } = this.opts;
     const rec: FileRecord = { key: fileKey(modelId, version, path), modelId, version, path, size: data.byteLength, sha256, data, storedAt: Date.now() };
     try {
@@ -212,6 +222,7 @@ export class ModelWeightCache {
     const path = this.pathOf(request);
     if (path === null || !this.db) return false;
     this.verified.delete(path);
+    this.verifiedBytes.delete(path);
     this.written.delete(path);
     await this.db.delete('files', fileKey(this.opts.modelId, this.opts.version, path));
     return true;
@@ -284,5 +295,6 @@ export class ModelWeightCache {
     this.db?.close();
     this.db = null;
     this.verified = new Set();
+    this.verifiedBytes = new Map();
   }
 }

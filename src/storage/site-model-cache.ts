@@ -3,7 +3,8 @@
  * by the engine worker for one load. Read-only: the files exist only in IndexedDB, so
  *
  * - open() needs the manifest of exactly this id + version and checks the files this load reads
- *   (size + SHA-256, once, through the one verified store ./verified-store.ts; bytes not kept); a
+ *   (size + SHA-256, once, through the one verified store ./verified-store.ts; the first match()
+ *   of a file serves the bytes that were checked, a repeated one reads the record again); a
  *   missing manifest or any mismatch throws SiteModelUnavailable (the model must be imported
  *   again; nothing is deleted or refetched);
  * - match() answers the URLs transformers.js asks for under the model's folder path
@@ -13,7 +14,7 @@
  */
 import type { ModelDtype } from '../model-folder/format.ts';
 import { fileKey, manifestKey, openModelDb, SITE_MODEL_PREFIX, type Db, type ManifestRecord } from './db.ts';
-import { fileResponse, pathInFolder, verifyStored } from './verified-store.ts';
+import { fileResponse, pathInFolder, verifyStored, type HashTiming } from './verified-store.ts';
 
 export class SiteModelUnavailable extends Error {
   override readonly name = 'SiteModelUnavailable';
@@ -37,6 +38,8 @@ export interface SiteModelCacheOptions {
 export class SiteModelCache {
   readonly served = new Set<string>();
   servedBytes = 0;
+  /** Time open() spent hashing, ms. */
+  readonly timing: HashTiming;
 
   private constructor(
     private readonly opts: SiteModelCacheOptions,
@@ -44,7 +47,12 @@ export class SiteModelCache {
     readonly manifest: ManifestRecord,
     /** Files checked at open(): the only ones served. */
     private readonly verified: ReadonlySet<string>,
-  ) {}
+    timing: HashTiming,
+    /** The bytes open() checked, until match() serves them. */
+    private verifiedBytes: Map<string, ArrayBuffer>,
+  ) {
+    this.timing = timing;
+  }
 
   static async open(opts: SiteModelCacheOptions): Promise<SiteModelCache> {
     let db: Db;
@@ -56,9 +64,10 @@ export class SiteModelCache {
     try {
       const manifest = await db.get('manifests', manifestKey(opts.modelId, opts.version));
       if (!manifest) throw new SiteModelUnavailable(`${opts.modelId} (${opts.version}) is not stored (no manifest); import it again`);
-      const { verified, problem } = await verifyStored((key) => db.get('files', key), manifest, opts.dtype ? { dtype: opts.dtype } : {});
+      const timing: HashTiming = { hashMs: 0 };
+      const { verified, problem, kept } = await verifyStored((key) => db.get('files', key), manifest, { ...(opts.dtype ? { dtype: opts.dtype } : {}), timing, keep: true });
       if (problem !== null) throw new SiteModelUnavailable(`${opts.modelId}: ${problem}; import the folder again`);
-      return new SiteModelCache(opts, db, manifest, verified);
+      return new SiteModelCache(opts, db, manifest, verified, timing, kept);
     } catch (e) {
       db.close();
       if (e instanceof SiteModelUnavailable) throw e;
@@ -74,7 +83,9 @@ export class SiteModelCache {
   async match(request: string | Request | URL): Promise<Response | undefined> {
     const path = this.pathOf(request);
     if (path === null || !this.db || !this.verified.has(path)) return undefined;
-    const rec = await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
+    const data = this.verifiedBytes.get(path);
+    this.verifiedBytes.delete(path);
+    const rec = data ? { data, size: data.byteLength } : await this.db.get('files', fileKey(this.opts.modelId, this.opts.version, path));
     if (!rec || rec.data.byteLength !== rec.size) return undefined;
     if (!this.served.has(path)) {
       this.served.add(path);
@@ -94,5 +105,6 @@ export class SiteModelCache {
   close(): void {
     this.db?.close();
     this.db = null;
+    this.verifiedBytes = new Map();
   }
 }

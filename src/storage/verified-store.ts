@@ -3,9 +3,11 @@
  * cached or imported model file goes through, whoever wrote it —
  *
  * - `verifyStored`: a manifest's files are present with their size and SHA-256. Each file is
- *   read once and hashed once, and its bytes are dropped at once: a load holds no second copy of
- *   the weights (transformers.js keeps its own). `hash: false` is the cheap read-back after a
- *   write (presence, size, the hash recorded at write time) — every later open hashes again.
+ *   read once and hashed once. With `keep`, the verified bytes are handed back so a cache serves
+ *   exactly those (no second IndexedDB read of the weights, no window between check and use);
+ *   the cache lets go of each as it serves it, so a load still holds one copy of the weights
+ *   (the one transformers.js reads). `hash: false` is the cheap read-back after a write
+ *   (presence, size, the hash recorded at write time) — every later open hashes again.
  * - `checkSpace`: storage.estimate() against what a write will need.
  * - `fileResponse`: the Response a customCache serves, over the record's own buffer (an IndexedDB
  *   read is already a fresh structured clone, so no copy is made).
@@ -32,6 +34,25 @@ export interface VerifyOptions {
   dtype?: ModelDtype;
   /** false: presence, size and the recorded hash only (read-back after a write). Default true. */
   hash?: boolean;
+  /** Adds the time spent hashing, ms (the engine's load phases). */
+  timing?: HashTiming;
+  /** Hand back the bytes of every verified file (VerifyResult.kept). Default false. */
+  keep?: boolean;
+}
+
+/** Time spent computing SHA-256, ms, accumulated by whoever hashes for one load. */
+export interface HashTiming {
+  hashMs: number;
+}
+
+/** sha256Hex, its time added to `timing`. */
+export async function timedSha256(data: ArrayBuffer | Uint8Array, timing: HashTiming | undefined): Promise<string> {
+  const t0 = performance.now();
+  try {
+    return await sha256Hex(data);
+  } finally {
+    if (timing) timing.hashMs += performance.now() - t0;
+  }
 }
 
 export interface VerifyResult {
@@ -39,23 +60,28 @@ export interface VerifyResult {
   verified: Set<string>;
   /** The first problem ("<path>: missing" / "…: size …" / "…: SHA-256 mismatch"), or null. */
   problem: string | null;
+  /** With `keep`: path → the bytes that were hashed (empty when a problem was found). */
+  kept: Map<string, ArrayBuffer>;
 }
 
 /** Checks a manifest's files against what is stored; stops at the first problem. */
 export async function verifyStored(read: ReadFile, m: StoredManifest, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const verified = new Set<string>();
+  const kept = new Map<string, ArrayBuffer>();
+  const fail = (problem: string): VerifyResult => (kept.clear(), { verified, problem, kept });
   for (const [path, want] of Object.entries(m.files)) {
     if (opts.dtype !== undefined && !isLoadFile(path, opts.dtype)) continue;
     const rec = await read(fileKey(m.modelId, m.version, path));
-    if (!rec) return { verified, problem: `${path}: missing` };
+    if (!rec) return fail(`${path}: missing`);
     const size = rec.data?.byteLength ?? -1;
-    if (size !== want.size || rec.size !== want.size) return { verified, problem: `${path}: size ${size}, expected ${want.size}` };
-    if (rec.sha256 !== want.sha256 || (opts.hash !== false && (await sha256Hex(rec.data)) !== want.sha256)) {
-      return { verified, problem: `${path}: SHA-256 mismatch` };
+    if (size !== want.size || rec.size !== want.size) return fail(`${path}: size ${size}, expected ${want.size}`);
+    if (rec.sha256 !== want.sha256 || (opts.hash !== false && (await timedSha256(rec.data, opts.timing)) !== want.sha256)) {
+      return fail(`${path}: SHA-256 mismatch`);
     }
     verified.add(path);
+    if (opts.keep) kept.set(path, rec.data);
   }
-  return { verified, problem: null };
+  return { verified, problem: null, kept };
 }
 
 export type Estimate = () => Promise<{ usage?: number; quota?: number }>;

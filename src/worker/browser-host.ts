@@ -14,7 +14,8 @@
  */
 import { env } from '@huggingface/transformers';
 // The onnxruntime-web binary this worker's runtime uses (JSPI or asyncify); see ort-runtime.ts.
-import { ORT_FLAVOUR, ORT_WASM_URL } from './ort-runtime.ts';
+import { ORT_FLAVOUR, ORT_WASM_URL, sessionCreateMs } from './ort-runtime.ts';
+import { initOrtRuntime } from './ort-init.ts';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
@@ -24,13 +25,14 @@ import { FUSION_FILE, parseFusionWeights, type FusionWeights } from '../decoding
 import { downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { probeWebGpu } from '../engine/capabilities.ts';
 import { EngineError } from '../engine/errors.ts';
+import type { PhaseClock } from '../engine/load-phases.ts';
 import type { EngineHost, LoadSpec, OpenedModel } from '../engine/model-engine.ts';
 import type { Backend, EngineEvent, LoadProgress, ModelDtype } from '../engine/protocol.ts';
 import { checkAgainstManifest, isLoadFile, type ManifestEntry } from '../model-folder/format.ts';
 import { isSiteModelId } from '../storage/db.ts';
-import { sha256Hex } from '../storage/hash.ts';
 import { ModelWeightCache } from '../storage/model-cache.ts';
 import { SiteModelCache, SiteModelUnavailable, siteFolderSegment } from '../storage/site-model-cache.ts';
+import { timedSha256 } from '../storage/verified-store.ts';
 
 /** `<app>/models/` as an origin-relative path (transformers.js' local-file check needs the path form). */
 function modelRoot(baseUrl: string): string {
@@ -52,9 +54,20 @@ interface ActiveLoad {
   folder: string;
   expected: ReadonlyMap<string, ManifestEntry>;
   file(path: string, loaded: number, headerTotal: number, done: boolean): void;
+  phases: PhaseClock;
 }
 
-export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
+/** Worker clock readings taken while the worker's script ran (./boot-clock.ts, engine.worker.ts). */
+export interface WorkerBoot {
+  /** The script started running (the worker was created at 0). */
+  scriptStartMs: number;
+  /** Every module of the bundle has been evaluated. */
+  modulesReadyMs: number;
+}
+
+export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): EngineHost {
+  /** The worker's boot is part of its first load only. */
+  let bootToCount = boot ?? null;
   let configuredBase: string | null = null;
   let siteRoot: string | null = null;
   let active: ActiveLoad | null = null;
@@ -70,6 +83,7 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     if (siteRoot && target.origin === self.location.origin && target.pathname.startsWith(siteRoot)) {
       return new Response('Not found', { status: 404, statusText: 'Not Found' });
     }
+    const fetchAt = performance.now();
     const res = await fetch(input, init);
     const load = active;
     if (!load || !res.ok || !res.body || !target.pathname.startsWith(load.folder)) return res;
@@ -97,8 +111,12 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
             at += c.byteLength;
           }
           chunks.length = 0;
-          checkAgainstManifest(entry, { bytes: loaded, sha256: await sha256Hex(all) });
-        }
+          const hashed = { hashMs: 0 };
+          const sha256 = await timedSha256(all, hashed);
+          load.phases.add('integrity', hashed.hashMs);
+          load.phases.add('download', performance.now() - fetchAt - hashed.hashMs);
+          checkAgainstManifest(entry, { bytes: loaded, sha256 });
+        } else load.phases.add('download', performance.now() - fetchAt);
         load.file(path, loaded, headerTotal, true);
       },
     });
@@ -232,6 +250,12 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
     runtime: () => `onnxruntime-web (${ORT_FLAVOUR === 'jspi' ? 'JSPI' : 'asyncify'})`,
 
     async open(attempt, spec, ctx): Promise<OpenedModel> {
+      const { phases } = ctx;
+      if (bootToCount) {
+        phases.add('workerStart', bootToCount.scriptStartMs);
+        phases.add('runtimeImport', bootToCount.modulesReadyMs - bootToCount.scriptStartMs);
+        bootToCount = null;
+      }
       configureEnv(spec.baseUrl);
       const progress = tracker(spec, attempt.dtype, attempt.backend, ctx.onProgress);
       const bundled = spec.site ? undefined : findBundledModel(spec.modelId);
@@ -240,16 +264,43 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
         folder: folderPath(spec),
         expected: new Map((bundled?.manifest?.files ?? []).map((f) => [f.path, f])),
         file: progress.file,
+        phases,
       };
       let cache: ModelWeightCache | SiteModelCache | null = null;
       try {
+        const openAt = performance.now();
         cache = await openCache(spec, attempt.dtype);
+        // The open read every cached file and hashed it (the integrity pass): reading is the rest.
+        phases.add('idbRead', performance.now() - openAt - (cache?.timing.hashMs ?? 0));
+        const calibrationAt = performance.now();
         // decoding.json goes through the same cache (offline loads need it as much as the weights).
         const decoding = await readDecoding(spec, cache);
         const fusion = await readFusion(spec, cache);
+        phases.add('calibration', performance.now() - calibrationAt);
+        /*
+         * onnxruntime's first initialisation in this worker, timed on its own (./ort-init.ts): its
+         * wasm fetched and compiled, then its static constructors and OrtInit, which hold this
+         * thread for about a second (mostly V8 compiling run-once wasm functions on first call).
+         * Started here, not alongside the IndexedDB read: overlapped, the read's callbacks waited
+         * behind that second (the read took ~3 s instead of ~0.2 s), and overlapping only the
+         * tokenizer and the model's read gained nothing measurable (issue #10, h10).
+         */
+        if (attempt.backend === 'wasm') await phases.time('runtimeInit', initOrtRuntime);
         // A site's model is addressed by its folder path (not an id under localModelPath).
         const modelPath = spec.site ? folderPath(spec).replace(/\/$/, '') : spec.modelId;
-        const lm = await loadCausalLm(modelPath, { dtype: attempt.dtype, device: attempt.backend, localModelPath: modelRoot(spec.baseUrl) });
+        const sessionBefore = sessionCreateMs();
+        const lm = await loadCausalLm(modelPath, {
+          dtype: attempt.dtype,
+          device: attempt.backend,
+          localModelPath: modelRoot(spec.baseUrl),
+          onTimed: (part, ms) => {
+            if (part === 'tokenizer') return phases.add('tokenizer', ms);
+            // The model's half: reading its files, then its session (timed in ort-runtime.ts).
+            const session = sessionCreateMs() - sessionBefore;
+            phases.add('session', session);
+            phases.add('modelRead', ms - session);
+          },
+        });
         const opened = cache;
         return {
           lm,
@@ -270,6 +321,8 @@ export function browserHost(emit: (e: EngineEvent) => void): EngineHost {
         if (e instanceof SiteModelUnavailable) throw new EngineError('site-model-unavailable', e.message);
         throw e;
       } finally {
+        // Hashing of files this load stored (a cold load's put) as well as the open's.
+        phases.add('integrity', cache?.timing.hashMs ?? 0);
         active = null;
         env.useCustomCache = false;
         env.customCache = null;

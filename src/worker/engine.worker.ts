@@ -7,6 +7,8 @@
  * mid-decode — the client's liveness check). Errors cross as EngineError data; progress, cache
  * notices and logs travel on the one `event` channel.
  */
+// First: its clock reading is taken before the other modules below are evaluated.
+import { SCRIPT_START_MS } from './boot-clock.ts';
 import { EngineError, toEngineError } from '../engine/errors.ts';
 import { ModelEngine } from '../engine/model-engine.ts';
 import type { EngineEvent, EngineRequest, EngineResponse } from '../engine/protocol.ts';
@@ -14,12 +16,15 @@ import { browserHost } from './browser-host.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** Every import above has been evaluated (transformers.js, onnxruntime-web, the engine). */
+const MODULES_READY_MS = performance.now();
+
 function post(msg: EngineResponse): void {
   self.postMessage(msg);
 }
 
 const emit = (event: EngineEvent) => post({ type: 'event', event });
-const engine = new ModelEngine(browserHost(emit), emit);
+const engine = new ModelEngine(browserHost(emit, { scriptStartMs: SCRIPT_START_MS, modulesReadyMs: MODULES_READY_MS }), emit);
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 

@@ -33,6 +33,28 @@ const runtime = ORT_FLAVOUR === 'jspi' ? jspi : asyncify;
 /** The chosen build's binary, self-hosted under assets/ (no CDN). */
 export const ORT_WASM_URL: string = ORT_FLAVOUR === 'jspi' ? jspiWasmUrl : asyncifyWasmUrl;
 
-export const InferenceSession = runtime.InferenceSession;
+const BaseSession = runtime.InferenceSession;
+type CreateSession = (...args: unknown[]) => ReturnType<typeof BaseSession.create>;
+let createMs = 0;
+
+/** Time this worker has spent in InferenceSession.create so far, ms (the 'session' load phase). */
+export function sessionCreateMs(): number {
+  return createMs;
+}
+
+/**
+ * The runtime's InferenceSession with `create` timed. transformers.js calls only `create`
+ * (read once, when it is imported); everything else is the runtime's own.
+ */
+export const InferenceSession: typeof BaseSession = Object.assign(Object.create(BaseSession) as typeof BaseSession, {
+  async create(...args: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await (BaseSession.create as CreateSession)(...args);
+    } finally {
+      createMs += performance.now() - t0;
+    }
+  },
+});
 export const Tensor = runtime.Tensor;
 export const env = runtime.env;
