@@ -283,7 +283,7 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
          * thread for about a second (mostly V8 compiling run-once wasm functions on first call).
          * Started here, not alongside the IndexedDB read: overlapped, the read's callbacks waited
          * behind that second (the read took ~3 s instead of ~0.2 s), and overlapping only the
-         * tokenizer and the model's read gained nothing measurable (issue #10, h10).
+         * tokenizer and the model's read gained nothing measurable (issue #10).
          */
         if (attempt.backend === 'wasm') await phases.time('runtimeInit', initOrtRuntime);
         // A site's model is addressed by its folder path (not an id under localModelPath).

@@ -1,8 +1,8 @@
 /**
  * The smallest ONNX model onnxruntime accepts: one Identity node, float32[1] in → out. The worker
  * creates a session from it to initialise onnxruntime-web (fetch, compile and instantiate its
- * wasm, start the runtime) on its own — timed as its own load phase, and started while IndexedDB
- * is still being read instead of after it (./ort-init.ts). Encoded here, not shipped as a file:
+ * wasm, start the runtime) on its own, timed as its own load phase (./ort-init.ts; started after
+ * the IndexedDB read, not beside it: browser-host.ts says why). Encoded here, not shipped as a file:
  * 60-odd bytes do not deserve a request. Checked against onnxruntime-node (identity-model.test.ts).
  *
  * Protobuf wire format, fields of onnx.proto (ModelProto, GraphProto, NodeProto, ValueInfoProto,
