@@ -221,6 +221,20 @@ interface TrieNode {
  */
 const DOSE_AFTER_AMBIGUOUS = /^\s*(?:片|胶囊|缓释片)?\s*(?:(?:加|减)量?至|改为|调至|调整为|调整至)?\s*\d/;
 
+/** The node for `key`, created along the way. */
+function trieNode(root: TrieNode, key: string): TrieNode {
+  let node = root;
+  for (const ch of key) {
+    let n = node.next.get(ch);
+    if (!n) {
+      n = { next: new Map() };
+      node.next.set(ch, n);
+    }
+    node = n;
+  }
+  return node;
+}
+
 const ASCII_ALNUM = /^[a-z0-9]$/;
 const ENDS_DIGIT = /\d$/;
 /** Characters that, right after a key ending in a digit, mean the digits were a dose. */
@@ -321,28 +335,9 @@ export class Formulary {
     this.byName = new Map(drugs.map((d) => [d.name, d]));
     this.index = index;
     this.trie = { next: new Map() };
-    for (const [key, name] of textKeys) {
-      let node = this.trie;
-      for (const ch of key) {
-        let n = node.next.get(ch);
-        if (!n) {
-          n = { next: new Map() };
-          node.next.set(ch, n);
-        }
-        node = n;
-      }
-      node.name = name;
-    }
+    for (const [key, name] of textKeys) trieNode(this.trie, key).name = name;
     for (const [key, name] of ambiguousKeys) {
-      let node = this.trie;
-      for (const ch of key) {
-        let n = node.next.get(ch);
-        if (!n) {
-          n = { next: new Map() };
-          node.next.set(ch, n);
-        }
-        node = n;
-      }
+      const node = trieNode(this.trie, key);
       if (node.name === undefined) {
         node.name = name;
         node.ambiguous = true;
