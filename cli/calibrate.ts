@@ -283,13 +283,13 @@ export async function main(argv: string[]): Promise<number> {
       ...(site && sitePath !== undefined ? { site: { file: sitePath, visits: site.records.length, weight: round(site.weight, 4) } } : {}),
     },
   };
-  if (site && siteTimed) {
-    const at = { minDrugs, stopThresholds: [result.stopThreshold], minConfidences: [result.minConfidence] };
-    for (const [label, res, n0] of [[devPath, timed.results, 0], [sitePath!, siteTimed.results, records.length]] as const) {
-      const own = calibrateThreshold(res, gold.slice(n0, n0 + res.length), normalize, at);
-      log(`  at the chosen cut, ${label}: score ${round(own.score)}, mean_pred ${round(own.meanPredicted, 2)} / mean_gold ${round(own.meanGold, 2)} = ratio ${round(own.ratio, 2)}`);
-    }
-  }
+  // Each source's own curve (computed above for the source band) at the chosen cut.
+  [devPath, sitePath].forEach((label, i) => {
+    const own = sources[i];
+    const p = own?.curve.find((q) => q.stopThreshold === result.stopThreshold && q.minConfidence === result.minConfidence);
+    if (!own || !p) return;
+    log(`  at the chosen cut, ${label}: score ${round(p.score)}, mean_pred ${round(p.meanPredicted, 2)} / mean_gold ${round(own.meanGold, 2)} = ratio ${round(p.meanPredicted / own.meanGold, 2)}`);
+  });
   await writeOutputAtomically(outPath, serializeDecodingConfig(config));
   log(`wrote ${outPath}`);
   return 0;
