@@ -16,7 +16,7 @@ import type {
 } from '../../src/clinical/formulary-types.ts';
 import { DRUG_LINES } from './drug-lines.ts';
 
-export const FORMULARY_VERSION = '2026.11-2';
+export const FORMULARY_VERSION = '2026.12-1';
 
 export const SOURCES: FormularySource[] = [
   { id: 'label', citation: '国家药品监督管理局(NMPA)批准的药品说明书(相应品种现行版本)【禁忌】【药物相互作用】【注意事项】项' },
@@ -657,6 +657,8 @@ export function buildFormularyFile(): FormularyFile {
     const ambiguous = l.aliases.filter((a) => a.startsWith('?')).map((a) => a.slice(1));
     if (ambiguous.length) drug.ambiguousAliases = ambiguous;
     if (l.group) drug.duplicationGroup = l.group;
+    const componentGroups = [...new Set(l.components.map((c) => byName.get(c)!.group).filter((g) => g && g !== l.group))];
+    if (componentGroups.length) drug.componentGroups = componentGroups;
     const ci = dedupe(facts.ci);
     const ixs = dedupe(facts.ix).filter(
       (x) => x.with !== l.name && !l.components.includes(x.with) && !(l.group && x.with === `group:${l.group}`),

@@ -25,7 +25,7 @@
  * Pure and browser-safe.
  */
 import { Formulary, strippedCore } from './formulary.ts';
-import type { FormularyDrug, FormularyFile } from './formulary-types.ts';
+import { duplicationGroupsOf, type FormularyDrug, type FormularyFile } from './formulary-types.ts';
 
 export type CollisionRule = 'plain' | 'labels' | 'shortest';
 
@@ -170,7 +170,7 @@ function decodingFormulary(model: Formulary, decodeNames: readonly string[], unm
   const drugs: FormularyDrug[] = [];
   const claimed = new Set<string>();
   const present = new Set(decodeNames);
-  const groups = new Set(decodeNames.map((n) => (unmapped.has(n) ? undefined : model.get(n)?.duplicationGroup)).filter((g) => g !== undefined));
+  const groups = new Set(decodeNames.flatMap((n) => (unmapped.has(n) ? [] : duplicationGroupsOf(model.get(n)))));
   const kept = (w: string) => (w.startsWith('group:') ? groups.has(w.slice(6)) : present.has(w) && !unmapped.has(w));
   for (const n of decodeNames) {
     const d = unmapped.has(n) ? undefined : model.get(n);

@@ -65,6 +65,12 @@ export interface FormularyDrug {
   area: TherapeuticArea;
   /** Drugs sharing a group are a therapeutic duplication when prescribed together (e.g. 'statin'). */
   duplicationGroup?: string;
+  /**
+   * A fixed-dose combination's component groups beyond its own (西格列汀二甲双胍: dpp4i, and
+   * 'biguanide' here): it duplicates any drug of these groups too, since metformin next to a
+   * metformin combination is double metformin. See duplicationGroupsOf.
+   */
+  componentGroups?: string[];
   contraindications?: Contraindication[];
   interactions?: Interaction[];
 }
@@ -79,4 +85,10 @@ export interface FormularyFile {
   description: string;
   sources: FormularySource[];
   drugs: FormularyDrug[];
+}
+
+/** Every duplication group a drug belongs to: its own, then its components' (combinations). */
+export function duplicationGroupsOf(drug: Pick<FormularyDrug, 'duplicationGroup' | 'componentGroups'> | undefined): string[] {
+  if (!drug) return [];
+  return [...(drug.duplicationGroup !== undefined ? [drug.duplicationGroup] : []), ...(drug.componentGroups ?? [])];
 }

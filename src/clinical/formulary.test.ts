@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Formulary, FormularyError } from './formulary.ts';
-import type { FormularyFile } from './formulary-types.ts';
+import { duplicationGroupsOf, type FormularyFile } from './formulary-types.ts';
 import { buildFormularyFile, serializeFormulary } from '../../scripts/formulary/source.ts';
 
 const f = Formulary.bundled();
@@ -76,6 +76,13 @@ describe('bundled formulary.json', () => {
         }
       }
     }
+  });
+
+  it('a fixed-dose combination belongs to its components\' duplication groups too', () => {
+    expect(duplicationGroupsOf(f.get('西格列汀二甲双胍'))).toEqual(['dpp4i', 'biguanide']);
+    expect(duplicationGroupsOf(f.get('依折麦布瑞舒伐他汀'))).toEqual(['statin', 'cholesterol_absorption']);
+    expect(duplicationGroupsOf(f.get('二甲双胍'))).toEqual(['biguanide']);
+    expect(duplicationGroupsOf(f.get('沙库巴曲缬沙坦'))).toEqual(['arb']);
   });
 
   it('every fact cites a known source, and every interaction names a known drug or group', () => {

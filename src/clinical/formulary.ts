@@ -294,6 +294,7 @@ const DrugSchema = obj({
   class: v.optional(str, ''),
   area: v.nullish(v.picklist(AREAS, (i) => `unknown area '${String(i.input)}'`), 'other'),
   duplicationGroup: v.optional(filled),
+  componentGroups: strList,
   contraindications: v.nullish(v.array(ContraindicationSchema, 'must be an array'), []),
   interactions: v.nullish(v.array(InteractionSchema, 'must be an array'), []),
 });
@@ -472,6 +473,7 @@ export class Formulary {
     const drug: FormularyDrug = { name: d.name, aliases: d.aliases, atc: d.atc, class: d.class, area: d.area };
     if (d.ambiguousAliases.length) drug.ambiguousAliases = d.ambiguousAliases;
     if (d.duplicationGroup !== undefined) drug.duplicationGroup = d.duplicationGroup;
+    if (d.componentGroups.length) drug.componentGroups = d.componentGroups;
     if (contraindications.length) drug.contraindications = contraindications;
     if (interactions.length) drug.interactions = interactions;
     return drug;

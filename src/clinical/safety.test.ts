@@ -32,6 +32,12 @@ describe('checkSafety', () => {
     expect(checkSafety(['二甲双胍'], ok, formulary)).toEqual([]);
   });
 
+  it('二甲双胍 + 西格列汀二甲双胍 → duplication (biguanide): a combination duplicates its components', () => {
+    const w = checkSafety(['西格列汀二甲双胍', '二甲双胍'], plain, formulary);
+    expect(w).toEqual([{ kind: 'duplication', group: 'biguanide', drugs: ['西格列汀二甲双胍', '二甲双胍'] }]);
+    expect(checkSafety(['西格列汀二甲双胍', '达格列净'], plain, formulary).filter((x) => x.kind === 'duplication')).toEqual([]);
+  });
+
   it('阿托伐他汀 + 瑞舒伐他汀 → duplication (statin)', () => {
     const w = checkSafety(['阿托伐他汀', '二甲双胍', '瑞舒伐他汀'], plain, formulary);
     expect(w).toEqual([{ kind: 'duplication', group: 'statin', drugs: ['阿托伐他汀', '瑞舒伐他汀'] }]);

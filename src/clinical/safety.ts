@@ -12,7 +12,7 @@
  * Pure: same inputs, same warnings, in a stable order. Demonstration facts, not prescribing advice.
  */
 import type { Formulary } from './formulary.ts';
-import type { Contraindication, FormularyDrug, Interaction } from './formulary-types.ts';
+import { duplicationGroupsOf, type Contraindication, type FormularyDrug, type Interaction } from './formulary-types.ts';
 import { findCondition, type FactSource, type NoteFacts } from './note-facts.ts';
 import { statementText, type NoteStatement } from './note-statement.ts';
 
@@ -62,7 +62,7 @@ function citationOf(formulary: Formulary, id: string): string {
 
 function interactionMatches(i: Interaction, other: FormularyDrug): boolean {
   if (i.with === other.name) return true;
-  return other.duplicationGroup !== undefined && i.with === `group:${other.duplicationGroup}`;
+  return duplicationGroupsOf(other).some((g) => i.with === `group:${g}`);
 }
 
 /** Contraindications of one drug triggered by the note. */
@@ -147,10 +147,11 @@ export function checkSafety(drugs: readonly string[], facts: NoteFacts, formular
 
   const groups = new Map<string, string[]>();
   for (const d of list) {
-    if (!d.duplicationGroup) continue;
-    const g = groups.get(d.duplicationGroup) ?? [];
-    g.push(d.name);
-    groups.set(d.duplicationGroup, g);
+    for (const group of duplicationGroupsOf(d)) {
+      const g = groups.get(group) ?? [];
+      g.push(d.name);
+      groups.set(group, g);
+    }
   }
   for (const [group, names] of groups) if (names.length > 1) out.push({ kind: 'duplication', group, drugs: names });
 

@@ -171,6 +171,13 @@ describe('safetyPlan / applySafetyToRanked', () => {
     expect(safetyPlan(note, cands, f, { safety: false })).toEqual({ withheld: [], mask: { blocked: [], groups: [] } });
   });
 
+  it('a combination carries its components\' groups, so metformin next to a metformin combination is one duplication', () => {
+    const plain = rec('v', { 出院诊断: ['2型糖尿病'] });
+    expect(safetyPlan(plain, ['西格列汀二甲双胍', '二甲双胍', '西格列汀'], f).mask.groups).toEqual([['dpp4i', 'biguanide'], 'biguanide', 'dpp4i']);
+    expect(applySafetyToRanked(plain, ['西格列汀二甲双胍', '二甲双胍', '阿卡波糖', '西格列汀'], f).kept).toEqual(['西格列汀二甲双胍', '阿卡波糖']);
+    expect(applySafetyToRanked(plain, ['二甲双胍', '西格列汀二甲双胍', '西格列汀'], f).kept).toEqual(['二甲双胍', '西格列汀']);
+  });
+
   it('a site list spelling (salt / form) is normalised and reported as spelled', () => {
     expect(safetyPlan(note, ['盐酸二甲双胍片'], f).withheld.map((w) => w.drug)).toEqual(['盐酸二甲双胍片']);
   });

@@ -21,7 +21,7 @@
  */
 import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
-import type { FormularyDrug } from './formulary-types.ts';
+import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
 import { statementText, type NoteStatement } from './note-statement.ts';
 import type { CDrugRedRecord } from './record.ts';
@@ -207,8 +207,11 @@ export function withheldDrugs(
 export interface CandidateMaskData {
   /** Indices of withheld candidates: never emitted. */
   blocked: number[];
-  /** Per candidate index: its formulary duplicationGroup (null when none / unknown). */
-  groups: (string | null)[];
+  /**
+   * Per candidate index: its formulary duplication group, or its groups for a combination
+   * (duplicationGroupsOf); null when none / unknown.
+   */
+  groups: (string | string[] | null)[];
 }
 
 export interface SafetyPlan {
@@ -233,7 +236,8 @@ export function safetyPlan(
   const groups = candidates.map((c, i) => {
     if (out.has(c)) blocked.push(i);
     const n = canonical(c, formulary);
-    return (n !== null ? formulary.get(n)?.duplicationGroup : undefined) ?? null;
+    const g = duplicationGroupsOf(n !== null ? formulary.get(n) : undefined);
+    return g.length === 0 ? null : g.length === 1 ? g[0]! : g;
   });
   return { withheld, mask: { blocked, groups } };
 }
@@ -258,11 +262,9 @@ export function applySafetyToRanked<T extends string | { name: string }>(
     const name = nameOf(x);
     if (out.has(name)) continue;
     const c = canonical(name, formulary);
-    const g = c !== null ? formulary.get(c)?.duplicationGroup : undefined;
-    if (g !== undefined) {
-      if (usedGroups.has(g)) continue;
-      usedGroups.add(g);
-    }
+    const groups = duplicationGroupsOf(c !== null ? formulary.get(c) : undefined);
+    if (groups.some((g) => usedGroups.has(g))) continue;
+    for (const g of groups) usedGroups.add(g);
     kept.push(x);
   }
   return { kept, withheld };

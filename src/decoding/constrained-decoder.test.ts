@@ -348,6 +348,22 @@ describe('decodeDrugList: candidate mask (safety)', () => {
     }
   });
 
+  it('a name with several groups (a combination) closes every one of them', async () => {
+    // 二甲双胍缓释片 stands for a metformin combination: once written, metformin and the
+    // 门冬 names (its other component's group) are closed.
+    const model = listModel(['二甲双胍缓释片', '二甲双胍', '门冬胰岛素', '阿司匹林'], 8);
+    const groups = NAMES.map((n) => (n === '二甲双胍缓释片' ? ['biguanide', 'insulin'] : n.startsWith('二甲双胍') ? 'biguanide' : n.startsWith('门冬') ? 'insulin' : null));
+    for (const beamWidth of [1, 4]) {
+      const free = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth });
+      expect(free.trajectory.map((d) => d.name).slice(0, 3)).toEqual(['二甲双胍缓释片', '二甲双胍', '门冬胰岛素']);
+      const r = await decodeDrugList(model, PROMPT, trie, { ...base, beamWidth, mask: { groups } });
+      const names = r.trajectory.map((d) => d.name);
+      expect(names[0]).toBe('二甲双胍缓释片');
+      expect(names.filter((n) => n.startsWith('二甲双胍') || n.startsWith('门冬'))).toEqual(['二甲双胍缓释片']);
+      checkResult(r);
+    }
+  });
+
   it('holds on random models: no blocked name, at most one name per group, in every alternative', async () => {
     const groups = NAMES.map((n) => (n.startsWith('二甲双胍') ? 'g1' : n.startsWith('门冬') ? 'g2' : null));
     for (let seed = 1; seed <= 30; seed++) {

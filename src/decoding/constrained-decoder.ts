@@ -14,6 +14,7 @@ import type {
   LogitsRow,
   StepModel,
 } from './types.ts';
+import { maskGroupsAt } from './types.ts';
 
 interface Hyp {
   /** Sum of constrained log-probs of the tokens so far. */
@@ -193,17 +194,17 @@ export async function decodeDrugList<C>(
   // Mask: blocked names start closed; emitting a grouped name closes the rest of its group.
   const initialClosed = new Set<number>(options.mask?.blocked ?? []);
   const groupMembers = new Map<string, number[]>();
-  options.mask?.groups?.forEach((g, i) => {
-    if (g === null || g === undefined) return;
-    const list = groupMembers.get(g) ?? [];
-    list.push(i);
-    groupMembers.set(g, list);
+  options.mask?.groups?.forEach((_, i) => {
+    for (const g of maskGroupsAt(options.mask, i)) {
+      const list = groupMembers.get(g) ?? [];
+      list.push(i);
+      groupMembers.set(g, list);
+    }
   });
   const closeAfter = (closed: ReadonlySet<number>, idx: number): Set<number> => {
     const next = new Set(closed);
     next.add(idx);
-    const g = options.mask?.groups?.[idx];
-    if (g !== null && g !== undefined) for (const j of groupMembers.get(g) ?? []) next.add(j);
+    for (const g of maskGroupsAt(options.mask, idx)) for (const j of groupMembers.get(g) ?? []) next.add(j);
     return next;
   };
 

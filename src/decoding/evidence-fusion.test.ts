@@ -61,6 +61,20 @@ describe('evidence fusion', () => {
     expect(names).not.toContain('氨氯地平');
   });
 
+  it('a combination closes its components\' groups: of metformin and a metformin combination only the likelier stays', () => {
+    const cands = ['西格列汀二甲双胍', '二甲双胍', '阿托伐他汀'];
+    const groups = [['dpp4i', 'biguanide'], 'biguanide', 'statin'];
+    const traj: DecodedDrug[] = [
+      { name: '二甲双胍', index: 1, confidence: 0.8, position: 0 },
+      { name: '阿托伐他汀', index: 2, confidence: 0.7, position: 1 },
+    ];
+    const input = { trajectory: traj, stopProbabilities: [0.1, 0.2, 0.9], candidates: cands, mask: { groups } };
+    const named = fuse({ ...input, statuses: new Map<string, MentionStatus>([['西格列汀二甲双胍', 'discharge']]) }, weights({ 'status:discharge': 5 }));
+    expect(named.trajectory.map((d) => d.name)).toEqual(['西格列汀二甲双胍', '阿托伐他汀']);
+    const unnamed = fuse({ ...input, statuses: new Map<string, MentionStatus>([['西格列汀二甲双胍', 'positive']]) }, weights({ modelLogit: 1 }));
+    expect(unnamed.trajectory.map((d) => d.name)).toEqual(['二甲双胍', '阿托伐他汀']);
+  });
+
   it('ignores note drugs outside the candidate list and note drugs that are only negated, past or inpatient', () => {
     const statuses = new Map<string, MentionStatus>([
       ['胰岛素泵', 'positive'],

@@ -25,7 +25,7 @@ import type { MentionStatus } from '../clinical/baselines/mention.ts';
 import { isUnsupportedArea } from '../clinical/area-support.ts';
 import type { TherapeuticArea } from '../clinical/formulary-types.ts';
 import { describeIssues, FormatError } from '../model-folder/format.ts';
-import type { CandidateMask, DecodedDrug } from './types.ts';
+import { maskGroupsAt, type CandidateMask, type DecodedDrug } from './types.ts';
 import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
@@ -248,15 +248,12 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
   const scored = fusionRows(input)
     .map((r) => ({ ...r, p: fusedProbability(r.x, w) }))
     .sort((a, b) => b.p - a.p || a.index - b.index);
-  const groups = input.mask?.groups ?? [];
   const takenGroups = new Set<string>();
   const trajectory: FusedDrug[] = [];
   for (const r of scored) {
-    const g = groups[r.index];
-    if (g) {
-      if (takenGroups.has(g)) continue;
-      takenGroups.add(g);
-    }
+    const groups = maskGroupsAt(input.mask, r.index);
+    if (groups.some((g) => takenGroups.has(g))) continue;
+    for (const g of groups) takenGroups.add(g);
     const source: FusedSource = r.modelConfidence === null ? 'note' : r.noteStatus === 'positive' || r.noteStatus === 'discharge' ? 'model+note' : 'model';
     trajectory.push({ name: r.name, index: r.index, confidence: r.p, position: trajectory.length, modelConfidence: r.modelConfidence, noteStatus: r.noteStatus, source });
   }

@@ -98,10 +98,18 @@ export interface CandidateMask {
   /** Never emitted (e.g. drugs the note rules out, src/clinical/withhold.ts). */
   blocked?: readonly number[];
   /**
-   * Per candidate index, an exclusive group (or null): once a name of a group is emitted, the
-   * group's other names are closed in that hypothesis (dynamic, per beam).
+   * Per candidate index, its exclusive group or groups (or null): once a name is emitted, every
+   * other name sharing one of its groups is closed in that hypothesis (dynamic, per beam). A
+   * fixed-dose combination has several (its own and its components').
    */
-  groups?: readonly (string | null | undefined)[];
+  groups?: readonly (string | readonly string[] | null | undefined)[];
+}
+
+/** The exclusive groups of candidate `index` under a mask (none when it has no group). */
+export function maskGroupsAt(mask: CandidateMask | undefined, index: number): readonly string[] {
+  const g = mask?.groups?.[index];
+  if (g === null || g === undefined) return [];
+  return typeof g === 'string' ? [g] : g;
 }
 
 /** One decoded drug. */
