@@ -7,7 +7,7 @@ const areasOf = (fields: Record<string, unknown>) => supportedAreas(recordFromOb
 
 describe('therapeutic areas a note gives a reason for', () => {
   it('a diagnosis, a finding or a lab of the area supports it; other areas stay unsupported', () => {
-    const a = areasOf({ 出院诊断: ['甲状腺乳头状癌术后', '术后甲状腺功能减退症'], 诊疗过程描述: 'TSH 8.26↑，L-T4加量。' });
+    const a = areasOf({ 出院诊断: ['甲状腺乳头状癌术后', '术后甲状腺功能减退症'], 诊疗过程描述: 'TSH 8.26↑，Tg<0.04，TGAb 12，L-T4加量。' });
     expect(a.has('thyroid')).toBe(true);
     expect(a.has('lipids')).toBe(false);
     expect(a.has('diabetes')).toBe(false);

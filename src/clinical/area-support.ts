@@ -25,7 +25,9 @@ import type { CDrugRedRecord } from './record.ts';
 export const AREA_REASONS: Readonly<Partial<Record<TherapeuticArea, readonly string[]>>> = {
   diabetes: ['糖尿病', 'DM', '血糖', '酮症', '糖化血红蛋白', 'HbA1c', '胰岛素', '低血糖', '糖耐量'],
   hypertension: ['高血压', '血压', '心衰', '心力衰竭', 'HFrEF', 'HFpEF', '蛋白尿', '肾病', '醛固酮'],
-  lipids: ['血脂', '高脂', '胆固醇', '甘油三酯', 'LDL', 'TG', '冠心病', '动脉粥样', '脑梗', '心梗', '心肌梗死', 'ASCVD', 'PCI', '支架', '斑块', '缺血性脑卒中'],
+  // No bare 'TG': matching is case-folded, and "Tg" (thyroglobulin) is in every thyroid-cancer
+  // follow-up; a lipid panel names LDL or 甘油三酯 anyway.
+  lipids: ['血脂', '高脂', '胆固醇', '甘油三酯', 'LDL', '冠心病', '动脉粥样', '脑梗', '心梗', '心肌梗死', 'ASCVD', 'PCI', '支架', '斑块', '缺血性脑卒中'],
   antithrombotic: ['冠心病', '心绞痛', '脑梗', '心梗', '心肌梗死', '房颤', '心房颤动', 'PCI', '支架', '血栓', '栓塞', '动脉粥样', '斑块', 'ASCVD', '缺血性脑卒中', '瓣膜置换'],
   cardiac: ['心衰', '心力衰竭', '冠心病', '心绞痛', '房颤', '心房颤动', '心律', '心动过速', '早搏', '心梗', '心肌梗死', '心悸', '甲亢', '甲状腺功能亢进'],
   gout: ['痛风', '尿酸', '高尿酸'],

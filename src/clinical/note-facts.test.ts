@@ -83,4 +83,12 @@ describe('findCondition', () => {
     expect(findCondition(f, 'Ⅲ度房室传导阻滞')?.field).toBe('入院情况');
     expect(findCondition(extractNoteFacts(rec('v', { 出院诊断: ['dka'] })), 'DKA')).not.toBeNull();
   });
+  it('an ASCII keyword glued to letters on either side is another word ("TG" in "TGAb")', () => {
+    const g = extractNoteFacts(rec('v', { 诊疗过程描述: 'TGAb 120IU/ml，TPOAb阳性。' }));
+    expect(findCondition(g, 'TG')).toBeNull();
+    expect(findCondition(g, 'TPO')).toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 诊疗过程描述: 'TG 3.1mmol/L，LDL-C 3.4' })), 'TG')).not.toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 诊疗过程描述: 'CKD3b期' })), 'CKD')).not.toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 既往史: '服用NSAIDs后胃出血' })), 'NSAID')).not.toBeNull();
+  });
 });

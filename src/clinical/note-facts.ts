@@ -268,9 +268,13 @@ export function findCondition(facts: Pick<NoteFacts, 'texts'> & Partial<Pick<Not
       from = i + 1;
       const c = clauseAround(t, i, i + k.length);
       if (NEG_BEFORE.test(t.slice(c.start, i))) continue;
-      // "1型糖尿病" must not match inside "11型"; ASCII keywords must not be glued to letters.
+      // "1型糖尿病" must not match inside "11型"; ASCII keywords must not be glued to letters
+      // on either side ("TG" is not in "TgAb", the thyroglobulin antibody), a plural s aside
+      // ("NSAIDs").
       const prev = t[i - 1] ?? '';
       if (/^[0-9a-z]/.test(k) && /[0-9a-z]/.test(prev)) continue;
+      const glued = /[a-z]$/.test(k) ? (/^[a-z]+/.exec(t.slice(i + k.length))?.[0] ?? '') : '';
+      if (glued !== '' && glued !== 's') continue;
       // Cite the original text when folding kept the length (the usual case), else the folded one.
       const shown = t.length === text.length ? text.slice(c.start, c.start + c.text.length) : c.text;
       return { field, text: shown.trim() };
