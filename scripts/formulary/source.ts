@@ -61,8 +61,13 @@ const ix = (withName: string, severity: 'major' | 'moderate', note: string, sour
 interface Facts { ci?: Contraindication[]; ix?: Interaction[] }
 
 const GLP1_MTC = cond(['甲状腺髓样癌', '多发性内分泌腺瘤病2型', 'MEN2', 'MEN 2'], '有甲状腺髓样癌既往史或家族史、2型多发性内分泌腺瘤病患者禁用');
-const DKA = cond(['酮症酸中毒', 'DKA'], '糖尿病酮症酸中毒时禁用(需胰岛素治疗)');
-const ACTIVE_BLEEDING = cond(['活动性出血', '消化道出血', '颅内出血', '脑出血'], '活动性病理性出血者禁用');
+/**
+ * A condition that holds only while it lasts (ketoacidosis, active bleeding, shock): a drug the
+ * note restarts or prescribes at discharge after it is warned about, not withheld.
+ */
+const acute = (c: Contraindication): Contraindication => ({ ...c, acute: true });
+const DKA = acute(cond(['酮症酸中毒', 'DKA'], '糖尿病酮症酸中毒时禁用(需胰岛素治疗)'));
+const ACTIVE_BLEEDING = acute(cond(['活动性出血', '消化道出血', '颅内出血', '脑出血'], '活动性病理性出血者禁用'));
 const RAS_PREGNANCY = preg('妊娠期禁用(胎儿毒性)', 'htn2018');
 const RAS_HYPERKALAEMIA = kplus(5.5, '血钾≥5.5 mmol/L(高钾血症)时禁用, 应停用并纠正血钾', 'htn2018');
 const T1DM_NOT_INDICATED = (note: string, source: Src = 'label'): Contraindication => cond(['1型糖尿病'], note, source);
@@ -185,7 +190,7 @@ const GROUP_FACTS: Record<string, Facts> = {
   },
   parenteral_anticoagulant: { ci: [ACTIVE_BLEEDING] },
   nitrate: {
-    ci: [cond(['严重低血压', '休克'], '严重低血压或休克时禁用')],
+    ci: [acute(cond(['严重低血压', '休克'], '严重低血压或休克时禁用'))],
     ix: [
       ix('西地那非', 'major', '与PDE5抑制剂合用可致严重低血压, 禁止合用'),
       ix('他达拉非', 'major', '与PDE5抑制剂合用可致严重低血压, 禁止合用'),
@@ -246,8 +251,8 @@ const DRUG_FACTS: Record<string, Facts> = {
   二甲双胍: {
     ci: [
       egfr(30, 'eGFR<30 ml/min/1.73m²禁用; eGFR 30–45不建议起始、已用者减量', 'cds2020'),
-      cond(['乳酸酸中毒', '代谢性酸中毒', '酮症酸中毒'], '急性或慢性代谢性酸中毒(包括糖尿病酮症酸中毒)禁用'),
-      cond(['休克', '呼吸衰竭', '严重感染', '急性心肌梗死'], '可造成组织缺氧的急性疾病(休克、严重感染、呼吸衰竭等)时禁用', 'cds2020'),
+      acute(cond(['乳酸酸中毒', '代谢性酸中毒', '酮症酸中毒'], '急性或慢性代谢性酸中毒(包括糖尿病酮症酸中毒)禁用')),
+      acute(cond(['休克', '呼吸衰竭', '严重感染', '急性心肌梗死'], '可造成组织缺氧的急性疾病(休克、严重感染、呼吸衰竭等)时禁用', 'cds2020')),
       T1DM_NOT_INDICATED('1型糖尿病不宜使用(不能替代胰岛素; 说明书不用于1型糖尿病单药治疗)', 'cds2020'),
     ],
   },

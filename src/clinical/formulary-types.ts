@@ -27,6 +27,9 @@ export type TherapeuticArea =
 /**
  * A contraindication the app can check against facts extracted from a note. `caution: true`
  * marks a 慎用 fact: it is warned about but does not withhold the drug (src/clinical/withhold.ts).
+ * `acute: true` marks a condition that holds only while it lasts (ketoacidosis, active
+ * bleeding, shock): a drug the note itself restarts or prescribes at discharge after it is
+ * warned about, not withheld, because the note records that the clinician resumed it.
  */
 export type Contraindication = (
   | { kind: 'egfr_below'; value: number; note: string; source: string }
@@ -37,7 +40,7 @@ export type Contraindication = (
   | { kind: 'condition'; keywords: string[]; note: string; source: string }
   /** Triggered by an allergy to any of these drug names or classes. */
   | { kind: 'allergy'; keywords: string[]; note: string; source: string }
-) & { caution?: boolean };
+) & { caution?: boolean; acute?: boolean };
 
 export interface Interaction {
   /** Canonical name of the other drug, or `group:<duplicationGroup>` for a whole group. */

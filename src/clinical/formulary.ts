@@ -275,6 +275,7 @@ const ContraindicationSchema = v.pipe(
         note: str,
         source: str,
         caution: Caution,
+        acute: v.optional(v.boolean('must be true or false')),
       }),
     ],
     (i) => `unknown kind '${String(i.input)}'`,
@@ -464,7 +465,7 @@ export class Formulary {
           return { kind: 'pregnancy', note: c.note, source, ...caution };
         case 'condition':
         case 'allergy':
-          return { kind: c.kind, keywords: c.keywords, note: c.note, source, ...caution };
+          return { kind: c.kind, keywords: c.keywords, note: c.note, source, ...caution, ...(c.acute === true ? { acute: true } : {}) };
       }
     });
     const interactions = d.interactions.map(

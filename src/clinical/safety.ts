@@ -42,6 +42,8 @@ export interface ContraindicationWarning {
   potassium?: { value: number; limit: number };
   /** A 慎用 fact: warned about, not withheld (src/clinical/withhold.ts). */
   caution?: boolean;
+  /** A condition that holds only while it lasts: not withheld once the note resumes the drug. */
+  acute?: boolean;
 }
 
 export interface InteractionWarning {
@@ -78,6 +80,7 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
     source: c.source,
     citation: citationOf(formulary, c.source),
     ...(c.caution ? { caution: true } : {}),
+    ...(c.acute ? { acute: true } : {}),
   });
   // What each allergy names, as canonical drug names where the formulary knows them
   // ("亚莫利" → 格列美脲), so a keyword list of class members matches trade names too.

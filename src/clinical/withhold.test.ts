@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rec } from './baselines/test-helpers.ts';
 import { Formulary } from './formulary.ts';
 import { extractNoteFacts } from './note-facts.ts';
+import { checkSafety } from './safety.ts';
 import type { CDrugRedRecord } from './record.ts';
 import { applySafetyToRanked, recordFromObject, safetyPlan, withheldDrugs, type WithheldDrug } from './withhold.ts';
 
@@ -72,6 +73,27 @@ describe('withheldDrugs: formulary rules', () => {
     expect(dx.has('阿司匹林')).toBe(true);
     const none = withheld({ 现病史: '无黑便、呕血。', 出院诊断: ['冠心病'] });
     expect(none.has('阿司匹林')).toBe(false);
+  });
+
+  it('an acute condition yields to the note resuming the drug after it; the warning stays', () => {
+    // Bleeding on aspirin, aspirin never resumed: withheld (and a home drug named before the
+    // bleed is no resumption).
+    const onAspirin = { 现病史: '长期服用阿司匹林肠溶片100mg qd、氯吡格雷75mg qd，3天前黑便。', 出院诊断: ['上消化道出血', '冠心病 PCI术后'] };
+    expect(withheld(onAspirin).get('阿司匹林')?.reason).toBe('condition');
+    expect(withheld(onAspirin).get('氯吡格雷')?.reason).toBe('condition');
+    // Cardiology resumes clopidogrel and puts it in the discharge plan: not withheld, still warned.
+    const resumed = { ...onAspirin, 诊疗过程描述: '暂停阿司匹林及氯吡格雷，内镜下止血。第4天恢复氯吡格雷。出院后：氯吡格雷75mg qd，泮托拉唑40mg bid。' };
+    const w = withheld(resumed);
+    expect(w.has('氯吡格雷')).toBe(false);
+    expect(w.get('阿司匹林')?.reason).toBe('stopped');
+    const facts = extractNoteFacts(rec('v', resumed));
+    expect(checkSafety(['氯吡格雷'], facts, f)).toContainEqual(expect.objectContaining({ kind: 'contraindication', drug: '氯吡格雷', reason: 'condition', acute: true }));
+    // Ketoacidosis: metformin stopped, restarted once it resolved.
+    const dka = { 现病史: '口服二甲双胍0.5g tid。', 诊疗过程描述: '诊断糖尿病酮症酸中毒，停用二甲双胍，补液、胰岛素静滴。酮症纠正后恢复二甲双胍0.5g tid。', 出院诊断: ['2型糖尿病酮症酸中毒'] };
+    expect(withheld(dka).has('二甲双胍')).toBe(false);
+    expect(withheld({ ...dka, 诊疗过程描述: '诊断糖尿病酮症酸中毒，补液、胰岛素静滴。' }).get('二甲双胍')?.reason).toBe('condition');
+    // A lasting fact is not acute: eGFR 24 withholds metformin even in the discharge plan.
+    expect(withheld({ 入院情况: 'eGFR 24 ml/min/1.73m²。', 诊疗过程描述: '出院带药：二甲双胍0.5g bid。' }).get('二甲双胍')?.reason).toBe('egfr_below');
   });
 
   it('a sulfonylurea allergy withholds the whole class (trade names too); thiazide sulfa allergy, and 慎用 facts only warn', () => {

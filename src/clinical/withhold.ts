@@ -8,7 +8,11 @@
  *    `contraindicationsFor`, the one implementation of each rule: eGFR, potassium, pregnancy,
  *    conditions such as type 1 diabetes / HLA-B*5801 / GI bleeding, allergies including class
  *    allergies and drug-tied adverse reactions), except facts marked `caution` (慎用), which are
- *    warned about but not withheld; or
+ *    warned about but not withheld, and `acute` conditions (ketoacidosis, active bleeding, shock)
+ *    for a drug the note itself resumes: it stops the drug and names it positively again later
+ *    ("暂停氯吡格雷 … 恢复氯吡格雷"), or puts it in the discharge plan ("出院后：氯吡格雷75mg qd").
+ *    The note then records the clinician's decision after the acute event; the warnings panel
+ *    still shows the fact for the listed drug; or
  *  - the note itself stopped or ruled it out and never restarted it: the mention analyser's
  *    (baselines/mention.ts) last positive-or-stopped statement about the drug is a stop or an
  *    avoidance ("不选用非布司他"), or the last statement is an intolerance / allergy right after
@@ -122,6 +126,20 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
   return out;
 }
 
+/**
+ * Drugs the note resumes after stopping them, or puts in its discharge plan: the clinician's
+ * decision after an acute event, which an `acute` contraindication then does not overrule.
+ */
+export function resumedInNote(record: CDrugRedRecord, formulary: Formulary): Set<string> {
+  const stoppedBefore = new Set<string>();
+  const out = new Set<string>();
+  for (const m of analyzeRecord(record, formulary)) {
+    if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name))) out.add(m.name);
+    else if (m.status === 'stopped') stoppedBefore.add(m.name);
+  }
+  return out;
+}
+
 /** The record's own stop / intolerance statements that still hold at the end of the note. */
 export function stoppedInNote(record: CDrugRedRecord, formulary: Formulary): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
   const last = new Map<string, { reason: 'positive' | 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
@@ -177,6 +195,7 @@ export function withheldDrugs(
   facts: NoteFacts = extractNoteFacts(record),
 ): WithheldDrug[] {
   const stopped = stoppedInNote(record, formulary);
+  const resumed = resumedInNote(record, formulary);
   const out: WithheldDrug[] = [];
   const seen = new Set<string>();
   for (const candidate of candidates) {
@@ -197,7 +216,7 @@ export function withheldDrugs(
       out.push({ drug: candidate, reason: s.reason, note: statementText(statement, 'zh'), statement, evidence: s.evidence, source: '', citation: '' });
       continue;
     }
-    const hit = contraindicationsFor(name, facts, formulary).find((w) => !w.caution);
+    const hit = contraindicationsFor(name, facts, formulary).find((w) => !w.caution && !(w.acute && resumed.has(name)));
     if (hit) out.push({ drug: candidate, reason: hit.reason, note: hit.note, evidence: hit.evidence, source: hit.source, citation: hit.citation });
   }
   return out;
