@@ -13,7 +13,9 @@
 import type { MentionStatus } from './baselines/mention.ts';
 import type { DrugLexicon, LexiconMention } from './baselines/types.ts';
 import type { Formulary } from './formulary.ts';
+import { extractNoteFacts, findCondition, type NoteFacts } from './note-facts.ts';
 import { mentionStatuses, type PromptRecord } from './prompt.ts';
+import { recordFromObject } from './withhold.ts';
 
 /** A class word and the formulary classes (`FormularyDrug.class`) it stands for. */
 export interface ClassWord {
@@ -26,6 +28,11 @@ export interface ClassWord {
    * folder's drug_order.json), which is also the usual first choice in Chinese practice.
    */
   usual: string;
+  /**
+   * Where practice picks another drug of the class first: the note names one of `conditions`
+   * (not negated) or an eGFR below `egfrBelow`.
+   */
+  instead?: { conditions: readonly string[]; egfrBelow?: number; usual: string };
 }
 
 /**
@@ -36,7 +43,16 @@ export interface ClassWord {
 export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
   { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
-  { key: 'dpp4', term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i, classes: ['DPP-4抑制剂'], usual: '西格列汀' },
+  // Linagliptin is cleared mostly outside the kidney and needs no dose change at any eGFR (label;
+  // CDS 2020), so it is the first DPP-4 inhibitor with kidney disease; the synthetic training
+  // labels agree (664 against 478 for sitagliptin among visits with a renal diagnosis).
+  {
+    key: 'dpp4',
+    term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i,
+    classes: ['DPP-4抑制剂'],
+    usual: '西格列汀',
+    instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 60, usual: '利格列汀' },
+  },
   { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
   { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
@@ -116,12 +132,19 @@ export function openClassPlans(
   statuses: ReadonlyMap<string, MentionStatus> = mentionStatuses(record, formulary),
 ): ClassPlan[] {
   const out: ClassPlan[] = [];
+  let facts: NoteFacts | undefined;
+  const applies = (c: NonNullable<ClassWord['instead']>): boolean => {
+    facts ??= extractNoteFacts(recordFromObject(record));
+    const egfr = facts.egfr?.value;
+    return (c.egfrBelow !== undefined && egfr !== undefined && egfr < c.egfrBelow) || c.conditions.some((k) => findCondition(facts!, k) !== null);
+  };
   for (const [key, status] of classStatuses(record, formulary)) {
     if (!named(status)) continue;
     const word = CLASS_WORDS.find((c) => c.key === key)!;
     const drugs = formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
     if (drugs.length === 0 || drugs.some((m) => named(statuses.get(m)))) continue;
-    out.push({ key, drugs, usual: word.usual });
+    const usual = word.instead && drugs.includes(word.instead.usual) && applies(word.instead) ? word.instead.usual : word.usual;
+    out.push({ key, drugs, usual });
   }
   return out;
 }
