@@ -79,6 +79,12 @@ function WarningText({ w, m }: { w: SafetyWarning; m: M }) {
         {x.quote(w.evidence.text)}]
       </small>
       {w.citation && <Source citation={w.citation} m={m} x={x} />}
+      {w.acute && (
+        <small className="acute-note" data-testid="acute-note">
+          {' '}
+          {m('acuteResumed')}
+        </small>
+      )}
     </>
   );
 }
