@@ -42,6 +42,19 @@ async function addViaSearch(page: Page, query: string, expected: string) {
   await expect(page.locator(`[data-testid="drug"][data-drug="${expected}"]`)).toBeVisible();
 }
 
+/**
+ * The note through the co-occurrence baseline (no model), with the withheld section open: withheld
+ * drugs the note does not name sit in a fold, and "add anyway" needs it open.
+ */
+async function recommendWithBaseline(page: Page, note: string) {
+  await page.goto('/?method=baseline');
+  await page.getByTestId('note-input').fill(note);
+  await page.getByTestId('recommend').click();
+  await expect(page.getByTestId('drug').first()).toBeVisible();
+  const fold = page.locator('[data-testid="withheld"] details');
+  if ((await fold.count()) > 0) await fold.locator('summary').click();
+}
+
 /** Names and shown confidences of the recommended (not hand-added) drugs, top to bottom. */
 async function shown(page: Page): Promise<{ name: string; score: number }[]> {
   return page
@@ -245,13 +258,7 @@ test('baseline: evidence that is right (heart failure, diabetic kidney disease, 
 既往史：高血压病史10年，服用缬沙坦80mg qd。
 现病史：2型糖尿病8年。半年前因血钾偏高停用缬沙坦，改为厄贝沙坦150mg qd。
 出院诊断：1.慢性心力衰竭 心功能Ⅲ级 2.高血压病3级 3.2型糖尿病 4.糖尿病肾病 慢性肾脏病3期 5.肾性贫血`;
-  await page.goto('/?method=baseline');
-  await page.getByTestId('note-input').fill(note);
-  await page.getByTestId('recommend').click();
-  await expect(page.getByTestId('drug').first()).toBeVisible();
-  // Withheld drugs the note does not name sit in a fold: open it so "add anyway" can be clicked.
-  const fold = page.locator('[data-testid="withheld"] details');
-  if ((await fold.count()) > 0) await fold.locator('summary').click();
+  await recommendWithBaseline(page, note);
   for (const [query, drug] of [['速尿', '呋塞米'], ['倍他乐克', '美托洛尔'], ['安体舒通', '螺内酯'], ['安博维', '厄贝沙坦'], ['代文', '缬沙坦']] as const) {
     if ((await page.locator(`[data-testid="drug"][data-drug="${drug}"]`).count()) === 0) {
       const withheld = page.locator(`[data-testid="withheld-drug"][data-drug="${drug}"] [data-testid="add-anyway"]`);
@@ -284,12 +291,7 @@ test('baseline: a drug the note resumes after an acute condition is not withheld
 诊疗过程：急诊胃镜示十二指肠球部溃疡出血，内镜下止血。暂停阿司匹林及氯吡格雷。心内科会诊：消化道出血后停用阿司匹林，第4天恢复氯吡格雷。
 出院后：氯吡格雷75mg qd，泮托拉唑40mg bid。
 出院诊断：1.上消化道出血 十二指肠球部溃疡 2.冠状动脉粥样硬化性心脏病 PCI术后`;
-  await page.goto('/?method=baseline');
-  await page.getByTestId('note-input').fill(note);
-  await page.getByTestId('recommend').click();
-  await expect(page.getByTestId('drug').first()).toBeVisible();
-  const fold = page.locator('[data-testid="withheld"] details');
-  if ((await fold.count()) > 0) await fold.locator('summary').click();
+  await recommendWithBaseline(page, note);
   // Aspirin, stopped for the bleed and never resumed, is withheld with the note's words; the
   // bleed withholds the other antithrombotics the note does not resume.
   await expect(page.locator('[data-testid="withheld-drug"][data-drug="阿司匹林"]')).toHaveAttribute('data-reason', 'stopped');
