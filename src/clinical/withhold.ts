@@ -23,7 +23,7 @@
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -130,10 +130,14 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
  * Drugs the note resumes after stopping them, or puts in its discharge plan: the clinician's
  * decision after an acute event, which an `acute` contraindication then does not overrule.
  */
-export function resumedInNote(record: CDrugRedRecord, formulary: Formulary): Set<string> {
+export function resumedInNote(
+  record: CDrugRedRecord,
+  formulary: Formulary,
+  mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
+): Set<string> {
   const stoppedBefore = new Set<string>();
   const out = new Set<string>();
-  for (const m of analyzeRecord(record, formulary)) {
+  for (const m of mentions) {
     if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name))) out.add(m.name);
     else if (m.status === 'stopped') stoppedBefore.add(m.name);
   }
@@ -141,10 +145,14 @@ export function resumedInNote(record: CDrugRedRecord, formulary: Formulary): Set
 }
 
 /** The record's own stop / intolerance statements that still hold at the end of the note. */
-export function stoppedInNote(record: CDrugRedRecord, formulary: Formulary): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
+export function stoppedInNote(
+  record: CDrugRedRecord,
+  formulary: Formulary,
+  mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
+): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
   const last = new Map<string, { reason: 'positive' | 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
   const classStops = classStatements(record, formulary);
-  for (const m of analyzeRecord(record, formulary)) {
+  for (const m of mentions) {
     const text = record[m.field] ?? '';
     const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
     const status: string = m.status;
@@ -194,8 +202,10 @@ export function withheldDrugs(
   formulary: Formulary,
   facts: NoteFacts = extractNoteFacts(record),
 ): WithheldDrug[] {
-  const stopped = stoppedInNote(record, formulary);
-  const resumed = resumedInNote(record, formulary);
+  // One pass of the mention analyser serves both readings of the note.
+  const mentions = analyzeRecord(record, formulary);
+  const stopped = stoppedInNote(record, formulary, mentions);
+  const resumed = resumedInNote(record, formulary, mentions);
   const out: WithheldDrug[] = [];
   const seen = new Set<string>();
   for (const candidate of candidates) {
