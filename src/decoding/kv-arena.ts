@@ -118,7 +118,12 @@ export class KvArena {
     const at = this.length * headDim;
     this.buffers.forEach((buf, k) => {
       const add = rowsOut[k]!;
-      for (let i = 0; i < rows * heads; i++) buf.set(add.subarray(i * run, (i + 1) * run), i * cap + at);
+      for (let i = 0; i < rows * heads; i++) {
+        const to = i * cap + at;
+        // A step's run is one head's few positions: an element loop beats a subarray per run.
+        if (run <= 256) for (let e = 0, from = i * run; e < run; e++) buf[to + e] = add[from + e]!;
+        else buf.set(add.subarray(i * run, (i + 1) * run), to);
+      }
     });
     this.length += tokens;
     this.fed = -1;
