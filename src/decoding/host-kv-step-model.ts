@@ -1,10 +1,10 @@
 /**
  * StepModel for CPU backends whose graph also returns each call's own K/V rows
  * (`new_key_values.N.*`): the session is run with only `logits` and those rows fetched, and the
- * cache lives in a reused KvArena of fixed-capacity slots (./kv-arena.ts says why). Same graph
- * and numbers as the transformers.js adapter in ./causal-lm.ts up to float summation order (the
- * slots' unfilled tails are fed and masked out), which stays the path for WebGPU (where the
- * cache stays on the GPU) and for graphs without the extra outputs.
+ * cache lives in a reused KvArena of fixed-capacity slots (./kv-arena.ts says why). The
+ * transformers.js adapter in ./causal-lm.ts stays the path for WebGPU (where the cache stays on
+ * the GPU) and for graphs without the extra outputs; this one runs the same graph and gives the
+ * same numbers up to float summation order (the slots' unfilled tails are fed, masked out).
  *
  * The arena's slot order is the batch order: beams are mapped to slots for the token feed and
  * back for the logits, so the decoder sees plain beam rows.
