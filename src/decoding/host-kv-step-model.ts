@@ -1,15 +1,19 @@
 /**
  * StepModel for CPU backends whose graph also returns each call's own K/V rows
  * (`new_key_values.N.*`): the session is run with only `logits` and those rows fetched, and the
- * cache lives in a reused KvArena (./kv-arena.ts says why). Same feeds, same graph, same numbers
- * as the transformers.js adapter in ./causal-lm.ts, which stays the path for WebGPU (where the
- * cache stays on the GPU) and for graphs without the extra outputs.
+ * cache lives in a reused KvArena of fixed-capacity slots (./kv-arena.ts says why). The
+ * transformers.js adapter in ./causal-lm.ts stays the path for WebGPU (where the cache stays on
+ * the GPU) and for graphs without the extra outputs; this one runs the same graph and gives the
+ * same numbers up to float summation order (the slots' unfilled tails are fed, masked out).
+ *
+ * The arena's slot order is the batch order: beams are mapped to slots for the token feed and
+ * back for the logits, so the decoder sees plain beam rows.
  *
  * No `node:` import: runs on onnxruntime-node and onnxruntime-web (WASM).
  */
 import { Tensor } from '@huggingface/transformers';
 import { KvArena, type ArenaCache, type KvLayout } from './kv-arena.ts';
-import { int64, lastLogits, ones, positions } from './step-tensors.ts';
+import { int64, lastLogits, positions, slotMask } from './step-tensors.ts';
 import type { StepModel, StepOutput } from './types.ts';
 
 export const NEW_KV_PREFIX = 'new_key_values';
@@ -60,17 +64,23 @@ export function createHostKvStepModel(model: HostKvModel): StepModel<ArenaCache>
     const T = tokenIds[0]?.length ?? 0;
     if (T < 1 || tokenIds.some((run) => run.length !== T)) throw new Error('step: every beam needs the same number (≥ 1) of tokens');
     const past = arena.past(cache);
-    const total = cache.pastLength + T;
+    const [, , capacity] = past.dims;
+    // Batch row s is slot s; slots[beam] says which one holds the beam.
+    const ids = new Array<number>(rows * T);
+    past.slots.forEach((s, beam) => {
+      for (let t = 0; t < T; t++) ids[s * T + t] = tokenIds[beam]![t]!;
+    });
     const feeds: Record<string, Tensor> = {
-      input_ids: int64(tokenIds.flat(), [rows, T]),
-      attention_mask: ones([rows, total]),
-      position_ids: positions(rows, cache.pastLength, T),
+      input_ids: int64(ids, [rows, T]),
+      attention_mask: slotMask(rows, past.length, capacity, T),
+      position_ids: positions(rows, past.length, T),
     };
     model.names.forEach((name, k) => {
       feeds[name] = new Tensor('float32', past.data[k]!, [...past.dims]);
     });
     const out = await model.run(feeds, fetches);
-    const logits = await lastLogits(out['logits']!);
+    const slotLogits = await lastLogits(out['logits']!);
+    const logits = past.slots.map((s) => slotLogits[s]!);
     const rowsOut = model.names.map((name) => out[newKvName(name)]!.data as Float32Array);
     return { logits, cache: arena.append(cache, rowsOut, T) };
   };

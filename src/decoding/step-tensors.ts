@@ -75,6 +75,17 @@ export function ones(dims: number[]): Tensor {
   return new Tensor('int64', new BigInt64Array(dims.reduce((a, b) => a * b, 1)).fill(1n), dims);
 }
 
+/**
+ * Attention mask [rows, capacity + T] for a past kept in slots of fixed capacity (./kv-arena.ts):
+ * 1 on the `filled` positions of every slot, 0 on its unfilled tail, 1 on the T new positions.
+ */
+export function slotMask(rows: number, filled: number, capacity: number, T: number): Tensor {
+  const width = capacity + T;
+  const data = new BigInt64Array(rows * width).fill(1n);
+  if (capacity > filled) for (let r = 0; r < rows; r++) data.fill(0n, r * width + filled, r * width + capacity);
+  return new Tensor('int64', data, [rows, width]);
+}
+
 /** Position ids [rows, T]: past … past + T − 1 on every row. */
 export function positions(rows: number, past: number, T: number): Tensor {
   const data = new BigInt64Array(rows * T);
