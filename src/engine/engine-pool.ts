@@ -1,0 +1,232 @@
+/**
+ * A batch's engines: several independent engine workers, each running the same model with the
+ * same decoding on its own records. onnxruntime-web's small per-call work scales poorly with WASM
+ * threads inside one session (docs/benchmark.md), but independent single-threaded sessions on
+ * separate cores do not wait on each other, so a batch of notes goes about N times as fast.
+ *
+ * Each member is an EngineClient (./client.ts) over its own worker, so ids, abort, typed errors,
+ * the heartbeat and crash recovery are the client's, unchanged. The pool only queues requests and
+ * hands each to the member with the fewest in flight (up to `depth` each: the next record waits
+ * in the worker, so a worker never idles while the page handles a result).
+ *
+ * Failures, as with the app's single engine: a request that fails (its worker crashed, hung, or
+ * the decode failed) rejects with the client's EngineError, and the member reloads its model
+ * before its next request. A member whose (re)load fails leaves the pool, its queue going to the
+ * others; the last member stays, so each later request retries the load and reports its error.
+ *
+ * The pool decides no results: whichever member runs a record, the record's answer is the same
+ * (same weights, decoding and candidate list); the caller puts answers back in record order.
+ */
+import { EngineError } from './errors.ts';
+import type { CallOptions, RecommendParams } from './client.ts';
+import type { Backend, EngineInfo, RecommendResult } from './protocol.ts';
+
+/** One engine of the pool. */
+export interface PoolMember {
+  /** Makes sure the member's model is loaded: at once when it is, a (re)load otherwise. */
+  ensureLoaded(): Promise<EngineInfo>;
+  recommend(params: RecommendParams, options: CallOptions): Promise<RecommendResult>;
+  /** Frees the member's worker when the batch ends (the app's own engine: nothing to free). */
+  release(): void;
+}
+
+export interface PoolOptions {
+  /** Requests one member holds at once (running + waiting in its worker); default 2. */
+  depth?: number;
+}
+
+interface Job {
+  params: RecommendParams;
+  signal: AbortSignal | undefined;
+  resolve: (r: RecommendResult) => void;
+  reject: (e: unknown) => void;
+  onAbort: () => void;
+}
+
+interface Slot {
+  member: PoolMember;
+  state: 'loading' | 'ready' | 'retired';
+  inFlight: number;
+}
+
+export class EnginePool {
+  private readonly slots: Slot[];
+  private readonly depth: number;
+  private queue: Job[] = [];
+  private closed = false;
+
+  constructor(members: readonly PoolMember[], options: PoolOptions = {}) {
+    if (members.length === 0) throw new EngineError('invalid-request', 'an engine pool needs at least one engine');
+    this.depth = Math.max(1, Math.floor(options.depth ?? 2));
+    this.slots = members.map((member) => ({ member, state: 'loading', inFlight: 0 }));
+    // Members load side by side; requests go to whichever is ready first.
+    for (const slot of this.slots) this.load(slot);
+  }
+
+  /** Engines in the pool now (retired ones not counted). */
+  get size(): number {
+    return this.slots.filter((s) => s.state !== 'retired').length;
+  }
+
+  /** Requests the pool runs at once when every member is ready: what a caller should keep in flight. */
+  get capacity(): number {
+    return this.size * this.depth;
+  }
+
+  /** One recommendation on whichever engine is free first. */
+  recommend(params: RecommendParams, options: CallOptions = {}): Promise<RecommendResult> {
+    const { signal } = options;
+    if (this.closed) return Promise.reject(new EngineError('aborted', 'the batch engines were released'));
+    if (signal?.aborted) return Promise.reject(new EngineError('aborted', 'aborted'));
+    return new Promise<RecommendResult>((resolve, reject) => {
+      const job: Job = {
+        params,
+        signal,
+        resolve,
+        reject,
+        // Still queued: dropped at once. Already sent: the member's client aborts it in its worker.
+        onAbort: () => {
+          const at = this.queue.indexOf(job);
+          if (at < 0) return;
+          this.queue.splice(at, 1);
+          reject(new EngineError('aborted', 'aborted'));
+        },
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Ends the pool: queued requests reject with 'aborted' and every member is released (the
+   * extra workers terminated, which also stops what they were decoding).
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const queued = this.queue;
+    this.queue = [];
+    for (const job of queued) this.settle(job, () => job.reject(new EngineError('aborted', 'the batch engines were released')));
+    for (const slot of this.slots) {
+      slot.state = 'retired';
+      slot.member.release();
+    }
+  }
+
+  private load(slot: Slot): void {
+    slot.member.ensureLoaded().then(
+      () => {
+        if (slot.state !== 'loading') return;
+        slot.state = 'ready';
+        this.dispatch();
+      },
+      () => {
+        if (slot.state !== 'loading') return;
+        // Left out, or (the last one) kept: its requests then retry the load one by one.
+        slot.state = 'ready';
+        this.loadFailed(slot);
+      },
+    );
+  }
+
+  /**
+   * A member that cannot load leaves the pool (its worker released, the queue going to the
+   * others), unless it is the last one: then it stays, and each request tries the load again and
+   * fails with its error, as the app's single engine does.
+   */
+  private loadFailed(slot: Slot): void {
+    if (slot.state === 'retired' || !this.slots.some((s) => s !== slot && s.state !== 'retired')) return;
+    slot.state = 'retired';
+    slot.member.release();
+    this.dispatch();
+  }
+
+  private freest(): Slot | null {
+    let best: Slot | null = null;
+    for (const s of this.slots) {
+      if (s.state === 'ready' && s.inFlight < this.depth && (!best || s.inFlight < best.inFlight)) best = s;
+    }
+    return best;
+  }
+
+  private dispatch(): void {
+    for (;;) {
+      const job = this.queue[0];
+      if (!job) return;
+      const slot = this.freest();
+      if (!slot) return;
+      this.queue.shift();
+      this.run(slot, job);
+    }
+  }
+
+  private run(slot: Slot, job: Job): void {
+    slot.inFlight++;
+    const options: CallOptions = job.signal ? { signal: job.signal } : {};
+    // After a crash or a failed decode the member's client has no loaded model: load it first
+    // (at once when it is loaded), as the app's engine does before each recommendation.
+    slot.member
+      .ensureLoaded()
+      .then(
+        () => slot.member.recommend(job.params, options),
+        (e: unknown) => {
+          this.loadFailed(slot);
+          throw e;
+        },
+      )
+      .then(
+        (r) => this.settle(job, () => job.resolve(r)),
+        (e: unknown) => this.settle(job, () => job.reject(e)),
+      )
+      .finally(() => {
+        slot.inFlight--;
+        this.dispatch();
+      });
+  }
+
+  private settle(job: Job, how: () => void): void {
+    job.signal?.removeEventListener('abort', job.onAbort);
+    how();
+  }
+}
+
+/** Never more engines than this for a batch (each holds the model and a core). */
+export const MAX_BATCH_ENGINES = 2;
+/** What an explicit request (`?batchWorkers=N`, the bench) may ask for. */
+export const MAX_REQUESTED_BATCH_ENGINES = 4;
+/**
+ * Device memory (navigator.deviceMemory, GiB) per engine: an engine worker holds the runtime, the
+ * weights and the decoder's cache (about 0.1 GiB measured with the shipped q8 model); the rest
+ * stays for the browser, the page and everything else a small device runs.
+ */
+export const DEVICE_GIB_PER_ENGINE = 1;
+
+export interface PoolSizeContext {
+  /** What the app's engine runs on. */
+  backend: Backend;
+  /** WASM threads one engine uses (EngineInfo.numThreads). */
+  threadsPerEngine: number;
+  /** navigator.hardwareConcurrency (0 / undefined when hidden). */
+  hardwareConcurrency?: number | undefined;
+  /** navigator.deviceMemory in GiB (Chromium only; undefined elsewhere). */
+  deviceMemoryGiB?: number | undefined;
+  /** An explicit choice (≥ 1), e.g. the bench's `?batchWorkers=N`. */
+  requested?: number | undefined;
+}
+
+/**
+ * How many engines a batch uses. WebGPU: one (a second session would share the same GPU and
+ * double its memory). WASM: as many as the cores can run side by side — each engine runs
+ * `threadsPerEngine` threads — and the device memory can hold, at most MAX_BATCH_ENGINES.
+ */
+export function batchPoolSize(ctx: PoolSizeContext): number {
+  if (ctx.backend !== 'wasm') return 1;
+  if (ctx.requested !== undefined && Number.isFinite(ctx.requested) && ctx.requested >= 1) {
+    return Math.min(MAX_REQUESTED_BATCH_ENGINES, Math.floor(ctx.requested));
+  }
+  const cores = ctx.hardwareConcurrency && ctx.hardwareConcurrency > 0 ? ctx.hardwareConcurrency : 1;
+  const byCores = Math.floor(cores / Math.max(1, ctx.threadsPerEngine));
+  const byMemory = ctx.deviceMemoryGiB && ctx.deviceMemoryGiB > 0 ? Math.floor(ctx.deviceMemoryGiB / DEVICE_GIB_PER_ENGINE) : MAX_BATCH_ENGINES;
+  return Math.max(1, Math.min(MAX_BATCH_ENGINES, byCores, byMemory));
+}
