@@ -18,7 +18,7 @@ import { getSiteModel, type SiteModelSummary } from '../storage/site-models.ts';
 import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { describeAdapter } from '../engine/capabilities.ts';
 import { EngineClient, EngineError, toEngineError, type WorkerLike } from '../engine/client.ts';
-import { batchPoolSize, EnginePool, type PoolMember } from '../engine/engine-pool.ts';
+import { batchPoolSize, clientMember, EnginePool, type PoolMember } from '../engine/engine-pool.ts';
 import type { CandidateReport, EngineInfo, RecommendResult } from '../engine/protocol.ts';
 
 let client: EngineClient | null = null;
@@ -318,20 +318,11 @@ export async function openBatchEngines(settings: LoadSettings): Promise<EnginePo
     await extra.setCandidates(main.candidateList);
     const { candidates: _list, ...rest } = params;
     const load = { ...rest, backend: info.backend, dtype: info.dtype, skipWarmup: true };
-    let loading: Promise<EngineInfo> | null = null;
     extra.onEvent((e) => {
       if (e.kind === 'cache' && e.notice.kind !== 'hit') console.warn(`[engine] batch engine ${i}: model cache: ${e.notice.kind}${e.notice.detail ? ` (${e.notice.detail})` : ''}`);
       else if (e.kind === 'log' && e.level === 'warn') console.warn(`[engine] batch engine ${i}: ${e.message}`);
     });
-    members.push({
-      ensureLoaded: () => {
-        if (extra.loaded) return Promise.resolve(extra.loaded);
-        loading ??= extra.load(load).finally(() => (loading = null));
-        return loading;
-      },
-      recommend: (p, options) => extra.recommend(p, options),
-      release: () => extra.terminate(),
-    });
+    members.push(clientMember(extra, load));
   }
   return new EnginePool(members);
 }

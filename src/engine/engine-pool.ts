@@ -18,7 +18,7 @@
  * (same weights, decoding and candidate list); the caller puts answers back in record order.
  */
 import { EngineError } from './errors.ts';
-import type { CallOptions, RecommendParams } from './client.ts';
+import type { CallOptions, EngineClient, LoadParams, RecommendParams } from './client.ts';
 import type { Backend, EngineInfo, RecommendResult } from './protocol.ts';
 
 /** One engine of the pool. */
@@ -28,6 +28,26 @@ export interface PoolMember {
   recommend(params: RecommendParams, options: CallOptions): Promise<RecommendResult>;
   /** Frees the member's worker when the batch ends (the app's own engine: nothing to free). */
   release(): void;
+}
+
+/**
+ * A member over its own EngineClient that loads `load` (the app's engine's load, on its backend
+ * and weights) whenever the client has nothing loaded: at the start, and after a crash or a failed
+ * decode replaced its worker. Released = the worker terminated.
+ */
+export function clientMember(client: EngineClient, load: LoadParams): PoolMember {
+  let loading: Promise<EngineInfo> | null = null;
+  return {
+    ensureLoaded: () => {
+      if (client.loaded) return Promise.resolve(client.loaded);
+      loading ??= client.load(load).finally(() => {
+        loading = null;
+      });
+      return loading;
+    },
+    recommend: (params, options) => client.recommend(params, options),
+    release: () => client.terminate(),
+  };
 }
 
 export interface PoolOptions {
