@@ -9,7 +9,9 @@ import { chromiumLaunchOptions } from './chromium-flags.ts';
  * Batch scoring end to end: a labelled JSONL made from a freshly generated synthetic cohort
  * (works on a fresh clone), the co-occurrence baseline on 200 records and the model on WASM on
  * 20; the metrics shown must equal what `npm run evaluate` computes for the downloaded
- * submission. Also: cancel mid-run, malformed files, and the heap over a 1,722-record run.
+ * submission. The model run uses two engine workers side by side (src/engine/engine-pool.ts) and
+ * must still give the CLI's drugs record by record. Also: cancel mid-run, malformed files, and the
+ * heap over a 1,722-record run.
  */
 
 // The config's Chromium and flags, plus exact heap figures (performance.memory is otherwise
@@ -114,12 +116,25 @@ test('baseline on 200 labelled records: metrics equal `npm run evaluate`, chart,
   await testInfo.attach('batch-screen', { path: shot, contentType: 'image/png' });
 });
 
-test('model on WASM on 20 records: the same drugs as `npm run predict --method model`, record by record; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
+/** The engine workers the page runs now (the app's engine, and a batch's extra engines while it runs). */
+function engineWorkers(page: Page): number {
+  return page.workers().filter((w) => w.url().includes('engine.worker')).length;
+}
+
+test('model on WASM on 20 records, two engines side by side: the same drugs as `npm run predict --method model`, record by record; the extra engine goes when the batch ends; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
   test.setTimeout(600_000);
-  await openBatch(page, 'backend=wasm&dtype=q8');
+  // Two engines whatever this machine's cores (the app's own choice is 2 on a 2-core machine).
+  await openBatch(page, 'backend=wasm&dtype=q8&batchWorkers=2');
   await upload(page, file20, 20);
-  await runTo(page, 'model', 'done', 300_000);
+  await page.getByTestId('batch-method').selectOption('model');
+  await page.getByTestId('batch-start').click();
+  // Both engines decode: the app's and the batch's extra worker (seen while the run is on).
+  await expect.poll(() => engineWorkers(page), { timeout: 300_000 }).toBe(2);
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-done', '20');
+  await expect(page.getByTestId('batch-run-info')).toHaveAttribute('data-engines', '2');
+  // The extra engine is released with the batch; the app's engine stays for the recommend screen.
+  await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
   const pred = await downloadSubmission(page, testInfo, 'model-20.submission.json');
   // One decoding policy (issue 11): the page's predictions equal the CLI's, not just its own metrics.
   const page20 = JSON.parse(readFileSync(pred, 'utf8')) as Array<{ ID: string; prediction: string[] }>;
@@ -142,8 +157,10 @@ test('model on WASM on 20 records: the same drugs as `npm run predict --method m
   await expect
     .poll(async () => Number(await page.getByTestId('batch-progress').getAttribute('data-done')), { timeout: 60_000 })
     .toBeGreaterThanOrEqual(3);
+  expect(engineWorkers(page)).toBe(2);
   await page.getByTestId('batch-cancel').click();
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
   const done = Number(await page.getByTestId('batch-progress').getAttribute('data-done'));
   expect(done).toBeLessThan(200);
   await expect(page.getByTestId('batch-results')).toHaveAttribute('data-rows', String(done));
