@@ -98,6 +98,8 @@ export interface BatchRun {
    */
   memoryBefore: number | null;
   memoryAfter: number | null;
+  /** The same, once while the batch runs (10 s in): what the batch's extra engines add. */
+  memoryDuring: number | null;
 }
 
 /*
@@ -291,11 +293,14 @@ class AppPage {
         .then((done) => log(`batch: ${done ?? 0}/${records} records`))
         .catch(() => undefined);
     }, 30_000);
+    let memoryDuring: Promise<number | null> = Promise.resolve(null);
+    const during = setTimeout(() => (memoryDuring = this.memory().catch(() => null)), 10_000);
     let wall: { ms: number; outcome: string; done: string };
     try {
       wall = await inPage<{ ms: number; outcome: string; done: string }>(this.page, BATCH_SCRIPT, timeoutMs);
     } finally {
       clearInterval(progress);
+      clearTimeout(during);
     }
     if (wall.outcome !== 'done' || wall.done !== String(records)) {
       throw new Error(`batch did not finish: ${wall.outcome}, ${wall.done}/${records} records`);
@@ -316,6 +321,7 @@ class AppPage {
       mainThreadMs: taskBefore !== null && taskAfter !== null ? (taskAfter - taskBefore) * 1000 : null,
       memoryBefore,
       memoryAfter,
+      memoryDuring: await memoryDuring,
     };
   }
 
@@ -416,7 +422,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
           o.log(
             `WASM q8: batch ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s), ` +
               `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
-              `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryAfter)} after`,
+              `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
           );
         },
       );

@@ -61,6 +61,8 @@ export interface ThroughputRow {
   /** Browser batch: page + workers memory (measureUserAgentSpecificMemory) before / after, bytes. */
   memoryBefore?: number | null;
   memoryAfter?: number | null;
+  /** Browser batch: the same once while the batch runs (the extra engines loaded), bytes. */
+  memoryDuring?: number | null;
 }
 
 export interface RatioRow {
@@ -255,7 +257,7 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
     out.push({
       title: 'Batch throughput',
       body: table(
-        ['path', 'engine workers', 'records', 'seconds', 'records/s', 'decode-only records/s', 'page main thread ms/record', 'memory before → after, MiB'],
+        ['path', 'engine workers', 'records', 'seconds', 'records/s', 'decode-only records/s', 'page main thread ms/record', 'memory before → during → after, MiB'],
         r.throughput.map((t) => [
           t.label,
           t.workers === undefined ? '—' : String(t.workers),
@@ -264,9 +266,7 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
           fmtRate(t.recordsPerSecond),
           fmtRate(t.decodeRecordsPerSecond ?? t.recordsPerSecond),
           t.mainThreadMs === undefined || t.mainThreadMs === null ? '—' : (t.mainThreadMs / t.records).toFixed(1),
-          t.memoryBefore === undefined || t.memoryBefore === null || t.memoryAfter === undefined || t.memoryAfter === null
-            ? '—'
-            : `${(t.memoryBefore / 2 ** 20).toFixed(1)} → ${(t.memoryAfter / 2 ** 20).toFixed(1)}`,
+          t.memoryBefore === undefined ? '—' : [t.memoryBefore, t.memoryDuring ?? null, t.memoryAfter ?? null].map((b) => (b === null ? '—' : (b / 2 ** 20).toFixed(1))).join(' → '),
         ]),
       ),
     });

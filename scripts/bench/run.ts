@@ -323,6 +323,7 @@ export async function main(argv: string[]): Promise<number> {
       mainThreadMs: browser.batch.mainThreadMs,
       memoryBefore: browser.batch.memoryBefore,
       memoryAfter: browser.batch.memoryAfter,
+      memoryDuring: browser.batch.memoryDuring,
     });
   }
   if (node8 && nBatch > 0) {
@@ -373,7 +374,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (browser?.batch) {
     caveats.push(
-      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch and after it ended. The Node row is the CLI's decode loop over the same ${browser.batch.records} records.`,
+      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${browser.batch.records} records.`,
     );
   }
 
