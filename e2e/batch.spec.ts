@@ -16,7 +16,9 @@ import { chromiumLaunchOptions } from './chromium-flags.ts';
 
 // The config's Chromium and flags, plus exact heap figures (performance.memory is otherwise
 // bucketed) and a callable gc() for the memory test. A top-level use(): it forces its own worker.
-test.use({ launchOptions: chromiumLaunchOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc']) });
+// ForceEagerMeasureMemory: performance.measureUserAgentSpecificMemory() (page + workers) answers at
+// once instead of at the next natural GC.
+test.use({ launchOptions: chromiumLaunchOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory']) });
 
 const TSX = 'node_modules/.bin/tsx';
 let dir = '';
@@ -213,6 +215,31 @@ test('malformed files show a clear error naming file, line and field; nothing cr
 });
 
 test.describe('memory', () => {
+  test('model runs on two engines: page + workers memory measured, no growth across repeated runs, the extra engine gone after each', async ({ page }, testInfo) => {
+    test.setTimeout(900_000);
+    await openBatch(page, 'backend=wasm&dtype=q8&batchWorkers=2');
+    await expect.poll(() => page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    // Everything the page and its workers hold (wasm memories included), after the GC the call forces.
+    const memory = () =>
+      page.evaluate(() => (performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> }).measureUserAgentSpecificMemory().then((m) => m.bytes));
+    await upload(page, file20, 20);
+    const after: number[] = [];
+    for (let run = 0; run < 4; run++) {
+      await runTo(page, 'model', 'done', 300_000);
+      await expect(page.getByTestId('batch-run-info')).toHaveAttribute('data-engines', '2');
+      await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
+      after.push(await memory());
+    }
+    const mib = (b: number) => (b / 1048576).toFixed(1);
+    const report = `page + workers after each of 4 model runs (20 records, 2 engines): ${after.map(mib).join(', ')} MiB`;
+    console.log(`[batch] memory: ${report}`);
+    await testInfo.attach('model-memory', { body: report, contentType: 'text/plain' });
+    // Loose guard (no timing): a run must not leave its extra engine's model or runtime behind
+    // (about 20 MiB each). The first run grows the app's engine once (its decoder's buffers).
+    expect(Math.min(after[2]! - after[1]!, after[3]! - after[2]!)).toBeLessThan(8 * 1048576);
+  });
+
+
   test('1,722 records (CHIP test size) on the baseline: heap measured, no growth across repeated runs', async ({ page }, testInfo) => {
     await openBatch(page);
     const heap = () =>
