@@ -150,6 +150,8 @@ export async function startBatch(): Promise<void> {
     },
   });
   // Done or cancelled: the extra engines' workers go now (a cancel also stops what they decode).
+  // The count shown is what was left at the end: an engine that could not load left early.
+  if (engines) useBatchStore.getState().patch({ engines: engines.size });
   engines?.close();
   engines = null;
   flush();
