@@ -341,8 +341,13 @@ export interface BrowserBenchOptions {
   /** JSONL file for the batch screen and its record count (null = no batch). */
   batch: { file: string; records: number } | null;
   skipWebgpu: boolean;
-  /** Engine workers the batch screen may use (`?batchWorkers=N`); undefined = the app's own choice. */
-  batchWorkers?: number;
+  /**
+   * Engine workers the batch screen may use (`?batchWorkers=N`), one batch per entry, in turn;
+   * empty = one batch with the app's own choice.
+   */
+  batchWorkers: readonly number[];
+  /** How many times the batches above run, alternating (a before/after on one busy machine). */
+  batchRounds: number;
   log: (m: string) => void;
 }
 
@@ -350,7 +355,8 @@ export interface BrowserBenchResult {
   chromium: string;
   wasm: BackendRun | null;
   webgpu: BackendRun | null;
-  batch: BatchRun | null;
+  /** Each batch run, in the order run; `requested` = the ?batchWorkers it ran with (null = the app's choice). */
+  batches: (BatchRun & { requested: number | null; round: number })[];
   /** Version the weight cache is keyed with (IndexedDB manifest), i.e. the model version the app loaded. */
   modelVersion: string | null;
   errors: string[];
@@ -404,26 +410,38 @@ let chromiumSeen: string | null = null;
 
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
   chromiumSeen = null;
-  const out: BrowserBenchResult = { chromium: '', wasm: null, webgpu: null, batch: null, modelVersion: null, errors: [] };
+  const out: BrowserBenchResult = { chromium: '', wasm: null, webgpu: null, batches: [], modelVersion: null, errors: [] };
+  const wasmQuery = `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8`;
   try {
     try {
       const r = await runBackend(
         o,
-        `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8${o.batchWorkers ? `&batchWorkers=${o.batchWorkers}` : ''}`,
+        wasmQuery,
         o.notes,
         { load: 900_000, note: 900_000 },
         'WASM q8',
         async (app) => {
           if (!o.batch) return;
-          o.log(`WASM q8: batch screen, ${o.batch.records} records`);
-          out.batch = await app.batch(o.batch.file, o.batch.records, Math.max(900_000, o.batch.records * 120_000), o.log);
-          const b = out.batch;
-          const mib = (x: number | null) => (x === null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
-          o.log(
-            `WASM q8: batch ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s), ` +
-              `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
-              `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
-          );
+          const counts: (number | null)[] = o.batchWorkers.length ? [...o.batchWorkers] : [null];
+          for (let round = 1; round <= o.batchRounds; round++) {
+            for (const requested of counts) {
+              if (out.batches.length > 0 || requested !== null) {
+                // A fresh page with this engine count (the model from IndexedDB, as a warm load).
+                await app.goto(requested === null ? wasmQuery : `${wasmQuery}&batchWorkers=${requested}`);
+                await app.load(900_000);
+              }
+              const tag = `${requested === null ? "app's choice" : `batchWorkers=${requested}`}${o.batchRounds > 1 ? `, round ${round}` : ''}`;
+              o.log(`WASM q8: batch screen, ${o.batch.records} records (${tag})`);
+              const b = await app.batch(o.batch.file, o.batch.records, Math.max(900_000, o.batch.records * 120_000), o.log);
+              out.batches.push({ ...b, requested, round });
+              const mib = (x: number | null) => (x === null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
+              o.log(
+                `WASM q8: batch (${tag}) ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s), ` +
+                  `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
+                  `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
+              );
+            }
+          }
         },
       );
       out.wasm = r.run;

@@ -41,7 +41,7 @@ import {
 } from './report.ts';
 
 export const BENCH_USAGE =
-  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N (the app\'s choice)] [--dist DIR (dist)]';
+  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N[,M…] (the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
 
 const COHORT_TEST = 'data/cohort/test.jsonl';
 const TINY_TEST = 'training/tests/fixtures/tiny/test.jsonl';
@@ -149,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     threads: { type: 'string' },
     'skip-node': { type: 'boolean' },
     'batch-workers': { type: 'string' },
+    'batch-rounds': { type: 'string' },
     dist: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -166,7 +167,9 @@ export async function main(argv: string[]): Promise<number> {
   const outJson = (flags['out'] as string | undefined) ?? 'docs/benchmark.json';
   const skipNode = flags['skip-node'] === true;
   const batchWorkersFlag = flags['batch-workers'] as string | undefined;
-  const batchWorkers = batchWorkersFlag === undefined ? undefined : count(batchWorkersFlag, 'batch-workers', 1, 1);
+  // One batch per count, in turn (e.g. 1,2: without and with the pool, on the same page and load).
+  const batchWorkers = batchWorkersFlag === undefined ? [] : batchWorkersFlag.split(',').map((x) => count(x.trim(), 'batch-workers', 1, 1));
+  const batchRounds = count(flags['batch-rounds'] as string | undefined, 'batch-rounds', 1, 1);
   // Another build of the app (e.g. the previous commit's, for a before/after on the same bench).
   const dist = (flags['dist'] as string | undefined) ?? 'dist';
   const outMd = outJson.endsWith('.json') ? outJson.replace(/\.json$/, '.md') : `${outJson}.md`;
@@ -234,7 +237,8 @@ export async function main(argv: string[]): Promise<number> {
       webgpuNotes: nGpu,
       batch: batchFile ? { file: batchFile, records: nBatch } : null,
       skipWebgpu,
-      ...(batchWorkers ? { batchWorkers } : {}),
+      batchWorkers,
+      batchRounds,
       log,
     });
     errors.push(...browser.errors);
@@ -312,20 +316,22 @@ export async function main(argv: string[]): Promise<number> {
   if (gpuRun) latency.push(latencyFromBrowser('webgpu-q4', gpuLabel, gpuRun));
 
   const throughput: ThroughputRow[] = [];
-  if (browser?.batch) {
+  for (const b of browser?.batches ?? []) {
+    const how = [b.requested === null ? null : `?batchWorkers=${b.requested}`, batchRounds > 1 ? `round ${b.round}` : null].filter(Boolean).join(', ');
     throughput.push({
       id: 'browser-batch',
-      label: `Chromium WASM ${browser.wasm?.info.dtype ?? 'q8'}, batch screen (parse, decode, table, metrics)`,
-      records: browser.batch.records,
-      ms: browser.batch.ms,
-      decodeMs: browser.batch.decodeMs,
-      workers: browser.batch.workers,
-      mainThreadMs: browser.batch.mainThreadMs,
-      memoryBefore: browser.batch.memoryBefore,
-      memoryAfter: browser.batch.memoryAfter,
-      memoryDuring: browser.batch.memoryDuring,
+      label: `Chromium WASM ${browser?.wasm?.info.dtype ?? 'q8'}, batch screen (parse, decode, table, metrics)${how ? `, ${how}` : ''}`,
+      records: b.records,
+      ms: b.ms,
+      decodeMs: b.decodeMs,
+      workers: b.workers,
+      mainThreadMs: b.mainThreadMs,
+      memoryBefore: b.memoryBefore,
+      memoryAfter: b.memoryAfter,
+      memoryDuring: b.memoryDuring,
     });
   }
+  const batch = browser?.batches[0] ?? null;
   if (node8 && nBatch > 0) {
     const ms = node8.latenciesMs.slice(0, nBatch).reduce((a, b) => a + b, 0);
     throughput.push({ id: 'node-batch', label: 'Node native q8, CLI decode loop (predict --method model)', records: Math.min(nBatch, node8.latenciesMs.length), ms });
@@ -372,9 +378,9 @@ export async function main(argv: string[]): Promise<number> {
   if (Math.max(loadAvgStart[0] ?? 0, loadAvgEnd[0] ?? 0) > cores * 0.5) {
     caveats.push(`The machine was busy (1-minute load average ${loadAvgStart[0]!.toFixed(2)} at start, ${loadAvgEnd[0]!.toFixed(2)} at end, on ${cores} cores): absolute times are inflated; ratios within the run are less affected.`);
   }
-  if (browser?.batch) {
+  if (batch) {
     caveats.push(
-      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${browser.batch.records} records.`,
+      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${batch.records} records.${browser!.batches.length > 1 ? ' Several browser rows: the batch ran once per engine count in turn, each on a freshly loaded page (model from IndexedDB), so a busy machine hits them alike.' : ''}`,
     );
   }
 
