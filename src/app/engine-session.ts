@@ -288,7 +288,7 @@ export async function forgetModel(modelId: string): Promise<void> {
 /**
  * The engines a batch runs on: the app's engine, loaded with these settings, plus extra engine
  * workers where the device has the cores and memory (src/engine/engine-pool.ts batchPoolSize;
- * `?batchWorkers=N` in the URL overrides, for the bench). The extras load the same model, backend,
+ * `?batchWorkers=N` in the URL overrides, for the bench and the tests). The extras load the same model, backend,
  * weights and candidate list as the app's engine — the weights from the IndexedDB cache it just
  * filled, so nothing is downloaded twice — and skip the warm-up decode (their first record is
  * one). The caller closes the pool when the batch ends: the extras' workers are terminated then.
@@ -296,13 +296,14 @@ export async function forgetModel(modelId: string): Promise<void> {
 export async function openBatchEngines(settings: LoadSettings): Promise<EnginePool> {
   const info = await ensureModelLoaded(settings);
   const main = getEngineClient();
-  const requested = Number(new URLSearchParams(location.search).get('batchWorkers') ?? NaN);
+  const asked = Number(new URLSearchParams(location.search).get('batchWorkers') ?? NaN);
+  const requested = Number.isFinite(asked) && asked >= 1 ? asked : null;
   const size = batchPoolSize({
     backend: info.backend,
     threadsPerEngine: info.numThreads,
     hardwareConcurrency: navigator.hardwareConcurrency,
     deviceMemoryGiB: (navigator as Navigator & { deviceMemory?: number }).deviceMemory,
-    ...(Number.isFinite(requested) ? { requested } : {}),
+    ...(requested !== null ? { requested } : {}),
   });
   const members: PoolMember[] = [
     {
@@ -324,7 +325,9 @@ export async function openBatchEngines(settings: LoadSettings): Promise<EnginePo
     });
     members.push(clientMember(extra, load));
   }
-  return new EnginePool(members);
+  // The app's own choice is checked against what the engines really deliver (a machine whose cores
+  // are taken by other work gains nothing from a second engine); an explicit count is kept.
+  return new EnginePool(members, { adapt: requested === null });
 }
 
 /** `promise`, or an 'aborted' EngineError as soon as `signal` aborts (the promise runs on). */

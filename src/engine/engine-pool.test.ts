@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EngineClient } from './client.ts';
-import { batchPoolSize, clientMember, EnginePool, MAX_BATCH_ENGINES } from './engine-pool.ts';
+import { batchPoolSize, clientMember, EnginePool, extraEnginesHelp, MAX_BATCH_ENGINES } from './engine-pool.ts';
 import type { EngineInfo, RecommendResult } from './protocol.ts';
 import { FakeWorker } from './worker-test-utils.ts';
 
@@ -27,14 +27,14 @@ const info: EngineInfo = {
   excludedCandidates: 0,
 };
 
-const result = (name: string): RecommendResult => ({
+const result = (name: string, inferenceMs = 3): RecommendResult => ({
   drugs: [{ name, confidence: 0.5 }],
   trajectory: [{ name, confidence: 0.5 }],
   stopProbabilities: [0.1, 0.9],
   applied: { stopThreshold: undefined, minConfidence: 0, minDrugs: 1 },
   backend: 'wasm',
   dtype: 'q8',
-  inferenceMs: 3,
+  inferenceMs,
   steps: 4,
   finishReason: 'eos',
   promptTokens: 9,
@@ -68,11 +68,11 @@ function engines(n: number) {
   /** Recommend requests engine i's current worker got, by the record's 主诉. */
   const got = (i: number) => current(i).posted.flatMap((m) => (m.type === 'recommend' ? [String(m.record['主诉'])] : []));
   /** Answers engine i's request for `note` with a drug named after it. */
-  const answer = async (i: number, note: string) => {
+  const answer = async (i: number, note: string, decodeMs = 3) => {
     const w = current(i);
     const req = w.posted.find((m) => m.type === 'recommend' && m.record['主诉'] === note);
     if (!req) throw new Error(`engine ${i} has no request for ${note}`);
-    w.reply({ type: 'result', id: req.id, result: result(`drug-${note}`) });
+    w.reply({ type: 'result', id: req.id, result: result(`drug-${note}`, decodeMs) });
     await tick();
   };
   return { clients, workers, current, loaded, got, answer };
@@ -218,6 +218,73 @@ describe('EnginePool', () => {
     expect(e.workers.map((ws) => ws.every((w) => w.terminated))).toEqual([true, true]);
     expect(e.clients.map((c) => c.running)).toEqual([false, false]);
     await expect(ask(pool, 'c')).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('the extra engines stay only while they add throughput', () => {
+  it('extraEnginesHelp: engines side by side against the first one alone; null until enough samples', () => {
+    expect(extraEnginesHelp([300], [[350, 350, 350], [350, 350, 350]])).toBeNull();
+    expect(extraEnginesHelp([300, 300], [[350, 350], [350, 350, 350]])).toBeNull();
+    // Two engines at 350 ms each: 5.7 records/s against 3.3 alone.
+    expect(extraEnginesHelp([300, 300], [[350, 350, 350], [350, 360, 340]])).toBe(true);
+    // Cores busy with other work: each engine 2.5× slower side by side, so fewer records/s than one alone.
+    expect(extraEnginesHelp([300, 300], [[750, 750, 750], [750, 760, 740]])).toBe(false);
+    // Medians: one slow first record (the extra's compile) does not decide.
+    expect(extraEnginesHelp([300, 320, 310], [[350, 350, 350], [2_000, 350, 350]])).toBe(true);
+  });
+
+  /** Engine 0 decodes `solo` records alone, then both decode three each at `togetherMs`. */
+  async function run(togetherMs: number, adapt = true) {
+    const e = engines(2);
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt });
+    await e.loaded(0);
+    const first = ['s1', 's2'].map((n) => ask(pool, n));
+    await tick();
+    await e.answer(0, 's1', 300);
+    await e.answer(0, 's2', 300);
+    await Promise.all(first);
+    await e.loaded(1);
+    const together = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ask(pool, n));
+    await tick();
+    // Answered as sent, so each engine takes every other record.
+    for (const [i, n] of [[0, 'a'], [1, 'b'], [0, 'c'], [1, 'd'], [0, 'e'], [1, 'f']] as const) await e.answer(i, n, togetherMs);
+    await Promise.all(together);
+    const after = ['x', 'y'].map((n) => ask(pool, n));
+    await tick();
+    return { e, pool, after };
+  }
+
+  it('they help: both engines keep decoding', async () => {
+    const { e, pool, after } = await run(350);
+    expect(pool.size).toBe(2);
+    expect(e.got(0).at(-1)).toBe('x');
+    expect(e.got(1).at(-1)).toBe('y');
+    await e.answer(0, 'x');
+    await e.answer(1, 'y');
+    await Promise.all(after);
+    pool.close();
+  });
+
+  it('they do not: the extra engine is released and the first one takes every later record', async () => {
+    const { e, pool, after } = await run(900);
+    expect(pool.size).toBe(1);
+    expect(e.current(1).terminated).toBe(true);
+    expect(e.got(0).slice(-1)).toEqual(['x']);
+    await e.answer(0, 'x');
+    expect(e.got(0).slice(-1)).toEqual(['y']);
+    await e.answer(0, 'y');
+    expect(await Promise.all(after)).toEqual(['drug-x', 'drug-y']);
+    pool.close();
+  });
+
+  it('an explicit engine count (adapt: false) keeps every engine whatever the times', async () => {
+    const { e, pool, after } = await run(900, false);
+    expect(pool.size).toBe(2);
+    expect(e.current(1).terminated).toBe(false);
+    await e.answer(0, 'x');
+    await e.answer(1, 'y');
+    await Promise.all(after);
+    pool.close();
   });
 });
 

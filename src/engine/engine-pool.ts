@@ -53,6 +53,34 @@ export function clientMember(client: EngineClient, load: LoadParams): PoolMember
 export interface PoolOptions {
   /** Requests one member holds at once (running + waiting in its worker); default 2. */
   depth?: number;
+  /**
+   * Let the extra engines go when they do not add throughput (see `extraEnginesHelp`); default
+   * true. False keeps every engine (an explicit engine count, e.g. the bench's).
+   */
+  adapt?: boolean;
+}
+
+/** Decode times the throughput check needs: the first engine alone, and each engine side by side. */
+export const SOLO_SAMPLES = 2;
+export const TOGETHER_SAMPLES = 3;
+
+function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/**
+ * Whether several engines decode more records per second than the first one did alone: the sum of
+ * each engine's rate (1 / its median decode time side by side) against the lone engine's rate
+ * (while the others were still loading). Null until there are enough samples. Cores taken by other
+ * work (another program, a busy machine) make engines side by side slower than one alone; then
+ * the extras only cost memory and time.
+ */
+export function extraEnginesHelp(solo: readonly number[], together: readonly (readonly number[])[]): boolean | null {
+  if (solo.length < SOLO_SAMPLES || together.length < 2 || together.some((t) => t.length < TOGETHER_SAMPLES)) return null;
+  const poolRate = together.reduce((sum, t) => sum + 1 / Math.max(1e-3, median(t)), 0);
+  return poolRate > 1 / Math.max(1e-3, median(solo));
 }
 
 interface Job {
@@ -65,8 +93,11 @@ interface Job {
 
 interface Slot {
   member: PoolMember;
-  state: 'loading' | 'ready' | 'retired';
+  /** 'retiring': takes no new request, released once its requests in flight are answered. */
+  state: 'loading' | 'ready' | 'retiring' | 'retired';
   inFlight: number;
+  /** Decode times (RecommendResult.inferenceMs) of requests sent while every engine was ready. */
+  together: number[];
 }
 
 export class EnginePool {
@@ -74,11 +105,18 @@ export class EnginePool {
   private readonly depth: number;
   private queue: Job[] = [];
   private closed = false;
+  private readonly adapt: boolean;
+  /** Decode times of the first engine while it was the only one ready. */
+  private readonly solo: number[] = [];
+  /** The throughput check has been made (or cannot be: an engine left early). */
+  private decided = false;
 
   constructor(members: readonly PoolMember[], options: PoolOptions = {}) {
     if (members.length === 0) throw new EngineError('invalid-request', 'an engine pool needs at least one engine');
     this.depth = Math.max(1, Math.floor(options.depth ?? 2));
-    this.slots = members.map((member) => ({ member, state: 'loading', inFlight: 0 }));
+    this.adapt = options.adapt ?? true;
+    this.decided = !this.adapt || members.length < 2;
+    this.slots = members.map((member) => ({ member, state: 'loading', inFlight: 0, together: [] }));
     // Members load side by side; requests go to whichever is ready first.
     for (const slot of this.slots) this.load(slot);
   }
@@ -159,6 +197,7 @@ export class EnginePool {
     if (slot.state === 'retired' || !this.slots.some((s) => s !== slot && s.state !== 'retired')) return;
     slot.state = 'retired';
     slot.member.release();
+    this.decided = true; // the lone-vs-together comparison no longer describes this pool
     this.dispatch();
   }
 
@@ -183,6 +222,11 @@ export class EnginePool {
 
   private run(slot: Slot, job: Job): void {
     slot.inFlight++;
+    // What this request's decode time says, for the throughput check: the first engine alone, or
+    // every engine side by side.
+    const ready = this.slots.filter((s) => s.state === 'ready').length;
+    const sample: 'solo' | 'together' | null =
+      this.decided ? null : ready === this.slots.length ? 'together' : ready === 1 && slot === this.slots[0] ? 'solo' : null;
     const options: CallOptions = job.signal ? { signal: job.signal } : {};
     // After a crash or a failed decode the member's client has no loaded model: load it first
     // (at once when it is loaded), as the app's engine does before each recommendation.
@@ -196,13 +240,42 @@ export class EnginePool {
         },
       )
       .then(
-        (r) => this.settle(job, () => job.resolve(r)),
+        (r) => {
+          if (sample === 'solo') this.solo.push(r.inferenceMs);
+          else if (sample === 'together') slot.together.push(r.inferenceMs);
+          this.settle(job, () => job.resolve(r));
+        },
         (e: unknown) => this.settle(job, () => job.reject(e)),
       )
       .finally(() => {
         slot.inFlight--;
+        if (slot.state === 'retiring' && slot.inFlight === 0) {
+          slot.state = 'retired';
+          slot.member.release();
+        }
+        this.review();
         this.dispatch();
       });
+  }
+
+  /** Once enough decode times are in: the extra engines go if they do not add throughput. */
+  private review(): void {
+    if (this.decided) return;
+    const verdict = extraEnginesHelp(
+      this.solo,
+      this.slots.map((s) => s.together),
+    );
+    if (verdict === null) return;
+    this.decided = true;
+    if (verdict) return;
+    for (const s of this.slots.slice(1)) {
+      if (s.state !== 'ready') continue;
+      s.state = 'retiring';
+      if (s.inFlight === 0) {
+        s.state = 'retired';
+        s.member.release();
+      }
+    }
   }
 
   private settle(job: Job, how: () => void): void {
