@@ -342,10 +342,10 @@ export interface BrowserBenchOptions {
   batch: { file: string; records: number } | null;
   skipWebgpu: boolean;
   /**
-   * Engine workers the batch screen may use (`?batchWorkers=N`), one batch per entry, in turn;
-   * empty = one batch with the app's own choice.
+   * Engine workers the batch screen may use (`?batchWorkers=N`; null = the app's own choice), one
+   * batch per entry, in turn; empty = one batch with the app's own choice.
    */
-  batchWorkers: readonly number[];
+  batchWorkers: readonly (number | null)[];
   /** How many times the batches above run, alternating (a before/after on one busy machine). */
   batchRounds: number;
   log: (m: string) => void;

@@ -41,7 +41,7 @@ import {
 } from './report.ts';
 
 export const BENCH_USAGE =
-  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N[,M…] (the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
+  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N|auto[,…] (auto = the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
 
 const COHORT_TEST = 'data/cohort/test.jsonl';
 const TINY_TEST = 'training/tests/fixtures/tiny/test.jsonl';
@@ -168,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   const skipNode = flags['skip-node'] === true;
   const batchWorkersFlag = flags['batch-workers'] as string | undefined;
   // One batch per count, in turn (e.g. 1,2: without and with the pool, on the same page and load).
-  const batchWorkers = batchWorkersFlag === undefined ? [] : batchWorkersFlag.split(',').map((x) => count(x.trim(), 'batch-workers', 1, 1));
+  const batchWorkers = batchWorkersFlag === undefined ? [] : batchWorkersFlag.split(',').map((x) => (x.trim() === 'auto' ? null : count(x.trim(), 'batch-workers', 1, 1)));
   const batchRounds = count(flags['batch-rounds'] as string | undefined, 'batch-rounds', 1, 1);
   // Another build of the app (e.g. the previous commit's, for a before/after on the same bench).
   const dist = (flags['dist'] as string | undefined) ?? 'dist';
