@@ -14,6 +14,11 @@
  * before its next request. A member whose (re)load fails leaves the pool, its queue going to the
  * others; the last member stays, so each later request retries the load and reports its error.
  *
+ * Whether a second engine pays depends on free cores, which the page cannot see (another program
+ * may hold them). So unless the caller fixed the count (`adapt: false`), the pool compares the first
+ * engine's decode times while it ran alone (the extras still loading) with every engine's side by
+ * side, and lets the extras go when together they finish fewer records per second.
+ *
  * The pool decides no results: whichever member runs a record, the record's answer is the same
  * (same weights, decoding and candidate list); the caller puts answers back in record order.
  */
