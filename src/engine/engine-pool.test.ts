@@ -84,7 +84,7 @@ const ask = (pool: EnginePool, note: string, signal?: AbortSignal) =>
 describe('EnginePool', () => {
   it('hands each request to the engine with the fewest in flight, up to `depth` each; the rest wait for a free slot', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 2 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 2, adapt: false });
     expect(pool.size).toBe(2);
     expect(pool.capacity).toBe(4);
     await e.loaded(0);
@@ -103,7 +103,7 @@ describe('EnginePool', () => {
 
   it('an engine still loading takes no request; the loaded one works meanwhile, and the other joins once loaded', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     const answers = ['a', 'b', 'c'].map((n) => ask(pool, n));
     await tick();
@@ -122,7 +122,7 @@ describe('EnginePool', () => {
 
   it('abort: a queued request rejects at once; a sent one is aborted in its own worker', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     const ac = new AbortController();
@@ -140,7 +140,7 @@ describe('EnginePool', () => {
 
   it('a worker crash fails only that engine’s requests; it reloads on a fresh worker before its next one', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     const a = ask(pool, 'a').catch((err: unknown) => err);
@@ -164,7 +164,7 @@ describe('EnginePool', () => {
 
   it('an engine whose load fails leaves the pool (released) and the others take its share; the last one stays and reports its error per request', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     const w1 = e.current(1);
     w1.reply({ type: 'error', id: w1.last('load').id, error: { code: 'load-failed', message: 'IndexedDB read failed' } });
@@ -189,7 +189,7 @@ describe('EnginePool', () => {
 
   it('an engine that cannot reload after a crash leaves the pool; its next request fails with the load error and the rest go to the others', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     e.current(0).onerror?.({ message: 'gone' });
@@ -209,7 +209,7 @@ describe('EnginePool', () => {
 
   it('close() rejects what is queued, releases every engine (workers terminated), and refuses later requests', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
     await e.loaded(0);
     const answers = ['a', 'b'].map((n) => ask(pool, n).catch((err: unknown) => err));
     await tick();
@@ -222,6 +222,30 @@ describe('EnginePool', () => {
 });
 
 describe('the extra engines stay only while they add throughput', () => {
+  it('a failed decode while measuring ends the check: every engine keeps working', async () => {
+    const e = engines(2);
+    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    await e.loaded(0);
+    await e.loaded(1);
+    const s1 = ask(pool, 's1').catch((err: unknown) => err);
+    const s2 = ask(pool, 's2');
+    await tick();
+    expect(e.got(1)).toEqual([]);
+    const w = e.current(0);
+    w.reply({ type: 'error', id: w.last('recommend').id, error: { code: 'inference-failed', message: 'OOM' } });
+    expect(await s1).toMatchObject({ code: 'inference-failed' });
+    // No longer measured: engine 0 reloads for 's2', and the extra engine takes the next record at once.
+    const s3 = ask(pool, 's3');
+    await tick();
+    expect(e.got(1)).toEqual(['s3']);
+    await e.loaded(0);
+    expect(e.got(0)).toEqual(['s2']);
+    await e.answer(0, 's2');
+    await e.answer(1, 's3');
+    expect([await s2, await s3]).toEqual(['drug-s2', 'drug-s3']);
+    pool.close();
+  });
+
   it('extraEnginesHelp: engines side by side against the first one alone; null until enough samples', () => {
     expect(extraEnginesHelp([300], [[350, 350, 350], [350, 350, 350]])).toBeNull();
     expect(extraEnginesHelp([300, 300], [[350, 350], [350, 350, 350]])).toBeNull();
@@ -233,21 +257,25 @@ describe('the extra engines stay only while they add throughput', () => {
     expect(extraEnginesHelp([300, 320, 310], [[350, 350, 350], [2_000, 350, 350]])).toBe(true);
   });
 
-  /** Engine 0 decodes `solo` records alone, then both decode three each at `togetherMs`. */
+  /** Both engines loaded; engine 0 decodes two records alone at 300 ms, then both decode three each at `togetherMs`. */
   async function run(togetherMs: number, adapt = true) {
     const e = engines(2);
     const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt });
+    /** Answers `note` on whichever engine holds it. */
+    const answer = (note: string, ms: number) => e.answer(e.got(0).includes(note) ? 0 : 1, note, ms);
     await e.loaded(0);
-    const first = ['s1', 's2'].map((n) => ask(pool, n));
-    await tick();
-    await e.answer(0, 's1', 300);
-    await e.answer(0, 's2', 300);
-    await Promise.all(first);
     await e.loaded(1);
+    const solo = ['s1', 's2'].map((n) => ask(pool, n));
+    await tick();
+    // Measured alone: the extra engine, loaded, waits.
+    expect(e.got(1)).toEqual(adapt ? [] : ['s2']);
+    await answer('s1', 300);
+    await answer('s2', 300);
+    await Promise.all(solo);
     const together = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => ask(pool, n));
     await tick();
     // Answered as sent, so each engine takes every other record.
-    for (const [i, n] of [[0, 'a'], [1, 'b'], [0, 'c'], [1, 'd'], [0, 'e'], [1, 'f']] as const) await e.answer(i, n, togetherMs);
+    for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) await answer(n, togetherMs);
     await Promise.all(together);
     const after = ['x', 'y'].map((n) => ask(pool, n));
     await tick();
@@ -256,6 +284,7 @@ describe('the extra engines stay only while they add throughput', () => {
 
   it('they help: both engines keep decoding', async () => {
     const { e, pool, after } = await run(350);
+    expect(e.got(1)).toEqual(['b', 'd', 'f', 'y']);
     expect(pool.size).toBe(2);
     expect(e.got(0).at(-1)).toBe('x');
     expect(e.got(1).at(-1)).toBe('y');
@@ -267,6 +296,7 @@ describe('the extra engines stay only while they add throughput', () => {
 
   it('they do not: the extra engine is released and the first one takes every later record', async () => {
     const { e, pool, after } = await run(900);
+    expect(e.got(1)).toEqual(['b', 'd', 'f']);
     expect(pool.size).toBe(1);
     expect(e.current(1).terminated).toBe(true);
     expect(e.got(0).slice(-1)).toEqual(['x']);

@@ -15,9 +15,10 @@
  * others; the last member stays, so each later request retries the load and reports its error.
  *
  * Whether a second engine pays depends on free cores, which the page cannot see (another program
- * may hold them). So unless the caller fixed the count (`adapt: false`), the pool compares the first
- * engine's decode times while it ran alone (the extras still loading) with every engine's side by
- * side, and lets the extras go when together they finish fewer records per second.
+ * may hold them). So unless the caller fixed the count (`adapt: false`), the pool measures: once
+ * every engine is loaded, the first engine decodes SOLO_SAMPLES records alone (the extras wait,
+ * loaded and idle, so nothing else of the batch competes with it), then all decode side by side;
+ * if together they finish fewer records per second than the first did alone, the extras go.
  *
  * The pool decides no results: whichever member runs a record, the record's answer is the same
  * (same weights, decoding and candidate list); the caller puts answers back in record order.
@@ -78,7 +79,7 @@ function median(xs: readonly number[]): number {
 /**
  * Whether several engines decode more records per second than the first one did alone: the sum of
  * each engine's rate (1 / its median decode time side by side) against the lone engine's rate
- * (while the others were still loading). Null until there are enough samples. Cores taken by other
+ * (the others loaded and idle). Null until there are enough samples. Cores taken by other
  * work (another program, a busy machine) make engines side by side slower than one alone; then
  * the extras only cost memory and time.
  */
@@ -111,16 +112,21 @@ export class EnginePool {
   private queue: Job[] = [];
   private closed = false;
   private readonly adapt: boolean;
-  /** Decode times of the first engine while it was the only one ready. */
+  /** Decode times of the first engine alone, every engine loaded. */
   private readonly solo: number[] = [];
-  /** The throughput check has been made (or cannot be: an engine left early). */
-  private decided = false;
+  /**
+   * The throughput check (see the file comment): 'loading' until every engine is loaded (the first
+   * works alone meanwhile, unmeasured: the others' loads compete with it), then 'solo' (only the
+   * first engine gets requests, measured), 'together' (all, measured), and 'decided' — also at
+   * once when there is nothing to decide or an engine left early.
+   */
+  private phase: 'loading' | 'solo' | 'together' | 'decided' = 'loading';
 
   constructor(members: readonly PoolMember[], options: PoolOptions = {}) {
     if (members.length === 0) throw new EngineError('invalid-request', 'an engine pool needs at least one engine');
     this.depth = Math.max(1, Math.floor(options.depth ?? 2));
     this.adapt = options.adapt ?? true;
-    this.decided = !this.adapt || members.length < 2;
+    if (!this.adapt || members.length < 2) this.phase = 'decided';
     this.slots = members.map((member) => ({ member, state: 'loading', inFlight: 0, together: [] }));
     // Members load side by side; requests go to whichever is ready first.
     for (const slot of this.slots) this.load(slot);
@@ -182,6 +188,7 @@ export class EnginePool {
       () => {
         if (slot.state !== 'loading') return;
         slot.state = 'ready';
+        this.review();
         this.dispatch();
       },
       () => {
@@ -202,13 +209,15 @@ export class EnginePool {
     if (slot.state === 'retired' || !this.slots.some((s) => s !== slot && s.state !== 'retired')) return;
     slot.state = 'retired';
     slot.member.release();
-    this.decided = true; // the lone-vs-together comparison no longer describes this pool
+    this.phase = 'decided'; // the lone-vs-together comparison no longer describes this pool
     this.dispatch();
   }
 
   private freest(): Slot | null {
     let best: Slot | null = null;
-    for (const s of this.slots) {
+    // While the first engine is measured alone, the others wait.
+    const open = this.phase === 'solo' ? this.slots.slice(0, 1) : this.slots;
+    for (const s of open) {
       if (s.state === 'ready' && s.inFlight < this.depth && (!best || s.inFlight < best.inFlight)) best = s;
     }
     return best;
@@ -229,9 +238,7 @@ export class EnginePool {
     slot.inFlight++;
     // What this request's decode time says, for the throughput check: the first engine alone, or
     // every engine side by side.
-    const ready = this.slots.filter((s) => s.state === 'ready').length;
-    const sample: 'solo' | 'together' | null =
-      this.decided ? null : ready === this.slots.length ? 'together' : ready === 1 && slot === this.slots[0] ? 'solo' : null;
+    const sample = this.phase === 'solo' || this.phase === 'together' ? this.phase : null;
     const options: CallOptions = job.signal ? { signal: job.signal } : {};
     // After a crash or a failed decode the member's client has no loaded model: load it first
     // (at once when it is loaded), as the app's engine does before each recommendation.
@@ -250,7 +257,11 @@ export class EnginePool {
           else if (sample === 'together') slot.together.push(r.inferenceMs);
           this.settle(job, () => job.resolve(r));
         },
-        (e: unknown) => this.settle(job, () => job.reject(e)),
+        (e: unknown) => {
+          // A failing engine says nothing about speed: no check, every engine keeps working.
+          if (sample !== null) this.phase = 'decided';
+          this.settle(job, () => job.reject(e));
+        },
       )
       .finally(() => {
         slot.inFlight--;
@@ -265,13 +276,15 @@ export class EnginePool {
 
   /** Once enough decode times are in: the extra engines go if they do not add throughput. */
   private review(): void {
-    if (this.decided) return;
+    if (this.phase === 'loading' && this.slots.every((s) => s.state === 'ready')) this.phase = 'solo';
+    if (this.phase === 'solo' && this.solo.length >= SOLO_SAMPLES) this.phase = 'together';
+    if (this.phase !== 'together') return;
     const verdict = extraEnginesHelp(
       this.solo,
       this.slots.map((s) => s.together),
     );
     if (verdict === null) return;
-    this.decided = true;
+    this.phase = 'decided';
     if (verdict) return;
     for (const s of this.slots.slice(1)) {
       if (s.state !== 'ready') continue;
