@@ -327,7 +327,13 @@ export async function openBatchEngines(settings: LoadSettings): Promise<EnginePo
   }
   // The app's own choice is checked against what the engines really deliver (a machine whose cores
   // are taken by other work gains nothing from a second engine); an explicit count is kept.
-  return new EnginePool(members, { adapt: requested === null });
+  return new EnginePool(members, {
+    adapt: requested === null,
+    onCheck: ({ soloMs, togetherMs, kept }) =>
+      console.info(
+        `[engine] batch: one engine alone ${Math.round(soloMs)} ms/record, ${togetherMs.length} side by side ${togetherMs.map(Math.round).join(' / ')} ms: ${kept ? 'all kept' : 'the extra engines are released'}`,
+      ),
+  });
 }
 
 /** `promise`, or an 'aborted' EngineError as soon as `signal` aborts (the promise runs on). */

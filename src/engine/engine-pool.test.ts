@@ -253,6 +253,8 @@ describe('the extra engines stay only while they add throughput', () => {
     expect(extraEnginesHelp([300, 300], [[350, 350, 350], [350, 360, 340]])).toBe(true);
     // Cores busy with other work: each engine 2.5× slower side by side, so fewer records/s than one alone.
     expect(extraEnginesHelp([300, 300], [[750, 750, 750], [750, 760, 740]])).toBe(false);
+    // Breaking even is not enough: side by side each at twice the lone time.
+    expect(extraEnginesHelp([873, 873], [[1749, 1749, 1749], [1730, 1730, 1730]])).toBe(false);
     // Medians: one slow first record (the extra's compile) does not decide.
     expect(extraEnginesHelp([300, 320, 310], [[350, 350, 350], [2_000, 350, 350]])).toBe(true);
   });
