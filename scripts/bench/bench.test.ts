@@ -173,6 +173,8 @@ describe('report rendering', () => {
     const r = report();
     r.throughput = [summarizeThroughput({ ...tp[0]!, workers: 2, mainThreadMs: 3_000, memoryBefore: 2 ** 20, memoryDuring: 3 * 2 ** 20, memoryAfter: 2 ** 20 })];
     expect(renderText(r)).toMatch(/browser\s+2\s+100\s+50\.0\s+2\.00\s+5\.00\s+30\.0\s+1\.0 → 3\.0 → 1\.0/);
+    r.throughput = [summarizeThroughput({ ...tp[0]!, workers: 2, enginesKept: 1 })];
+    expect(renderText(r)).toMatch(/browser\s+2 → 1\s+100/);
   });
   it('prints the header (machine, date, model, notes) and every table', () => {
     const text = renderText(report());

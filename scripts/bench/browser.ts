@@ -90,6 +90,8 @@ export interface BatchRun {
   workers: number;
   /** Engine workers still alive after the batch (the pool's extras must be gone). */
   workersAfter: number;
+  /** Engines the batch screen reports at the end (an extra that did not pay was released early); null when not shown. */
+  enginesKept: number | null;
   /** The page's main thread busy during the batch (CDP Performance.getMetrics TaskDuration), ms. */
   mainThreadMs: number | null;
   /**
@@ -311,6 +313,7 @@ class AppPage {
     const { peak } = (await this.page.evaluate(`${WORKERS_SCRIPT}(false)`)) as { alive: number; peak: number };
     const memoryAfter = await this.memory();
     const { alive } = (await this.page.evaluate(`${WORKERS_SCRIPT}(false)`)) as { alive: number; peak: number };
+    const kept = await this.page.getAttribute('[data-testid=batch-run-info]', 'data-engines', { timeout: 1000 }).catch(() => null);
     return {
       records,
       ms: wall.ms,
@@ -318,6 +321,7 @@ class AppPage {
       results: results.length,
       workers: peak,
       workersAfter: alive,
+      enginesKept: kept ? Number(kept) : null,
       mainThreadMs: taskBefore !== null && taskAfter !== null ? (taskAfter - taskBefore) * 1000 : null,
       memoryBefore,
       memoryAfter,
@@ -436,7 +440,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
               out.batches.push({ ...b, requested, round });
               const mib = (x: number | null) => (x === null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
               o.log(
-                `WASM q8: batch (${tag}) ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s), ` +
+                `WASM q8: batch (${tag}) ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s)${b.enginesKept !== null && b.enginesKept !== b.workers ? ` (${b.enginesKept} kept)` : ''}, ` +
                   `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
                   `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
               );

@@ -56,6 +56,8 @@ export interface ThroughputRow {
   decodeMs?: number;
   /** Browser batch: engine workers decoding at once (1 = the app's one engine; more = a batch pool). */
   workers?: number;
+  /** Browser batch: engines left at the end (fewer when an extra did not pay and was released). */
+  enginesKept?: number | null;
   /** Browser batch: the page's main thread busy during the batch, ms (parse, scoring, store, React). */
   mainThreadMs?: number | null;
   /** Browser batch: page + workers memory (measureUserAgentSpecificMemory) before / after, bytes. */
@@ -260,7 +262,7 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
         ['path', 'engine workers', 'records', 'seconds', 'records/s', 'decode-only records/s', 'page main thread ms/record', 'memory before → during → after, MiB'],
         r.throughput.map((t) => [
           t.label,
-          t.workers === undefined ? '—' : String(t.workers),
+          t.workers === undefined ? '—' : t.enginesKept !== undefined && t.enginesKept !== null && t.enginesKept !== t.workers ? `${t.workers} → ${t.enginesKept}` : String(t.workers),
           String(t.records),
           (t.ms / 1000).toFixed(1),
           fmtRate(t.recordsPerSecond),

@@ -325,6 +325,7 @@ export async function main(argv: string[]): Promise<number> {
       ms: b.ms,
       decodeMs: b.decodeMs,
       workers: b.workers,
+      enginesKept: b.enginesKept,
       mainThreadMs: b.mainThreadMs,
       memoryBefore: b.memoryBefore,
       memoryAfter: b.memoryAfter,
@@ -380,7 +381,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (batch) {
     caveats.push(
-      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${batch.records} records.${browser!.batches.length > 1 ? ' Several browser rows: the batch ran once per engine count in turn, each on a freshly loaded page (model from IndexedDB), so a busy machine hits them alike.' : ''}`,
+      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page; "2 → 1": the extra was released after the pool's throughput check); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${batch.records} records.${browser!.batches.length > 1 ? ' Several browser rows: the batch ran once per engine count in turn, each on a freshly loaded page (model from IndexedDB), so a busy machine hits them alike.' : ''}`,
     );
   }
 
