@@ -9,12 +9,16 @@ import { chromiumLaunchOptions } from './chromium-flags.ts';
  * Batch scoring end to end: a labelled JSONL made from a freshly generated synthetic cohort
  * (works on a fresh clone), the co-occurrence baseline on 200 records and the model on WASM on
  * 20; the metrics shown must equal what `npm run evaluate` computes for the downloaded
- * submission. Also: cancel mid-run, malformed files, and the heap over a 1,722-record run.
+ * submission. The model run uses two engine workers side by side (src/engine/engine-pool.ts) and
+ * must still give the CLI's drugs record by record. Also: cancel mid-run, malformed files, and the
+ * heap over a 1,722-record run.
  */
 
 // The config's Chromium and flags, plus exact heap figures (performance.memory is otherwise
 // bucketed) and a callable gc() for the memory test. A top-level use(): it forces its own worker.
-test.use({ launchOptions: chromiumLaunchOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc']) });
+// ForceEagerMeasureMemory: performance.measureUserAgentSpecificMemory() (page + workers) answers at
+// once instead of at the next natural GC.
+test.use({ launchOptions: chromiumLaunchOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory']) });
 
 const TSX = 'node_modules/.bin/tsx';
 let dir = '';
@@ -114,12 +118,25 @@ test('baseline on 200 labelled records: metrics equal `npm run evaluate`, chart,
   await testInfo.attach('batch-screen', { path: shot, contentType: 'image/png' });
 });
 
-test('model on WASM on 20 records: the same drugs as `npm run predict --method model`, record by record; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
+/** The engine workers the page runs now (the app's engine, and a batch's extra engines while it runs). */
+function engineWorkers(page: Page): number {
+  return page.workers().filter((w) => w.url().includes('engine.worker')).length;
+}
+
+test('model on WASM on 20 records, two engines side by side: the same drugs as `npm run predict --method model`, record by record; the extra engine goes when the batch ends; a model run can be cancelled mid-run', async ({ page }, testInfo) => {
   test.setTimeout(600_000);
-  await openBatch(page, 'backend=wasm&dtype=q8');
+  // Two engines whatever this machine's cores (the app's own choice is 2 on a 2-core machine).
+  await openBatch(page, 'backend=wasm&dtype=q8&batchWorkers=2');
   await upload(page, file20, 20);
-  await runTo(page, 'model', 'done', 300_000);
+  await page.getByTestId('batch-method').selectOption('model');
+  await page.getByTestId('batch-start').click();
+  // Both engines decode: the app's and the batch's extra worker (seen while the run is on).
+  await expect.poll(() => engineWorkers(page), { timeout: 300_000 }).toBe(2);
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-done', '20');
+  await expect(page.getByTestId('batch-run-info')).toHaveAttribute('data-engines', '2');
+  // The extra engine is released with the batch; the app's engine stays for the recommend screen.
+  await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
   const pred = await downloadSubmission(page, testInfo, 'model-20.submission.json');
   // One decoding policy (issue 11): the page's predictions equal the CLI's, not just its own metrics.
   const page20 = JSON.parse(readFileSync(pred, 'utf8')) as Array<{ ID: string; prediction: string[] }>;
@@ -142,8 +159,10 @@ test('model on WASM on 20 records: the same drugs as `npm run predict --method m
   await expect
     .poll(async () => Number(await page.getByTestId('batch-progress').getAttribute('data-done')), { timeout: 60_000 })
     .toBeGreaterThanOrEqual(3);
+  expect(engineWorkers(page)).toBe(2);
   await page.getByTestId('batch-cancel').click();
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
   const done = Number(await page.getByTestId('batch-progress').getAttribute('data-done'));
   expect(done).toBeLessThan(200);
   await expect(page.getByTestId('batch-results')).toHaveAttribute('data-rows', String(done));
@@ -196,6 +215,31 @@ test('malformed files show a clear error naming file, line and field; nothing cr
 });
 
 test.describe('memory', () => {
+  test('model runs on two engines: page + workers memory measured, no growth across repeated runs, the extra engine gone after each', async ({ page }, testInfo) => {
+    test.setTimeout(900_000);
+    await openBatch(page, 'backend=wasm&dtype=q8&batchWorkers=2');
+    await expect.poll(() => page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    // Everything the page and its workers hold (wasm memories included), after the GC the call forces.
+    const memory = () =>
+      page.evaluate(() => (performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> }).measureUserAgentSpecificMemory().then((m) => m.bytes));
+    await upload(page, file20, 20);
+    const after: number[] = [];
+    for (let run = 0; run < 4; run++) {
+      await runTo(page, 'model', 'done', 300_000);
+      await expect(page.getByTestId('batch-run-info')).toHaveAttribute('data-engines', '2');
+      await expect.poll(() => engineWorkers(page), { timeout: 30_000 }).toBe(1);
+      after.push(await memory());
+    }
+    const mib = (b: number) => (b / 1048576).toFixed(1);
+    const report = `page + workers after each of 4 model runs (20 records, 2 engines): ${after.map(mib).join(', ')} MiB`;
+    console.log(`[batch] memory: ${report}`);
+    await testInfo.attach('model-memory', { body: report, contentType: 'text/plain' });
+    // Loose guard (no timing): a run must not leave its extra engine's model or runtime behind
+    // (about 20 MiB each). The first run grows the app's engine once (its decoder's buffers).
+    expect(Math.min(after[2]! - after[1]!, after[3]! - after[2]!)).toBeLessThan(8 * 1048576);
+  });
+
+
   test('1,722 records (CHIP test size) on the baseline: heap measured, no growth across repeated runs', async ({ page }, testInfo) => {
     await openBatch(page);
     const heap = () =>

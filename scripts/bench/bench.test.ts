@@ -164,6 +164,17 @@ describe('report rendering', () => {
     const b = summarizeThroughput(tp[0]!);
     expect(b.recordsPerSecond).toBe(2);
     expect(b.decodeRecordsPerSecond).toBe(2.5);
+    // Two engines side by side: each decoded half the records in its share of the summed time.
+    const pool = summarizeThroughput({ ...tp[0]!, workers: 2, ms: 25_000, decodeMs: 80_000, memoryBefore: 2 ** 20, memoryDuring: 3 * 2 ** 20, memoryAfter: 2 ** 20 });
+    expect(pool.recordsPerSecond).toBe(4);
+    expect(pool.decodeRecordsPerSecond).toBe(2.5);
+  });
+  it('the batch row shows the engine workers, main-thread time per record and memory before → during → after', () => {
+    const r = report();
+    r.throughput = [summarizeThroughput({ ...tp[0]!, workers: 2, mainThreadMs: 3_000, memoryBefore: 2 ** 20, memoryDuring: 3 * 2 ** 20, memoryAfter: 2 ** 20 })];
+    expect(renderText(r)).toMatch(/browser\s+2\s+100\s+50\.0\s+2\.00\s+5\.00\s+30\.0\s+1\.0 → 3\.0 → 1\.0/);
+    r.throughput = [summarizeThroughput({ ...tp[0]!, workers: 2, enginesKept: 1 })];
+    expect(renderText(r)).toMatch(/browser\s+2 → 1\s+100/);
   });
   it('prints the header (machine, date, model, notes) and every table', () => {
     const text = renderText(report());

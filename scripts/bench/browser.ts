@@ -27,11 +27,21 @@ import type { LoadMeasurement } from './report.ts';
 
 const PAGE_TAP = `(() => {
   const seen = (self.__dischargerxBench = []);
+  // Engine workers alive now and the most alive at once since the last reset (a batch pool).
+  const workers = (self.__dischargerxWorkers = { alive: 0, peak: 0 });
   const Base = self.Worker;
   self.Worker = class extends Base {
     constructor(url, options) {
       super(url, options);
       if (!String(url).includes('engine.worker')) return;
+      workers.alive++;
+      workers.peak = Math.max(workers.peak, workers.alive);
+      let ended = false;
+      const terminate = this.terminate.bind(this);
+      this.terminate = () => {
+        if (!ended) { ended = true; workers.alive--; }
+        terminate();
+      };
       // Added before the app's own handler: the copy exists when the page reacts to the message.
       this.addEventListener('message', (ev) => {
         try {
@@ -73,9 +83,25 @@ export interface BatchRun {
   records: number;
   /** Page side: click "start" → status done. */
   ms: number;
-  /** Sum of the worker's decode times over the batch. */
+  /** Sum of the workers' decode times over the batch (each worker's wall clock). */
   decodeMs: number;
   results: number;
+  /** Engine workers alive at once during the batch (the app's one engine + a batch pool's extras). */
+  workers: number;
+  /** Engine workers still alive after the batch (the pool's extras must be gone). */
+  workersAfter: number;
+  /** Engines the batch screen reports at the end (an extra that did not pay was released early); null when not shown. */
+  enginesKept: number | null;
+  /** The page's main thread busy during the batch (CDP Performance.getMetrics TaskDuration), ms. */
+  mainThreadMs: number | null;
+  /**
+   * performance.measureUserAgentSpecificMemory() (page + its workers, after a GC) before the
+   * batch, with the model loaded, and after it ended; null where the browser does not offer it.
+   */
+  memoryBefore: number | null;
+  memoryAfter: number | null;
+  /** The same, once while the batch runs (10 s in): what the batch's extra engines add. */
+  memoryDuring: number | null;
 }
 
 /*
@@ -135,6 +161,18 @@ const BATCH_SCRIPT = `(timeout) => new Promise((resolve) => {
 
 const DRAIN_SCRIPT = `(() => (self.__dischargerxBench ?? []).splice(0))()`;
 
+/** Resets the peak to the engine workers alive now; returns { alive, peak } before the reset. */
+const WORKERS_SCRIPT = `((reset) => { const w = self.__dischargerxWorkers ?? { alive: 0, peak: 0 }; const out = { ...w }; if (reset) w.peak = w.alive; return out; })`;
+
+/**
+ * Bytes the page and its workers hold (includes wasm memories), after the GC the call forces;
+ * null when not offered (needs cross-origin isolation). ForceEagerMeasureMemory (the bench's
+ * Chromium flag) answers at once instead of at the next natural GC.
+ */
+const MEMORY_SCRIPT = `(() => typeof performance.measureUserAgentSpecificMemory === 'function'
+  ? performance.measureUserAgentSpecificMemory().then((m) => m.bytes, () => null)
+  : null)()`;
+
 const CACHED_VERSION_SCRIPT = `(id) => new Promise((resolve) => {
   const r = indexedDB.open('dischargerx-models');
   r.onerror = () => resolve(null);
@@ -172,7 +210,7 @@ class AppPage {
   static async open(baseUrl: string): Promise<AppPage> {
     const profile = mkdtempSync(join(tmpdir(), 'dischargerx-bench-profile-'));
     const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-      ...chromiumLaunchOptions(),
+      ...chromiumLaunchOptions(['--enable-blink-features=ForceEagerMeasureMemory']),
       headless: true,
       serviceWorkers: 'block',
       viewport: { width: 1280, height: 900 },
@@ -244,6 +282,12 @@ class AppPage {
     await this.page.waitForSelector(`[data-testid=batch-file-info][data-records="${records}"]`, { timeout: 60_000 });
     await this.page.getByTestId('batch-method').selectOption('model');
     await this.drain();
+    const memoryBefore = await this.memory();
+    await this.page.evaluate(`${WORKERS_SCRIPT}(true)`);
+    const cdp = await this.page.context().newCDPSession(this.page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? null;
+    const taskBefore = await taskSeconds();
     // Progress on stderr every 30 s (a read of the progress bar's attributes; nothing is timed by it).
     const progress = setInterval(() => {
       this.page
@@ -251,17 +295,44 @@ class AppPage {
         .then((done) => log(`batch: ${done ?? 0}/${records} records`))
         .catch(() => undefined);
     }, 30_000);
+    let memoryDuring: Promise<number | null> = Promise.resolve(null);
+    const during = setTimeout(() => (memoryDuring = this.memory().catch(() => null)), 10_000);
     let wall: { ms: number; outcome: string; done: string };
     try {
       wall = await inPage<{ ms: number; outcome: string; done: string }>(this.page, BATCH_SCRIPT, timeoutMs);
     } finally {
       clearInterval(progress);
+      clearTimeout(during);
     }
     if (wall.outcome !== 'done' || wall.done !== String(records)) {
       throw new Error(`batch did not finish: ${wall.outcome}, ${wall.done}/${records} records`);
     }
+    const taskAfter = await taskSeconds();
+    await cdp.detach();
     const results = (await this.drain()).filter((m): m is Extract<WorkerMessage, { type: 'result' }> => m.type === 'result');
-    return { records, ms: wall.ms, decodeMs: results.reduce((s, r) => s + r.inferenceMs, 0), results: results.length };
+    const { peak } = (await this.page.evaluate(`${WORKERS_SCRIPT}(false)`)) as { alive: number; peak: number };
+    const memoryAfter = await this.memory();
+    const { alive } = (await this.page.evaluate(`${WORKERS_SCRIPT}(false)`)) as { alive: number; peak: number };
+    const kept = await this.page.getAttribute('[data-testid=batch-run-info]', 'data-engines', { timeout: 1000 }).catch(() => null);
+    return {
+      records,
+      ms: wall.ms,
+      decodeMs: results.reduce((s, r) => s + r.inferenceMs, 0),
+      results: results.length,
+      workers: peak,
+      workersAfter: alive,
+      enginesKept: kept ? Number(kept) : null,
+      mainThreadMs: taskBefore !== null && taskAfter !== null ? (taskAfter - taskBefore) * 1000 : null,
+      memoryBefore,
+      memoryAfter,
+      memoryDuring: await memoryDuring,
+    };
+  }
+
+  /** See MEMORY_SCRIPT. */
+  private async memory(): Promise<number | null> {
+    const bytes = await this.page.evaluate(MEMORY_SCRIPT);
+    return typeof bytes === 'number' ? bytes : null;
   }
 }
 
@@ -274,6 +345,13 @@ export interface BrowserBenchOptions {
   /** JSONL file for the batch screen and its record count (null = no batch). */
   batch: { file: string; records: number } | null;
   skipWebgpu: boolean;
+  /**
+   * Engine workers the batch screen may use (`?batchWorkers=N`; null = the app's own choice), one
+   * batch per entry, in turn; empty = one batch with the app's own choice.
+   */
+  batchWorkers: readonly (number | null)[];
+  /** How many times the batches above run, alternating (a before/after on one busy machine). */
+  batchRounds: number;
   log: (m: string) => void;
 }
 
@@ -281,7 +359,8 @@ export interface BrowserBenchResult {
   chromium: string;
   wasm: BackendRun | null;
   webgpu: BackendRun | null;
-  batch: BatchRun | null;
+  /** Each batch run, in the order run; `requested` = the ?batchWorkers it ran with (null = the app's choice). */
+  batches: (BatchRun & { requested: number | null; round: number })[];
   /** Version the weight cache is keyed with (IndexedDB manifest), i.e. the model version the app loaded. */
   modelVersion: string | null;
   errors: string[];
@@ -335,20 +414,38 @@ let chromiumSeen: string | null = null;
 
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
   chromiumSeen = null;
-  const out: BrowserBenchResult = { chromium: '', wasm: null, webgpu: null, batch: null, modelVersion: null, errors: [] };
+  const out: BrowserBenchResult = { chromium: '', wasm: null, webgpu: null, batches: [], modelVersion: null, errors: [] };
+  const wasmQuery = `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8`;
   try {
     try {
       const r = await runBackend(
         o,
-        `model=${encodeURIComponent(o.modelId)}&backend=wasm&dtype=q8`,
+        wasmQuery,
         o.notes,
         { load: 900_000, note: 900_000 },
         'WASM q8',
         async (app) => {
           if (!o.batch) return;
-          o.log(`WASM q8: batch screen, ${o.batch.records} records`);
-          out.batch = await app.batch(o.batch.file, o.batch.records, Math.max(900_000, o.batch.records * 120_000), o.log);
-          o.log(`WASM q8: batch ${o.batch.records} records in ${(out.batch.ms / 1000).toFixed(1)} s`);
+          const counts: (number | null)[] = o.batchWorkers.length ? [...o.batchWorkers] : [null];
+          for (let round = 1; round <= o.batchRounds; round++) {
+            for (const requested of counts) {
+              if (out.batches.length > 0 || requested !== null) {
+                // A fresh page with this engine count (the model from IndexedDB, as a warm load).
+                await app.goto(requested === null ? wasmQuery : `${wasmQuery}&batchWorkers=${requested}`);
+                await app.load(900_000);
+              }
+              const tag = `${requested === null ? "app's choice" : `batchWorkers=${requested}`}${o.batchRounds > 1 ? `, round ${round}` : ''}`;
+              o.log(`WASM q8: batch screen, ${o.batch.records} records (${tag})`);
+              const b = await app.batch(o.batch.file, o.batch.records, Math.max(900_000, o.batch.records * 120_000), o.log);
+              out.batches.push({ ...b, requested, round });
+              const mib = (x: number | null) => (x === null ? '—' : `${(x / 2 ** 20).toFixed(1)} MiB`);
+              o.log(
+                `WASM q8: batch (${tag}) ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s)${b.enginesKept !== null && b.enginesKept !== b.workers ? ` (${b.enginesKept} kept)` : ''}, ` +
+                  `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
+                  `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
+              );
+            }
+          }
         },
       );
       out.wasm = r.run;

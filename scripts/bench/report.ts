@@ -52,8 +52,19 @@ export interface ThroughputRow {
   label: string;
   records: number;
   ms: number;
-  /** Browser batch: the worker's decode time summed over the records, ms. */
+  /** Browser batch: the workers' decode time summed over the records, ms. */
   decodeMs?: number;
+  /** Browser batch: engine workers decoding at once (1 = the app's one engine; more = a batch pool). */
+  workers?: number;
+  /** Browser batch: engines left at the end (fewer when an extra did not pay and was released). */
+  enginesKept?: number | null;
+  /** Browser batch: the page's main thread busy during the batch, ms (parse, scoring, store, React). */
+  mainThreadMs?: number | null;
+  /** Browser batch: page + workers memory (measureUserAgentSpecificMemory) before / after, bytes. */
+  memoryBefore?: number | null;
+  memoryAfter?: number | null;
+  /** Browser batch: the same once while the batch runs (the extra engines loaded), bytes. */
+  memoryDuring?: number | null;
 }
 
 export interface RatioRow {
@@ -125,7 +136,8 @@ export function summarizeThroughput(row: ThroughputRow): BenchReport['throughput
   return {
     ...row,
     recordsPerSecond: ratio(row.records, row.ms / 1000),
-    decodeRecordsPerSecond: row.decodeMs !== undefined ? ratio(row.records, row.decodeMs / 1000) : null,
+    // Workers decode side by side: the batch's decode-only rate is each worker's rate, summed.
+    decodeRecordsPerSecond: row.decodeMs !== undefined ? ratio(row.records * (row.workers ?? 1), row.decodeMs / 1000) : null,
   };
 }
 
@@ -245,15 +257,18 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
   }
   if (r.throughput.length) {
     out.push({
-      title: 'Batch throughput (records decoded one after another)',
+      title: 'Batch throughput',
       body: table(
-        ['path', 'records', 'seconds', 'records/s', 'decode-only records/s'],
+        ['path', 'engine workers', 'records', 'seconds', 'records/s', 'decode-only records/s', 'page main thread ms/record', 'memory before → during → after, MiB'],
         r.throughput.map((t) => [
           t.label,
+          t.workers === undefined ? '—' : t.enginesKept !== undefined && t.enginesKept !== null && t.enginesKept !== t.workers ? `${t.workers} → ${t.enginesKept}` : String(t.workers),
           String(t.records),
           (t.ms / 1000).toFixed(1),
           fmtRate(t.recordsPerSecond),
           fmtRate(t.decodeRecordsPerSecond ?? t.recordsPerSecond),
+          t.mainThreadMs === undefined || t.mainThreadMs === null ? '—' : (t.mainThreadMs / t.records).toFixed(1),
+          t.memoryBefore === undefined ? '—' : [t.memoryBefore, t.memoryDuring ?? null, t.memoryAfter ?? null].map((b) => (b === null ? '—' : (b / 2 ** 20).toFixed(1))).join(' → '),
         ]),
       ),
     });

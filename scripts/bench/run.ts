@@ -41,7 +41,7 @@ import {
 } from './report.ts';
 
 export const BENCH_USAGE =
-  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu]';
+  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N|auto[,…] (auto = the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
 
 const COHORT_TEST = 'data/cohort/test.jsonl';
 const TINY_TEST = 'training/tests/fixtures/tiny/test.jsonl';
@@ -68,9 +68,9 @@ function freePort(): Promise<number> {
 }
 
 /** `vite preview` of dist/ on a free localhost port (the same server the browser tests use). */
-async function startPreview(): Promise<{ url: string; child: ChildProcess }> {
+async function startPreview(dist: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+  const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -98,9 +98,9 @@ function noteText(record: CDrugRedRecord): string {
   return JSON.stringify(rest);
 }
 
-function bundledModelId(): string {
-  const dir = 'dist/models';
-  if (!existsSync('dist/index.html') || !existsSync(dir)) {
+function bundledModelId(dist: string): string {
+  const dir = join(dist, 'models');
+  if (!existsSync(join(dist, 'index.html')) || !existsSync(dir)) {
     throw new CliError('dist/ is missing: build first (`npm run bench` runs `vite build`; or `npx vite build`)');
   }
   const ids = readdirSync(dir)
@@ -147,6 +147,10 @@ export async function main(argv: string[]): Promise<number> {
     'skip-webgpu': { type: 'boolean' },
     'compare-notes': { type: 'string' },
     threads: { type: 'string' },
+    'skip-node': { type: 'boolean' },
+    'batch-workers': { type: 'string' },
+    'batch-rounds': { type: 'string' },
+    dist: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags['help']) {
@@ -161,13 +165,20 @@ export async function main(argv: string[]): Promise<number> {
   const threadsFlag = (flags['threads'] as string | undefined) ?? '1,2,4';
   const threadCounts = threadsFlag === 'none' ? [] : threadsFlag.split(',').map((x) => count(x.trim(), 'threads', 1, 1));
   const outJson = (flags['out'] as string | undefined) ?? 'docs/benchmark.json';
+  const skipNode = flags['skip-node'] === true;
+  const batchWorkersFlag = flags['batch-workers'] as string | undefined;
+  // One batch per count, in turn (e.g. 1,2: without and with the pool, on the same page and load).
+  const batchWorkers = batchWorkersFlag === undefined ? [] : batchWorkersFlag.split(',').map((x) => (x.trim() === 'auto' ? null : count(x.trim(), 'batch-workers', 1, 1)));
+  const batchRounds = count(flags['batch-rounds'] as string | undefined, 'batch-rounds', 1, 1);
+  // Another build of the app (e.g. the previous commit's, for a before/after on the same bench).
+  const dist = (flags['dist'] as string | undefined) ?? 'dist';
   const outMd = outJson.endsWith('.json') ? outJson.replace(/\.json$/, '.md') : `${outJson}.md`;
   const loadAvgStart = os.loadavg();
 
-  const modelId = bundledModelId();
+  const modelId = bundledModelId(dist);
   const modelDir = join('models', modelId);
   if (!existsSync(join(modelDir, 'config.json'))) throw new CliError(`${modelDir}: not found (Node runs the source folder dist/ was built from)`);
-  checkSameModel(join('dist', 'models', modelId), modelDir);
+  checkSameModel(join(dist, 'models', modelId), modelDir);
 
   // Notes: the synthetic test split when generated, else the tiny fixture shipped with the repo.
   let source = COHORT_TEST;
@@ -209,7 +220,7 @@ export async function main(argv: string[]): Promise<number> {
 
   // ---- browser ----
   let browser: BrowserBenchResult | null = null;
-  const server = await startPreview();
+  const server = await startPreview(dist);
   const stop = () => {
     if (server.child.exitCode === null) server.child.kill();
   };
@@ -226,6 +237,8 @@ export async function main(argv: string[]): Promise<number> {
       webgpuNotes: nGpu,
       batch: batchFile ? { file: batchFile, records: nBatch } : null,
       skipWebgpu,
+      batchWorkers,
+      batchRounds,
       log,
     });
     errors.push(...browser.errors);
@@ -251,13 +264,16 @@ export async function main(argv: string[]): Promise<number> {
   // ---- Node native ----
   let node8: NodeRun | null = null;
   let node4: NodeRun | null = null;
-  try {
-    log(`Node q8 on ${Math.max(nNotes, nBatch)} records`);
-    node8 = await runNode(modelDir, 'q8', parsed.slice(0, Math.max(nNotes, nBatch)), log);
-  } catch (e) {
-    errors.push(`Node q8: ${e instanceof Error ? e.message : String(e)}`);
+  if (skipNode) skipped.push('Node native (--skip-node)');
+  else {
+    try {
+      log(`Node q8 on ${Math.max(nNotes, nBatch)} records`);
+      node8 = await runNode(modelDir, 'q8', parsed.slice(0, Math.max(nNotes, nBatch)), log);
+    } catch (e) {
+      errors.push(`Node q8: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  if (!skipWebgpu) {
+  if (!skipWebgpu && !skipNode) {
     try {
       log(`Node q4 on ${nGpu} records`);
       node4 = await runNode(modelDir, 'q4', parsed.slice(0, nGpu), log);
@@ -300,15 +316,23 @@ export async function main(argv: string[]): Promise<number> {
   if (gpuRun) latency.push(latencyFromBrowser('webgpu-q4', gpuLabel, gpuRun));
 
   const throughput: ThroughputRow[] = [];
-  if (browser?.batch) {
+  for (const b of browser?.batches ?? []) {
+    const how = [b.requested === null ? null : `?batchWorkers=${b.requested}`, batchRounds > 1 ? `round ${b.round}` : null].filter(Boolean).join(', ');
     throughput.push({
       id: 'browser-batch',
-      label: `Chromium WASM ${browser.wasm?.info.dtype ?? 'q8'}, batch screen (parse, decode, table, metrics)`,
-      records: browser.batch.records,
-      ms: browser.batch.ms,
-      decodeMs: browser.batch.decodeMs,
+      label: `Chromium WASM ${browser?.wasm?.info.dtype ?? 'q8'}, batch screen (parse, decode, table, metrics)${how ? `, ${how}` : ''}`,
+      records: b.records,
+      ms: b.ms,
+      decodeMs: b.decodeMs,
+      workers: b.workers,
+      enginesKept: b.enginesKept,
+      mainThreadMs: b.mainThreadMs,
+      memoryBefore: b.memoryBefore,
+      memoryAfter: b.memoryAfter,
+      memoryDuring: b.memoryDuring,
     });
   }
+  const batch = browser?.batches[0] ?? null;
   if (node8 && nBatch > 0) {
     const ms = node8.latenciesMs.slice(0, nBatch).reduce((a, b) => a + b, 0);
     throughput.push({ id: 'node-batch', label: 'Node native q8, CLI decode loop (predict --method model)', records: Math.min(nBatch, node8.latenciesMs.length), ms });
@@ -355,9 +379,9 @@ export async function main(argv: string[]): Promise<number> {
   if (Math.max(loadAvgStart[0] ?? 0, loadAvgEnd[0] ?? 0) > cores * 0.5) {
     caveats.push(`The machine was busy (1-minute load average ${loadAvgStart[0]!.toFixed(2)} at start, ${loadAvgEnd[0]!.toFixed(2)} at end, on ${cores} cores): absolute times are inflated; ratios within the run are less affected.`);
   }
-  if (browser?.batch) {
+  if (batch) {
     caveats.push(
-      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the worker are decoded with its default settings); "decode-only" divides by the worker's summed decode time. The Node row is the CLI's decode loop over the same ${browser.batch.records} records.`,
+      `Batch throughput: the browser row times the app's batch screen (click "start" → done, model already loaded; records in the workers are decoded with their default settings). "Engine workers": how many decoded side by side (the app's engine plus the batch's pool, counted in the page; "2 → 1": the extra was released after the pool's throughput check); "decode-only" = records × workers / the workers' summed decode time. "Page main thread" = the page's busy time during the batch (CDP TaskDuration: parsing, scoring, store, React), per record. "Memory" = performance.measureUserAgentSpecificMemory (page and workers, after a GC) with the model loaded before the batch, 10 s into it, and after it ended. The Node row is the CLI's decode loop over the same ${batch.records} records.${browser!.batches.length > 1 ? ' Several browser rows: the batch ran once per engine count in turn, each on a freshly loaded page (model from IndexedDB), so a busy machine hits them alike.' : ''}`,
     );
   }
 

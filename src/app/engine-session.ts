@@ -18,22 +18,20 @@ import { getSiteModel, type SiteModelSummary } from '../storage/site-models.ts';
 import { availableDtypes, BUNDLED_MODELS, DEFAULT_MODEL_ID, downloadSize, findBundledModel } from '../engine/bundled-models.ts';
 import { describeAdapter } from '../engine/capabilities.ts';
 import { EngineClient, EngineError, toEngineError, type WorkerLike } from '../engine/client.ts';
+import { batchPoolSize, clientMember, EnginePool, type PoolMember } from '../engine/engine-pool.ts';
 import type { CandidateReport, EngineInfo, RecommendResult } from '../engine/protocol.ts';
 
 let client: EngineClient | null = null;
 let loading: { key: string; promise: Promise<EngineInfo> } | null = null;
 let loadedKey: string | null = null;
 
-function createWorker(): WorkerLike {
-  return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'dischargerx-engine',
-  }) as unknown as WorkerLike;
+function createWorker(name = 'dischargerx-engine'): WorkerLike {
+  return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name }) as unknown as WorkerLike;
 }
 
 export function getEngineClient(): EngineClient {
   if (!client) {
-    client = new EngineClient(createWorker);
+    client = new EngineClient(() => createWorker());
     client.onEvent((e) => {
       if (e.kind === 'backend-changed') {
         useEngineStore.getState().patch({ backend: e.backend, dtype: e.dtype, reason: e.reason });
@@ -285,6 +283,57 @@ export async function forgetModel(modelId: string): Promise<void> {
   } catch {
     /* the worker may be gone; nothing is loaded either way */
   }
+}
+
+/**
+ * The engines a batch runs on: the app's engine, loaded with these settings, plus extra engine
+ * workers where the device has the cores and memory (src/engine/engine-pool.ts batchPoolSize;
+ * `?batchWorkers=N` in the URL overrides, for the bench and the tests). The extras load the same model, backend,
+ * weights and candidate list as the app's engine — the weights from the IndexedDB cache it just
+ * filled, so nothing is downloaded twice — and skip the warm-up decode (their first record is
+ * one). The caller closes the pool when the batch ends: the extras' workers are terminated then.
+ */
+export async function openBatchEngines(settings: LoadSettings): Promise<EnginePool> {
+  const info = await ensureModelLoaded(settings);
+  const main = getEngineClient();
+  const asked = Number(new URLSearchParams(location.search).get('batchWorkers') ?? NaN);
+  const requested = Number.isFinite(asked) && asked >= 1 ? asked : null;
+  const size = batchPoolSize({
+    backend: info.backend,
+    threadsPerEngine: info.numThreads,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    deviceMemoryGiB: (navigator as Navigator & { deviceMemory?: number }).deviceMemory,
+    ...(requested !== null ? { requested } : {}),
+  });
+  const members: PoolMember[] = [
+    {
+      ensureLoaded: () => ensureModelLoaded(settings),
+      recommend: (params, options) => main.recommend(params, options),
+      release: () => undefined, // the app's engine stays for the recommend screen
+    },
+  ];
+  const params = main.loadParams;
+  for (let i = 1; i < size && params; i++) {
+    const extra = new EngineClient(() => createWorker(`dischargerx-engine-batch-${i}`));
+    // The selected candidate list is the client's state (it goes with the load), not a load parameter.
+    await extra.setCandidates(main.candidateList);
+    const { candidates: _list, ...rest } = params;
+    const load = { ...rest, backend: info.backend, dtype: info.dtype, skipWarmup: true };
+    extra.onEvent((e) => {
+      if (e.kind === 'cache' && e.notice.kind !== 'hit') console.warn(`[engine] batch engine ${i}: model cache: ${e.notice.kind}${e.notice.detail ? ` (${e.notice.detail})` : ''}`);
+      else if (e.kind === 'log' && e.level === 'warn') console.warn(`[engine] batch engine ${i}: ${e.message}`);
+    });
+    members.push(clientMember(extra, load));
+  }
+  // The app's own choice is checked against what the engines really deliver (a machine whose cores
+  // are taken by other work gains nothing from a second engine); an explicit count is kept.
+  return new EnginePool(members, {
+    adapt: requested === null,
+    onCheck: ({ soloMs, togetherMs, kept }) =>
+      console.info(
+        `[engine] batch: one engine alone ${Math.round(soloMs)} ms/record, ${togetherMs.length} side by side ${togetherMs.map(Math.round).join(' / ')} ms: ${kept ? 'all kept' : 'the extra engines are released'}`,
+      ),
+  });
 }
 
 /** `promise`, or an 'aborted' EngineError as soon as `signal` aborts (the promise runs on). */

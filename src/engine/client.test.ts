@@ -1,29 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EngineClient, EngineError, type WorkerLike } from './client.ts';
-import type { EngineInfo, EngineRequest, EngineResponse, RecommendResult } from './protocol.ts';
-
-/** A fake Worker: records posted requests; the test answers them (or crashes it). */
-class FakeWorker implements WorkerLike {
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessageerror: ((ev: unknown) => void) | null = null;
-  readonly posted: EngineRequest[] = [];
-  terminated = false;
-  postMessage(message: unknown): void {
-    this.posted.push(structuredClone(message) as EngineRequest);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(msg: EngineResponse): void {
-    this.onmessage?.({ data: structuredClone(msg) });
-  }
-  last<T extends EngineRequest['type']>(type: T): Extract<EngineRequest, { type: T }> {
-    const m = [...this.posted].reverse().find((p) => p.type === type);
-    if (!m) throw new Error(`no ${type} posted`);
-    return m as Extract<EngineRequest, { type: T }>;
-  }
-}
+import { EngineClient, EngineError } from './client.ts';
+import type { EngineInfo, EngineRequest, RecommendResult } from './protocol.ts';
+import { FakeWorker } from './worker-test-utils.ts';
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -264,10 +242,15 @@ describe('EngineClient', () => {
 
   it('after an inference failure the next call runs in a fresh worker', async () => {
     const { client, workers } = setup();
-    const r = client.recommend({ record: {} });
+    const l = client.load(loadParams);
     const w1 = workers[0]!;
+    w1.reply({ type: 'loaded', id: w1.last('load').id, info });
+    await l;
+    const r = client.recommend({ record: {} });
     w1.reply({ type: 'error', id: w1.last('recommend').id, error: { code: 'inference-failed', message: 'OOM' } });
     await expect(r).rejects.toMatchObject({ code: 'inference-failed' });
+    // Nothing usable is loaded any more: a caller that checks `loaded` reloads before its next request.
+    expect(client.loaded).toBeNull();
     void client.load(loadParams);
     expect(workers).toHaveLength(2);
     expect(w1.terminated).toBe(true);

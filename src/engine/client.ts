@@ -102,6 +102,14 @@ export class EngineClient {
     return this.candidates;
   }
 
+  /**
+   * What the last load asked for (after a WebGPU fallback: the WASM load that ran), with the
+   * selected candidate list: another client loads the same model with it (a batch's extra engines).
+   */
+  get loadParams(): LoadParams | null {
+    return this.lastLoad ? { ...this.lastLoad } : null;
+  }
+
   /** Starts a worker if none is running. */
   private ensureWorker(): WorkerLike {
     if (this.worker && this.tainted) {
@@ -190,7 +198,11 @@ export class EngineClient {
         return;
       case 'error':
         if (p.kind === 'load') this.loaded = null;
-        if (TAINTING.has(msg.error.code)) this.tainted = true;
+        // A tainted worker is replaced by a bare one on the next call: nothing is loaded there.
+        if (TAINTING.has(msg.error.code)) {
+          this.tainted = true;
+          this.loaded = null;
+        }
         this.fail(msg.id, p, EngineError.fromData(msg.error));
         return;
     }

@@ -39,6 +39,8 @@ export interface BatchState {
   /** Chromium's usedJSHeapSize at the 200th and the last record of the last run (bytes). */
   heapAt200: number | null;
   heapAtEnd: number | null;
+  /** Engines decoding the last model run side by side (the app's engine + the batch's extras); null for the baseline. */
+  engines: number | null;
   page: number;
   /**
    * Records pasted on another screen, handed over as text (plain data) for the batch screen to
@@ -74,6 +76,7 @@ const initial: BatchState = {
   metrics: null,
   heapAt200: null,
   heapAtEnd: null,
+  engines: null,
   page: 0,
   handoff: null,
 };

@@ -170,17 +170,25 @@ function RunInfo() {
   const ranWith = useBatchStore((s) => s.ranWith);
   const status = useBatchStore((s) => s.status);
   const loadingModel = useBatchStore((s) => s.loadingModel);
+  const engines = useBatchStore((s) => s.engines);
   const backend = useEngineStore((s) => s.backend);
   const dtype = useEngineStore((s) => s.dtype);
   if (ranWith === null || status === 'ready' || status === 'empty' || status === 'reading') return null;
   const showBackend = ranWith === 'model' && !loadingModel && backend !== null;
   return (
-    <p className="batch-run-info" data-testid="batch-run-info" data-method={ranWith} data-backend={showBackend ? backend : ''}>
+    <p
+      className="batch-run-info"
+      data-testid="batch-run-info"
+      data-method={ranWith}
+      data-backend={showBackend ? backend : ''}
+      data-engines={showBackend && engines !== null ? engines : ''}
+    >
       {m('ranWith')}: {ranWith === 'model' ? m('methodModel') : m('methodBaseline')}
       {showBackend && (
         <>
           {' · '}
           {m('backend')}: {backendLabel(m, backend, dtype)}
+          {engines !== null && ` · ${m('engines')}: ${engines}`}
         </>
       )}
     </p>

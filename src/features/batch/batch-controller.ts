@@ -7,7 +7,8 @@ import { isRecordError } from '../../clinical/errors.ts';
 import { Formulary } from '../../clinical/formulary.ts';
 import { decodeUtf8Strict, parseRecordsText } from '../../clinical/read-records.ts';
 import type { CDrugRedRecord } from '../../clinical/record.ts';
-import { ensureModelLoaded, getEngineClient } from '../../app/engine-session.ts';
+import { openBatchEngines } from '../../app/engine-session.ts';
+import type { EnginePool } from '../../engine/engine-pool.ts';
 import { useBatchStore, type BatchMethod } from '../../state/batch-store.ts';
 import { useUiStore } from '../../state/ui-store.ts';
 import { predictWithBaseline } from './batch-baseline.ts';
@@ -67,15 +68,11 @@ export async function loadBatchFile(file: File): Promise<void> {
   }
 }
 
-function recommenderFor(method: BatchMethod): RecommendFn {
-  if (method === 'baseline') return (record) => predictWithBaseline(record, useUiStore.getState().safety);
+function recommenderFor(method: BatchMethod, engines: EnginePool | null): RecommendFn {
+  if (method === 'baseline' || !engines) return (record) => predictWithBaseline(record, useUiStore.getState().safety);
   return async (record, signal) => {
-    const settings = useUiStore.getState();
-    await ensureModelLoaded(settings); // at once when loaded; reloads after a worker crash
-    const result = await getEngineClient().recommend(
-      { record: record as unknown as Record<string, unknown>, safety: useUiStore.getState().safety },
-      { signal },
-    );
+    // Each engine reloads its model first after a worker crash (src/engine/engine-pool.ts).
+    const result = await engines.recommend({ record: record as unknown as Record<string, unknown>, safety: useUiStore.getState().safety }, { signal });
     return { drugs: result.drugs.map((d) => d.name), withheld: (result.withheld ?? []).map((w) => ({ drug: w.drug, reason: w.reason })) };
   };
 }
@@ -101,14 +98,18 @@ export async function startBatch(): Promise<void> {
     ranWith: method,
     heapAt200: null,
     heapAtEnd: null,
+    engines: null,
     loadingModel: method === 'model',
   });
   let records: CDrugRedRecord[] | null = heldRecords;
+  let engines: EnginePool | null = null;
   try {
     records ??= await readRecords(heldFile);
     if (method === 'model') {
-      await ensureModelLoaded(useUiStore.getState());
-      useBatchStore.getState().patch({ loadingModel: false, startedAt: performance.now() });
+      // The model and its settings as the batch starts; the extra engines load while the app's
+      // engine already decodes.
+      engines = await openBatchEngines(useUiStore.getState());
+      useBatchStore.getState().patch({ loadingModel: false, startedAt: performance.now(), engines: engines.size });
     }
   } catch (e) {
     const msg = isRecordError(e) ? e.message : e instanceof Error ? e.message : String(e);
@@ -117,6 +118,7 @@ export async function startBatch(): Promise<void> {
     return;
   }
   if (signal.aborted) {
+    engines?.close();
     useBatchStore.getState().patch({ status: 'cancelled', finishedAt: performance.now() });
     controller = null;
     return;
@@ -134,9 +136,11 @@ export async function startBatch(): Promise<void> {
   };
   const outcome = await runBatch({
     records,
-    recommend: recommenderFor(method),
+    recommend: recommenderFor(method, engines),
     signal,
     normalize,
+    // Every engine busy, and the next record already waiting in each (see EnginePool.capacity).
+    concurrency: engines?.capacity ?? 1,
     onRow: (row, d) => {
       buffer.push(row);
       done = d;
@@ -145,6 +149,11 @@ export async function startBatch(): Promise<void> {
       if (performance.now() - lastFlush >= FLUSH_MS) flush();
     },
   });
+  // Done or cancelled: the extra engines' workers go now (a cancel also stops what they decode).
+  // The count shown is what was left at the end: an engine that could not load left early.
+  if (engines) useBatchStore.getState().patch({ engines: engines.size });
+  engines?.close();
+  engines = null;
   flush();
   const rows = useBatchStore.getState().rows;
   const labelled = useBatchStore.getState().file?.labelled ?? false;

@@ -84,6 +84,39 @@ describe('runBatch', () => {
     expect(calls).toEqual(['v1', 'v2']); // v3 never started
   });
 
+  it('with concurrency, sends up to that many records ahead and still makes rows in input order', async () => {
+    const recs = ['v1', 'v2', 'v3', 'v4', 'v5'].map((id) => rec(id, ['x'], ['A']));
+    const waiting: Array<{ id: string; resolve: (drugs: string[]) => void }> = [];
+    let inFlight = 0;
+    let most = 0;
+    const recommend: RecommendFn = (r) =>
+      new Promise<string[]>((resolve) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        waiting.push({ id: r.就诊标识, resolve: (d) => (inFlight--, resolve(d)) });
+      });
+    const rows: BatchRow[] = [];
+    const run = runBatch({ records: recs, recommend, signal: new AbortController().signal, concurrency: 3, yieldToPage: noYield, onRow: (row) => rows.push(row) });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    await settle();
+    expect(waiting.map((w) => w.id)).toEqual(['v1', 'v2', 'v3']);
+    // Answers come back newest first: no row until v1's.
+    waiting[2]!.resolve(['C']);
+    waiting[1]!.resolve(['B']);
+    await settle();
+    expect(rows).toEqual([]);
+    waiting[0]!.resolve(['A']);
+    await settle();
+    expect(rows.map((r) => r.id)).toEqual(['v1', 'v2', 'v3']);
+    expect(waiting.map((w) => w.id)).toEqual(['v1', 'v2', 'v3', 'v4', 'v5']);
+    for (const w of waiting.slice(3)) w.resolve(['D']);
+    expect(await run).toEqual({ status: 'done', done: 5, errors: 0 });
+    expect(rows.map((r) => [r.id, r.predicted[0]])).toEqual([['v1', 'A'], ['v2', 'B'], ['v3', 'C'], ['v4', 'D'], ['v5', 'D']]);
+    expect(most).toBe(3);
+  });
+
   it('a cancel before the start processes nothing', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -2,12 +2,14 @@
  * The batch scoring loop, free of React, zustand and the engine so it can be unit-tested with a
  * fake recommend function.
  *
- * Records are processed strictly one at a time. For each one the runner keeps only what the
- * results need — the visit id, the predicted names, the gold names (when labelled) and the
+ * Rows are made strictly in input order. Up to `concurrency` records are in flight at once (1 by
+ * default): with an engine pool (src/engine/engine-pool.ts) every worker decodes its own record
+ * while the page turns an earlier answer into a row. For each record the runner keeps only what
+ * the results need — the visit id, the predicted names, the gold names (when labelled) and the
  * per-visit scores — never the prompt, the model output object or any tensor.
  *
- * - Cancel: `signal` is checked before every record and passed to `recommend`, so a cancel stops
- *   within the record in flight; that record is dropped, every finished row is kept.
+ * - Cancel: `signal` is checked before every record is sent and passed to `recommend`, so a cancel
+ *   stops within the records in flight; those are dropped, every finished row is kept.
  * - An error on one record becomes an error row (empty prediction, `error` set) and the batch
  *   goes on. In the submission and the metrics such a row counts as an empty prediction, which
  *   is exactly how `npm run evaluate` scores a visit missing from a submission.
@@ -40,6 +42,11 @@ export interface RunBatchOptions {
   recommend: RecommendFn;
   signal: AbortSignal;
   normalize?: Normalize;
+  /**
+   * Records sent to `recommend` before the oldest one's row is made (default 1: one at a time).
+   * Rows still arrive in input order, whatever order the answers come back in.
+   */
+  concurrency?: number;
   /** Called after each finished record (rows arrive in input order). */
   onRow: (row: BatchRow, done: number, total: number) => void;
   /**
@@ -70,30 +77,50 @@ export function scoreRow(predicted: readonly string[], gold: readonly string[] |
   return { jaccard: s.jaccard, f1: s.f1 };
 }
 
+type Answer = { ok: true; out: Awaited<ReturnType<RecommendFn>> } | { ok: false; error: unknown };
+
 export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcome> {
   const { records, recommend, signal, normalize, onRow } = options;
   const yieldToPage = options.yieldToPage ?? yieldToEvents;
   const sliceMs = options.sliceMs ?? 12;
   const now = options.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const total = records.length;
   let done = 0;
   let errors = 0;
   let lastYield = now();
+  // Answers of the records sent so far, oldest first; each settles to an Answer (never rejects,
+  // so the ones still in flight at a cancel leave no unhandled rejection behind).
+  const inFlight: Promise<Answer>[] = [];
+  let sent = 0;
+  const send = () => {
+    const record = records[sent++] as CDrugRedRecord;
+    inFlight.push(
+      Promise.resolve()
+        .then(() => recommend(record, signal))
+        .then(
+          (out): Answer => ({ ok: true, out }),
+          (error: unknown): Answer => ({ ok: false, error }),
+        ),
+    );
+  };
   for (let i = 0; i < total; i++) {
     if (signal.aborted) return { status: 'cancelled', done, errors };
+    while (sent < total && sent < i + concurrency) send();
     const record = records[i] as CDrugRedRecord;
     const gold = record.出院带药列表 ? [...record.出院带药列表] : null;
     let predicted: string[] = [];
     let withheld: { drug: string; reason: string }[] = [];
     let error: string | null = null;
-    try {
-      const out = await recommend(record, signal);
+    const answer = (await inFlight.shift()) as Answer;
+    if (answer.ok) {
+      const out = answer.out;
       const list = 'drugs' in out ? out.drugs : (out as readonly string[]);
       predicted = list.map(String);
       if ('withheld' in out) withheld = out.withheld.map((w) => ({ drug: w.drug, reason: w.reason }));
-    } catch (e) {
+    } else {
       if (signal.aborted) return { status: 'cancelled', done, errors };
-      error = errorMessage(e);
+      error = errorMessage(answer.error);
       errors++;
     }
     if (signal.aborted) return { status: 'cancelled', done, errors };
@@ -111,8 +138,6 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchOutcom
   }
   return { status: 'done', done, errors };
 }
-
-
 
 /**
  * Metrics over the finished rows, computed by the same scorer as `npm run evaluate` (same

@@ -8,7 +8,7 @@ export type BatchMessageKey =
   | 'meanPred' | 'meanGold' | 'ratio' | 'perDrug' | 'support' | 'results' | 'colIndex' | 'colId'
   | 'colPred' | 'colGold' | 'colJaccard' | 'colSafety' | 'withheldN' | 'ruleHitsN' | 'safetyNone' | 'prev' | 'next' | 'pageOf' | 'rowError' | 'noLabels'
   | 'drug' | 'released'
-  | 'dropRefused' | 'ranWith' | 'backend' | 'backendWebgpu' | 'backendWasm' | 'etaBasis' | 'etaPending'
+  | 'dropRefused' | 'ranWith' | 'backend' | 'engines' | 'backendWebgpu' | 'backendWasm' | 'etaBasis' | 'etaPending'
   | 'compareTitle' | 'better' | 'tie' | 'elapsed' | 'hit' | 'miss' | 'missed' | 'legend' | 'kib' | 'normalisedExample';
 
 export const batchMessages: FeatureMessages<BatchMessageKey> = {
@@ -66,6 +66,7 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     released: '文件较大，运行后已释放解析结果；再次运行会重新读取文件。',
     dropRefused: '批量推荐正在进行，未载入“{name}”。请等待完成或先取消，再放入新文件。',
     ranWith: '本次运行',
+    engines: '并行引擎',
     backend: '计算后端',
     backendWebgpu: 'WebGPU（显卡）',
     backendWasm: 'WASM（CPU）',
@@ -135,6 +136,7 @@ export const batchMessages: FeatureMessages<BatchMessageKey> = {
     released: 'Large file: parsed records were released after the run; running again re-reads the file.',
     dropRefused: 'A batch is running, so "{name}" was not loaded. Wait for it to finish or cancel it, then drop the file again.',
     ranWith: 'This run',
+    engines: 'engines in parallel',
     backend: 'Backend',
     backendWebgpu: 'WebGPU (GPU)',
     backendWasm: 'WASM (CPU)',
