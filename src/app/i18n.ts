@@ -193,18 +193,42 @@ export interface Formatters {
   duration: (seconds: number) => string;
 }
 
+const formattersByLocale = new Map<Locale, Formatters>();
+
+/**
+ * The locale's formatters, built once per locale: every render asks for them (the batch table
+ * re-renders on each record), and building Intl formatters costs milliseconds each time.
+ */
 export function formatters(locale: Locale): Formatters {
+  let f = formattersByLocale.get(locale);
+  if (!f) {
+    f = buildFormatters(locale);
+    formattersByLocale.set(locale, f);
+  }
+  return f;
+}
+
+function buildFormatters(locale: Locale): Formatters {
   const tag = localeTag(locale);
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
   const date = new Intl.DateTimeFormat(tag, { dateStyle: 'long' });
   const unit = (u: 'minute' | 'second') => new Intl.NumberFormat(tag, { style: 'unit', unit: u, unitDisplay: 'short' });
   const minutes = unit('minute');
   const seconds = unit('second');
+  const numbers = new Map<number, Intl.NumberFormat>();
+  const numberFormat = (decimals: number) => {
+    let n = numbers.get(decimals);
+    if (!n) {
+      n = new Intl.NumberFormat(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+      numbers.set(decimals, n);
+    }
+    return n;
+  };
   const sep = locale === 'zh' ? '' : ' ';
   return {
     dateTime: (ms) => dateTime.format(ms),
     date: (ms) => date.format(ms),
-    number: (x, decimals = 0) => x.toLocaleString(tag, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }),
+    number: (x, decimals = 0) => numberFormat(decimals).format(x),
     duration: (s) => {
       const total = Math.max(0, s < 60 ? Math.ceil(s) : Math.round(s));
       const min = Math.floor(total / 60);
