@@ -18,7 +18,8 @@
  * may hold them). So unless the caller fixed the count (`adapt: false`), the pool measures: once
  * every engine is loaded, the first engine decodes SOLO_SAMPLES records alone (the extras wait,
  * loaded and idle, so nothing else of the batch competes with it), then all decode side by side;
- * if together they finish fewer records per second than the first did alone, the extras go.
+ * unless together they finish at least MIN_GAIN (15%) more records per second than the first did
+ * alone, the extras go: an engine that only breaks even still holds memory and a core.
  *
  * The pool decides no results: whichever member runs a record, the record's answer is the same
  * (same weights, decoding and candidate list); the caller puts answers back in record order.
