@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EngineClient, EngineError } from './client.ts';
 import type { EngineInfo, EngineRequest, RecommendResult } from './protocol.ts';
-import { FakeWorker } from './worker-test-utils.ts';
+import { FakeWorker, TEST_ENGINE_INFO } from './worker-test-utils.ts';
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -16,22 +16,7 @@ function setup() {
   return { client, workers };
 }
 
-const info: EngineInfo = {
-  modelId: 'm',
-  backend: 'wasm',
-  dtype: 'q8',
-  reason: { code: 'forced-wasm' },
-  adapter: null,
-  numThreads: 1,
-  runtime: 'onnxruntime-web (JSPI)',
-  loadMs: 1,
-  warmupMs: 1,
-  loadPhases: {},
-  bytes: 10,
-  decoding: {},
-  calibrated: false,
-  excludedCandidates: 0,
-};
+const info: EngineInfo = TEST_ENGINE_INFO;
 
 const result = (names: string[]): RecommendResult => ({
   drugs: names.map((name) => ({ name, confidence: 0.5 })),

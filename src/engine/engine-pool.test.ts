@@ -8,24 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { EngineClient } from './client.ts';
 import { batchPoolSize, clientMember, EnginePool, extraEnginesHelp, MAX_BATCH_ENGINES } from './engine-pool.ts';
 import type { EngineInfo, RecommendResult } from './protocol.ts';
-import { FakeWorker } from './worker-test-utils.ts';
+import { FakeWorker, TEST_ENGINE_INFO } from './worker-test-utils.ts';
 
-const info: EngineInfo = {
-  modelId: 'm',
-  backend: 'wasm',
-  dtype: 'q8',
-  reason: { code: 'forced-wasm' },
-  adapter: null,
-  numThreads: 1,
-  runtime: 'onnxruntime-web (JSPI)',
-  loadMs: 1,
-  warmupMs: 0,
-  loadPhases: {},
-  bytes: 10,
-  decoding: {},
-  calibrated: false,
-  excludedCandidates: 0,
-};
+const info: EngineInfo = { ...TEST_ENGINE_INFO, warmupMs: 0 };
 
 const result = (name: string, inferenceMs = 3): RecommendResult => ({
   drugs: [{ name, confidence: 0.5 }],

@@ -4,7 +4,7 @@
  * test answers (or crashes it) with the protocol's real messages.
  */
 import type { WorkerLike } from './client.ts';
-import type { EngineRequest, EngineResponse } from './protocol.ts';
+import type { EngineInfo, EngineRequest, EngineResponse } from './protocol.ts';
 
 /** A fake Worker: records posted requests; the test answers them (or crashes it). */
 export class FakeWorker implements WorkerLike {
@@ -29,3 +29,21 @@ export class FakeWorker implements WorkerLike {
   }
 }
 
+
+/** A loaded engine's info as a worker reports it (WASM, q8), for answering `load` requests. */
+export const TEST_ENGINE_INFO: EngineInfo = {
+  modelId: 'm',
+  backend: 'wasm',
+  dtype: 'q8',
+  reason: { code: 'forced-wasm' },
+  adapter: null,
+  numThreads: 1,
+  runtime: 'onnxruntime-web (JSPI)',
+  loadMs: 1,
+  warmupMs: 1,
+  loadPhases: {},
+  bytes: 10,
+  decoding: {},
+  calibrated: false,
+  excludedCandidates: 0,
+};
