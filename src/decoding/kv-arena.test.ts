@@ -44,6 +44,11 @@ function readBeams(arena: KvArena, cache: ArenaCache): Ref[] {
 }
 
 /** Feed the arena `rows` new tokens (outputs in slot order, as the session returns them). */
+/** Beam selection on the arena and on the reference cache alike. */
+function selectStep(arena: KvArena, cache: ArenaCache, refs: Ref[], rows: readonly number[]): { cache: ArenaCache; refs: Ref[] } {
+  return { cache: arena.selectRows(cache, rows), refs: refs.map((ref) => rows.map((r) => structuredClone(ref[r]!))) };
+}
+
 function appendStep(arena: KvArena, cache: ArenaCache, refs: Ref[], T: number, next: () => number): { cache: ArenaCache; refs: Ref[] } {
   const past = arena.past(cache);
   const outs = NAMES.map(() => randomRows(cache.rows, T, next));
@@ -73,8 +78,7 @@ describe('KvArena (fixed-capacity slots)', () => {
       ];
       for (const stepPlan of plan) {
         if (stepPlan.select) {
-          cache = arena.selectRows(cache, stepPlan.select);
-          refs = refs.map((ref) => stepPlan.select!.map((r) => structuredClone(ref[r]!)));
+          ({ cache, refs } = selectStep(arena, cache, refs, stepPlan.select));
         }
         expect(readBeams(arena, cache)).toEqual(refs);
         ({ cache, refs } = appendStep(arena, cache, refs, stepPlan.tokens, next));
@@ -92,8 +96,7 @@ describe('KvArena (fixed-capacity slots)', () => {
     let refs: Ref[] = NAMES.map(() => [[[], []]]);
     ({ cache, refs } = appendStep(arena, cache, refs, 4, next));
     // 1 → 4 beams: beam 0 keeps slot 0, three copies.
-    cache = arena.selectRows(cache, [0, 0, 0, 0]);
-    refs = refs.map((ref) => [0, 0, 0, 0].map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, [0, 0, 0, 0]));
     expect(arena.stats.slotCopies).toBe(3);
     ({ cache, refs } = appendStep(arena, cache, refs, 1, next));
     const before = arena.past(cache);
@@ -101,8 +104,7 @@ describe('KvArena (fixed-capacity slots)', () => {
     const slotsBefore = [...before.slots];
     // Pure permutation: every beam keeps its slot, the buffers are untouched.
     const perm = [2, 3, 1, 0];
-    cache = arena.selectRows(cache, perm);
-    refs = refs.map((ref) => perm.map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, perm));
     const after = arena.past(cache);
     expect(arena.stats.slotCopies).toBe(3);
     expect(after.slots).toEqual(perm.map((p) => slotsBefore[p]));
@@ -111,8 +113,7 @@ describe('KvArena (fixed-capacity slots)', () => {
     // Beam 0 forks into 3, beams 2 and 3 die: two copies into their slots, beam 1 stays put.
     const fork = [0, 0, 1, 0];
     const slotOfOne = after.slots[1];
-    cache = arena.selectRows(cache, fork);
-    refs = refs.map((ref) => fork.map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, fork));
     expect(arena.stats.slotCopies).toBe(5);
     expect(arena.past(cache).slots[0]).toBe(after.slots[0]);
     expect(arena.past(cache).slots[2]).toBe(slotOfOne);
@@ -125,16 +126,14 @@ describe('KvArena (fixed-capacity slots)', () => {
     let cache = arena.reset();
     let refs: Ref[] = NAMES.map(() => [[[], []]]);
     ({ cache, refs } = appendStep(arena, cache, refs, 3, next));
-    cache = arena.selectRows(cache, [0, 0, 0, 0]);
-    refs = refs.map((ref) => [0, 0, 0, 0].map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, [0, 0, 0, 0]));
     ({ cache, refs } = appendStep(arena, cache, refs, 2, next));
     const copies = arena.stats.slotCopies;
     const slots = [...arena.past(cache).slots];
     const inSlot = (s: number) => slots.indexOf(s);
     // Keep the beams in slots 3 and 0: the first stays, the one in slot 3 moves to slot 1.
     const keep = [inSlot(3), inSlot(0)];
-    cache = arena.selectRows(cache, keep);
-    refs = refs.map((ref) => keep.map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, keep));
     expect(arena.past(cache).slots).toEqual([1, 0]);
     expect(arena.stats.slotCopies).toBe(copies + 1);
     expect(arena.past(cache).dims[0]).toBe(2);
@@ -150,8 +149,7 @@ describe('KvArena (fixed-capacity slots)', () => {
     let refs: Ref[] = NAMES.map(() => [[[], []]]);
     ({ cache, refs } = appendStep(arena, cache, refs, 5, next));
     expect(arena.past(cache).dims[2]).toBe(9);
-    cache = arena.selectRows(cache, [0, 0]);
-    refs = refs.map((ref) => [0, 0].map((r) => structuredClone(ref[r]!)));
+    ({ cache, refs } = selectStep(arena, cache, refs, [0, 0]));
     for (let i = 0; i < 4; i++) ({ cache, refs } = appendStep(arena, cache, refs, 1, next));
     expect(arena.past(cache).dims[2]).toBe(9);
     expect(arena.stats.relayouts).toBe(1);

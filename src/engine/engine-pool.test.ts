@@ -66,10 +66,13 @@ function engines(n: number) {
 const ask = (pool: EnginePool, note: string, signal?: AbortSignal) =>
   pool.recommend({ record: { 主诉: note } }, signal ? { signal } : {}).then((r) => r.drugs[0]!.name);
 
+/** A pool over the test's engines, each member loading `load`. */
+const poolOf = (e: { clients: EngineClient[] }, options: ConstructorParameters<typeof EnginePool>[1]) => new EnginePool(e.clients.map((c) => clientMember(c, load)), options);
+
 describe('EnginePool', () => {
   it('hands each request to the engine with the fewest in flight, up to `depth` each; the rest wait for a free slot', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 2, adapt: false });
+    const pool = poolOf(e, { depth: 2, adapt: false });
     expect(pool.size).toBe(2);
     expect(pool.capacity).toBe(4);
     await e.loaded(0);
@@ -88,7 +91,7 @@ describe('EnginePool', () => {
 
   it('an engine still loading takes no request; the loaded one works meanwhile, and the other joins once loaded', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     const answers = ['a', 'b', 'c'].map((n) => ask(pool, n));
     await tick();
@@ -107,7 +110,7 @@ describe('EnginePool', () => {
 
   it('abort: a queued request rejects at once; a sent one is aborted in its own worker', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     const ac = new AbortController();
@@ -125,7 +128,7 @@ describe('EnginePool', () => {
 
   it('a worker crash fails only that engine’s requests; it reloads on a fresh worker before its next one', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     const a = ask(pool, 'a').catch((err: unknown) => err);
@@ -149,7 +152,7 @@ describe('EnginePool', () => {
 
   it('an engine whose load fails leaves the pool (released) and the others take its share; the last one stays and reports its error per request', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     const w1 = e.current(1);
     w1.reply({ type: 'error', id: w1.last('load').id, error: { code: 'load-failed', message: 'IndexedDB read failed' } });
@@ -174,7 +177,7 @@ describe('EnginePool', () => {
 
   it('an engine that cannot reload after a crash leaves the pool; its next request fails with the load error and the rest go to the others', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     await e.loaded(1);
     e.current(0).onerror?.({ message: 'gone' });
@@ -194,7 +197,7 @@ describe('EnginePool', () => {
 
   it('close() rejects what is queued, releases every engine (workers terminated), and refuses later requests', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt: false });
+    const pool = poolOf(e, { depth: 1, adapt: false });
     await e.loaded(0);
     const answers = ['a', 'b'].map((n) => ask(pool, n).catch((err: unknown) => err));
     await tick();
@@ -209,7 +212,7 @@ describe('EnginePool', () => {
 describe('the extra engines stay only while they add throughput', () => {
   it('a failed decode while measuring ends the check: every engine keeps working', async () => {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1 });
+    const pool = poolOf(e, { depth: 1 });
     await e.loaded(0);
     await e.loaded(1);
     const s1 = ask(pool, 's1').catch((err: unknown) => err);
@@ -247,7 +250,7 @@ describe('the extra engines stay only while they add throughput', () => {
   /** Both engines loaded; engine 0 decodes two records alone at 300 ms, then both decode three each at `togetherMs`. */
   async function run(togetherMs: number, adapt = true) {
     const e = engines(2);
-    const pool = new EnginePool(e.clients.map((c) => clientMember(c, load)), { depth: 1, adapt });
+    const pool = poolOf(e, { depth: 1, adapt });
     /** Answers `note` on whichever engine holds it. */
     const answer = (note: string, ms: number) => e.answer(e.got(0).includes(note) ? 0 : 1, note, ms);
     await e.loaded(0);
