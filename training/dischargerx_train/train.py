@@ -1,5 +1,6 @@
 """End-to-end: tokenizer -> train -> export ONNX -> quantize -> Hugging Face folder in --out."""
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -31,6 +32,14 @@ def log(fh, **kw):
     if fh is not None:
         fh.write(line + "\n")
         fh.flush()
+
+
+CHECKPOINT_FILE = "checkpoint.pt"
+
+
+def _tuple_state(x):
+    """random.Random state as setstate needs it (a checkpoint may hand back lists)."""
+    return tuple(_tuple_state(v) for v in x) if isinstance(x, (list, tuple)) else x
 
 
 def seed_all(seed):
@@ -101,6 +110,11 @@ def parse_args(argv=None):
     ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
                     help="training compute precision (auto: bf16 autocast on CUDA/AVX512-BF16 CPUs, else fp32)")
     ap.add_argument("--no-node-check", action="store_true", help="skip onnxruntime-node verification")
+    ap.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its checkpoint.pt (written "
+                    "every --checkpoint-min minutes, after every epoch and when a run pauses)")
+    ap.add_argument("--checkpoint-min", type=float, default=10.0, help="minutes between mid-epoch checkpoints (default 10)")
+    ap.add_argument("--stop-at-step", type=int, default=None, help="checkpoint and pause once this many steps are done "
+                    "(to split a run on purpose; continue with --resume)")
     return ap.parse_args(argv)
 
 
@@ -120,7 +134,10 @@ def main(argv=None):
     out_dir = os.path.abspath(args.out)
     run_dir = os.path.abspath(args.run_dir or os.path.join(REPO_ROOT, "runs", os.path.basename(out_dir.rstrip("/"))))
     os.makedirs(run_dir, exist_ok=True)
-    fh = open(os.path.join(run_dir, "log.jsonl"), "w", encoding="utf-8")
+    ckpt_path = os.path.join(run_dir, CHECKPOINT_FILE)
+    if args.resume and not os.path.isfile(ckpt_path):
+        raise SystemExit("--resume: no %s in %s; start the run without --resume (same --run-dir)" % (CHECKPOINT_FILE, run_dir))
+    fh = open(os.path.join(run_dir, "log.jsonl"), "a" if args.resume else "w", encoding="utf-8")
 
     # ---- data
     train_path, dev_path = find_split(args.data, "train"), find_split(args.data, "dev")
@@ -174,20 +191,53 @@ def main(argv=None):
     total_steps = batches_per_epoch * tcfg["epochs"]
     trie = CandidateTrie(cands.names, tok)
     dev_sub = dev_ex[: tcfg["dev_subset"]]
-    best, best_epoch, bad, step = -1.0, -1, 0, 0
     best_path = os.path.join(run_dir, "best.pt")
-    tok_seen, train_time = 0, 0.0
+    # Everything a resumed run must agree on, so a checkpoint is never continued on other data.
+    fingerprint = {"config": args.config, "seed": args.seed, "epochs": tcfg["epochs"], "max_train": args.max_train,
+                   "train_sha256": sha256(train_path), "dev_sha256": sha256(dev_path) if dev_path else None,
+                   "candidates": cands.version,
+                   "vocab_sha256": hashlib.sha256("\n".join(tok.vocab).encode("utf-8")).hexdigest(), "train_examples": len(train_ex),
+                   "total_steps": total_steps, "precision": precision}
+    st = {"epoch": 0, "batches_done": 0, "epoch_rng": rng.getstate(), "step": 0, "best": -1.0, "best_epoch": -1,
+          "bad": 0, "epochs_run": 0, "tok_seen": 0, "train_time": 0.0, "losses": [], "ep_tokens": 0, "ep_time": 0.0}
+    if args.resume:
+        ckpt = torch.load(ckpt_path, map_location=device)
+        diff = {k: (ckpt["fingerprint"].get(k), v) for k, v in fingerprint.items() if ckpt["fingerprint"].get(k) != v}
+        if diff:
+            fh.close()
+            raise SystemExit("--resume: the checkpoint in %s is from another run (%s); start afresh without --resume"
+                             % (run_dir, ", ".join("%s %r != %r" % (k, a, b) for k, (a, b) in sorted(diff.items()))))
+        model.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optimizer"])
+        torch.set_rng_state(ckpt["torch_rng"])
+        st.update(ckpt["state"])
+        st["epoch_rng"] = _tuple_state(st["epoch_rng"])
+        log(fh, event="resume", step=st["step"], planned_steps=total_steps, epoch=st["epoch"], batches_done=st["batches_done"])
+
+    def save_checkpoint():
+        tmp = ckpt_path + ".tmp"
+        torch.save({"fingerprint": fingerprint, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                    "torch_rng": torch.get_rng_state(), "state": st}, tmp)
+        os.replace(tmp, ckpt_path)  # never a half-written checkpoint
+
     budget_min = args.time_budget if args.time_budget is not None else tcfg.get("time_budget_min")
     budget_s = budget_min * 60 if budget_min else None
     deadline = None if not budget_s else t_start + budget_s
-    for epoch in range(tcfg["epochs"]):
+    next_ckpt = time.time() + args.checkpoint_min * 60
+    paused = None
+    for epoch in range(st["epoch"], tcfg["epochs"]):
         model.train()
-        t0 = time.time()
-        losses, ep_tokens = [], 0
-        for bi, batch in enumerate(make_batches(train_ex, tcfg["batch_tokens"], tcfg["max_batch"], rng)):
+        # The epoch's batch order comes from the run's RNG as it stood at the epoch's start, so a
+        # resumed epoch redraws the same batches and skips the ones already trained on.
+        rng.setstate(st["epoch_rng"])
+        batches = make_batches(train_ex, tcfg["batch_tokens"], tcfg["max_batch"], rng)
+        t0 = time.time() - st["ep_time"]
+        for bi, batch in enumerate(batches):
+            if bi < st["batches_done"]:
+                continue
             ids, tgt = collate([train_ex[i] for i in batch], tok.pad_id)
             ids, tgt = ids.to(device), tgt.to(device)
-            lr = lr_at(step, total_steps, tcfg["lr"], tcfg["warmup_steps"])
+            lr = lr_at(st["step"], total_steps, tcfg["lr"], tcfg["warmup_steps"])
             for g in opt.param_groups:
                 g["lr"] = lr
             loss = loss_on_batch(model, ids, tgt, precision)
@@ -195,32 +245,54 @@ def main(argv=None):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg["grad_clip"])
             opt.step()
-            step += 1
-            losses.append(loss.item())
-            ep_tokens += int(ids.numel())
+            st["step"] += 1
+            st["batches_done"] = bi + 1
+            st["losses"].append(loss.item())
+            st["ep_tokens"] += int(ids.numel())
+            st["ep_time"] = time.time() - t0
             if bi % 50 == 0:
-                el = time.time() - t0
-                log(fh, event="step", epoch=epoch, step=step, loss=round(loss.item(), 4), lr=round(lr, 6),
-                    tokens_per_s=round(ep_tokens / max(el, 1e-6), 1))
+                log(fh, event="step", epoch=epoch, step=st["step"], loss=round(loss.item(), 4), lr=round(lr, 6),
+                    tokens_per_s=round(st["ep_tokens"] / max(st["ep_time"], 1e-6), 1))
             if deadline and time.time() > deadline:
-                log(fh, event="time_budget", msg="stopped at step %d of %d after %.1f min" % (step, total_steps, budget_min))
+                paused = "the time budget (%.1f min) ran out" % budget_min
+            elif args.stop_at_step is not None and st["step"] >= args.stop_at_step:
+                paused = "--stop-at-step %d" % args.stop_at_step
+            if paused or time.time() > next_ckpt:
+                save_checkpoint()
+                next_ckpt = time.time() + args.checkpoint_min * 60
+            if paused:
                 break
-        ep_time = time.time() - t0
-        train_time += ep_time
-        tok_seen += ep_tokens
+        if paused and st["batches_done"] < len(batches):
+            break
+        ep_time = st["ep_time"]
+        st["train_time"] += ep_time
+        st["tok_seen"] += st["ep_tokens"]
         t1 = time.time()
         metrics, _ = evaluate(model, tok, dev_sub, trie)
-        improved = metrics["score"] > best
-        if improved:
-            best, best_epoch, bad = metrics["score"], epoch, 0
+        st["epochs_run"] += 1
+        if metrics["score"] > st["best"]:
+            st["best"], st["best_epoch"], st["bad"] = metrics["score"], epoch, 0
             torch.save(model.state_dict(), best_path)
         else:
-            bad += 1
-        log(fh, event="epoch", epoch=epoch, train_loss=round(float(np.mean(losses)), 4),
-            tokens_per_s=round(ep_tokens / ep_time, 1), epoch_s=round(ep_time, 1), eval_s=round(time.time() - t1, 1),
-            dev_n=len(dev_sub), **{k: round(v, 4) for k, v in metrics.items()}, best=round(best, 4))
-        if bad >= tcfg["patience"] or (deadline and time.time() > deadline):
+            st["bad"] += 1
+        log(fh, event="epoch", epoch=epoch, train_loss=round(float(np.mean(st["losses"])), 4),
+            tokens_per_s=round(st["ep_tokens"] / max(ep_time, 1e-6), 1), epoch_s=round(ep_time, 1), eval_s=round(time.time() - t1, 1),
+            dev_n=len(dev_sub), **{k: round(v, 4) for k, v in metrics.items()}, best=round(st["best"], 4))
+        st.update(epoch=epoch + 1, batches_done=0, epoch_rng=rng.getstate(), losses=[], ep_tokens=0, ep_time=0.0)
+        stop_early = st["bad"] >= tcfg["patience"]
+        if stop_early:
+            st["epoch"] = tcfg["epochs"]  # a resumed run goes straight to the export
+        save_checkpoint()
+        if stop_early or paused:
             break
+    if paused and st["epoch"] < tcfg["epochs"]:
+        # A paused run never replaces the model folder with half-trained weights.
+        log(fh, event="paused", step=st["step"], planned_steps=total_steps, reason=paused, checkpoint=ckpt_path,
+            next="run the same command with --resume to continue")
+        fh.close()
+        return None
+    best, best_epoch, step, epochs_run = st["best"], st["best_epoch"], st["step"], st["epochs_run"]
+    train_time, tok_seen = st["train_time"], st["tok_seen"]
     model.load_state_dict(torch.load(best_path, map_location=device))
     model = model.cpu().eval()
 
@@ -239,7 +311,7 @@ def main(argv=None):
         "tokenizer": {"type": "char-wordpiece", "vocab_size": len(tok), "min_char_count": tcfg["min_char_count"]},
         "target": {"separator": spec["target"]["separator"], "end": spec["target"]["end"],
                    "order": "drug_order.json (training-label frequency rank)"},
-        "training": {"config": args.config, "seed": args.seed, "epochs_run": epoch + 1, "best_epoch": best_epoch,
+        "training": {"config": args.config, "seed": args.seed, "epochs_run": epochs_run, "best_epoch": best_epoch,
                      "steps": step, "planned_steps": total_steps, "precision": precision, "train_seconds": round(train_time, 1),
                      "tokens_per_s": round(tok_seen / max(train_time, 1e-6), 1), "params": model.num_params(),
                      "device": str(device), "torch": torch.__version__},

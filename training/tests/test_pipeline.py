@@ -37,6 +37,57 @@ class PipelineTest(unittest.TestCase):
                 self.assertLess(rep["fp32"]["max_abs_diff"], 1e-4)
 
 
+class ResumeTest(unittest.TestCase):
+    """A run paused mid-epoch and resumed trains the same weights as one that never stopped."""
+
+    def run_tiny(self, td, name, *extra):
+        tiny = os.path.join(FIXTURES, "tiny")
+        out = os.path.join(td, name)
+        args = ["--data", tiny, "--out", out, "--run-dir", os.path.join(td, name + "-run"), "--config", "tiny",
+                "--candidates", os.path.join(tiny, "candidates.json"), "--epochs", "2", "--max-train", "60",
+                "--max-dev", "4", "--no-node-check", *extra]
+        return main(args), out, os.path.join(td, name + "-run")
+
+    def test_pause_then_resume_equals_one_run(self):
+        import torch
+
+        with tempfile.TemporaryDirectory() as td:
+            done, _, whole_run = self.run_tiny(td, "whole")
+            self.assertIsNotNone(done)
+            with open(os.path.join(whole_run, "log.jsonl"), encoding="utf-8") as f:
+                steps = [json.loads(l) for l in f if '"epoch"' in l and '"train_loss"' in l]
+            self.assertEqual(len(steps), 2)
+            # pause inside the first epoch: the folder is not written, a checkpoint is
+            paused, out, run = self.run_tiny(td, "split", "--stop-at-step", "2")
+            self.assertIsNone(paused)
+            self.assertFalse(os.path.exists(out))
+            self.assertTrue(os.path.exists(os.path.join(run, "checkpoint.pt")))
+            done, out, run = self.run_tiny(td, "split", "--resume")
+            self.assertIsNotNone(done)
+            self.assertTrue(os.path.exists(os.path.join(out, "onnx", "model.onnx")))
+            a = torch.load(os.path.join(whole_run, "best.pt"))
+            b = torch.load(os.path.join(run, "best.pt"))
+            self.assertEqual(set(a), set(b))
+            for k in a:
+                self.assertTrue(torch.equal(a[k], b[k]), k)
+            with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+                training = json.load(f)["dischargerx"]["training"]
+            with open(os.path.join(td, "whole", "config.json"), encoding="utf-8") as f:
+                whole = json.load(f)["dischargerx"]["training"]
+            for k in ("steps", "planned_steps", "epochs_run", "best_epoch"):
+                self.assertEqual(training[k], whole[k], k)
+
+    def test_resume_refuses_a_missing_or_foreign_checkpoint(self):
+        with tempfile.TemporaryDirectory() as td:
+            with self.assertRaises(SystemExit) as e:
+                self.run_tiny(td, "none", "--resume")
+            self.assertIn("no checkpoint.pt", str(e.exception))
+            self.run_tiny(td, "x", "--stop-at-step", "1")
+            with self.assertRaises(SystemExit) as e:  # same run dir, other seed
+                self.run_tiny(td, "x", "--resume", "--seed", "14")
+            self.assertIn("seed 13 != 14", str(e.exception))
+
+
 class ModelFolderTest(unittest.TestCase):
     def test_replace_keeps_the_card_and_drops_stale_calibration(self):
         with tempfile.TemporaryDirectory() as td:
