@@ -22,7 +22,7 @@ from .decode import CandidateTrie, evaluate
 from .export_onnx import export_onnx, generation_config, hf_config, write_json
 from .manifest import sha256, write_manifest
 from .model import LlamaLM
-from .prompt import build_prompt, build_prompts, load_spec
+from .prompt import PROMPT_CACHE_ENV, build_prompt, build_prompts, load_spec
 from .tokenizer import CharTokenizer
 
 
@@ -110,6 +110,10 @@ def parse_args(argv=None):
     ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
                     help="training compute precision (auto: bf16 autocast on CUDA/AVX512-BF16 CPUs, else fp32)")
     ap.add_argument("--no-node-check", action="store_true", help="skip onnxruntime-node verification")
+    ap.add_argument("--prompt-cache", default=None, help="folder of prompts built before (content-addressed): read there, "
+                    "new ones written; lets a machine without Node train (training/README.md, GPU)")
+    ap.add_argument("--prepare-prompts", action="store_true", help="only build every prompt this run needs into "
+                    "--prompt-cache, then exit (run where Node is, before training where it is not)")
     ap.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its checkpoint.pt (written "
                     "every --checkpoint-min minutes, after every epoch and when a run pauses)")
     ap.add_argument("--checkpoint-min", type=float, default=10.0, help="minutes between mid-epoch checkpoints (default 10)")
@@ -120,6 +124,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.prepare_prompts and not args.prompt_cache:
+        raise SystemExit("--prepare-prompts needs --prompt-cache DIR")
+    if args.prompt_cache:
+        os.environ[PROMPT_CACHE_ENV] = os.path.abspath(args.prompt_cache)  # data.py and decode.py build prompts too
     t_start = time.time()
     torch.set_num_threads(args.threads)
     seed_all(args.seed)
@@ -178,6 +186,13 @@ def main(argv=None):
     log(fh, event="data", train=len(train_ex), dev=len(dev_ex), vocab=len(tok), candidates=len(cands.names),
         train_tokens=n_tokens, target_tokens=n_target, dropped_too_long=len(too_long), **stats,
         mean_len=round(n_tokens / max(1, len(train_ex)), 1), device=str(device), precision=precision)
+
+    ref_rec = dev_recs[0] if dev_recs else train_recs[0]
+    if args.prepare_prompts:
+        build_prompt(ref_rec)  # the export's parity reference
+        log(fh, event="prompts_prepared", cache=os.environ[PROMPT_CACHE_ENV], train=len(train_recs), dev=len(dev_recs))
+        fh.close()
+        return os.environ[PROMPT_CACHE_ENV]
 
     # ---- model
     model = LlamaLM(mcfg).to(device)
@@ -335,7 +350,6 @@ def main(argv=None):
     log(fh, event="manifest", version=write_manifest(hf)["version"])
 
     # ---- reference logits (for training/node/parity.mjs) and onnxruntime-node check
-    ref_rec = dev_recs[0] if dev_recs else train_recs[0]
     prompt = build_prompt(ref_rec)
     ids = tok.encode(prompt)
     with torch.no_grad():

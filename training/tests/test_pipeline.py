@@ -88,6 +88,32 @@ class ResumeTest(unittest.TestCase):
             self.assertIn("seed 13 != 14", str(e.exception))
 
 
+class PromptCacheTest(unittest.TestCase):
+    """--prepare-prompts where Node runs, then training with no Node call at all (a GPU machine)."""
+
+    def test_train_from_prepared_prompts_without_node(self):
+        from unittest import mock
+
+        from dischargerx_train import prompt
+
+        tiny = os.path.join(FIXTURES, "tiny")
+        with tempfile.TemporaryDirectory() as td:
+            cache = os.path.join(td, "prompts")
+            common = ["--data", tiny, "--run-dir", os.path.join(td, "run"), "--config", "tiny", "--candidates",
+                      os.path.join(tiny, "candidates.json"), "--epochs", "1", "--max-train", "40", "--max-dev", "4",
+                      "--no-node-check", "--prompt-cache", cache]
+            self.assertEqual(main(common + ["--out", os.path.join(td, "unused"), "--prepare-prompts"]), os.path.abspath(cache))
+            self.assertGreaterEqual(len(os.listdir(cache)), 3)  # train (augmented), dev, the parity reference
+            self.assertFalse(os.path.exists(os.path.join(td, "unused")))
+            with mock.patch.object(prompt, "_build_with_node", side_effect=AssertionError("Node was called")):
+                out = main(common + ["--out", os.path.join(td, "model")])
+            self.assertTrue(os.path.exists(os.path.join(out, "onnx", "model.onnx")))
+            # other records are a cache miss: they go to Node
+            with mock.patch.object(prompt, "_build_with_node", return_value=["p"]) as node:
+                self.assertEqual(prompt.build_prompts([{"主诉": "头晕"}], cache_dir=cache), ["p"])
+            node.assert_called_once()
+
+
 class ModelFolderTest(unittest.TestCase):
     def test_replace_keeps_the_card_and_drops_stale_calibration(self):
         with tempfile.TemporaryDirectory() as td:
