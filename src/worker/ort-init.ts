@@ -22,13 +22,14 @@ let earlyUrl = '';
  * Why (issue #10, measured in Chromium traces of warm loads): onnxruntime's static constructors
  * are one wasm function of 958 kB (`__wasm_call_ctors`). V8 compiles a function on its first call,
  * on the calling thread, and its code cache keeps only optimised code, which a run-once function
- * never gets; so every load spent 0.1–0.2 s of CPU (0.4–0.6 s wall on a busy machine) compiling
+ * never gets; so every load spent 0.1–0.5 s of CPU (0.4–0.66 s wall on a busy machine) compiling
  * that one function on the worker thread as the runtime started. On a code-cache hit, though, V8
  * marks the functions the last session ran and compiles them on background threads as soon as it
  * has read the cache. Compiling here starts that before the IndexedDB read and the calibration
- * files instead of after them: in the traces the worker thread then compiled none of the
- * constructors. Handing this Module to the runtime (./withPrecompiledModule) matters as much: a
- * second streaming compile of the same 17 MB cost the worker thread about as much as it saved.
+ * files instead of after them: in the traces the worker thread then compiled none or part of the
+ * constructors (0–76 ms of CPU). Handing this Module to the runtime (withPrecompiledModule below)
+ * matters as much: a second streaming compile of the same 17 MB cost the worker thread about as
+ * much as it saved.
  *
  * A failure here is ignored: the runtime then fetches and compiles the wasm itself, and reports
  * any real problem.
