@@ -30,6 +30,32 @@ function ortRuntimeRedirect(): Plugin {
   };
 }
 
+/*
+ * `vite preview`: the build's assets/ files carry a content hash in their name, so they never
+ * change under one URL and may be kept for a year without asking the server again (docs/privacy.md
+ * has the same for nginx, Apache and IIS). Why it matters (issue #10, Chromium traces of warm
+ * loads with the service worker blocked): with sirv's `no-cache`, Chromium wrote V8's code cache
+ * for onnxruntime's ~17 MB wasm on every load and never read it back (each load revalidates the
+ * file), so every warm load compiled the runtime's start-up code again on the worker thread
+ * (~0.5 s of CPU); served immutable, the next load deserialises the cached module instead. Through
+ * the service worker (Cache Storage) the cache is used either way.
+ */
+export const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
+
+function immutableAssets(): Plugin {
+  return {
+    name: 'dischargerx-immutable-assets',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        // Vite writes only content-hashed files to assets/ (public/ files go to the root).
+        // sirv keeps a Cache-Control header that is already set (its own default is no-cache).
+        if (/\/assets\/[^/]+$/.test((req.url ?? '').split('?')[0]!)) res.setHeader('Cache-Control', IMMUTABLE_ASSET);
+        next();
+      });
+    },
+  };
+}
+
 const MODELS_DIR = join(root, 'models');
 
 /*
@@ -125,6 +151,7 @@ export default defineConfig({
     react(),
     cspMeta(),
     ortRuntimeRedirect(),
+    immutableAssets(),
     // models/ → the app (dev server, dist/, the bundled-model list with manifests): scripts/build/model-assets.ts
     modelAssetsPlugin(MODELS_DIR),
     /*

@@ -179,11 +179,11 @@ export const TIMED_LOAD_PHASES = [
   'workerStart', // the worker was created → its script starts running (fetch + compile of the bundle)
   'runtimeImport', // evaluating the bundle's modules (transformers.js, onnxruntime-web, the app's)
   'probe', // the WebGPU adapter probe
-  'idbRead', // IndexedDB: open, manifest, file records (the integrity pass and the model's read)
+  'idbRead', // IndexedDB: open, manifest, file records (the integrity pass and the model's read); on WASM the runtime's wasm compiles alongside
   'integrity', // SHA-256 of the weights read from IndexedDB or downloaded
   'download', // fetching model files from the server (a cold load)
   'calibration', // decoding.json + fusion.json
-  'runtimeInit', // onnxruntime-web: wasm fetch + compile + instantiate, runtime init
+  'runtimeInit', // onnxruntime-web: the rest of its wasm compile (started with the load), instantiate, runtime init
   'modelRead', // transformers.js reading config + weights into memory (from the cache or network)
   'session', // onnxruntime session creation for the model
   'tokenizer', // tokenizer load (alongside modelRead + session)

@@ -15,7 +15,7 @@
 import { env } from '@huggingface/transformers';
 // The onnxruntime-web binary this worker's runtime uses (JSPI or asyncify); see ort-runtime.ts.
 import { ORT_FLAVOUR, ORT_WASM_URL, sessionCreateMs } from './ort-runtime.ts';
-import { initOrtRuntime } from './ort-init.ts';
+import { initOrtRuntime, precompileOrtWasm } from './ort-init.ts';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
 import { loadCausalLm } from '../decoding/load-causal-lm.ts';
@@ -63,6 +63,11 @@ export interface WorkerBoot {
   scriptStartMs: number;
   /** Every module of the bundle has been evaluated. */
   modulesReadyMs: number;
+}
+
+/** The runtime's wasm, absolute: the runtime and the early compile must ask for the same URL. */
+function ortWasmHref(): string {
+  return new URL(ORT_WASM_URL, self.location.href).href;
 }
 
 export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): EngineHost {
@@ -136,7 +141,7 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
     const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
     if (onnx.wasm) {
       // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
-      onnx.wasm['wasmPaths'] = { wasm: new URL(ORT_WASM_URL, self.location.href).href };
+      onnx.wasm['wasmPaths'] = { wasm: ortWasmHref() };
       onnx.wasm['numThreads'] = wasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
       onnx.wasm['proxy'] = false;
     }
@@ -257,6 +262,9 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
         bootToCount = null;
       }
       configureEnv(spec.baseUrl);
+      // Before the IndexedDB read: V8 compiles the runtime's start-up code meanwhile, and
+      // initOrtRuntime below instantiates that module (./ort-init.ts).
+      if (attempt.backend === 'wasm') precompileOrtWasm(ortWasmHref());
       const progress = tracker(spec, attempt.dtype, attempt.backend, ctx.onProgress);
       const bundled = spec.site ? undefined : findBundledModel(spec.modelId);
       // Without a callback transformers.js skips its extra size GETs; bytes are counted in env.fetch.
@@ -278,12 +286,13 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
         const fusion = await readFusion(spec, cache);
         phases.add('calibration', performance.now() - calibrationAt);
         /*
-         * onnxruntime's first initialisation in this worker, timed on its own (./ort-init.ts): its
-         * wasm fetched and compiled, then its static constructors and OrtInit, which hold this
-         * thread for about a second (mostly V8 compiling run-once wasm functions on first call).
-         * Started here, not alongside the IndexedDB read: overlapped, the read's callbacks waited
-         * behind that second (the read took ~3 s instead of ~0.2 s), and overlapping only the
-         * tokenizer and the model's read gained nothing measurable (issue #10).
+         * onnxruntime's first initialisation in this worker, timed on its own (./ort-init.ts): the
+         * rest of its wasm compile (started before the IndexedDB read, above), then its static
+         * constructors and OrtInit, which held this thread for about a second while V8 compiled
+         * the 958 kB constructor function on first call (now mostly compiled in the background
+         * from V8's code cache). Started here, not alongside the IndexedDB read: overlapped, the
+         * read's callbacks waited behind that second (the read took ~3 s instead of ~0.2 s), and
+         * overlapping only the tokenizer and the model's read gained nothing measurable (issue #10).
          */
         if (attempt.backend === 'wasm') await phases.time('runtimeInit', initOrtRuntime);
         // A site's model is addressed by its folder path (not an id under localModelPath).
