@@ -22,7 +22,7 @@
 import { Tensor } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { decodeDrugList } from './constrained-decoder.ts';
-import { createHostKvStepModel, type HostKvModel } from './host-kv-step-model.ts';
+import { createHostKvStepModel, kvShape, prefixInputNames, type HostKvModel } from './host-kv-step-model.ts';
 import { createTrieCache, type CandidateTrie, type EncodeFn } from './trie.ts';
 import { disposeIfGpu, int64, lastLogits, ones, positions, tensorData, type AnyTypedArray } from './step-tensors.ts';
 import type { DecodeOptions, DecodeResult, FormatTokens, StepModel, StepOutput } from './types.ts';
@@ -48,6 +48,26 @@ export interface KvCache {
  * cache itself (./host-kv-step-model.ts); without it, transformers.js's forward and present.*.
  */
 export type ForwardModel = Pick<PreTrainedModel, 'forward'> & { hostKv?: HostKvModel | null };
+
+/**
+ * The model's forward with the shared-prefix inputs of its graph (`prefix_key_values.N.*`,
+ * host-kv-step-model.ts) fed empty on every call: that is the graph without a prefix, whose past
+ * is the whole cache, as transformers.js keeps it. transformers.js fills in only the past inputs
+ * it knows and rejects a call that lacks any other input the graph declares. Reads the session
+ * of a loaded transformers.js model; anything else (older graphs, wrappers whose forward already
+ * went through here) is returned as it is.
+ */
+export function withEmptyPrefix<M extends ForwardModel>(model: M): M {
+  const m = model as unknown as { sessions?: Record<string, { inputNames?: readonly string[] }>; config?: Record<string, number> };
+  const inputNames = m.sessions?.['model']?.inputNames;
+  const names = inputNames ? prefixInputNames(inputNames) : null;
+  const shape = m.config ? kvShape(m.config) : null;
+  if (!names || !shape) return model;
+  const empty: Record<string, Tensor> = {};
+  for (const name of names) empty[name] = new Tensor('float32', new Float32Array(0), [1, shape.heads, 0, shape.headDim]);
+  const forward = model.forward.bind(model);
+  return { hostKv: model.hostKv, forward: (inputs: Record<string, unknown>) => forward({ ...empty, ...inputs }) } as unknown as M;
+}
 
 function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
@@ -94,7 +114,8 @@ export async function gatherRows(t: Tensor, indices: readonly number[]): Promise
  * StepModel over a transformers.js causal LM. The prompt runs once with batch 1; the first
  * `selectBeams([0, 0, …])` expands the cache to B rows.
  */
-export function createCausalLmStepModel(model: ForwardModel): StepModel<KvCache> {
+export function createCausalLmStepModel(input: ForwardModel): StepModel<KvCache> {
+  const model = withEmptyPrefix(input);
   const run = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> =>
     (await model.forward(inputs)) as Record<string, unknown>;
 
