@@ -50,6 +50,8 @@ export type PreviousDecoder = 'forward' | 'arena';
 export type Verdict = 'same' | 'tie' | 'better' | 'worse';
 
 export interface ComparisonSummary {
+  /** What "previous" was (the file comment); absent in reports written before the option. */
+  previousDecoder?: PreviousDecoder;
   notes: number;
   /** Notes whose final list is the same set of drugs. */
   sameDrugs: number;
@@ -71,7 +73,7 @@ export function verdict(previous: DecodeSample, next: DecodeSample): Verdict {
   return next.score > previous.score ? 'better' : 'worse';
 }
 
-export function compareDecodes(pairs: readonly { previous: DecodeSample; next: DecodeSample }[]): ComparisonSummary {
+export function compareDecodes(pairs: readonly { previous: DecodeSample; next: DecodeSample }[], previousDecoder: PreviousDecoder = 'forward'): ComparisonSummary {
   const verdicts: Record<Verdict, number> = { same: 0, tie: 0, better: 0, worse: 0 };
   for (const p of pairs) verdicts[verdict(p.previous, p.next)]++;
   const side = (pick: (p: { previous: DecodeSample; next: DecodeSample }) => DecodeSample) => {
@@ -86,6 +88,7 @@ export function compareDecodes(pairs: readonly { previous: DecodeSample; next: D
     };
   };
   return {
+    previousDecoder,
     notes: pairs.length,
     sameDrugs: verdicts.same,
     sameTrajectory: pairs.filter((p) => p.previous.trajectory.join('\u0000') === p.next.trajectory.join('\u0000')).length,
@@ -154,7 +157,7 @@ export async function runDecoderComparison(
         nextLog = i + 1 + Math.max(1, Math.ceil(records.length / 10));
       }
     }
-    return { pairs, summary: compareDecodes(pairs) };
+    return { pairs, summary: compareDecodes(pairs, previous) };
   } finally {
     await loaded.dispose();
   }

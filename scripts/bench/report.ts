@@ -285,7 +285,10 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
       x.tokensPerCall.toFixed(2),
     ];
     out.push({
-      title: 'Previous decoder (one model call per token, whole KV cache handed back each call) vs new decoder (jump-forward, decoder-kept KV cache), same notes, Node q8, alternating per note',
+      title:
+        c.previousDecoder === 'arena'
+          ? "Previous decoder (slot arena, the prompt's K/V in every beam's slot) vs new decoder (the prompt fed once as a shared prefix), same notes, Node q8, alternating per note"
+          : 'Previous decoder (one model call per token, whole KV cache handed back each call) vs new decoder (jump-forward, decoder-kept KV cache), same notes, Node q8, alternating per note',
       body:
         table(['decoder', 'n', 'p50', 'p95', 'model calls/note', 'tokens/call'], [
           side('previous', c.previous),
