@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCausalLmStepModel, gatherRows, recommendWithCausalLm, withEmptyPrefix, type ForwardModel, type KvCache } from './causal-lm.ts';
+import { createCausalLmStepModel, gatherRows, recommendWithCausalLm, withMaskedPrefix, type ForwardModel, type KvCache } from './causal-lm.ts';
 import { decodeDrugList } from './constrained-decoder.ts';
 import { createRecomputeModel } from './reference-model.ts';
 import { buildCandidateTrie } from './trie.ts';
@@ -35,7 +35,7 @@ function maxAbsDiff(a: LogitsRow, b: LogitsRow): number {
 
 /** No-cache reference over the same transformers.js model: full forward per sequence. */
 function recomputeOver(raw: PreTrainedModel) {
-  const model = withEmptyPrefix<ForwardModel>(raw);
+  const model = withMaskedPrefix<ForwardModel>(raw);
   return createRecomputeModel(async (ids) => {
     const n = ids.length;
     const t = (v: number[]) => new Tensor('int64', BigInt64Array.from(v, (x) => BigInt(x)), [1, n]);
