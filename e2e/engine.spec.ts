@@ -202,7 +202,8 @@ function nodeQ8Logits(notes: readonly string[]): { ids: number[][]; logits: stri
         position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i)), [1, T]),
       };
       for (const [i, name] of session.inputNames.entries()) {
-        if (!name.startsWith('past_key_values.')) continue;
+        // The past, and the shared prompt prefix of graphs that have one (empty: no prefix).
+        if (!name.startsWith('past_key_values.') && !name.startsWith('prefix_key_values.')) continue;
         const dims = session.inputMetadata[i].shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
         feeds[name] = new ort.Tensor('float32', new Float32Array(0), dims);
       }
@@ -254,7 +255,7 @@ async function wasmQ8Logits(page: Page, ids: number[][]): Promise<string[]> {
           position_ids: new ort.Tensor('int64', BigInt64Array.from(seq, (_: number, i: number) => BigInt(i)), [1, T]),
         };
         session.inputNames.forEach((name: string, i: number) => {
-          if (!name.startsWith('past_key_values.')) return;
+          if (!name.startsWith('past_key_values.') && !name.startsWith('prefix_key_values.')) return;
           const meta = session.inputMetadata[i] as { shape: (number | string)[] };
           const dims = meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0));
           feeds[name] = new ort.Tensor('float32', new Float32Array(0), dims);

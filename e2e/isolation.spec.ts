@@ -60,7 +60,7 @@ test('onnxruntime-web runs WASM with 2 threads under the app headers, with no CS
         position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(i)), [1, T]),
       };
       session.inputNames.forEach((name: string, i: number) => {
-        if (!name.startsWith('past_key_values.')) return;
+        if (!name.startsWith('past_key_values.') && !name.startsWith('prefix_key_values.')) return;
         const meta = session.inputMetadata[i] as { shape: (number | string)[] };
         feeds[name] = new ort.Tensor('float32', new Float32Array(0), meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0)));
       });

@@ -4,11 +4,15 @@
  *
  * Both run in the same Node process on the same loaded model (onnxruntime-node), note by note
  * and alternating (previous, then new, on each note) so machine load hits both alike:
- * - previous: the decoder before issue 10: `jumpForward: false` (one model call per generated token)
- *   over transformers.js' forward, which hands the whole KV cache back each call (present.*);
+ * - previous (`forward`, the default): the decoder before issue 10: `jumpForward: false` (one model
+ *   call per generated token) over transformers.js' forward, which hands the whole KV cache back
+ *   each call (present.*);
+ * - previous (`--previous arena`): the decoder before the shared prompt prefix: the same search
+ *   and slot arena, with the prompt's K/V in every beam's slot (a graph with prefix inputs fed
+ *   an empty prefix), so the comparison isolates the shared prefix;
  * - new: the default decoder (jump-forward over trie-forced tokens, multi-token calls) with the
- *   cache kept in the decoder's own arena (src/decoding/host-kv-step-model.ts), as the CLI and the
- *   WASM worker run it.
+ *   cache kept in the decoder's own arena and, on graphs with prefix inputs, the prompt fed once
+ *   for all beams (src/decoding/host-kv-step-model.ts), as the CLI and the WASM worker run it.
  * Same policy as the app and the CLI (src/decoding/policy.ts: search to maxDrugs, then cut).
  *
  * `compareDecodes` (pure, unit-tested in bench.test.ts) classifies each note: same final list;
@@ -22,6 +26,7 @@ import { cutSettings, cutTrajectory, searchOptions } from '../../src/decoding/po
 import { isMain, parseFlags, readRecordsFile } from '../../cli/cli-support.ts';
 import { loadModel, readDecodingConfig, resolveModelFolder, type ModelDtype } from '../../cli/model-method.ts';
 import { decodingModel } from '../../src/decoding/load-causal-lm.ts';
+import type { ForwardModel } from '../../src/decoding/causal-lm.ts';
 import { summarize, type Summary } from './stats.ts';
 
 /** One decode as the comparison needs it. */
@@ -39,9 +44,14 @@ export interface DecodeSample {
   ms: number;
 }
 
+/** Which decoder the new one is compared with (see the file comment). */
+export type PreviousDecoder = 'forward' | 'arena';
+
 export type Verdict = 'same' | 'tie' | 'better' | 'worse';
 
 export interface ComparisonSummary {
+  /** What "previous" was (the file comment); absent in reports written before the option. */
+  previousDecoder?: PreviousDecoder;
   notes: number;
   /** Notes whose final list is the same set of drugs. */
   sameDrugs: number;
@@ -63,7 +73,7 @@ export function verdict(previous: DecodeSample, next: DecodeSample): Verdict {
   return next.score > previous.score ? 'better' : 'worse';
 }
 
-export function compareDecodes(pairs: readonly { previous: DecodeSample; next: DecodeSample }[]): ComparisonSummary {
+export function compareDecodes(pairs: readonly { previous: DecodeSample; next: DecodeSample }[], previousDecoder: PreviousDecoder = 'forward'): ComparisonSummary {
   const verdicts: Record<Verdict, number> = { same: 0, tie: 0, better: 0, worse: 0 };
   for (const p of pairs) verdicts[verdict(p.previous, p.next)]++;
   const side = (pick: (p: { previous: DecodeSample; next: DecodeSample }) => DecodeSample) => {
@@ -78,6 +88,7 @@ export function compareDecodes(pairs: readonly { previous: DecodeSample; next: D
     };
   };
   return {
+    previousDecoder,
     notes: pairs.length,
     sameDrugs: verdicts.same,
     sameTrajectory: pairs.filter((p) => p.previous.trajectory.join('\u0000') === p.next.trajectory.join('\u0000')).length,
@@ -95,6 +106,7 @@ export async function runDecoderComparison(
   records: readonly CDrugRedRecord[],
   log: (m: string) => void,
   onPair?: (index: number, pair: { previous: DecodeSample; next: DecodeSample }) => void,
+  previous: PreviousDecoder = 'forward',
 ): Promise<{ pairs: { previous: DecodeSample; next: DecodeSample }[]; summary: ComparisonSummary }> {
   const folder = resolveModelFolder(modelDir, dtype);
   const config = await readDecodingConfig(modelDir);
@@ -103,12 +115,15 @@ export async function runDecoderComparison(
   const loaded = await loadModel(folder);
   const candidates = Formulary.bundled().names;
   const format = { separator: PROMPT_SPEC.target.separator, end: PROMPT_SPEC.target.end };
-  const previousModel = { forward: (inputs: Record<string, unknown>) => loaded.model.forward(inputs) };
   const newModel = decodingModel(loaded);
-  const one = async (record: CDrugRedRecord, jumpForward: boolean): Promise<DecodeSample> => {
+  if (previous === 'arena' && !loaded.hostKv?.prefixNames) throw new Error('--previous arena needs a graph with shared-prefix inputs');
+  const previousModel: ForwardModel =
+    previous === 'arena' ? { ...newModel, hostKv: { ...loaded.hostKv!, sharedPrefix: false } } : { ...newModel, hostKv: null };
+  const one = async (record: CDrugRedRecord, isNew: boolean): Promise<DecodeSample> => {
+    const jumpForward = isNew || previous === 'arena';
     const t0 = performance.now();
     const r = await recommendForRecord({
-      model: jumpForward ? newModel : previousModel,
+      model: isNew ? newModel : previousModel,
       tokenizer: loaded.tokenizer,
       record: record as unknown as Record<string, unknown>,
       candidates,
@@ -142,7 +157,7 @@ export async function runDecoderComparison(
         nextLog = i + 1 + Math.max(1, Math.ceil(records.length / 10));
       }
     }
-    return { pairs, summary: compareDecodes(pairs) };
+    return { pairs, summary: compareDecodes(pairs, previous) };
   } finally {
     await loaded.dispose();
   }
@@ -155,7 +170,10 @@ if (isMain(import.meta.url)) {
     dtype: { type: 'string' },
     file: { type: 'string' },
     offset: { type: 'string' },
+    previous: { type: 'string' },
   });
+  const previous = ((flags['previous'] as string | undefined) ?? 'forward') as PreviousDecoder;
+  if (previous !== 'forward' && previous !== 'arena') throw new Error('--previous takes forward or arena');
   const n = Number(flags['notes'] ?? 30);
   const offset = Number(flags['offset'] ?? 0);
   const file = (flags['file'] as string | undefined) ?? 'data/cohort/test.jsonl';
@@ -168,6 +186,7 @@ if (isMain(import.meta.url)) {
     records,
     log,
     (i, pair) => process.stderr.write(`note ${offset + i}: ${verdict(pair.previous, pair.next)} ${JSON.stringify(pair)}\n`),
+    previous,
   );
   process.stdout.write(JSON.stringify({ summary, differing: pairs.flatMap((p, i) => (verdict(p.previous, p.next) === 'same' ? [] : [{ note: offset + i, ...p }])) }, null, 2) + '\n');
   process.exit(0);

@@ -285,7 +285,10 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
       x.tokensPerCall.toFixed(2),
     ];
     out.push({
-      title: 'Previous decoder (one model call per token, whole KV cache handed back each call) vs new decoder (jump-forward, decoder-kept KV cache), same notes, Node q8, alternating per note',
+      title:
+        c.previousDecoder === 'arena'
+          ? "Previous decoder (slot arena, the prompt's K/V in every beam's slot) vs new decoder (the prompt fed once as a shared prefix), same notes, Node q8, alternating per note"
+          : 'Previous decoder (one model call per token, whole KV cache handed back each call) vs new decoder (jump-forward, decoder-kept KV cache), same notes, Node q8, alternating per note',
       body:
         table(['decoder', 'n', 'p50', 'p95', 'model calls/note', 'tokens/call'], [
           side('previous', c.previous),
@@ -306,16 +309,26 @@ function tables(r: BenchReport, table: (h: readonly string[], rows: readonly (re
     });
   }
   if (r.threads?.length) {
+    const slots = r.threads.some((t) => t.slotsStepMs != null);
     out.push({
       title: 'WASM threads (onnxruntime-web in Chromium, cross-origin isolated page, q8; median ms per call)',
       body: table(
-        ['threads requested', 'threads kept', 'prefill (B1, prompt)', 'beam step (B4, T1)', 'jump call (B4, T4)', 'step vs 1 thread'],
+        [
+          'threads requested',
+          'threads kept',
+          'prefill (B1, prompt)',
+          'beam step (B4, T1)',
+          'jump call (B4, T4)',
+          ...(slots ? ['step, prompt in every row (previous)', 'jump, prompt in every row (previous)'] : []),
+          'step vs 1 thread',
+        ],
         r.threads.map((t) => [
           String(t.threads),
           String(t.effective),
           fmtMs(t.prefillMs),
           fmtMs(t.stepMs),
           fmtMs(t.jumpMs),
+          ...(slots ? [fmtMs(t.slotsStepMs ?? null), fmtMs(t.slotsJumpMs ?? null)] : []),
           fmtRatio(ratio(t.stepMs, r.threads!.find((x) => x.threads === 1)?.stepMs ?? null)),
         ]),
       ),

@@ -41,7 +41,7 @@ import {
 } from './report.ts';
 
 export const BENCH_USAGE =
-  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N|auto[,…] (auto = the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
+  'npm run bench -- [--notes N (30)] [--webgpu-notes N (5)] [--batch N (100, 0 = none)] [--compare-notes N (= --notes, 0 = none)] [--compare-previous forward|arena (forward)] [--threads 1,2,4 (none = skip)] [--out docs/benchmark.json] [--skip-webgpu] [--skip-node] [--batch-workers N|auto[,…] (auto = the app\'s choice)] [--batch-rounds R (1)] [--dist DIR (dist)]';
 
 const COHORT_TEST = 'data/cohort/test.jsonl';
 const TINY_TEST = 'training/tests/fixtures/tiny/test.jsonl';
@@ -146,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     out: { type: 'string' },
     'skip-webgpu': { type: 'boolean' },
     'compare-notes': { type: 'string' },
+    'compare-previous': { type: 'string' },
     threads: { type: 'string' },
     'skip-node': { type: 'boolean' },
     'batch-workers': { type: 'string' },
@@ -162,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
   const wantBatch = count(flags['batch'] as string | undefined, 'batch', 100, 0);
   const skipWebgpu = flags['skip-webgpu'] === true;
   const wantCompare = count(flags['compare-notes'] as string | undefined, 'compare-notes', wantNotes, 0);
+  const comparePrevious = (flags['compare-previous'] as string | undefined) ?? 'forward';
+  if (comparePrevious !== 'forward' && comparePrevious !== 'arena') throw new UsageError('--compare-previous takes forward or arena');
   const threadsFlag = (flags['threads'] as string | undefined) ?? '1,2,4';
   const threadCounts = threadsFlag === 'none' ? [] : threadsFlag.split(',').map((x) => count(x.trim(), 'threads', 1, 1));
   const outJson = (flags['out'] as string | undefined) ?? 'docs/benchmark.json';
@@ -287,7 +290,7 @@ export async function main(argv: string[]): Promise<number> {
   if (nCompare > 0) {
     try {
       log(`previous vs new decoder, Node q8, ${nCompare} records`);
-      comparison = (await runDecoderComparison(modelDir, 'q8', parsed.slice(0, nCompare), log)).summary;
+      comparison = (await runDecoderComparison(modelDir, 'q8', parsed.slice(0, nCompare), log, undefined, comparePrevious)).summary;
     } catch (e) {
       errors.push(`decoder comparison: ${e instanceof Error ? e.message : String(e)}`);
     }

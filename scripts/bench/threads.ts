@@ -8,8 +8,10 @@
  *
  * Measured per thread count, median ms per session.run: the prompt-length prefill (B1, T=P) and
  * the decoder's two call shapes at that past length: a beam step (B4, T1) and a jump-forward call
- * (B4, T4), fetching what the app's CPU path fetches (logits and new_key_values.*). No app code
- * runs, so this isolates the runtime from the decoder.
+ * (B4, T4), fetching what the app's CPU path fetches (logits and new_key_values.*). On a graph
+ * with a shared prompt prefix the calls feed the prompt once (prefix_key_values.*) and, timed
+ * alternating with them, the same calls with the prompt in every row (the previous decoder). No
+ * app code runs, so this isolates the runtime from the decoder.
  */
 import type { Browser } from 'playwright-core';
 
@@ -21,6 +23,12 @@ export interface ThreadsRow {
   prefillMs: number;
   stepMs: number;
   jumpMs: number;
+  /**
+   * On graphs with a shared prompt prefix: the same step and jump calls with the prompt's K/V in
+   * every row instead (the decoder before the shared prefix), timed alternating with the above.
+   */
+  slotsStepMs?: number | null;
+  slotsJumpMs?: number | null;
 }
 
 export async function runThreadsBench(
@@ -60,16 +68,20 @@ export async function runThreadsBench(
           const session = await ort.InferenceSession.create(buf, { executionProviders: ['wasm'] });
           const i64 = (n: number, f: (i: number) => number, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(f(i))), dims);
           const pastNames = session.inputNames.filter((n: string) => n.startsWith('past_key_values.'));
+          // Graphs with a shared prompt prefix (src/decoding/host-kv-step-model.ts): the app feeds
+          // the prompt's K/V once as prefix_key_values.* and only the generated suffix per row.
+          const prefixNames = session.inputNames.filter((n: string) => n.startsWith('prefix_key_values.'));
+          const empty = (name: string, batch: number) => {
+            const meta = session.inputMetadata[session.inputNames.indexOf(name)] as { shape: (number | string)[] };
+            return new ort.Tensor('float32', new Float32Array(0), meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? batch : 0)));
+          };
           const run = async (B: number, T: number, P: number, pastFeeds: Record<string, unknown> | null) => {
             const feeds: Record<string, unknown> = {
               input_ids: i64(B * T, (i) => 5 + (i % 7), [B, T]),
               attention_mask: i64(B * (P + T), () => 1, [B, P + T]),
               position_ids: i64(B * T, (i) => P + (i % T), [B, T]),
             };
-            for (const name of pastNames) {
-              const meta = session.inputMetadata[session.inputNames.indexOf(name)] as { shape: (number | string)[] };
-              feeds[name] = pastFeeds?.[name] ?? new ort.Tensor('float32', new Float32Array(0), meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? 1 : 0)));
-            }
+            for (const name of [...pastNames, ...prefixNames]) feeds[name] = pastFeeds?.[name] ?? empty(name, B);
             // The app's call: only logits and the call's own K/V rows when the graph has them
             // (src/decoding/host-kv-step-model.ts), else every output.
             const hostKv = session.outputNames.some((n: string) => n.startsWith('new_key_values.'));
@@ -88,26 +100,44 @@ export async function runThreadsBench(
             last = out;
           }
           const pastFeeds: Record<string, unknown> = {};
+          const slotFeeds: Record<string, unknown> = {};
           for (const name of pastNames) {
             // After a prefill with no past, a call's own rows are the whole cache.
             const present = (last[name.replace('past_key_values', 'new_key_values')] ?? last[name.replace('past_key_values', 'present')])!;
             const [, ...rest] = present.dims;
+            if (prefixNames.length) {
+              // Shared prefix: the prompt once, no generated suffix yet.
+              pastFeeds[name.replace('past_key_values', 'prefix_key_values')] = new ort.Tensor('float32', present.data, present.dims);
+              pastFeeds[name] = empty(name, 4);
+            }
             const data = new Float32Array(present.data.length * 4);
             for (let b = 0; b < 4; b++) data.set(present.data, b * present.data.length);
-            pastFeeds[name] = new ort.Tensor('float32', data, [4, ...rest]);
+            (prefixNames.length ? slotFeeds : pastFeeds)[name] = new ort.Tensor('float32', data, [4, ...rest]);
           }
           const step: number[] = [];
           const jump: number[] = [];
+          const slotsStep: number[] = [];
+          const slotsJump: number[] = [];
           for (let r = 0; r < repeats; r++) {
             step.push((await run(4, 1, past, pastFeeds)).ms);
+            if (prefixNames.length) slotsStep.push((await run(4, 1, past, slotFeeds)).ms);
             jump.push((await run(4, 4, past, pastFeeds)).ms);
+            if (prefixNames.length) slotsJump.push((await run(4, 4, past, slotFeeds)).ms);
           }
-          return { effective: ort.env.wasm.numThreads as number, prefillMs: median(prefill), stepMs: median(step), jumpMs: median(jump) };
+          return {
+            effective: ort.env.wasm.numThreads as number,
+            prefillMs: median(prefill),
+            stepMs: median(step),
+            jumpMs: median(jump),
+            slotsStepMs: slotsStep.length ? median(slotsStep) : null,
+            slotsJumpMs: slotsJump.length ? median(slotsJump) : null,
+          };
         },
         { modelUrl: `/models/${o.modelId}/onnx/model_quantized.onnx`, threads, past: o.past, repeats: o.repeats },
       );
       rows.push({ threads, ...row });
-      o.log(`threads ${threads} (kept ${row.effective}): prefill ${row.prefillMs.toFixed(0)} ms, step ${row.stepMs.toFixed(1)} ms, jump ${row.jumpMs.toFixed(1)} ms`);
+      const slots = row.slotsStepMs != null ? ` (prompt in every row: step ${row.slotsStepMs.toFixed(1)} ms, jump ${row.slotsJumpMs?.toFixed(1)} ms)` : '';
+      o.log(`threads ${threads} (kept ${row.effective}): prefill ${row.prefillMs.toFixed(0)} ms, step ${row.stepMs.toFixed(1)} ms, jump ${row.jumpMs.toFixed(1)} ms${slots}`);
     } finally {
       await context.close();
     }

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCausalLmStepModel, gatherRows, recommendWithCausalLm, type KvCache } from './causal-lm.ts';
+import { createCausalLmStepModel, gatherRows, recommendWithCausalLm, withMaskedPrefix, type ForwardModel, type KvCache } from './causal-lm.ts';
 import { decodeDrugList } from './constrained-decoder.ts';
 import { createRecomputeModel } from './reference-model.ts';
 import { buildCandidateTrie } from './trie.ts';
@@ -34,7 +34,8 @@ function maxAbsDiff(a: LogitsRow, b: LogitsRow): number {
 }
 
 /** No-cache reference over the same transformers.js model: full forward per sequence. */
-function recomputeOver(model: PreTrainedModel) {
+function recomputeOver(raw: PreTrainedModel) {
+  const model = withMaskedPrefix<ForwardModel>(raw);
   return createRecomputeModel(async (ids) => {
     const n = ids.length;
     const t = (v: number[]) => new Tensor('int64', BigInt64Array.from(v, (x) => BigInt(x)), [1, n]);
@@ -208,13 +209,30 @@ function findModelDirs(): string[] {
 const MODEL_DIRS = findModelDirs();
 
 describe('the shipped model folder', () => {
-  it('exports new_key_values, so CPU backends keep the KV cache on the host', async () => {
+  it('exports new_key_values and shared-prefix inputs, so CPU backends keep the KV cache on the host and the prompt once', async () => {
     const dir = resolve(ROOT, 'models', 'dischargerx-small');
     const lm = await loadCausalLm(dir, { dtype: 'q8' });
     expect(lm.hostKv?.names).toHaveLength(8);
     expect(lm.hostKv).toMatchObject({ heads: 4, headDim: 32 });
-    const webgpu = hostKvLayout(['past_key_values.0.key'], ['present.0.key'], { num_key_value_heads: 4, head_dim: 32 });
-    expect(webgpu).toBeNull();
+    expect(lm.hostKv?.prefixNames).toEqual(lm.hostKv!.names.map((n) => n.replace('past_key_values', 'prefix_key_values')));
+    await lm.model.dispose();
+  });
+
+  it('detects each graph generation by its input and output names', () => {
+    const cfg = { num_key_value_heads: 4, head_dim: 32 };
+    const past = ['past_key_values.0.key', 'past_key_values.0.value'];
+    const base = ['input_ids', 'attention_mask', 'position_ids', ...past];
+    const present = ['logits', 'present.0.key', 'present.0.value'];
+    const newKv = ['new_key_values.0.key', 'new_key_values.0.value'];
+    const prefix = ['prefix_key_values.0.key', 'prefix_key_values.0.value'];
+    // Oldest (site models, the micro fixture): present.* only → transformers.js's forward.
+    expect(hostKvLayout(base, present, cfg)).toBeNull();
+    // Before the shared prefix: new_key_values → the slot arena with the prompt in every slot.
+    expect(hostKvLayout(base, [...present, ...newKv], cfg)).toEqual({ names: past, heads: 4, headDim: 32, prefixNames: null });
+    // Now: prefix inputs as well → the prompt fed once as the shared prefix.
+    expect(hostKvLayout([...base, ...prefix], [...present, ...newKv], cfg)).toEqual({ names: past, heads: 4, headDim: 32, prefixNames: prefix });
+    // Prefix inputs for only some layers are not a shared-prefix graph.
+    expect(hostKvLayout([...base, prefix[0]!], [...present, ...newKv], cfg)?.prefixNames).toBeNull();
   });
 });
 const SKIP_REASON =
@@ -299,7 +317,7 @@ describe('real exported model', () => {
         if (q.hostKv) {
           for (const text of [prompt, '性别：男 年龄：47\n出院诊断：痛风;高尿酸血症;高血压\n【出院带药】']) {
             const options = { beamWidth: 4, maxDrugs: 10 };
-            const viaForward = await recommendWithCausalLm({ model: { forward: (i) => q.model.forward(i) }, tokenizer: q.tokenizer, prompt: text, candidates, options });
+            const viaForward = await recommendWithCausalLm({ model: q.model, tokenizer: q.tokenizer, prompt: text, candidates, options });
             const viaHost = await recommendWithCausalLm({ model: decodingModel(q), tokenizer: q.tokenizer, prompt: text, candidates, options });
             const shape = (r: typeof viaHost) => r.trajectory.map((d) => [d.name, d.index, d.position]);
             expect(shape(viaHost)).toEqual(shape(viaForward));

@@ -22,7 +22,7 @@
 import { Tensor } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { decodeDrugList } from './constrained-decoder.ts';
-import { createHostKvStepModel, type HostKvModel } from './host-kv-step-model.ts';
+import { createHostKvStepModel, kvShape, prefixInputNames, type HostKvModel } from './host-kv-step-model.ts';
 import { createTrieCache, type CandidateTrie, type EncodeFn } from './trie.ts';
 import { disposeIfGpu, int64, lastLogits, ones, positions, tensorData, type AnyTypedArray } from './step-tensors.ts';
 import type { DecodeOptions, DecodeResult, FormatTokens, StepModel, StepOutput } from './types.ts';
@@ -48,6 +48,46 @@ export interface KvCache {
  * cache itself (./host-kv-step-model.ts); without it, transformers.js's forward and present.*.
  */
 export type ForwardModel = Pick<PreTrainedModel, 'forward'> & { hostKv?: HostKvModel | null };
+
+/**
+ * The model's forward for a graph with shared-prefix inputs (`prefix_key_values.N.*`,
+ * host-kv-step-model.ts) run without a shared prefix, as transformers.js keeps the cache (the
+ * past is then the whole cache): every call gets a one-position prefix of zeros that
+ * `attention_mask` hides (a leading 0 column). A masked position gets exactly zero weight (the
+ * graph adds −1e9 before the softmax) and position ids are explicit, so the numbers are those of
+ * the graph without a prefix. Not a length-0 prefix: onnxruntime-web's WebGPU backend fails on
+ * the zero-size MatMuls that makes (createBindGroup without a buffer), CPU backends do not.
+ * transformers.js fills in only the past inputs it knows and rejects a call that lacks any other
+ * input the graph declares, so every forward must carry these. Reads the session of a loaded
+ * transformers.js model; anything else (older graphs, wrappers whose forward already went through
+ * here) is returned as it is.
+ */
+export function withMaskedPrefix<M extends ForwardModel>(model: M): M {
+  const m = model as unknown as { sessions?: Record<string, { inputNames?: readonly string[] }>; config?: Record<string, number> };
+  const inputNames = m.sessions?.['model']?.inputNames;
+  const names = inputNames ? prefixInputNames(inputNames) : null;
+  const shape = m.config ? kvShape(m.config) : null;
+  if (!names || !shape) return model;
+  const prefix: Record<string, Tensor> = {};
+  for (const name of names) prefix[name] = new Tensor('float32', new Float32Array(shape.heads * shape.headDim), [1, shape.heads, 1, shape.headDim]);
+  const forward = model.forward.bind(model);
+  return {
+    hostKv: model.hostKv,
+    forward: (inputs: Record<string, unknown>) => {
+      const mask = inputs['attention_mask'] as Tensor | undefined;
+      return forward({ ...prefix, ...inputs, ...(mask ? { attention_mask: maskedColumnFirst(mask) } : {}) });
+    },
+  } as unknown as M;
+}
+
+/** [rows, L] int64 mask → [rows, 1 + L] with a leading 0 on every row. */
+function maskedColumnFirst(mask: Tensor): Tensor {
+  const [rows, width] = mask.dims as [number, number];
+  const src = mask.data as BigInt64Array;
+  const data = new BigInt64Array(rows * (width + 1));
+  for (let r = 0; r < rows; r++) data.set(src.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
+  return new Tensor('int64', data, [rows, width + 1]);
+}
 
 function pastFromOutputs(outputs: Record<string, unknown>): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
@@ -94,7 +134,8 @@ export async function gatherRows(t: Tensor, indices: readonly number[]): Promise
  * StepModel over a transformers.js causal LM. The prompt runs once with batch 1; the first
  * `selectBeams([0, 0, …])` expands the cache to B rows.
  */
-export function createCausalLmStepModel(model: ForwardModel): StepModel<KvCache> {
+export function createCausalLmStepModel(input: ForwardModel): StepModel<KvCache> {
+  const model = withMaskedPrefix(input);
   const run = async (inputs: Record<string, unknown>): Promise<Record<string, unknown>> =>
     (await model.forward(inputs)) as Record<string, unknown>;
 

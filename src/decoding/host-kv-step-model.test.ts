@@ -1,16 +1,25 @@
 /**
- * The host-KV step model (fixed-capacity slot arena, masked unfilled tails) against the
- * transformers.js adapter (contiguous present.* cache) on the shipped model with real
- * onnxruntime-node: the same logits, step by step, through the moves a beam search makes —
- * expansion, plain and multi-token steps, a permutation, a fork with drops, a shrink, capacity
- * growth — and on a second, shorter note whose slots still hold the first note's values.
+ * The host-KV step model (shared prompt prefix fed once, each beam's generated suffix in a
+ * fixed-capacity slot arena with masked unfilled tails) against the transformers.js adapter
+ * (contiguous present.* cache, empty prefix) and against the arena without a shared prefix (the
+ * previous decoder: the prompt in every slot) on the shipped model with real onnxruntime-node:
+ * the same logits, step by step, through the moves a beam search makes — expansion, plain and
+ * multi-token steps, a permutation, a fork with drops, a shrink, capacity growth — and on a
+ * second, shorter note whose slots still hold the first note's values. Then whole decodes of
+ * committed notes through the three give the same lists, trajectories and scores.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCausalLmStepModel } from './causal-lm.ts';
+import { Formulary } from '../clinical/formulary.ts';
+import { PROMPT_SPEC } from '../clinical/prompt.ts';
+import type { ForwardModel } from './causal-lm.ts';
 import { createHostKvStepModel, type HostKvModel } from './host-kv-step-model.ts';
-import { loadCausalLm, type LoadedCausalLm } from './load-causal-lm.ts';
+import { searchOptions } from './policy.ts';
+import { recommendForRecord } from './recommend-record.ts';
+import { decodingModel, loadCausalLm, type LoadedCausalLm } from './load-causal-lm.ts';
 import type { LogitsRow, StepModel, StepOutput } from './types.ts';
 
 const DIR = resolve(import.meta.dirname, '../../models/dischargerx-small');
@@ -28,8 +37,8 @@ type Move = { select: number[] } | { tokens: number[][] };
 describe('host-KV step model on the shipped model (q8, onnxruntime-node)', () => {
   let lm: LoadedCausalLm;
   let host: HostKvModel;
-  /** Attention masks the host-KV model fed: [rows, width] and how many zeros. */
-  const masks: { width: number; zeros: number }[] = [];
+  /** Attention masks the host-KV model fed: [rows, width] and how many zeros; prefix and past lengths. */
+  const masks: { width: number; zeros: number; prefix: number; past: number; rows: number }[] = [];
   beforeAll(async () => {
     lm = await loadCausalLm(DIR, { dtype: 'q8', device: 'cpu' });
     expect(lm.hostKv).not.toBeNull();
@@ -38,7 +47,13 @@ describe('host-KV step model on the shipped model (q8, onnxruntime-node)', () =>
       ...real,
       run: (feeds, fetches) => {
         const mask = feeds['attention_mask'] as Tensor;
-        masks.push({ width: mask.dims[1]!, zeros: Array.from(mask.data as BigInt64Array).filter((v) => v === 0n).length });
+        masks.push({
+          width: mask.dims[1]!,
+          zeros: Array.from(mask.data as BigInt64Array).filter((v) => v === 0n).length,
+          prefix: (feeds['prefix_key_values.0.key'] as Tensor).dims[2]!,
+          past: (feeds['past_key_values.0.key'] as Tensor).dims[2]!,
+          rows: mask.dims[0]!,
+        });
         return real.run(feeds, fetches);
       },
     };
@@ -50,9 +65,10 @@ describe('host-KV step model on the shipped model (q8, onnxruntime-node)', () =>
   /** Token ids of a text without special tokens (any real ids do; these are the model's own). */
   const ids = (text: string) => lm.tokenizer.encode(text, { add_special_tokens: false });
 
-  async function compare(prompt: string, moves: Move[]): Promise<number> {
+  /** Worst |logit diff| of the shared-prefix host model against `reference` over the moves. */
+  async function compare(prompt: string, moves: Move[], reference: 'contiguous' | 'no-prefix' = 'contiguous'): Promise<number> {
     const a = createHostKvStepModel(host) as StepModel<unknown>;
-    const b = createCausalLmStepModel({ forward: (i) => lm.model.forward(i) }) as StepModel<unknown>;
+    const b = (reference === 'contiguous' ? createCausalLmStepModel(lm.model) : createHostKvStepModel({ ...lm.hostKv!, sharedPrefix: false })) as StepModel<unknown>;
     const promptIds = lm.tokenizer.encode(prompt, { add_special_tokens: true });
     let x: StepOutput<unknown> = await a.start(promptIds);
     let y: StepOutput<unknown> = await b.start(promptIds);
@@ -71,6 +87,7 @@ describe('host-KV step model on the shipped model (q8, onnxruntime-node)', () =>
       if (x.logits.length > 1 && move.tokens[0]!.join() !== move.tokens[1]!.join()) expect(maxAbsDiff(x.logits[0]!, x.logits[1]!)).toBeGreaterThan(1e-2);
     }
     a.release?.(x.cache);
+    b.release?.(y.cache);
     return worst;
   }
 
@@ -92,15 +109,53 @@ describe('host-KV step model on the shipped model (q8, onnxruntime-node)', () =>
     const b = [...d4, ...d3, ...d2, ...d1];
     for (let i = 0; i + 4 <= a.length && i + 4 <= b.length; i += 4) moves.push({ tokens: [a.slice(i, i + 4), b.slice(i, i + 4)] });
     for (let rep = 0; rep < 5; rep++) for (let i = 0; i < Math.min(a.length, b.length); i++) moves.push({ tokens: one(a[i]!, b[i]!) });
-    const first = await compare('性别：男 年龄：67\n出院诊断：2型糖尿病;冠状动脉粥样硬化性心脏病;高血压病3级\n【出院带药】', moves);
+    const text = '性别：男 年龄：67\n出院诊断：2型糖尿病;冠状动脉粥样硬化性心脏病;高血压病3级\n【出院带药】';
+    const first = await compare(text, moves);
     expect(first).toBeLessThan(TOL);
-    // The fed masks hid an unfilled tail, and the capacity grew within the note.
+    // The prompt ran alone with an empty prefix; every later call fed the prompt once as the
+    // prefix and only the generated suffix per beam, the slots' unfilled tails masked.
+    const n = lm.tokenizer.encode(text, { add_special_tokens: true }).length;
+    expect(masks[0]).toMatchObject({ prefix: 0, past: 0, rows: 1, width: n });
+    expect(masks[1]!.past).toBe(0); // the arena starts empty after the prompt
+    for (const m of masks.slice(1)) {
+      expect(m.prefix).toBe(n);
+      expect(m.width - m.prefix - m.past).toBeGreaterThanOrEqual(1); // + this call's tokens
+      expect(m.width - m.prefix - m.past).toBeLessThanOrEqual(4);
+    }
     expect(masks.some((m) => m.zeros > 0)).toBe(true);
-    expect(new Set(masks.slice(1).map((m) => m.width - 1)).size).toBeGreaterThan(1);
+    // The capacity grew within the note.
+    expect(new Set(masks.slice(1).map((m) => m.past)).size).toBeGreaterThan(1);
+    // The same against the arena without a shared prefix (the previous decoder on this graph).
+    expect(await compare(text, moves, 'no-prefix')).toBeLessThan(TOL);
     // A second, shorter note through the same (pooled) arena: its slots' tails hold the first note's values.
     masks.length = 0;
     const second = await compare('性别：女 年龄：52\n出院诊断：痛风\n【出院带药】', moves.slice(0, 12));
     expect(second).toBeLessThan(TOL);
     expect(masks.some((m) => m.zeros > 0)).toBe(true);
   });
+
+  it('decodes committed notes to the same lists, trajectories and scores as the contiguous cache and the arena without a prefix', async () => {
+    const ROOT = resolve(import.meta.dirname, '../..');
+    const lines = (file: string, n: number) =>
+      readFileSync(resolve(ROOT, file), 'utf8').split('\n').filter((l) => l.trim()).slice(0, n).map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Synthetic notes in the training format and hand-written ones (other wording, longer prompts).
+    const records = [...lines('training/tests/fixtures/tiny/test.jsonl', 16), ...lines('eval/handwritten/records.jsonl', 16)];
+    const config = JSON.parse(readFileSync(resolve(DIR, 'decoding.json'), 'utf8')) as Parameters<typeof searchOptions>[0];
+    const shared = decodingModel(lm);
+    const noPrefix: ForwardModel = { ...shared, hostKv: { ...lm.hostKv!, sharedPrefix: false } };
+    const contiguous: ForwardModel = { ...shared, hostKv: null };
+    const decode = (model: ForwardModel, record: Record<string, unknown>) =>
+      recommendForRecord({ model, tokenizer: lm.tokenizer, record, candidates: Formulary.bundled().names, format: PROMPT_SPEC.target, options: searchOptions(config) });
+    let worst = 0;
+    for (const record of records) {
+      const a = await decode(shared, record);
+      for (const model of [noPrefix, contiguous]) {
+        const b = await decode(model, record);
+        expect(a.trajectory.map((d) => d.name)).toEqual(b.trajectory.map((d) => d.name));
+        expect(a.steps).toBe(b.steps);
+        worst = Math.max(worst, Math.abs(a.score - b.score));
+      }
+    }
+    expect(worst).toBeLessThan(TOL);
+  }, 300_000);
 });

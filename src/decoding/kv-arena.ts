@@ -37,6 +37,7 @@ export interface ArenaCache {
   readonly arena: KvArena;
   readonly generation: number;
   readonly rows: number;
+  /** Filled positions per slot: with a shared prompt prefix (host-kv-step-model.ts), the generated suffix only. */
   readonly pastLength: number;
 }
 

@@ -11,7 +11,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ModelDtype } from '../model-folder/format.ts';
-import type { ForwardModel } from './causal-lm.ts';
+import { withMaskedPrefix, type ForwardModel } from './causal-lm.ts';
 import { hostKvLayout, type HostKvModel } from './host-kv-step-model.ts';
 
 export type CausalLmDevice = 'cpu' | 'wasm' | 'webgpu' | 'auto';
@@ -39,7 +39,8 @@ export interface LoadedCausalLm {
 
 /** What the decoder drives: transformers.js's forward, plus the host-KV session where there is one. */
 export function decodingModel(lm: LoadedCausalLm): ForwardModel {
-  return { forward: (inputs) => lm.model.forward(inputs), hostKv: lm.hostKv };
+  const model = withMaskedPrefix<ForwardModel>(lm.model);
+  return { forward: (inputs) => model.forward(inputs), hostKv: lm.hostKv };
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';

@@ -76,13 +76,14 @@ export function ones(dims: number[]): Tensor {
 }
 
 /**
- * Attention mask [rows, capacity + T] for a past kept in slots of fixed capacity (./kv-arena.ts):
- * 1 on the `filled` positions of every slot, 0 on its unfilled tail, 1 on the T new positions.
+ * Attention mask [rows, prefix + capacity + T] for a past kept in slots of fixed capacity
+ * (./kv-arena.ts) after an optional shared prefix: 1 on the prefix, on the `filled` positions of
+ * every slot and on the T new positions, 0 on each slot's unfilled tail.
  */
-export function slotMask(rows: number, filled: number, capacity: number, T: number): Tensor {
-  const width = capacity + T;
+export function slotMask(rows: number, filled: number, capacity: number, T: number, prefix = 0): Tensor {
+  const width = prefix + capacity + T;
   const data = new BigInt64Array(rows * width).fill(1n);
-  if (capacity > filled) for (let r = 0; r < rows; r++) data.fill(0n, r * width + filled, r * width + capacity);
+  if (capacity > filled) for (let r = 0; r < rows; r++) data.fill(0n, r * width + prefix + filled, r * width + prefix + capacity);
   return new Tensor('int64', data, [rows, width]);
 }
 

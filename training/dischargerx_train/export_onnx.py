@@ -16,12 +16,21 @@ def new_kv_name(layer, kv):
     return "new_key_values.%d.%s" % (layer, kv)
 
 
+def prefix_kv_name(layer, kv):
+    """K/V of positions shared by every row (the prompt, once for all beams): [1, kv_heads,
+    prefix_length, head_dim], broadcast inside the graph (model.py Attention.forward_shared_prefix).
+    Length 0 gives the graph without a shared prefix (what transformers.js runs)."""
+    return "prefix_key_values.%d.%s" % (layer, kv)
+
+
 def io_names(n_layers):
+    """Graph I/O. attention_mask covers prefix + past + new positions; position_ids are absolute
+    (prefix_length + past position). present.N.* = past + new (the prefix is not repeated)."""
     inputs = ["input_ids", "attention_mask", "position_ids"]
     outputs = ["logits"]
     dyn = {
         "input_ids": {0: "batch_size", 1: "sequence_length"},
-        "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+        "attention_mask": {0: "batch_size", 1: "attention_length"},
         "position_ids": {0: "batch_size", 1: "sequence_length"},
         "logits": {0: "batch_size", 1: "sequence_length"},
     }
@@ -31,6 +40,10 @@ def io_names(n_layers):
             outputs.append("present.%d.%s" % (i, kv))
             dyn[inputs[-1]] = {0: "batch_size", 2: "past_sequence_length"}
             dyn[outputs[-1]] = {0: "batch_size", 2: "total_sequence_length"}
+    for i in range(n_layers):
+        for kv in ("key", "value"):
+            inputs.append(prefix_kv_name(i, kv))
+            dyn[inputs[-1]] = {2: "prefix_length"}
     for i in range(n_layers):
         for kv in ("key", "value"):
             outputs.append(new_kv_name(i, kv))
@@ -44,18 +57,19 @@ def export_onnx(model, path, opset=OPSET):
     n_layers = cfg["num_hidden_layers"]
     n_kv = cfg["num_key_value_heads"]
     hd = cfg["hidden_size"] // cfg["num_attention_heads"]
-    B, T, P = 2, 3, 4
+    B, T, S, P = 2, 3, 4, 5
     input_ids = torch.randint(0, cfg["vocab_size"], (B, T), dtype=torch.long)
-    attention_mask = torch.ones(B, P + T, dtype=torch.long)
-    position_ids = torch.arange(P, P + T, dtype=torch.long).unsqueeze(0).expand(B, T).contiguous()
-    past = []
+    attention_mask = torch.ones(B, P + S + T, dtype=torch.long)
+    position_ids = torch.arange(P + S, P + S + T, dtype=torch.long).unsqueeze(0).expand(B, T).contiguous()
+    past, prefix = [], []
     for _ in range(n_layers):
-        past += [torch.randn(B, n_kv, P, hd), torch.randn(B, n_kv, P, hd)]
+        past += [torch.randn(B, n_kv, S, hd), torch.randn(B, n_kv, S, hd)]
+        prefix += [torch.randn(1, n_kv, P, hd), torch.randn(1, n_kv, P, hd)]
     inputs, outputs, dyn = io_names(n_layers)
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(
-            OnnxWrapper(model), (input_ids, attention_mask, position_ids, *past), path,
+            OnnxWrapper(model), (input_ids, attention_mask, position_ids, *past, *prefix), path,
             input_names=inputs, output_names=outputs, dynamic_axes=dyn, opset_version=opset,
             do_constant_folding=True,
         )

@@ -1,8 +1,9 @@
 """Llama-style decoder (RMSNorm, RoPE, SwiGLU, GQA, no biases) in plain PyTorch.
 
 Parameter naming follows Hugging Face LlamaForCausalLM so the checkpoint is easy to map.
-`forward_onnx` is the export signature transformers.js expects (input_ids, attention_mask,
-position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value).
+`OnnxWrapper` is the export signature: what transformers.js expects (input_ids, attention_mask,
+position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value) plus a prompt K/V
+shared by all rows (prefix_key_values.{i}.*) and each call's own rows (new_key_values.{i}.*).
 """
 import math
 
@@ -43,7 +44,9 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(d, self.n_kv * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, d, bias=False)
 
-    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
+        if prefix is not None:
+            return self.forward_shared_prefix(x, cos, sin, prefix[0], mask, prefix[1], prefix[2], past_k, past_v)
         b, t = x.shape[0], x.shape[1]
         q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
@@ -84,6 +87,49 @@ class Attention(nn.Module):
         y = y.transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)
         return self.o_proj(y), present
 
+    def forward_shared_prefix(self, x, cos, sin, prefix_mask, mask, prefix_k, prefix_v, past_k, past_v):
+        """Attention over a prefix shared by every row plus each row's own suffix (export only;
+        reached through `forward(..., prefix=(prefix_mask, prefix_k, prefix_v))` so that
+        torch.onnx keeps the module scopes in node names, which quantize.py and reexport.py read).
+
+        prefix_k/v: [1, n_kv, P, hd], the prompt's K/V once for all rows (issue #10: the beams
+        share it; feeding it per row copied ~6 MB per call into the runtime and again in the
+        Concat below). past_k/v: [b, n_kv, S, hd], each row's generated suffix. prefix_mask
+        [b, 1, 1, 1, P] and mask [b, 1, t, S + t] are additive (0 / NEG_INF). Scores over the
+        prefix and over suffix + new are computed apart, masked, and normalised by one softmax over
+        their concatenation (small: rows x heads x t x (P + S + t)); the two weighted sums are
+        added. So the prefix is never concatenated or copied per row. The prefix side stacks every
+        row's queries of a K/V head along the query axis: one MatMul per K/V head reads the
+        prefix once. Same dot products as `forward` on the concatenated cache; only the order of
+        the final sums differs."""
+        b, t = x.shape[0], x.shape[1]
+        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = torch.cat([past_k, k], dim=2)
+        v = torch.cat([past_v, v], dim=2)
+        rep = self.n_heads // self.n_kv
+        scale = 1.0 / math.sqrt(self.head_dim)
+        L = k.shape[2]
+        qg = q.reshape(b, self.n_kv, rep * t, self.head_dim)
+        att_s = (torch.matmul(qg, k.transpose(-1, -2)) * scale).view(b, self.n_kv, rep, t, L) + mask.unsqueeze(1)
+        # [n_kv, b * rep * t, hd]: the rows' queries of each K/V head, stacked.
+        qp = qg.transpose(0, 1).reshape(self.n_kv, b * rep * t, self.head_dim)
+        # The prefix length is always -1 (inferred) in reshapes: an ONNX Reshape reads a 0 in the
+        # target shape as "keep the input's dimension", and a call without a prefix has P = 0.
+        pk, pv = prefix_k.squeeze(0), prefix_v.squeeze(0)
+        att_p = (torch.matmul(qp, pk.transpose(-1, -2)) * scale).view(self.n_kv, b, rep, t, -1).transpose(0, 1)
+        att = torch.softmax(torch.cat([att_p + prefix_mask, att_s], dim=-1), dim=-1)
+        P = prefix_k.shape[2]
+        w_p, w_s = att[..., :P], att[..., P:]
+        y = torch.matmul(w_s.reshape(b, self.n_kv, rep * t, L), v)
+        y_p = torch.matmul(w_p.transpose(0, 1).reshape(self.n_kv, b * rep * t, -1), pv)
+        y = y + y_p.view(self.n_kv, b, rep * t, self.head_dim).transpose(0, 1)
+        y = y.reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)
+        return self.o_proj(y), (k, v)
+
 
 class MLP(nn.Module):
     def __init__(self, cfg):
@@ -105,8 +151,8 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.mlp = MLP(cfg)
 
-    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
-        h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v)
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
+        h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v, prefix)
         x = x + h
         x = x + self.mlp(self.post_attention_layernorm(x))
         return x, present
@@ -180,7 +226,15 @@ class LlamaLM(nn.Module):
 
 
 class OnnxWrapper(nn.Module):
-    """Flat-argument wrapper used by torch.onnx.export."""
+    """Flat-argument wrapper used by torch.onnx.export (export_onnx.io_names says what each is).
+
+    Inputs: input_ids [b, t]; attention_mask [b, P + S + t] over prefix, past and new positions;
+    position_ids [b, t], absolute (the prefix counts); past_flat = per layer the per-row
+    past_key_values.N.key/value [b, n_kv, S, hd], then per layer the shared
+    prefix_key_values.N.key/value [1, n_kv, P, hd]. A caller without a shared prefix (the
+    transformers.js path) feeds P = 0 and the whole cache as the past: that is the former graph.
+    The prefix always precedes every query, so only attention_mask hides any of it; the causal
+    rule applies within past + new."""
 
     def __init__(self, model):
         super().__init__()
@@ -188,24 +242,30 @@ class OnnxWrapper(nn.Module):
         self.n_layers = len(model.layers)
 
     def forward(self, input_ids, attention_mask, position_ids, *past_flat):
-        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(self.n_layers)]
+        n = self.n_layers
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(n)]
+        prefix = [(past_flat[2 * n + 2 * i], past_flat[2 * n + 2 * i + 1]) for i in range(n)]
         b, t = input_ids.shape[0], input_ids.shape[1]
         past_len = past_flat[0].shape[2]
+        P = prefix[0][0].shape[2]
         m = self.model
         x = m.embed_tokens(input_ids)
         cos = m.rope_cos[position_ids].unsqueeze(1)
         sin = m.rope_sin[position_ids].unsqueeze(1)
-        L = attention_mask.shape[1]
+        zero, neg = torch.zeros(()), torch.full((), NEG_INF)
+        prefix_mask = torch.where(attention_mask[:, :P] > 0, zero, neg)[:, None, None, None, :]
+        own = attention_mask[:, P:]
+        L = own.shape[1]
         q_idx = torch.arange(t).unsqueeze(1) + past_len
         k_idx = torch.arange(L).unsqueeze(0)
-        keep = (k_idx <= q_idx).unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)
-        mask = torch.where(keep, torch.zeros(()), torch.full((), NEG_INF))
+        keep = (k_idx <= q_idx).unsqueeze(0).unsqueeze(0) & (own > 0).unsqueeze(1).unsqueeze(2)
+        mask = torch.where(keep, zero, neg)
         outs, new = [], []
         for i, layer in enumerate(m.layers):
-            x, (k, v) = layer(x, cos, sin, mask, past[i][0], past[i][1])
+            x, (k, v) = layer(x, cos, sin, mask, past[i][0], past[i][1], (prefix_mask, prefix[i][0], prefix[i][1]))
             outs += [k, v]
             new += [k[:, :, past_len:], v[:, :, past_len:]]
         x = m.norm(x)
         logits = torch.matmul(x, m.head_weight().t())
-        # present.* (the whole cache, for transformers.js) then new_key_values.* (this call's rows).
+        # present.* (past + new, for transformers.js) then new_key_values.* (this call's rows).
         return (logits, *outs, *new)

@@ -413,6 +413,7 @@ def check_with_node(hf, model, ids):
     for i in range(n_layers):
         for kv in ("key", "value"):
             feeds["past_key_values.%d.%s" % (i, kv)] = np.zeros((1, n_kv, 0, hd), np.float32)
+            feeds["prefix_key_values.%d.%s" % (i, kv)] = np.zeros((1, n_kv, 0, hd), np.float32)  # no shared prefix
     with torch.no_grad():
         ref = model(torch.tensor([ids]))[0][0].numpy()
     out = {}

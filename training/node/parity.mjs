@@ -7,7 +7,7 @@
 //   runs/<name>/parity_reference.json. Prints one JSON line; exit code 1 when fp32 diff > 1e-4.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 
 const args = process.argv.slice(2);
 let dtype = 'fp32';
@@ -32,6 +32,18 @@ const name = basename(modelDir);
 const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true });
 const model = await AutoModelForCausalLM.from_pretrained(name, { dtype, device: 'cpu', local_files_only: true });
 
+// A graph with shared-prefix inputs (prefix_key_values.N.*, training/README.md) runs as the
+// graph without a prefix when they are fed empty; transformers.js passes them through to the session.
+const session = model.sessions.model;
+const prefixNames = session.inputNames.filter((n) => n.startsWith('prefix_key_values.'));
+const cfg = model.config;
+const headDim = cfg.head_dim ?? cfg.hidden_size / cfg.num_attention_heads;
+const emptyPrefix = Object.fromEntries(
+  prefixNames.map((n) => [n, new Tensor('float32', new Float32Array(0), [1, cfg.num_key_value_heads ?? cfg.num_attention_heads, 0, headDim])]),
+);
+// generate() keeps only the inputs it knows, so its forward gets them too.
+const forward = model.forward.bind(model);
+model.forward = (modelInputs) => forward({ ...emptyPrefix, ...modelInputs });
 const inputs = tokenizer(ref.prompt);
 const ids = Array.from(inputs.input_ids.data, Number);
 const idsMatch = JSON.stringify(ids) === JSON.stringify(ref.input_ids);

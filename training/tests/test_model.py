@@ -76,6 +76,7 @@ class ModelTest(unittest.TestCase):
             for i in range(2):
                 for kv in ("key", "value"):
                     feeds["past_key_values.%d.%s" % (i, kv)] = np.zeros((3, 2, 0, 8), np.float32)
+                    feeds["prefix_key_values.%d.%s" % (i, kv)] = np.zeros((1, 2, 0, 8), np.float32)
             out = ort_node.run(path, feeds)
             with torch.no_grad():
                 ref, pres = self.m(ids, attention_mask=am, position_ids=pos)
@@ -91,6 +92,7 @@ class ModelTest(unittest.TestCase):
             for i in range(2):
                 for kv in ("key", "value"):
                     feeds2["past_key_values.%d.%s" % (i, kv)] = out["present.%d.%s" % (i, kv)].astype(np.float32)
+                    feeds2["prefix_key_values.%d.%s" % (i, kv)] = np.zeros((1, 2, 0, 8), np.float32)
             out2 = ort_node.run(path, feeds2)
             with torch.no_grad():
                 ref2, _ = self.m(torch.tensor(feeds2["input_ids"]), attention_mask=torch.tensor(feeds2["attention_mask"]),
@@ -102,6 +104,119 @@ class ModelTest(unittest.TestCase):
                     present = out2["present.%d.%s" % (i, kv)]
                     self.assertEqual(out2["new_key_values.%d.%s" % (i, kv)].shape, (3, 2, 1, 8))
                     self.assertTrue(np.array_equal(out2["new_key_values.%d.%s" % (i, kv)], present[:, :, -1:]))
+
+
+def kv_feeds(prefix, past, n_layers=2):
+    """prefix_key_values.* / past_key_values.* feeds from per-layer (k, v) numpy pairs."""
+    feeds = {}
+    for i in range(n_layers):
+        for j, kv in enumerate(("key", "value")):
+            feeds["prefix_key_values.%d.%s" % (i, kv)] = np.ascontiguousarray(prefix[i][j], np.float32)
+            feeds["past_key_values.%d.%s" % (i, kv)] = np.ascontiguousarray(past[i][j], np.float32)
+    return feeds
+
+
+def empty_kv(rows, n_layers=2, kv_heads=2, head_dim=8):
+    return [(np.zeros((rows, kv_heads, 0, head_dim), np.float32),) * 2 for _ in range(n_layers)]
+
+
+class SharedPrefixTest(unittest.TestCase):
+    """The exported graph with the prompt's K/V fed once as a shared prefix (batch 1) and only
+    each row's generated suffix as the past, against the PyTorch model on the whole contiguous
+    cache: the prompt call, steps whose rows differ, a multi-token step, a fork and a masked
+    unfilled tail (the decoder's slot arena, src/decoding/kv-arena.ts)."""
+
+    def setUp(self):
+        torch.manual_seed(1)
+        self.m = LlamaLM(CFG).eval()
+
+    def wrapper_out(self, ids, am, pos, prefix, past):
+        from dischargerx_train.model import OnnxWrapper
+        flat = [x for kv in past for x in kv] + [x for kv in prefix for x in kv]
+        with torch.no_grad():
+            return OnnxWrapper(self.m)(ids, am, pos, *[torch.as_tensor(np.asarray(x)) for x in flat])
+
+    def reference(self, ids, pos, prompt_kv, suffix_kv, rows):
+        """PyTorch logits on the contiguous cache: prompt K/V copied per row, then the suffix."""
+        f = lambda x: torch.as_tensor(np.asarray(x, np.float32))  # noqa: E731  (onnxruntime results come back as float64)
+        past = [(torch.cat([f(pk).expand(len(rows), -1, -1, -1), f(sk)], 2),
+                 torch.cat([f(pv).expand(len(rows), -1, -1, -1), f(sv)], 2))
+                for (pk, pv), (sk, sv) in zip(prompt_kv, suffix_kv)]
+        L = past[0][0].shape[2] + ids.shape[1]
+        with torch.no_grad():
+            logits, _ = self.m(torch.as_tensor(ids), attention_mask=torch.ones(len(rows), L, dtype=torch.long),
+                               position_ids=torch.as_tensor(pos), past=past)
+        return logits.numpy()
+
+    def run_steps(self, call):
+        """Prompt, a 3-row step with different tokens, a fork to rows [0, 0, 2] with a 2-token step
+        over a past whose last position is an unfilled (masked) tail. `call(ids, am, pos, prefix,
+        past)` -> {name: array}. Returns the worst |logit diff| against PyTorch."""
+        n = 7
+        prompt = torch.randint(0, 50, (1, n))
+        with torch.no_grad():
+            ref0, pres = self.m(prompt)
+        out = call(prompt.numpy(), np.ones((1, n), np.int64), np.arange(n)[None], empty_kv(1), empty_kv(1))
+        worst = np.abs(out["logits"] - ref0.numpy()).max()
+        prompt_kv = [(out["new_key_values.%d.key" % i], out["new_key_values.%d.value" % i]) for i in range(2)]
+        for i in range(2):  # the prompt call's own rows are the prompt's K/V
+            self.assertLess(np.abs(prompt_kv[i][0] - pres[i][0].numpy()).max(), 1e-5)
+        # Step 1: three rows, different tokens, suffix empty.
+        ids1 = np.array([[11], [12], [13]])
+        pos1 = np.full((3, 1), n)
+        out1 = call(ids1, np.ones((3, n + 1), np.int64), pos1, prompt_kv, empty_kv(3))
+        ref1 = self.reference(ids1, pos1, prompt_kv, empty_kv(3), [0, 1, 2])
+        worst = max(worst, np.abs(out1["logits"] - ref1).max())
+        self.assertGreater(np.abs(out1["logits"][0] - out1["logits"][1]).max(), 1e-3)
+        suffix = [(out1["new_key_values.%d.key" % i], out1["new_key_values.%d.value" % i]) for i in range(2)]
+        # Fork: rows [0, 0, 2]; each slot gets one unfilled position after its suffix (garbage, masked).
+        fork = [0, 0, 2]
+        garbage = np.random.default_rng(0).normal(size=(3, 2, 1, 8)).astype(np.float32) * 50
+        slots = [(np.concatenate([k[fork], garbage], 2), np.concatenate([v[fork], garbage], 2)) for k, v in suffix]
+        ids2 = np.array([[21, 22], [23, 24], [25, 26]])
+        pos2 = np.tile(np.arange(n + 1, n + 3), (3, 1))
+        am2 = np.ones((3, n + 2 + 2), np.int64)
+        am2[:, n + 1] = 0  # the unfilled tail position
+        out2 = call(ids2, am2, pos2, prompt_kv, slots)
+        ref2 = self.reference(ids2, pos2, prompt_kv, [(k[fork], v[fork]) for k, v in suffix], fork)
+        worst = max(worst, np.abs(out2["logits"] - ref2).max())
+        self.assertEqual(out2["new_key_values.0.key"].shape, (3, 2, 2, 8))
+        self.assertEqual(out2["present.0.key"].shape, (3, 2, 4, 8))  # past + new, the prefix not repeated
+        # Without a prefix and with the whole cache as the past (the transformers.js path): the same logits.
+        full = [(np.concatenate([np.repeat(pk, 3, 0)[fork], k], 2), np.concatenate([np.repeat(pv, 3, 0)[fork], v], 2))
+                for (pk, pv), (k, v) in zip(prompt_kv, slots)]
+        out3 = call(ids2, am2, pos2, empty_kv(1), full)
+        worst = max(worst, np.abs(out3["logits"] - ref2).max())
+        return worst
+
+    def test_pytorch_wrapper_matches_the_contiguous_cache(self):
+        names = ["logits"] + ["present.%d.%s" % (i, kv) for i in range(2) for kv in ("key", "value")] + \
+                ["new_key_values.%d.%s" % (i, kv) for i in range(2) for kv in ("key", "value")]
+
+        def call(ids, am, pos, prefix, past):
+            res = self.wrapper_out(torch.as_tensor(ids), torch.as_tensor(am), torch.as_tensor(pos), prefix, past)
+            return {k: v.numpy() for k, v in zip(names, res)}
+
+        self.assertLess(self.run_steps(call), 1e-5)
+
+    @unittest.skipUnless(ort_node.node_available(), "node + onnxruntime-node required")
+    def test_onnx_export_matches_pytorch(self):
+        with tempfile.TemporaryDirectory() as td:
+            path = export_onnx(self.m, os.path.join(td, "onnx", "model.onnx"))
+            import onnx
+            g = onnx.load(path).graph
+            names = [i.name for i in g.input]
+            self.assertIn("prefix_key_values.1.value", names)
+            dims = {i.name: [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim] for i in g.input}
+            self.assertEqual(dims["prefix_key_values.0.key"], [1, 2, "prefix_length", 8])
+            self.assertEqual(dims["past_key_values.0.key"][0], "batch_size")
+            self.assertEqual(dims["attention_mask"][0], "batch_size")
+
+            def call(ids, am, pos, prefix, past):
+                return ort_node.run(path, {"input_ids": ids, "attention_mask": am, "position_ids": pos,
+                                           **kv_feeds(prefix, past)})
+
+            self.assertLess(self.run_steps(call), 1e-4)
 
 
 if __name__ == "__main__":
