@@ -44,15 +44,19 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(d, self.n_kv * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, d, bias=False)
 
-    def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
-        if prefix is not None:
-            return self.forward_shared_prefix(x, cos, sin, prefix[0], mask, prefix[1], prefix[2], past_k, past_v)
+    def _rotated_qkv(self, x, cos, sin):
+        """This call's queries, keys and values, [b, heads, t, head_dim], with rotary positions."""
         b, t = x.shape[0], x.shape[1]
         q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
+        if prefix is not None:
+            return self.forward_shared_prefix(x, cos, sin, prefix[0], mask, prefix[1], prefix[2], past_k, past_v)
+        b, t = x.shape[0], x.shape[1]
+        q, k, v = self._rotated_qkv(x, cos, sin)
         if past_k is not None:
             k = torch.cat([past_k, k], dim=2)
             v = torch.cat([past_v, v], dim=2)
@@ -103,11 +107,7 @@ class Attention(nn.Module):
         prefix once. Same dot products as `forward` on the concatenated cache; only the order of
         the final sums differs."""
         b, t = x.shape[0], x.shape[1]
-        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        q, k, v = self._rotated_qkv(x, cos, sin)
         k = torch.cat([past_k, k], dim=2)
         v = torch.cat([past_v, v], dim=2)
         rep = self.n_heads // self.n_kv
@@ -150,6 +150,14 @@ class Block(nn.Module):
         self.self_attn = Attention(cfg)
         self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.mlp = MLP(cfg)
+
+    def _rotated_qkv(self, x, cos, sin):
+        """This call's queries, keys and values, [b, heads, t, head_dim], with rotary positions."""
+        b, t = x.shape[0], x.shape[1]
+        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
 
     def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
         h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v, prefix)
