@@ -14,7 +14,7 @@ import type { GeneratedVisit } from '../cohort/generate.ts';
 import { computeStats, formatStats } from '../cohort/stats.ts';
 import { FAMILIES, isFamily, type StyleFamily } from '../cohort/families.ts';
 
-const USAGE = `usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats] [--hold-out-family ${FAMILIES.join('|')}]`;
+const USAGE = `usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats] [--complete-record] [--hold-out-family ${FAMILIES.join('|')}]`;
 
 export interface CohortArgs {
   seed: number;
@@ -22,6 +22,8 @@ export interface CohortArgs {
   out: string;
   stats: boolean;
   holdOut: StyleFamily | null;
+  /** Also draw the complete-record family (off: the cohort the shipped model was trained on). */
+  completeRecord: boolean;
 }
 
 export function parseArgs(argv: string[]): CohortArgs {
@@ -30,6 +32,7 @@ export function parseArgs(argv: string[]): CohortArgs {
   let out: string | undefined;
   let stats = false;
   let holdOut: StyleFamily | null = null;
+  let completeRecord = false;
   const int = (flag: string, v: string | undefined, min: number, max: number): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     const n = Number(v);
@@ -62,6 +65,9 @@ export function parseArgs(argv: string[]): CohortArgs {
       case '--stats':
         stats = true;
         break;
+      case '--complete-record':
+        completeRecord = true;
+        break;
       case '-h':
       case '--help':
         throw new Error(USAGE);
@@ -70,7 +76,8 @@ export function parseArgs(argv: string[]): CohortArgs {
     }
   }
   if (!out) throw new Error(`--out DIR is required; ${USAGE}`);
-  return { seed, patients, out, stats, holdOut };
+  if (holdOut === 'complete-record' && !completeRecord) throw new Error('--hold-out-family complete-record needs --complete-record');
+  return { seed, patients, out, stats, holdOut, completeRecord };
 }
 
 async function main(): Promise<void> {
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const t0 = performance.now();
-  const visits = generateCohort({ seed: args.seed, patients: args.patients });
+  const visits = generateCohort({ seed: args.seed, patients: args.patients, completeRecord: args.completeRecord });
   const splits = splitByPatient(visits, args.seed);
   const secs = (performance.now() - t0) / 1000;
   let counts = '';

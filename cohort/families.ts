@@ -14,11 +14,18 @@ import { contraindication } from './regimen.ts';
 import { CLASS_LABEL, classOf } from './drugs.ts';
 import { admissionStatus, chiefComplaint, courseText, diagnoses, mention, pastHistory, presentIllness } from './prose.ts';
 
-export const FAMILIES = ['templated', 'long-course', 'terse', 'explicit-plan', 'class-plan', 'trade-names', 'stop-switch'] as const;
+export const FAMILIES = ['templated', 'long-course', 'terse', 'explicit-plan', 'class-plan', 'trade-names', 'stop-switch', 'complete-record'] as const;
 export type StyleFamily = (typeof FAMILIES)[number];
 // stop-switch is drawn more often because visits with no fitting stop-for-cause scenario and no
 // stopped home drug fall back to templated (≈1/3 of them); realised shares are in README.md.
 const WEIGHTS = [0.27, 0.114, 0.114, 0.114, 0.114, 0.114, 0.16];
+/**
+ * complete-record is opt-in (`npm run cohort -- --complete-record`): the shipped model was trained
+ * on the cohort without it, and the default run stays byte-identical to that cohort. With it,
+ * every family is drawn with these weights.
+ */
+const WEIGHTS_WITH_COMPLETE_RECORD = [0.2, 0.105, 0.105, 0.105, 0.105, 0.105, 0.15, 0.125];
+const DEFAULT_FAMILIES = FAMILIES.filter((f) => f !== 'complete-record');
 /** Probability that a visit is written in the doctor's habitual family (else a fresh draw). */
 const HABIT = 0.4;
 
@@ -26,10 +33,11 @@ export function isFamily(x: string): x is StyleFamily {
   return (FAMILIES as readonly string[]).includes(x);
 }
 
-export function drawFamily(seed: number, doctorId: number, patient: number, visit: number): StyleFamily {
+export function drawFamily(seed: number, doctorId: number, patient: number, visit: number, completeRecord = false): StyleFamily {
+  const [families, weights] = completeRecord ? [FAMILIES, WEIGHTS_WITH_COMPLETE_RECORD] : [DEFAULT_FAMILIES, WEIGHTS];
   const r = new Rng(seed, 'family', patient, visit);
-  if (r.chance(HABIT)) return new Rng(seed, 'docfamily', doctorId).weighted(FAMILIES, WEIGHTS);
-  return r.weighted(FAMILIES, WEIGHTS);
+  if (r.chance(HABIT)) return new Rng(seed, 'docfamily', doctorId).weighted(families, weights);
+  return r.weighted(families, weights);
 }
 
 // ------------------------------------------------------------------ stop-switch scenarios
@@ -265,6 +273,30 @@ function stopSwitch(rng: Rng, t: TextInput): VisitText {
   return out;
 }
 
+/**
+ * A chart that documents the whole regimen without a discharge list: every home drug named with
+ * its dose in the history, every start named in the course, every stop written with its cause,
+ * "余用药同前" meaning the named home drugs. The label is what the note documents (light noise,
+ * as explicit-plan). Without this family every generated note left some discharge drugs unnamed,
+ * so a model learned that a drug the note never names is still likely, which is false for charts
+ * written this way (issue #9: the model added unnamed drugs to hand-written notes).
+ */
+function completeRecord(rng: Rng, t: TextInput): VisitText {
+  const { reg } = t;
+  const doc = { ...t.doc, homeNameRate: 1, nameRate: 1, classRate: 0, stopNoteRate: 0 };
+  const extra: string[] = [];
+  const written: string[] = [];
+  for (const st of reg.changes.filter((c) => c.kind === 'stop')) {
+    const x = mention(rng, st.drug, doc, 0);
+    extra.push(rng.pick([`因${st.reason}停用${x}`, `${st.reason}，予停用${x}`, `考虑${st.reason}，停${x}`, `${x}因${st.reason}停用`]));
+    written.push(st.drug);
+  }
+  const out = standard(rng, t, doc, { extra });
+  out.planNamed = reg.drugs.slice();
+  out.stoppedForCause = written;
+  return out;
+}
+
 function terse(rng: Rng, t: TextInput): VisitText {
   const { s, labs, reg, doc } = t;
   const dx = dxAbbr(rng, s);
@@ -312,6 +344,8 @@ export function writeVisitText(rng: Rng, t: TextInput): VisitText {
       return tradeNames(rng, t);
     case 'stop-switch':
       return stopSwitch(rng, t);
+    case 'complete-record':
+      return completeRecord(rng, t);
   }
 }
 

@@ -49,6 +49,8 @@ export interface GeneratedVisit {
 export interface CohortOptions {
   seed: number;
   patients: number;
+  /** Draw the opt-in complete-record family too (families.ts); off = the shipped model's cohort. */
+  completeRecord?: boolean;
 }
 
 function visitId(rng: Rng, used: Set<string>): string {
@@ -64,7 +66,7 @@ function visitId(rng: Rng, used: Set<string>): string {
 }
 
 export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
-  const { seed, patients } = opts;
+  const { seed, patients, completeRecord = false } = opts;
   const doctors = makeDoctors(seed, N_DOCTORS);
   const out: GeneratedVisit[] = [];
   const usedIds = new Set<string>();
@@ -91,7 +93,7 @@ export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
       const s = makeVisitState(vr, patient, v, day, prev, doctorId, home);
       if (v === 0) s.homeDrugs = firstHomeRegimen(vr, s, { egfr: s.egfr });
       const doc = doctors[doctorId]!;
-      let family = drawFamily(seed, doctorId, i, v);
+      let family = drawFamily(seed, doctorId, i, v, completeRecord);
       const sr = new Rng(seed, 'scenario', i, v);
       const scenario = family === 'stop-switch' ? applyScenario(sr, s, doc) : null;
       const labs: Labs = makeLabs(vr, s, s.homeDrugs.filter(isDmDrug).length);
@@ -102,7 +104,7 @@ export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
       const oracle = dischargeRegimen(input, modalChooser).drugs;
       const stopped = reg.changes.filter((c) => c.kind === 'stop').map((c) => c.drug);
       if (family === 'stop-switch' && !scenario && stopped.length === 0) family = 'templated';
-      const noise = family === 'explicit-plan' ? { drop: 0.015, extra: 0.04 } : {};
+      const noise = family === 'explicit-plan' || family === 'complete-record' ? { drop: 0.015, extra: 0.04 } : {};
       const labels = applyLabelNoise(new Rng(seed, 'noise', i, v), reg.drugs, s, labs, { ...noise, exclude: new Set(stopped) });
       const pr = new Rng(seed, 'prose', i, v);
       const txt = writeVisitText(pr, { family, scenario, s, labs, reg, doc, plan });

@@ -144,7 +144,7 @@ export function computeStats(visits: readonly GeneratedVisit[], splits: Record<S
     oracleJaccard: r3(oracle / n),
     noiselessRegimenJaccard: r3(regimen / n),
     families: Object.fromEntries(
-      [...fam.entries()].map(([f, x]) => [f, { visits: x.n, share: r3(x.n / n), labelSizeMean: r3(x.size / Math.max(1, x.n)), mentionJaccard: r3(x.mention / Math.max(1, x.n)), oracleJaccard: r3(x.oracle / Math.max(1, x.n)) }]),
+      [...fam.entries()].filter(([, x]) => x.n > 0).map(([f, x]) => [f, { visits: x.n, share: r3(x.n / n), labelSizeMean: r3(x.size / Math.max(1, x.n)), mentionJaccard: r3(x.mention / Math.max(1, x.n)), oracleJaccard: r3(x.oracle / Math.max(1, x.n)) }]),
     ),
   };
 }
