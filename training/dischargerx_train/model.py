@@ -151,14 +151,6 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.mlp = MLP(cfg)
 
-    def _rotated_qkv(self, x, cos, sin):
-        """This call's queries, keys and values, [b, heads, t, head_dim], with rotary positions."""
-        b, t = x.shape[0], x.shape[1]
-        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
-
     def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
         h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v, prefix)
         x = x + h
