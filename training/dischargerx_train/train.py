@@ -126,8 +126,22 @@ def main(argv=None):
     args = parse_args(argv)
     if args.prepare_prompts and not args.prompt_cache:
         raise SystemExit("--prepare-prompts needs --prompt-cache DIR")
-    if args.prompt_cache:
-        os.environ[PROMPT_CACHE_ENV] = os.path.abspath(args.prompt_cache)  # data.py and decode.py build prompts too
+    if not args.prompt_cache:
+        return _run(args)
+    # data.py and decode.py build prompts too: they read the cache from the environment, which is
+    # put back afterwards so a later run in the same process does not inherit this one's cache.
+    before = os.environ.get(PROMPT_CACHE_ENV)
+    os.environ[PROMPT_CACHE_ENV] = os.path.abspath(args.prompt_cache)
+    try:
+        return _run(args)
+    finally:
+        if before is None:
+            os.environ.pop(PROMPT_CACHE_ENV, None)
+        else:
+            os.environ[PROMPT_CACHE_ENV] = before
+
+
+def _run(args):
     t_start = time.time()
     torch.set_num_threads(args.threads)
     seed_all(args.seed)
@@ -330,8 +344,8 @@ def main(argv=None):
                      "steps": step, "planned_steps": total_steps, "precision": precision, "train_seconds": round(train_time, 1),
                      "tokens_per_s": round(tok_seen / max(train_time, 1e-6), 1), "params": model.num_params(),
                      "device": str(device), "torch": torch.__version__},
-        "data": {"dir": os.path.relpath(os.path.abspath(args.data), REPO_ROOT), "train_file_sha256": sha256(train_path),
-                 "dev_file_sha256": sha256(dev_path) if dev_path else None, "train_records": len(train_ex),
+        "data": {"dir": os.path.relpath(os.path.abspath(args.data), REPO_ROOT), "train_file_sha256": fingerprint["train_sha256"],
+                 "dev_file_sha256": fingerprint["dev_sha256"], "train_records": len(train_ex),
                  "dev_records": len(dev_ex), "max_train": args.max_train},
         "dev_metrics": {"n": len(dev_sub), "score": round(best, 4)},
     }

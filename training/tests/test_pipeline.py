@@ -103,6 +103,7 @@ class PromptCacheTest(unittest.TestCase):
                       os.path.join(tiny, "candidates.json"), "--epochs", "1", "--max-train", "40", "--max-dev", "4",
                       "--no-node-check", "--prompt-cache", cache]
             self.assertEqual(main(common + ["--out", os.path.join(td, "unused"), "--prepare-prompts"]), os.path.abspath(cache))
+            self.assertNotIn(prompt.PROMPT_CACHE_ENV, os.environ)  # the run's cache does not outlive it
             self.assertGreaterEqual(len(os.listdir(cache)), 3)  # train (augmented), dev, the parity reference
             self.assertFalse(os.path.exists(os.path.join(td, "unused")))
             with mock.patch.object(prompt, "_build_with_node", side_effect=AssertionError("Node was called")):
