@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CDRUGRED_FIELDS } from '../src/clinical/record.ts';
-import { generateCohort } from './generate.ts';
+import { generateCohort, type GeneratedVisit } from './generate.ts';
 import { splitByPatient, toJsonl, SPLITS } from './split.ts';
 import { DRUG_BY_NAME, classOf } from './drugs.ts';
 import { FAMILIES } from './families.ts';
@@ -139,6 +139,20 @@ describe('style families', () => {
 
   const visits = generateCohort({ seed: 13, patients: 2500, completeRecord: true });
   const byFam = (f: string) => visits.filter((v) => v.latent.styleFamily === f);
+  /** A family whose note names the whole regimen: the named plan is the latent regimen and the label keeps it (minus light noise). */
+  const expectPlanKept = (fam: readonly GeneratedVisit[]) => {
+    expect(fam.length).toBeGreaterThan(100);
+    let named = 0;
+    let kept = 0;
+    for (const { latent, record } of fam) {
+      expect(new Set(latent.planNamed)).toEqual(new Set(latent.regimen));
+      const L = new Set(record.出院带药列表);
+      named += latent.planNamed.length;
+      kept += latent.planNamed.filter((d) => L.has(d)).length;
+    }
+    expect(named).toBeGreaterThan(300);
+    expect(kept / named).toBeGreaterThan(0.96);
+  };
 
   it('every family is present; templated is the largest (~20%), none below 5%', () => {
     for (const f of FAMILIES) expect(byFam(f).length / visits.length).toBeGreaterThan(0.05);
@@ -156,36 +170,15 @@ describe('style families', () => {
   });
 
   it('explicit-plan: the named plan is the latent regimen and the label keeps it (minus light noise)', () => {
-    const ep = byFam('explicit-plan');
-    expect(ep.length).toBeGreaterThan(100);
-    let named = 0;
-    let kept = 0;
-    for (const { latent, record } of ep) {
-      expect(new Set(latent.planNamed)).toEqual(new Set(latent.regimen));
-      const L = new Set(record.出院带药列表);
-      named += latent.planNamed.length;
-      kept += latent.planNamed.filter((d) => L.has(d)).length;
-    }
-    expect(named).toBeGreaterThan(300);
-    expect(kept / named).toBeGreaterThan(0.96);
+    expectPlanKept(byFam('explicit-plan'));
     const documented = new Set(['explicit-plan', 'complete-record']);
     for (const v of visits) if (!documented.has(v.latent.styleFamily)) expect(v.latent.planNamed).toEqual([]);
   });
 
   it('complete-record: the note documents the regimen (every stop written; the label is what it documents, minus light noise)', () => {
     const cr = byFam('complete-record');
-    expect(cr.length).toBeGreaterThan(100);
-    let named = 0;
-    let kept = 0;
-    for (const { latent, record } of cr) {
-      expect(new Set(latent.planNamed)).toEqual(new Set(latent.regimen));
-      const L = new Set(record.出院带药列表);
-      for (const d of latent.stoppedForCause) expect(L).not.toContain(d);
-      named += latent.planNamed.length;
-      kept += latent.planNamed.filter((d) => L.has(d)).length;
-    }
-    expect(named).toBeGreaterThan(300);
-    expect(kept / named).toBeGreaterThan(0.96);
+    expectPlanKept(cr);
+    for (const { latent, record } of cr) for (const d of latent.stoppedForCause) expect(record.出院带药列表).not.toContain(d);
     const st = computeStats(visits, splitByPatient(visits, 3)).families;
     // a reader of the note's mentions gets close to the stated-plan family, far above a summarising note
     expect(st['complete-record']!.mentionJaccard).toBeGreaterThan(st.templated!.mentionJaccard + 0.2);
