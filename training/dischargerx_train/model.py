@@ -6,6 +6,7 @@ position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value) pl
 shared by all rows (prefix_key_values.{i}.*) and each call's own rows (new_key_values.{i}.*).
 """
 import math
+import warnings
 
 import torch
 import torch.nn as nn
@@ -27,9 +28,37 @@ class RMSNorm(nn.Module):
         return self.weight * (xf * torch.rsqrt(var + self.eps))
 
 
-def rotate_half(x):
-    half = x.shape[-1] // 2
+def rotate_half(x, half):
+    # `half` is the config's head_dim // 2, a Python int: read from x.shape, torch.onnx would trace
+    # it into Shape/Gather/Div nodes that run on every call (issue #10).
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class _KeepDimsReshape(torch.autograd.Function):
+    """Reshape whose ONNX form is one Reshape with a constant target: 0 keeps the input's dimension
+    at that index, -1 is inferred (ONNX Reshape semantics). Why: `x.view(b, t, ...)` with b and t
+    read from shapes exports as a Shape -> Gather -> Unsqueeze -> Concat chain per reshape, and
+    those tiny nodes ran on every decoder call (issue #10: about 290 of the 437 nodes onnxruntime
+    kept; per-node dispatch is a large part of a 4-row step)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return x.reshape([x.shape[i] if s == 0 else s for i, s in enumerate(shape)])
+
+    @staticmethod
+    def symbolic(g, x, shape):
+        # torch 1.13 flags g.op on a plain Graph as deprecated; it is the documented way for an
+        # autograd.Function's symbolic in that version, so the warning is not the user's concern.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return g.op("Reshape", x, g.op("Constant", value_t=torch.tensor(shape, dtype=torch.int64)))
+
+
+def reshape_keep(x, shape):
+    """x reshaped to `shape` (0 = keep that dimension, -1 = inferred); see _KeepDimsReshape."""
+    if torch.onnx.is_in_onnx_export():
+        return _KeepDimsReshape.apply(x, tuple(shape))
+    return x.reshape([x.shape[i] if s == 0 else s for i, s in enumerate(shape)])
 
 
 class Attention(nn.Module):
@@ -46,15 +75,15 @@ class Attention(nn.Module):
 
     def _rotated_qkv(self, x, cos, sin):
         """This call's queries, keys and values, [b, heads, t, head_dim], with rotary positions."""
-        b, t = x.shape[0], x.shape[1]
-        q = self.q_proj(x).view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim).transpose(1, 2)
-        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+        hd, half = self.head_dim, self.head_dim // 2
+        q = reshape_keep(self.q_proj(x), (0, 0, -1, hd)).transpose(1, 2)
+        k = reshape_keep(self.k_proj(x), (0, 0, -1, hd)).transpose(1, 2)
+        v = reshape_keep(self.v_proj(x), (0, 0, -1, hd)).transpose(1, 2)
+        return q * cos + rotate_half(q, half) * sin, k * cos + rotate_half(k, half) * sin, v
 
     def forward(self, x, cos, sin, mask, past_k=None, past_v=None, prefix=None):
         if prefix is not None:
-            return self.forward_shared_prefix(x, cos, sin, prefix[0], mask, prefix[1], prefix[2], past_k, past_v)
+            return self.forward_shared_prefix(x, cos, sin, prefix[0], mask, prefix[1], prefix[2], past_k, past_v, prefix[3])
         b, t = x.shape[0], x.shape[1]
         q, k, v = self._rotated_qkv(x, cos, sin)
         if past_k is not None:
@@ -91,44 +120,42 @@ class Attention(nn.Module):
         y = y.transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)
         return self.o_proj(y), present
 
-    def forward_shared_prefix(self, x, cos, sin, prefix_mask, mask, prefix_k, prefix_v, past_k, past_v):
+    def forward_shared_prefix(self, x, cos, sin, prefix_mask, mask, prefix_k, prefix_v, past_k, past_v, prefix_len):
         """Attention over a prefix shared by every row plus each row's own suffix (export only;
         reached through `forward(..., prefix=(prefix_mask, prefix_k, prefix_v))` so that
         torch.onnx keeps the module scopes in node names, which quantize.py and reexport.py read).
 
         prefix_k/v: [1, n_kv, P, hd], the prompt's K/V once for all rows (issue #10: the beams
-        share it; feeding it per row copied ~6 MB per call into the runtime and again in the
-        Concat below). past_k/v: [b, n_kv, S, hd], each row's generated suffix. prefix_mask
-        [b, 1, 1, 1, P] and mask [b, 1, t, S + t] are additive (0 / NEG_INF). Scores over the
-        prefix and over suffix + new are computed apart, masked, and normalised by one softmax over
-        their concatenation (small: rows x heads x t x (P + S + t)); the two weighted sums are
-        added. So the prefix is never concatenated or copied per row. The prefix side stacks every
-        row's queries of a K/V head along the query axis: one MatMul per K/V head reads the
-        prefix once. Same dot products as `forward` on the concatenated cache; only the order of
-        the final sums differs."""
-        b, t = x.shape[0], x.shape[1]
-        q, k, v = self._rotated_qkv(x, cos, sin)
-        k = torch.cat([past_k, k], dim=2)
-        v = torch.cat([past_v, v], dim=2)
-        rep = self.n_heads // self.n_kv
-        scale = 1.0 / math.sqrt(self.head_dim)
-        L = k.shape[2]
-        qg = q.reshape(b, self.n_kv, rep * t, self.head_dim)
-        att_s = (torch.matmul(qg, k.transpose(-1, -2)) * scale).view(b, self.n_kv, rep, t, L) + mask.unsqueeze(1)
-        # [n_kv, b * rep * t, hd]: the rows' queries of each K/V head, stacked.
-        qp = qg.transpose(0, 1).reshape(self.n_kv, b * rep * t, self.head_dim)
-        # The prefix length is always -1 (inferred) in reshapes: an ONNX Reshape reads a 0 in the
-        # target shape as "keep the input's dimension", and a call without a prefix has P = 0.
-        pk, pv = prefix_k.squeeze(0), prefix_v.squeeze(0)
-        att_p = (torch.matmul(qp, pk.transpose(-1, -2)) * scale).view(self.n_kv, b, rep, t, -1).transpose(0, 1)
-        att = torch.softmax(torch.cat([att_p + prefix_mask, att_s], dim=-1), dim=-1)
-        P = prefix_k.shape[2]
-        w_p, w_s = att[..., :P], att[..., P:]
-        y = torch.matmul(w_s.reshape(b, self.n_kv, rep * t, L), v)
-        y_p = torch.matmul(w_p.transpose(0, 1).reshape(self.n_kv, b * rep * t, -1), pv)
-        y = y + y_p.view(self.n_kv, b, rep * t, self.head_dim).transpose(0, 1)
-        y = y.reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, self.n_heads * self.head_dim)
-        return self.o_proj(y), (k, v)
+        share it; feeding it per row copied ~6 MB per call into the runtime and again in a
+        Concat). past_k/v: [b, n_kv, S, hd], each row's generated suffix. prefix_mask [b, 1, 1, P]
+        and mask [b, 1, rep * t, S + t] are additive (0 / NEG_INF), the latter already repeated for
+        the `rep` query heads of a K/V head. Scores over the prefix and over suffix + new are
+        computed apart, masked, and normalised by one softmax over their concatenation (small:
+        rows x heads x t x (P + S + t)); the two weighted sums are added. The prefix is never
+        concatenated or copied per row: the MatMuls broadcast its batch of 1 over the rows. Same
+        dot products as `forward` on the concatenated cache; only the order of the final sums
+        differs.
+
+        Every reshape keeps or infers its dynamic dimensions (reshape_keep), and the masks come in
+        the 4-D layout of the scores, so the graph computes no shapes per layer (issue #10).
+
+        prefix_len is P, read once per call by OnnxWrapper rather than once per layer.
+
+        Returns the projection and (present k, present v, this call's k, this call's v)."""
+        q, k_new, v_new = self._rotated_qkv(x, cos, sin)
+        k = torch.cat([past_k, k_new], dim=2)
+        v = torch.cat([past_v, v_new], dim=2)
+        hd = self.head_dim
+        scale = 1.0 / math.sqrt(hd)
+        # [b, n_kv, rep * t, hd]: the query heads that share a K/V head, stacked along the query
+        # axis, so each K/V head is read by one plain MatMul (no repeat_kv).
+        qg = reshape_keep(q, (0, self.n_kv, -1, hd))
+        att_p = torch.matmul(qg, prefix_k.transpose(-1, -2)) * scale + prefix_mask
+        att_s = torch.matmul(qg, k.transpose(-1, -2)) * scale + mask
+        att = torch.softmax(torch.cat([att_p, att_s], dim=-1), dim=-1)
+        y = torch.matmul(att[..., prefix_len:], v) + torch.matmul(att[..., :prefix_len], prefix_v)
+        y = reshape_keep(reshape_keep(y, (0, self.n_heads, -1, hd)).transpose(1, 2), (0, 0, -1))
+        return self.o_proj(y), (k, v, k_new, v_new)
 
 
 class MLP(nn.Module):
@@ -253,18 +280,21 @@ class OnnxWrapper(nn.Module):
         cos = m.rope_cos[position_ids].unsqueeze(1)
         sin = m.rope_sin[position_ids].unsqueeze(1)
         zero, neg = torch.zeros(()), torch.full((), NEG_INF)
-        prefix_mask = torch.where(attention_mask[:, :P] > 0, zero, neg)[:, None, None, None, :]
+        prefix_mask = torch.where(attention_mask[:, :P] > 0, zero, neg)[:, None, None, :]
         own = attention_mask[:, P:]
         L = own.shape[1]
         q_idx = torch.arange(t).unsqueeze(1) + past_len
         k_idx = torch.arange(L).unsqueeze(0)
         keep = (k_idx <= q_idx).unsqueeze(0).unsqueeze(0) & (own > 0).unsqueeze(1).unsqueeze(2)
         mask = torch.where(keep, zero, neg)
+        rep = m.cfg["num_attention_heads"] // m.cfg["num_key_value_heads"]
+        if rep > 1:  # rows (query head within its group, position), as Attention stacks them
+            mask = mask.repeat(1, 1, rep, 1)
         outs, new = [], []
         for i, layer in enumerate(m.layers):
-            x, (k, v) = layer(x, cos, sin, mask, past[i][0], past[i][1], (prefix_mask, prefix[i][0], prefix[i][1]))
+            x, (k, v, k_new, v_new) = layer(x, cos, sin, mask, past[i][0], past[i][1], (prefix_mask, prefix[i][0], prefix[i][1], P))
             outs += [k, v]
-            new += [k[:, :, past_len:], v[:, :, past_len:]]
+            new += [k_new, v_new]
         x = m.norm(x)
         logits = torch.matmul(x, m.head_weight().t())
         # present.* (past + new, for transformers.js) then new_key_values.* (this call's rows).

@@ -51,13 +51,20 @@ class ModelTest(unittest.TestCase):
         self.m.eval()
         self.assertLess((grouped[:, 3:] - repeated[:, 3:]).abs().max().item(), 1e-5)
 
-    def test_exported_graph_has_no_repeat_kv(self):
+    def test_exported_layers_have_no_repeat_kv_and_compute_no_shapes(self):
+        # Issue #10: per-call node count. A layer neither expands K/V per query head (repeat_kv)
+        # nor reads shapes to build reshape targets (Shape -> Gather -> Unsqueeze -> Concat chains);
+        # the mask's one Expand and Tile and the prefix length are computed once per call, outside
+        # the layers.
         import onnx
         with tempfile.TemporaryDirectory() as td:
             path = export_onnx(self.m, os.path.join(td, "onnx", "model.onnx"))
-            ops = [n.op_type for n in onnx.load(path).graph.node]
-        self.assertEqual(ops.count("Expand"), 0)
-        self.assertGreater(ops.count("MatMul"), 0)
+            nodes = onnx.load(path).graph.node
+        in_layers = [n.op_type for n in nodes if n.name.startswith("/layers.")]
+        for op in ("Expand", "Tile", "Shape", "Gather"):
+            self.assertEqual(in_layers.count(op), 0, op)
+        self.assertEqual(sum(op == "Reshape" for op in in_layers), 6 * CFG["num_hidden_layers"])
+        self.assertGreater(in_layers.count("MatMul"), 0)
 
     def test_untied(self):
         m = LlamaLM(dict(CFG, tie_word_embeddings=False))
