@@ -14,7 +14,7 @@ import type { GeneratedVisit } from '../cohort/generate.ts';
 import { computeStats, formatStats } from '../cohort/stats.ts';
 import { FAMILIES, isFamily, type StyleFamily } from '../cohort/families.ts';
 
-const USAGE = `usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats] [--complete-record] [--hold-out-family ${FAMILIES.join('|')}]`;
+const USAGE = `usage: npm run cohort -- --out DIR [--seed S] [--patients N] [--stats] [--no-complete-record] [--hold-out-family ${FAMILIES.join('|')}]`;
 
 export interface CohortArgs {
   seed: number;
@@ -22,7 +22,7 @@ export interface CohortArgs {
   out: string;
   stats: boolean;
   holdOut: StyleFamily | null;
-  /** Also draw the complete-record family (off: the cohort the shipped model was trained on). */
+  /** Draw the complete-record family (default; --no-complete-record: the seven-family cohort of earlier models). */
   completeRecord: boolean;
 }
 
@@ -32,7 +32,7 @@ export function parseArgs(argv: string[]): CohortArgs {
   let out: string | undefined;
   let stats = false;
   let holdOut: StyleFamily | null = null;
-  let completeRecord = false;
+  let completeRecord = true;
   const int = (flag: string, v: string | undefined, min: number, max: number): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     const n = Number(v);
@@ -65,8 +65,11 @@ export function parseArgs(argv: string[]): CohortArgs {
       case '--stats':
         stats = true;
         break;
-      case '--complete-record':
+      case '--complete-record': // the default now; still accepted so earlier commands keep working
         completeRecord = true;
+        break;
+      case '--no-complete-record':
+        completeRecord = false;
         break;
       case '-h':
       case '--help':
@@ -76,7 +79,7 @@ export function parseArgs(argv: string[]): CohortArgs {
     }
   }
   if (!out) throw new Error(`--out DIR is required; ${USAGE}`);
-  if (holdOut === 'complete-record' && !completeRecord) throw new Error('--hold-out-family complete-record needs --complete-record');
+  if (holdOut === 'complete-record' && !completeRecord) throw new Error('--hold-out-family complete-record cannot be combined with --no-complete-record');
   return { seed, patients, out, stats, holdOut, completeRecord };
 }
 

@@ -129,15 +129,15 @@ describe('records', () => {
 });
 
 describe('style families', () => {
-  it('complete-record is opt-in: the default cohort never draws it and keeps its shares (templated ~30%)', () => {
-    const plain = generateCohort({ seed: 13, patients: 1500 });
+  it('completeRecord: false is the seven-family cohort of earlier models: never draws it, keeps its shares (templated ~30%)', () => {
+    const plain = generateCohort({ seed: 13, patients: 1500, completeRecord: false });
     expect(plain.some((v) => v.latent.styleFamily === 'complete-record')).toBe(false);
     const t = plain.filter((v) => v.latent.styleFamily === 'templated').length / plain.length;
     expect(t).toBeGreaterThan(0.25);
     expect(t).toBeLessThan(0.42);
   });
 
-  const visits = generateCohort({ seed: 13, patients: 2500, completeRecord: true });
+  const visits = generateCohort({ seed: 13, patients: 2500 });
   const byFam = (f: string) => visits.filter((v) => v.latent.styleFamily === f);
   /** A family whose note names the whole regimen: the named plan is the latent regimen and the label keeps it (minus light noise). */
   const expectPlanKept = (fam: readonly GeneratedVisit[]) => {

@@ -49,7 +49,10 @@ export interface GeneratedVisit {
 export interface CohortOptions {
   seed: number;
   patients: number;
-  /** Draw the opt-in complete-record family too (families.ts); off = the shipped model's cohort. */
+  /**
+   * Draw the complete-record family too (families.ts; default on, the shipped model's cohort).
+   * false = the seven-family cohort of the models shipped before it (train sha256 e44475f4…).
+   */
   completeRecord?: boolean;
 }
 
@@ -66,7 +69,7 @@ function visitId(rng: Rng, used: Set<string>): string {
 }
 
 export function generateCohort(opts: CohortOptions): GeneratedVisit[] {
-  const { seed, patients, completeRecord = false } = opts;
+  const { seed, patients, completeRecord = true } = opts;
   const doctors = makeDoctors(seed, N_DOCTORS);
   const out: GeneratedVisit[] = [];
   const usedIds = new Set<string>();
