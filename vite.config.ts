@@ -185,7 +185,7 @@ export default defineConfig({
         // Adds COOP/COEP to what the service worker answers, for static hosts that cannot send
         // headers (public/coi-headers.js, docs/privacy.md).
         importScripts: ['coi-headers.js'],
-        globPatterns: ['**/*.{html,js,css,wasm,png,svg,ico,webmanifest}'],
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico,webmanifest}'],
         globIgnores: ['models/**', '**/*.map'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -277,6 +277,18 @@ function f32(b64: string): Float32Array {
   return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
 }
 
+test('model on WASM with 2 threads (?threads=2 on the isolated page): the runtime glue loads as its own file, the drugs equal the 1-thread run', async ({ page }) => {
+  // Before the glue was self-hosted, a multi-threaded runtime started its threads from the worker
+  // bundle and the load never got past "download 0 B": every machine with 3+ cores was hit.
+  test.skip(!results['wasm-q8'], 'needs the 1-thread WASM run above');
+  const paths = watchPaths(page);
+  const run = await runNotes(page, 'backend=wasm&dtype=q8&threads=2', NOTES, 120_000);
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  expect(run.badge).toContain('WASM');
+  expect(paths.some((p) => /ort-wasm-simd-threaded\.\w+-[\w-]+\.mjs$/.test(p)), paths.filter((p) => p.includes('ort')).join(' ')).toBe(true);
+  expect(run.drugs).toEqual(results['wasm-q8']);
+});
+
 test('WASM and Node give the same drugs for the same weights (q8)', async ({ page }, testInfo) => {
   const q8File = readFileSync(`models/${MODEL_ID}/onnx/model_quantized.onnx`);
   expect(

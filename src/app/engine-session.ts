@@ -156,6 +156,7 @@ function loadModel(settings: LoadSettings): Promise<EngineInfo> {
           modelId,
           baseUrl: appBaseUrl(),
           backend: settings.backend,
+          ...requestedWasmThreads(),
           ...(settings.dtype ? { dtype: settings.dtype } : {}),
           ...(stored
             ? { site: { version: stored.version }, files: stored.files.map((f) => f.path) }
@@ -283,6 +284,12 @@ export async function forgetModel(modelId: string): Promise<void> {
   } catch {
     /* the worker may be gone; nothing is loaded either way */
   }
+}
+
+/** `?threads=N` in the URL: WASM threads for the engine (the bench and the tests; LoadRequest.wasmThreads). */
+function requestedWasmThreads(): { wasmThreads?: number } {
+  const asked = Number(new URLSearchParams(location.search).get('threads') ?? NaN);
+  return Number.isInteger(asked) && asked >= 1 ? { wasmThreads: asked } : {};
 }
 
 /**

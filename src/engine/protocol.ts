@@ -101,6 +101,12 @@ export interface LoadRequest {
   fallbackReason?: BackendReason;
   /** Skip the warm-up decode (tests). */
   skipWarmup?: boolean;
+  /**
+   * WASM threads to ask onnxruntime-web for (`?threads=N`: the bench and the tests); default: the
+   * worker's own choice (src/runtime-options.ts). Honoured only on a cross-origin-isolated page,
+   * and only by a worker's first load: the runtime fixes its thread pool when it starts.
+   */
+  wasmThreads?: number;
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { env } from '@huggingface/transformers';
 // The onnxruntime-web binary this worker's runtime uses (JSPI or asyncify); see ort-runtime.ts.
-import { ORT_FLAVOUR, ORT_WASM_URL, sessionCreateMs } from './ort-runtime.ts';
+import { ORT_FLAVOUR, ORT_MJS_URL, ORT_WASM_URL, sessionCreateMs } from './ort-runtime.ts';
 import { initOrtRuntime, precompileOrtWasm } from './ort-init.ts';
 import { DECODING_CONFIG_FILE, parseDecodingConfig, type DecodingConfig } from '../decoding/decoding-config.ts';
 import type { ForwardModel } from '../decoding/causal-lm.ts';
@@ -68,6 +68,15 @@ export interface WorkerBoot {
 /** The runtime's wasm, absolute: the runtime and the early compile must ask for the same URL. */
 function ortWasmHref(): string {
   return new URL(ORT_WASM_URL, self.location.href).href;
+}
+
+/**
+ * onnxruntime-web's file locations for a thread count: the .wasm alone runs the glue embedded in
+ * the bundle (no extra request); threads need the glue's own file (ort-runtime.ts ORT_MJS_URL).
+ */
+function ortWasmPaths(threads: number): { wasm: string; mjs?: string } {
+  const wasm = ortWasmHref();
+  return threads > 1 ? { wasm, mjs: new URL(ORT_MJS_URL, self.location.href).href } : { wasm };
 }
 
 export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): EngineHost {
@@ -128,7 +137,7 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
     return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 
-  function configureEnv(baseUrl: string): void {
+  function configureEnv(baseUrl: string, requestedThreads: number | undefined): void {
     if (configuredBase === baseUrl) return;
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
@@ -140,9 +149,9 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
     env.useCustomCache = false;
     const onnx = env.backends.onnx as { wasm?: Record<string, unknown>; logLevel?: string };
     if (onnx.wasm) {
-      // Only the .wasm: the bundle's embedded factory is used (no .mjs request).
-      onnx.wasm['wasmPaths'] = { wasm: ortWasmHref() };
-      onnx.wasm['numThreads'] = wasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency });
+      const threads = wasmThreads({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, requested: requestedThreads });
+      onnx.wasm['wasmPaths'] = ortWasmPaths(threads);
+      onnx.wasm['numThreads'] = threads;
       onnx.wasm['proxy'] = false;
     }
     onnx.logLevel = 'error';
@@ -261,7 +270,7 @@ export function browserHost(emit: (e: EngineEvent) => void, boot?: WorkerBoot): 
         phases.add('runtimeImport', bootToCount.modulesReadyMs - bootToCount.scriptStartMs);
         bootToCount = null;
       }
-      configureEnv(spec.baseUrl);
+      configureEnv(spec.baseUrl, spec.wasmThreads);
       // Before the IndexedDB read: V8 compiles the runtime's start-up code meanwhile, and
       // initOrtRuntime below instantiates that module (./ort-init.ts).
       if (attempt.backend === 'wasm') precompileOrtWasm(ortWasmHref());

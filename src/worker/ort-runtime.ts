@@ -17,6 +17,8 @@ import * as asyncify from 'onnxruntime-web/webgpu';
 import * as jspi from 'onnxruntime-web/jspi';
 import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import jspiMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url';
 
 export type OrtFlavour = 'jspi' | 'asyncify';
 
@@ -32,6 +34,14 @@ const runtime = ORT_FLAVOUR === 'jspi' ? jspi : asyncify;
 
 /** The chosen build's binary, self-hosted under assets/ (no CDN). */
 export const ORT_WASM_URL: string = ORT_FLAVOUR === 'jspi' ? jspiWasmUrl : asyncifyWasmUrl;
+
+/**
+ * The chosen build's Emscripten glue as a file of its own, self-hosted under assets/. Used only
+ * with WASM threads: each thread is a worker started from the glue's own URL, and the copy
+ * embedded in the worker bundle would start the whole engine worker instead, which never
+ * answers the runtime (the engine hung before "download" with 2 threads).
+ */
+export const ORT_MJS_URL: string = ORT_FLAVOUR === 'jspi' ? jspiMjsUrl : asyncifyMjsUrl;
 
 const BaseSession = runtime.InferenceSession;
 type CreateSession = (...args: unknown[]) => ReturnType<typeof BaseSession.create>;
