@@ -279,7 +279,8 @@ function f32(b64: string): Float32Array {
 
 test('model on WASM with 2 threads (?threads=2 on the isolated page): the runtime glue loads as its own file, the drugs equal the 1-thread run', async ({ page }) => {
   // Before the glue was self-hosted, a multi-threaded runtime started its threads from the worker
-  // bundle and the load never got past "download 0 B": every machine with 3+ cores was hit.
+  // bundle and the load never got past "download 0 B" (reproduced here by forcing 2 threads; the
+  // app asks for cores − 1, so isolated pages on 3+ cores would have been hit).
   test.skip(!results['wasm-q8'], 'needs the 1-thread WASM run above');
   const paths = watchPaths(page);
   const run = await runNotes(page, 'backend=wasm&dtype=q8&threads=2', NOTES, 120_000);
