@@ -189,3 +189,51 @@ describe('mention baseline', () => {
     for (const n of out) expect(formulary.has(n)).toBe(true);
   });
 });
+
+describe('chart phrasings: bounded courses, tests and labs, bare switches, 出院续服', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string, field: TextField = '诊疗过程描述'): Array<[string, MentionStatus]> =>
+    analyzeText(text, field, bundled).map((m) => [m.name, m.status]);
+
+  it.each([
+    ['予环硅酸锆钠10g tid×2天降钾', '环硅酸锆钠'],
+    ['住院期间予地舒单抗60mg皮下注射1次', '地舒单抗'],
+    ['予山莨菪碱、双氯芬酸钠栓各1次止痛', '双氯芬酸'],
+    ['血压180/100mmHg，临时予卡托普利25mg含服', '卡托普利'],
+    ['术后予低分子肝素皮下注射3天（住院期间）', '低分子肝素'],
+  ])('a dose the note bounds to the stay is inpatient: %s', (text, drug) => {
+    expect(read(text)).toContainEqual([drug, 'inpatient']);
+  });
+
+  it.each([
+    ['阿仑膦酸钠70mg 每周1次', '阿仑膦酸钠'],
+    ['二甲双胍0.5g 1次/日', '二甲双胍'],
+    ['地舒单抗60mg皮下注射，每6个月1次', '地舒单抗'],
+  ])('a dosing frequency is not a single dose: %s', (text, drug) => {
+    expect(read(text)).toEqual([[drug, 'positive']]);
+  });
+
+  it('a function test or a lab value is not a drug taken; the same name taken still counts', () => {
+    expect(read('卧立位试验及卡托普利试验支持原发性醛固酮增多症')).toEqual([]);
+    expect(read('维生素B12 186pg/ml（偏低），25-羟维生素D 18ng/ml')).toEqual([]);
+    expect(read('出院治疗：口服双膦酸盐+钙剂+活性维生素D')).toEqual([]);
+    expect(read('予卡托普利12.5mg bid')).toEqual([['卡托普利', 'positive']]);
+    expect(read('加用维生素D滴剂400IU qd')).toEqual([['维生素D', 'positive']]);
+  });
+
+  it('a bare 改 between two drugs switches; 改口服 and 改善 do not stop the drug before them', () => {
+    expect(read('诺和力改诺和泰 0.25mg qw')).toEqual([['利拉鲁肽', 'stopped'], ['司美格鲁肽', 'positive']]);
+    expect(read('前列地尔改善微循环，甲钴胺改口服0.5mg tid')).toEqual([['前列地尔', 'positive'], ['甲钴胺', 'positive']]);
+  });
+
+  it('出院续服 / 出院继续 state the plan; 出院诊断 does not', () => {
+    expect(read('秋水仙碱+依托考昔，症状缓解。出院续服：非布司他20mg qd，秋水仙碱0.5mg qd。')).toEqual([
+      ['秋水仙碱', 'positive'],
+      ['依托考昔', 'positive'],
+      ['非布司他', 'discharge'],
+      ['秋水仙碱', 'discharge'],
+    ]);
+    expect(read('出院继续普萘洛尔20mg tid')).toEqual([['普萘洛尔', 'discharge']]);
+    expect(read('出院诊断：痛风。非布司他20mg qd')).toEqual([['非布司他', 'positive']]);
+  });
+});

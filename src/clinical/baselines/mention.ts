@@ -13,20 +13,23 @@
  *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用/暂不 …
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
- *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为) when a drug follows the cue
- *    ("将二甲双胍改为达格列净" → 二甲双胍 stopped, 达格列净 kept). A replacement cue followed by
+ *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改) when a drug follows the cue
+ *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
- *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液)
- *    — drugs given only during the admission. Plain 注射 / 皮下注射 does NOT count, and neither
+ *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液),
+ *    or a dose the note bounds to the stay (a fixed course "×5天", a single dose "皮下注射1次" /
+ *    "…栓各1次", "临时予", "（住院期间）") — drugs given only during the admission. Plain 注射 / 皮下注射 does NOT count, and neither
  *    does the injection form of a drug patients inject at home (insulin, GLP-1 RAs, EPO, bone and
  *    PCSK9 biologics).
  *  - past: a drug of an earlier regimen (既往曾使用, 曾先后服用, 起初予, 以往服用…): it says what
  *    the patient used to take, not what they take now, so it neither adds nor removes a drug.
- *  - discharge: named after a discharge-plan cue (出院带药, 出院后继续, 院外继续, 嘱出院后 …) in
+ *  - discharge: named after a discharge-plan cue (出院带药, 出院后继续, 出院续服, 院外继续, 嘱出院后 …) in
  *    the same sentence — a numbered list on the following lines belongs to it too. An explicit
  *    plan is what the patient goes home on, so it is neither inpatient nor overridden by an
  *    earlier 停用; a stop cue inside the plan ("出院后停用X") still stops X.
+ *  - not a mention at all: a function test ("卡托普利试验"), a lab value ("维生素B12 186pg/ml",
+ *    "25-羟维生素D"), or a drug name inside a class word ("活性维生素D": src/clinical/class-plans.ts).
  *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合, and the restarts 恢复/重新使用/
  *    重启) end a negation or stop scope ("停用二甲双胍后恢复二甲双胍": the second is positive).
  *
@@ -67,7 +70,9 @@ const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
 export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不/;
-const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为/g;
+// A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
+// only acts when a drug follows it ("改口服" leaves the drug before it alone).
+const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|改(?![善变良正])/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
@@ -75,13 +80,23 @@ const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加�
  */
 const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|ivgtt|iv(?![a-z])/i;
+/**
+ * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
+ * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
+ * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
+ */
+const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用)|[（(]住院期间[）)]/i;
+/** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+/** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
+const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
-const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|院外继续|继续院外|回家后继续/g;
+const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|院外继续|继续院外|回家后继续/g;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
 const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
 
@@ -134,7 +149,7 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
 export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon): AnalyzedMention[] {
   const mentions = lexicon
     .findMentions(text)
-    .filter((m) => lexicon.has(m.name))
+    .filter((m) => lexicon.has(m.name) && !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)))
     .sort((a, b) => a.start - b.start);
   if (mentions.length === 0) return [];
   const toks = tokens(text, mentions);
@@ -213,7 +228,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (state === 'stopped') status = 'stopped';
         else if (inPlan(t.start)) status = 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (INPATIENT_CUE.test(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && (INPATIENT_CUE.test(clauseOf(t.start)) || INPATIENT_COURSE.test(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
