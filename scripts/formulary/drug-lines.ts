@@ -6,7 +6,9 @@
  * - salts: `盐酸` = prefix salt (盐酸二甲双胍), `~钙` = suffix salt (阿托伐他汀钙).
  * - dosage forms are appended to the name and to every salted name to make aliases.
  * - aliases: trade names and other spellings, used verbatim. A leading `?` marks an alias that
- *   is also an ordinary word or name (可定, 安定): it normalises, but is not matched in free text.
+ *   is also an ordinary word or name (可定, 安定), or a chart abbreviation that is also something
+ *   else (MET is metabolic equivalents, ASA an anaesthesia grade): it normalises, but free text
+ *   matches it only where a dose follows ("MET 0.5 bid").
  * - components: for fixed-dose combinations, the canonical names whose safety facts the
  *   combination inherits.
  * `## area` lines set the therapeutic area of the lines that follow. Empty fields are allowed.
@@ -16,7 +18,7 @@
  */
 export const DRUG_LINES = String.raw`
 ## diabetes
-二甲双胍|A10BA02|双胍类|biguanide|盐酸|片,缓释片,肠溶片,肠溶胶囊,缓释胶囊|格华止,美迪康,格华止XR
+二甲双胍|A10BA02|双胍类|biguanide|盐酸|片,缓释片,肠溶片,肠溶胶囊,缓释胶囊|格华止,美迪康,格华止XR,?MET
 格列本脲|A10BB01|磺脲类|sulfonylurea||片|优降糖
 格列吡嗪|A10BB07|磺脲类|sulfonylurea||片,控释片,缓释片,胶囊|瑞易宁,美吡达
 格列齐特|A10BB09|磺脲类|sulfonylurea||片,缓释片|达美康
@@ -140,7 +142,7 @@ export const DRUG_LINES = String.raw`
 尼莫地平|C08CA06|二氢吡啶类CCB|ccb_dhp||片,缓释片|尼膜同
 地尔硫䓬|C08DB01|非二氢吡啶类CCB|ccb_nondhp|盐酸|片,缓释片,缓释胶囊|地尔硫卓,合心爽
 维拉帕米|C08DA01|非二氢吡啶类CCB|ccb_nondhp|盐酸|片,缓释片|异搏定
-氢氯噻嗪|C03AA03|噻嗪类利尿剂|thiazide||片|?双克
+氢氯噻嗪|C03AA03|噻嗪类利尿剂|thiazide||片|?双克,?HCTZ
 吲达帕胺|C03BA11|噻嗪样利尿剂|thiazide||片,缓释片|纳催离
 呋塞米|C03CA01|袢利尿剂|loop_diuretic||片|速尿
 托拉塞米|C03CA04|袢利尿剂|loop_diuretic||片|
@@ -199,7 +201,7 @@ export const DRUG_LINES = String.raw`
 血脂康||中成药(调脂)|||胶囊,片|
 脂必泰胶囊||中成药(调脂)||||
 ## antithrombotic
-阿司匹林|B01AC06|抗血小板药(COX抑制剂)|antiplatelet_cox||片,肠溶片,缓释片,肠溶胶囊|拜阿司匹灵,乙酰水杨酸,阿司匹林肠溶
+阿司匹林|B01AC06|抗血小板药(COX抑制剂)|antiplatelet_cox||片,肠溶片,缓释片,肠溶胶囊|拜阿司匹灵,乙酰水杨酸,阿司匹林肠溶,?ASA
 吲哚布芬|B01AC10|抗血小板药(COX抑制剂)|antiplatelet_cox||片|易抗凝
 氯吡格雷|B01AC04|P2Y12受体拮抗剂|antiplatelet_p2y12|硫酸氢|片|波立维,泰嘉
 替格瑞洛|B01AC24|P2Y12受体拮抗剂|antiplatelet_p2y12||片|倍林达
@@ -216,10 +218,10 @@ export const DRUG_LINES = String.raw`
 依诺肝素|B01AB05|低分子肝素|parenteral_anticoagulant|~钠|注射液|克赛
 那屈肝素|B01AB06|低分子肝素|parenteral_anticoagulant|~钙|注射液|速碧林
 达肝素|B01AB04|低分子肝素|parenteral_anticoagulant|~钠|注射液|法安明
-低分子肝素|B01AB|低分子肝素|parenteral_anticoagulant|~钙,~钠|注射液|
+低分子肝素|B01AB|低分子肝素|parenteral_anticoagulant|~钙,~钠|注射液|?LMWH
 磺达肝癸钠|B01AX05|Xa因子间接抑制剂|parenteral_anticoagulant||注射液|?安卓,磺达肝癸
 ## cardiac
-硝酸甘油|C01DA02|硝酸酯类|nitrate||片,舌下片,喷雾剂|
+硝酸甘油|C01DA02|硝酸酯类|nitrate||片,舌下片,喷雾剂|?NTG
 硝酸异山梨酯|C01DA08|硝酸酯类|nitrate||片,缓释片,喷雾剂|消心痛
 单硝酸异山梨酯|C01DA14|硝酸酯类|nitrate||片,缓释片,缓释胶囊|依姆多,欣康
 尼可地尔|C01DX16|钾通道开放剂|||片|喜格迈
@@ -260,13 +262,13 @@ export const DRUG_LINES = String.raw`
 苯溴马隆|M04AB03|促尿酸排泄药|uricosuric||片,胶囊|立加利仙
 丙磺舒|M04AB01|促尿酸排泄药|uricosuric||片|
 秋水仙碱|M04AC01|抗痛风药|||片|
-碳酸氢钠|B05XA02|碱化剂|||片|小苏打
+碳酸氢钠|B05XA02|碱化剂|||片|小苏打,?NaHCO3
 枸橼酸氢钾钠||尿液碱化剂|||颗粒|友来特
 ## thyroid
-左甲状腺素|H03AA01|甲状腺激素|thyroid_hormone|~钠|片|优甲乐,雷替斯,L-T4,左旋甲状腺素
+左甲状腺素|H03AA01|甲状腺激素|thyroid_hormone|~钠|片|优甲乐,雷替斯,L-T4,左旋甲状腺素,?LT4
 甲状腺片|H03AA05|甲状腺激素|thyroid_hormone|||干甲状腺片
 碘塞罗宁|H03AA02|甲状腺激素|thyroid_hormone|~钠|片|
-甲巯咪唑|H03BB02|抗甲状腺药|antithyroid||片|赛治,他巴唑
+甲巯咪唑|H03BB02|抗甲状腺药|antithyroid||片|赛治,他巴唑,?MMI
 丙硫氧嘧啶|H03BA02|抗甲状腺药|antithyroid||片|丙基硫氧嘧啶,PTU
 ## osteoporosis
 碳酸钙|A12AA04|钙剂|calcium||片,咀嚼片,颗粒|
@@ -544,7 +546,7 @@ export const DRUG_LINES = String.raw`
 三金片||中成药(泌尿)||||三金胶囊,三金颗粒
 热淋清颗粒||中成药(泌尿)||||热淋清胶囊,热淋清片
 ## other
-氯化钾|A12BA01|补钾药|potassium||缓释片,片,颗粒,口服溶液|补达秀
+氯化钾|A12BA01|补钾药|potassium||缓释片,片,颗粒,口服溶液|补达秀,?KCl
 枸橼酸钾|A12BA02|补钾药|potassium||颗粒,口服溶液,缓释片|
 门冬氨酸钾镁||电解质补充剂|potassium||片,口服溶液,注射液|潘南金
 维生素B1|A11DA01|维生素|||片|硫胺,盐酸硫胺

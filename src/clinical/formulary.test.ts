@@ -242,6 +242,13 @@ describe('findMentions', () => {
     expect(m).toMatchObject({ name: '瑞舒伐他汀', alias: '可定' });
   });
 
+  it('matches a chart abbreviation (MET, ASA, KCl) only where a dose follows it', () => {
+    const names = (t: string) => f.findMentions(t).map((m) => m.name);
+    expect(names('T2DM 5年，MET 0.5 bid；HTN，HCTZ 12.5mg qd')).toEqual(['二甲双胍', '氢氯噻嗪']);
+    expect(names('ASA 100mg qd，KCl 1g tid，MMI 10mg qd，LT4 50μg qd')).toEqual(['阿司匹林', '氯化钾', '甲巯咪唑', '左甲状腺素']);
+    expect(names('运动强度3-5 METs，ASA分级II级，MET评估后出院')).toEqual([]);
+  });
+
   it('does not match ASCII aliases inside longer words', () => {
     expect(f.findMentions('EPOCH方案')).toEqual([]);
     expect(f.findMentions('予EPO 1万U')).toEqual([expect.objectContaining({ name: '重组人促红素', alias: 'EPO' })]);
