@@ -92,6 +92,8 @@ export interface BatchRun {
   workersAfter: number;
   /** Engines the batch screen reports at the end (an extra that did not pay was released early); null when not shown. */
   enginesKept: number | null;
+  /** The pool's throughput check as the app logged it ("[engine] batch: …"), null when none ran. */
+  poolCheck: string | null;
   /** The page's main thread busy during the batch (CDP Performance.getMetrics TaskDuration), ms. */
   mainThreadMs: number | null;
   /**
@@ -193,6 +195,7 @@ function inPage<T>(page: Page, script: string, arg: unknown): Promise<T> {
 /** One browser page of the app with the bench's instrumentation. */
 class AppPage {
   private cacheNotices: string[] = [];
+  private poolChecks: string[] = [];
 
   constructor(
     readonly page: Page,
@@ -203,6 +206,8 @@ class AppPage {
     page.on('console', (m) => {
       const hit = /model cache: ([\w-]+)/.exec(m.text());
       if (hit) this.cacheNotices.push(hit[1]!);
+      const check = /\[engine\] batch: (.*)/.exec(m.text());
+      if (check) this.poolChecks.push(check[1]!);
     });
   }
 
@@ -282,6 +287,7 @@ class AppPage {
     await this.page.waitForSelector(`[data-testid=batch-file-info][data-records="${records}"]`, { timeout: 60_000 });
     await this.page.getByTestId('batch-method').selectOption('model');
     await this.drain();
+    const checksBefore = this.poolChecks.length;
     const memoryBefore = await this.memory();
     await this.page.evaluate(`${WORKERS_SCRIPT}(true)`);
     const cdp = await this.page.context().newCDPSession(this.page);
@@ -322,6 +328,7 @@ class AppPage {
       workers: peak,
       workersAfter: alive,
       enginesKept: kept ? Number(kept) : null,
+      poolCheck: this.poolChecks.slice(checksBefore).join('; ') || null,
       mainThreadMs: taskBefore !== null && taskAfter !== null ? (taskAfter - taskBefore) * 1000 : null,
       memoryBefore,
       memoryAfter,
@@ -442,7 +449,8 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
               o.log(
                 `WASM q8: batch (${tag}) ${b.records} records in ${(b.ms / 1000).toFixed(1)} s (${(b.records / (b.ms / 1000)).toFixed(2)} records/s) on ${b.workers} engine worker(s)${b.enginesKept !== null && b.enginesKept !== b.workers ? ` (${b.enginesKept} kept)` : ''}, ` +
                   `${b.workersAfter} left after; decode ${Math.round(b.decodeMs / b.records)} ms/record (worker wall); page main thread ${b.mainThreadMs === null ? '—' : Math.round(b.mainThreadMs / b.records)} ms/record; ` +
-                  `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after`,
+                  `memory ${mib(b.memoryBefore)} before → ${mib(b.memoryDuring)} during → ${mib(b.memoryAfter)} after` +
+                  (b.poolCheck ? `; throughput check: ${b.poolCheck}` : ''),
               );
             }
           }

@@ -58,6 +58,8 @@ export interface ThroughputRow {
   workers?: number;
   /** Browser batch: engines left at the end (fewer when an extra did not pay and was released). */
   enginesKept?: number | null;
+  /** Browser batch: the pool's throughput check as the app logged it (why an extra engine went). */
+  poolCheck?: string | null;
   /** Browser batch: the page's main thread busy during the batch, ms (parse, scoring, store, React). */
   mainThreadMs?: number | null;
   /** Browser batch: page + workers memory (measureUserAgentSpecificMemory) before / after, bytes. */

@@ -329,6 +329,7 @@ export async function main(argv: string[]): Promise<number> {
       decodeMs: b.decodeMs,
       workers: b.workers,
       enginesKept: b.enginesKept,
+      poolCheck: b.poolCheck,
       mainThreadMs: b.mainThreadMs,
       memoryBefore: b.memoryBefore,
       memoryAfter: b.memoryAfter,
