@@ -297,8 +297,13 @@ function requestedWasmThreads(): { wasmThreads?: number } {
  * workers where the device has the cores and memory (src/engine/engine-pool.ts batchPoolSize;
  * `?batchWorkers=N` in the URL overrides, for the bench and the tests). The extras load the same model, backend,
  * weights and candidate list as the app's engine — the weights from the IndexedDB cache it just
- * filled, so nothing is downloaded twice — and skip the warm-up decode (their first record is
- * one). The caller closes the pool when the batch ends: the extras' workers are terminated then.
+ * filled, so nothing is downloaded twice — and run the warm-up decode like the app's engine: the
+ * pool's throughput check times the engines side by side right after they load, and an extra
+ * that skipped it runs its first records while the browser is probably still compiling its WASM
+ * to optimised code on the same cores (bench, 2 cores: without the warm-up the check released
+ * the second engine in 1 of 3 rounds, both engines timed at 2.2× their lone time, and that batch
+ * ran at 3.2 records/s instead of 5.2–6.3; with it, kept in 5 of 5). The caller closes the pool
+ * when the batch ends: the extras' workers are terminated then.
  */
 export async function openBatchEngines(settings: LoadSettings): Promise<EnginePool> {
   const info = await ensureModelLoaded(settings);
@@ -325,7 +330,7 @@ export async function openBatchEngines(settings: LoadSettings): Promise<EnginePo
     // The selected candidate list is the client's state (it goes with the load), not a load parameter.
     await extra.setCandidates(main.candidateList);
     const { candidates: _list, ...rest } = params;
-    const load = { ...rest, backend: info.backend, dtype: info.dtype, skipWarmup: true };
+    const load = { ...rest, backend: info.backend, dtype: info.dtype };
     extra.onEvent((e) => {
       if (e.kind === 'cache' && e.notice.kind !== 'hit') console.warn(`[engine] batch engine ${i}: model cache: ${e.notice.kind}${e.notice.detail ? ` (${e.notice.detail})` : ''}`);
       else if (e.kind === 'log' && e.level === 'warn') console.warn(`[engine] batch engine ${i}: ${e.message}`);
