@@ -298,12 +298,11 @@ function requestedWasmThreads(): { wasmThreads?: number } {
  * `?batchWorkers=N` in the URL overrides, for the bench and the tests). The extras load the same model, backend,
  * weights and candidate list as the app's engine — the weights from the IndexedDB cache it just
  * filled, so nothing is downloaded twice — and run the warm-up decode like the app's engine: the
- * pool's throughput check times the engines side by side right after they load, and an extra
- * that skipped it runs its first records while the browser is probably still compiling its WASM
- * to optimised code on the same cores (bench, 2 cores: without the warm-up the check released
- * the second engine in 1 of 3 rounds, both engines timed at 2.2× their lone time, and that batch
- * ran at 3.2 records/s instead of 5.2–6.3; with it, kept in 5 of 5). The caller closes the pool
- * when the batch ends: the extras' workers are terminated then.
+ * pool's throughput check times the engines side by side right after they load, and should not
+ * time an engine's first decodes, while the browser is still compiling a fresh worker's WASM to
+ * optimised code on the same cores. (On a 2-core machine the check stays at the mercy of whatever
+ * else runs: docs/benchmark.md.) The caller closes the pool when the batch ends: the extras'
+ * workers are terminated then.
  */
 export async function openBatchEngines(settings: LoadSettings): Promise<EnginePool> {
   const info = await ensureModelLoaded(settings);
