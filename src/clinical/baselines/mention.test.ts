@@ -226,6 +226,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('前列地尔改善微循环，甲钴胺改口服0.5mg tid')).toEqual([['前列地尔', 'positive'], ['甲钴胺', 'positive']]);
   });
 
+  it('替代/代替 stop the drug after them ("以氯吡格雷替代阿司匹林"); replacement therapy is no stop', () => {
+    expect(read('出血停止后第7天起以氯吡格雷75mg qd替代阿司匹林单药抗血小板')).toEqual([['氯吡格雷', 'positive'], ['阿司匹林', 'stopped']]);
+    expect(read('氯吡格雷代替阿司匹林')).toEqual([['氯吡格雷', 'positive'], ['阿司匹林', 'stopped']]);
+    expect(read('予左甲状腺素替代，TSH复查')).toEqual([['左甲状腺素', 'positive']]);
+    expect(read('左甲状腺素替代治疗')).toEqual([['左甲状腺素', 'positive']]);
+  });
+
   it('出院续服 / 出院继续 state the plan; 出院诊断 does not', () => {
     expect(read('秋水仙碱+依托考昔，症状缓解。出院续服：非布司他20mg qd，秋水仙碱0.5mg qd。')).toEqual([
       ['秋水仙碱', 'positive'],

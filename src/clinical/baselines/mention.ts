@@ -14,7 +14,8 @@
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
  *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改) when a drug follows the cue
- *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept). A replacement cue followed by
+ *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept); and the drug
+ *    right *after* 替代/代替/取代 ("以氯吡格雷替代阿司匹林" → 阿司匹林 stopped, 氯吡格雷 kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
  *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液),
@@ -73,6 +74,11 @@ export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|改(?![善变良正])/g;
+/**
+ * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
+ * is the one stopped. It only looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
+ */
+const REPLACED_BY_CUE = /替代|代替|取代/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
@@ -120,17 +126,18 @@ function dischargeScopes(text: string): Array<[number, number]> {
 
 type Token =
   | { kind: 'mention'; start: number; end: number; mention: LexiconMention }
-  | { kind: 'neg' | 'stop' | 'replace' | 'pos' | 'past' | 'boundary'; start: number; end: number };
+  | { kind: 'neg' | 'stop' | 'replace' | 'replacedBy' | 'pos' | 'past' | 'boundary'; start: number; end: number };
 
 function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   const out: Token[] = [];
-  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'pos' | 'past' | 'boundary') => {
+  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'replacedBy' | 'pos' | 'past' | 'boundary') => {
     for (const m of text.matchAll(re)) out.push({ kind, start: m.index, end: m.index + m[0].length });
   };
   add(CLAUSE_BOUNDARY, 'boundary');
   add(NEG_CUE, 'neg');
   add(STOP_CUE, 'stop');
   add(REPLACE_CUE, 'replace');
+  add(REPLACED_BY_CUE, 'replacedBy');
   add(POS_CUE, 'pos');
   add(PAST_CUE, 'past');
   // Cues overlapping a drug name (e.g. a 予 inside an alias) are not cues; nor is a verb that a
@@ -213,6 +220,12 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           const bare = BARE_CUE_END.test(text.slice(t.end));
           const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start);
           if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
+        }
+        break;
+      case 'replacedBy':
+        if (nextInClauseIsMention) {
+          state = 'stopped';
+          pending = [];
         }
         break;
       case 'replace':
