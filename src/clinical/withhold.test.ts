@@ -140,6 +140,17 @@ describe('withheldDrugs: the note stopped it', () => {
     expect(withheld({ 现病史: '口服二甲双胍。', 诊疗过程描述: '住院期间停用二甲双胍。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);
   });
 
+  it('aspirin replaced after an aspirin GI bleed ("以氯吡格雷替代阿司匹林") stays withheld, though named last', () => {
+    const note = {
+      现病史: '长期服阿司匹林肠溶片100mg qd（PCI术后）。',
+      诊疗过程描述: '诊断阿司匹林相关上消化道出血。停用阿司匹林；出血停止后以氯吡格雷75mg qd替代阿司匹林单药抗血小板。',
+      出院诊断: ['上消化道出血', '冠心病 PCI术后'],
+    };
+    expect(withheld(note, ['阿司匹林']).get('阿司匹林')?.reason).toBe('stopped');
+    // without the replacement wording, a later plain mention restarts it
+    expect(withheld({ ...note, 诊疗过程描述: '停用阿司匹林3天后恢复阿司匹林100mg qd。' }, ['阿司匹林']).get('阿司匹林')?.reason).not.toBe('stopped');
+  });
+
   it('intolerance withholds; a drug not mentioned is not withheld', () => {
     expect(withheld({ 既往史: '二甲双胍不耐受。' }, ['二甲双胍']).get('二甲双胍')?.reason).toBe('intolerance');
     expect(withheld({ 现病史: '血糖控制可。', 出院诊断: ['2型糖尿病'] }, ['二甲双胍', '阿卡波糖']).size).toBe(0);
