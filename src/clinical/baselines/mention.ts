@@ -124,13 +124,12 @@ function dischargeScopes(text: string): Array<[number, number]> {
   return out;
 }
 
-type Token =
-  | { kind: 'mention'; start: number; end: number; mention: LexiconMention }
-  | { kind: 'neg' | 'stop' | 'replace' | 'replacedBy' | 'pos' | 'past' | 'boundary'; start: number; end: number };
+type CueKind = 'neg' | 'stop' | 'replace' | 'replacedBy' | 'pos' | 'past' | 'boundary';
+type Token = { kind: 'mention'; start: number; end: number; mention: LexiconMention } | { kind: CueKind; start: number; end: number };
 
 function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   const out: Token[] = [];
-  const add = (re: RegExp, kind: 'neg' | 'stop' | 'replace' | 'replacedBy' | 'pos' | 'past' | 'boundary') => {
+  const add = (re: RegExp, kind: CueKind) => {
     for (const m of text.matchAll(re)) out.push({ kind, start: m.index, end: m.index + m[0].length });
   };
   add(CLAUSE_BOUNDARY, 'boundary');
@@ -175,6 +174,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
   // stop (a taper or a condition): the drug still goes home.
   const futureStop = (pos: number): boolean => inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 2), pos));
+
+  /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
+  const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
 
   const wardInjection = (start: number, end: number, name: string): boolean =>
     !HOME_INJECTABLE.test(name) &&
@@ -241,7 +243,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (state === 'stopped') status = 'stopped';
         else if (inPlan(t.start)) status = 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (INPATIENT_CUE.test(clauseOf(t.start)) || INPATIENT_COURSE.test(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && (wardClause(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
