@@ -117,6 +117,9 @@ def parse_args(argv=None):
     ap.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its checkpoint.pt (written "
                     "every --checkpoint-min minutes, after every epoch and when a run pauses)")
     ap.add_argument("--checkpoint-min", type=float, default=10.0, help="minutes between mid-epoch checkpoints (default 10)")
+    ap.add_argument("--no-export", action="store_true", help="train only: keep best.pt and checkpoint.pt in --run-dir "
+                    "and stop before the ONNX export (a lent GPU whose PyTorch exports another graph); pack the run with "
+                    "training/carry_run.py, then export where the Debian torch runs, with the same command and --resume")
     ap.add_argument("--stop-at-step", type=int, default=None, help="checkpoint and pause once this many steps are done "
                     "(to split a run on purpose; continue with --resume)")
     return ap.parse_args(argv)
@@ -320,6 +323,11 @@ def _run(args):
             next="run the same command with --resume to continue")
         fh.close()
         return None
+    if args.no_export:
+        log(fh, event="trained", step=st["step"], planned_steps=total_steps, best_score=round(st["best"], 4),
+            next="training/carry_run.py pack, then the same command with --resume (without --no-export) to export")
+        fh.close()
+        return run_dir
     best, best_epoch, step, epochs_run = st["best"], st["best_epoch"], st["step"], st["epochs_run"]
     train_time, tok_seen = st["train_time"], st["tok_seen"]
     model.load_state_dict(torch.load(best_path, map_location=device))

@@ -115,6 +115,49 @@ class PromptCacheTest(unittest.TestCase):
             node.assert_called_once()
 
 
+class CarryTest(unittest.TestCase):
+    """Train with --no-export, pack, unpack elsewhere, --resume: the export equals an uninterrupted run's."""
+
+    def test_packed_run_exports_the_same_model(self):
+        import torch
+
+        from dischargerx_train.carry import pack, unpack
+
+        tiny = os.path.join(FIXTURES, "tiny")
+        with tempfile.TemporaryDirectory() as td:
+            def args(name, *extra):
+                return ["--data", tiny, "--out", os.path.join(td, name), "--run-dir", os.path.join(td, name + "-run"),
+                        "--config", "tiny", "--candidates", os.path.join(tiny, "candidates.json"), "--epochs", "1",
+                        "--max-train", "40", "--max-dev", "4", "--no-node-check", *extra]
+            self.assertIsNotNone(main(args("whole")))
+            paused = main(args("gpu", "--stop-at-step", "1"))
+            self.assertIsNone(paused)
+            with self.assertRaises(SystemExit) as e:  # a paused run needs its optimizer: not packed
+                pack(os.path.join(td, "gpu-run"), os.path.join(td, "gpu.tar"))
+            self.assertIn("paused at step 1", str(e.exception))
+            self.assertEqual(main(args("gpu", "--resume", "--no-export")), os.path.join(td, "gpu-run"))
+            self.assertFalse(os.path.exists(os.path.join(td, "gpu")))  # nothing exported
+            pack(os.path.join(td, "gpu-run"), os.path.join(td, "gpu.tar"))
+            unpack(os.path.join(td, "gpu.tar"), os.path.join(td, "here-run"))
+            with self.assertRaises(SystemExit):  # never over a run's own checkpoint
+                unpack(os.path.join(td, "gpu.tar"), os.path.join(td, "here-run"))
+            out = main(args("here", "--resume"))
+            self.assertTrue(os.path.exists(os.path.join(out, "onnx", "model_quantized.onnx")))
+            a = torch.load(os.path.join(td, "whole-run", "best.pt"))
+            b = torch.load(os.path.join(td, "here-run", "best.pt"))
+            for k in a:
+                self.assertTrue(torch.equal(a[k], b[k]), k)
+            with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+                here = json.load(f)["dischargerx"]
+            with open(os.path.join(td, "whole", "config.json"), encoding="utf-8") as f:
+                whole = json.load(f)["dischargerx"]
+            self.assertEqual(here["dev_metrics"], whole["dev_metrics"])
+            self.assertEqual(here["training"]["steps"], whole["training"]["steps"])
+            with open(os.path.join(out, "onnx", "model.onnx"), "rb") as f, \
+                    open(os.path.join(td, "whole", "onnx", "model.onnx"), "rb") as g:
+                self.assertEqual(f.read(), g.read())
+
+
 class ModelFolderTest(unittest.TestCase):
     def test_replace_keeps_the_card_and_drops_stale_calibration(self):
         with tempfile.TemporaryDirectory() as td:
