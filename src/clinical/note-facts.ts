@@ -51,8 +51,11 @@ export interface NoteFacts {
 
 const SCANNED_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊疗过程描述'] as const;
 const CLAUSE_SPLIT = /[。；;，,\n]/;
-/** Negation cue before a keyword in the same clause. */
-const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑)[^。；;，,\n]*$/;
+/**
+ * Negation cue before a keyword in the same clause; a condition the note aims to prevent
+ * ("加用贝特类降TG，预防急性胰腺炎", "警惕低血糖") is not one the patient has.
+ */
+const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|警惕|避免)[^。；;，,\n]*$/;
 
 export function noteTexts(record: CDrugRedRecord): Array<{ field: string; text: string }> {
   const out: Array<{ field: string; text: string }> = [];

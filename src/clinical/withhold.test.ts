@@ -92,6 +92,17 @@ describe('withheldDrugs: formulary rules', () => {
     const dka = { 现病史: '口服二甲双胍0.5g tid。', 诊疗过程描述: '诊断糖尿病酮症酸中毒，停用二甲双胍，补液、胰岛素静滴。酮症纠正后恢复二甲双胍0.5g tid。', 出院诊断: ['2型糖尿病酮症酸中毒'] };
     expect(withheld(dka).has('二甲双胍')).toBe(false);
     expect(withheld({ ...dka, 诊疗过程描述: '诊断糖尿病酮症酸中毒，补液、胰岛素静滴。' }).get('二甲双胍')?.reason).toBe('condition');
+    // Started in a sentence that first says the bleeding is over: the clinician's decision after
+    // the event (not withheld, still warned). Named in the course without it: still withheld.
+    const after = { ...onAspirin, 诊疗过程描述: '停用阿司匹林，内镜下止血。出血停止后第7天起以氯吡格雷75mg qd替代阿司匹林单药抗血小板。' };
+    expect(withheld(after).has('氯吡格雷')).toBe(false);
+    expect(withheld(after).get('阿司匹林')?.reason).toBe('stopped');
+    expect(checkSafety(['氯吡格雷'], extractNoteFacts(rec('v', after)), f)).toContainEqual(expect.objectContaining({ drug: '氯吡格雷', acute: true }));
+    const during = { ...onAspirin, 诊疗过程描述: '停用阿司匹林，内镜下止血。予氯吡格雷75mg qd，出血停止。' };
+    expect(withheld(during).get('氯吡格雷')?.reason).toBe('condition');
+    // the resolution words of another sentence do not count
+    const otherSentence = { ...onAspirin, 诊疗过程描述: '出血停止后复查胃镜。予氯吡格雷75mg qd。' };
+    expect(withheld(otherSentence).get('氯吡格雷')?.reason).toBe('condition');
     // A lasting fact is not acute: eGFR 24 withholds metformin even in the discharge plan.
     expect(withheld({ 入院情况: 'eGFR 24 ml/min/1.73m²。', 诊疗过程描述: '出院带药：二甲双胍0.5g bid。' }).get('二甲双胍')?.reason).toBe('egfr_below');
   });
@@ -103,6 +114,13 @@ describe('withheldDrugs: formulary rules', () => {
     expect(sulfa.has('氢氯噻嗪')).toBe(true);
     expect(sulfa.has('呋塞米')).toBe(false); // 慎用: warned about, not withheld
     expect(withheld({ 出院诊断: ['痛风', '冠心病'] }).has('非布司他')).toBe(false);
+  });
+
+  it('pancreatitis withholds GLP-1 RAs; a pancreatitis the course aims to prevent does not', () => {
+    expect(withheld({ 既往史: '2年前急性胰腺炎病史。', 出院诊断: ['2型糖尿病'] }).get('司美格鲁肽')?.reason).toBe('condition');
+    const prevent = withheld({ 诊疗过程描述: 'TG 6.8mmol/L，加用贝特类降TG，预防急性胰腺炎。加用GLP-1受体激动剂周制剂。', 出院诊断: ['2型糖尿病', '高甘油三酯血症'] });
+    expect(prevent.has('司美格鲁肽')).toBe(false);
+    expect(withheld({ 诊疗过程描述: '予PPI预防再出血。' , 出院诊断: ['冠心病'] }).has('阿司匹林')).toBe(false);
   });
 
   it('ACEI cough withholds the ACEI class, not ARBs', () => {

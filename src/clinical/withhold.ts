@@ -127,8 +127,24 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
 }
 
 /**
- * Drugs the note resumes after stopping them, or puts in its discharge plan: the clinician's
- * decision after an acute event, which an `acute` contraindication then does not overrule.
+ * Words that say an acute event is over ("出血停止后", "止血后", "酮症纠正后", "休克纠正后"),
+ * read before a drug in the same sentence: the drug started from then on is the clinician's
+ * decision after the event ("出血停止后第7天起以氯吡格雷75mg qd替代阿司匹林").
+ */
+const ACUTE_RESOLVED_BEFORE = /(?:出血|酮症|酸中毒|休克|感染)[^。；;，,\n]{0,6}(?:停止|控制|纠正|好转|缓解|消失)后|止血(?:成功)?后/;
+const SENTENCE_END = /[。；;\n]/;
+
+/** The text of a mention's sentence up to the mention (reading order within the field). */
+function sentenceBefore(text: string, start: number): string {
+  let from = start;
+  while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--;
+  return text.slice(from, start);
+}
+
+/**
+ * Drugs the note resumes after stopping them, puts in its discharge plan, or starts in a sentence
+ * that first says the acute event is over: the clinician's decision after an acute event, which
+ * an `acute` contraindication then does not overrule.
  */
 export function resumedInNote(
   record: CDrugRedRecord,
@@ -138,7 +154,8 @@ export function resumedInNote(
   const stoppedBefore = new Set<string>();
   const out = new Set<string>();
   for (const m of mentions) {
-    if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name))) out.add(m.name);
+    const afterTheEvent = m.status === 'positive' && ACUTE_RESOLVED_BEFORE.test(sentenceBefore(record[m.field] ?? '', m.start));
+    if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name)) || afterTheEvent) out.add(m.name);
     else if (m.status === 'stopped') stoppedBefore.add(m.name);
   }
   return out;
