@@ -50,4 +50,13 @@ describe('class-level plans', () => {
     expect(usual({ 诊疗过程描述: '加用DPP-4抑制剂。', 出院诊断: ['2型糖尿病', '糖尿病肾病'] })).toBe('利格列汀');
     expect(usual({ 诊疗过程描述: '加用DPP-4抑制剂。', 既往史: '否认慢性肾脏病。' })).toBe('西格列汀');
   });
+
+  it('in thyrotoxicosis a β-blocker plan means propranolol; otherwise metoprolol', () => {
+    const bundled = Formulary.bundled();
+    const usual = (r: Record<string, unknown>) => openClassPlans(r, bundled).find((p) => p.key === 'beta')?.usual;
+    expect(usual({ 诊疗过程描述: '予甲巯咪唑抗甲状腺，β受体阻滞剂控制心率。', 出院诊断: ['Graves病', '甲状腺功能亢进症'] })).toBe('普萘洛尔');
+    expect(usual({ 诊疗过程描述: '甲亢未控制，加用β受体阻滞剂控制心率。' })).toBe('普萘洛尔');
+    expect(usual({ 诊疗过程描述: '加用β受体阻滞剂控制心率。', 出院诊断: ['冠心病'] })).toBe('美托洛尔');
+    expect(usual({ 诊疗过程描述: '加用β受体阻滞剂控制心率。', 既往史: '否认甲亢病史。' })).toBe('美托洛尔');
+  });
 });

@@ -56,7 +56,14 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
   { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
-  { key: 'beta', term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/, classes: ['β受体阻滞剂', 'α/β受体阻滞剂'], usual: '美托洛尔' },
+  {
+    key: 'beta',
+    term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/,
+    classes: ['β受体阻滞剂', 'α/β受体阻滞剂'],
+    usual: '美托洛尔',
+    // Rate control in thyrotoxicosis is propranolol in Chinese practice (it also slows T4 → T3).
+    instead: { conditions: ['甲亢', '甲状腺功能亢进', 'Graves', '甲状腺毒症', '毒性弥漫性甲状腺肿'], usual: '普萘洛尔' },
+  },
   { key: 'ccb', term: /CCB|钙通道阻滞剂|钙拮抗剂|地平类/, classes: ['二氢吡啶类CCB'], usual: '氨氯地平' },
   { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'], usual: '阿仑膦酸钠' },
   { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'], usual: '碳酸钙D3' },
