@@ -102,6 +102,8 @@ def parse_args(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--max-train", type=int, default=None)
+    ap.add_argument("--augment-rate", type=float, default=None, help="share of training visits whose prompt is augmented "
+                    "(default: config's augment_rate)")
     ap.add_argument("--max-dev", type=int, default=None, help="dev records scored per epoch (default: config)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--run-dir", default=None, help="scratch dir (default runs/<out basename>)")
@@ -154,6 +156,8 @@ def _run(args):
         tcfg["epochs"] = max(1, args.epochs)
     if args.max_dev is not None:
         tcfg["dev_subset"] = args.max_dev
+    if args.augment_rate is not None:
+        tcfg["augment_rate"] = min(1.0, max(0.0, args.augment_rate))
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     precision = choose_precision(args.precision, device)
     out_dir = os.path.abspath(args.out)
@@ -225,7 +229,7 @@ def _run(args):
     dev_sub = dev_ex[: tcfg["dev_subset"]]
     best_path = os.path.join(run_dir, "best.pt")
     # Everything a resumed run must agree on, so a checkpoint is never continued on other data.
-    fingerprint = {"config": args.config, "seed": args.seed, "epochs": tcfg["epochs"], "max_train": args.max_train,
+    fingerprint = {"config": args.config, "seed": args.seed, "augment_rate": tcfg.get("augment_rate", 0.0), "epochs": tcfg["epochs"], "max_train": args.max_train,
                    "train_sha256": sha256(train_path), "dev_sha256": sha256(dev_path) if dev_path else None,
                    "candidates": cands.version,
                    "vocab_sha256": hashlib.sha256("\n".join(tok.vocab).encode("utf-8")).hexdigest(), "train_examples": len(train_ex),

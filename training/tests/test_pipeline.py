@@ -86,6 +86,9 @@ class ResumeTest(unittest.TestCase):
             with self.assertRaises(SystemExit) as e:  # same run dir, other seed
                 self.run_tiny(td, "x", "--resume", "--seed", "14")
             self.assertIn("seed 13 != 14", str(e.exception))
+            with self.assertRaises(SystemExit) as e:  # same run dir, other share of augmented prompts
+                self.run_tiny(td, "x", "--resume", "--augment-rate", "1.0")
+            self.assertIn("augment_rate 0.0 != 1.0", str(e.exception))
 
 
 class PromptCacheTest(unittest.TestCase):
