@@ -11,27 +11,7 @@ carry=$1; shift
 out=${OUT:?OUT is the folder that comes back}
 budget=${BUDGET_MIN:-7}
 export PYTHONUNBUFFERED=1
-python3 - "$carry" <<'PY' || exit 1
-import glob, lzma, os, re, sys
-def jobs():
-    for p in sorted(glob.glob(os.path.join(sys.argv[1], "*__*"))):
-        m = re.match(r"(.+?)__([a-z]+)\.(jsonl\.xz|parts)$", os.path.basename(p))
-        if not m:
-            continue
-        if m.group(3) == "parts":
-            srcs = [os.path.join(sys.argv[1], l.strip()) for l in open(p) if l.strip()]
-        else:
-            srcs = [p]
-        yield m.group(1), m.group(2), srcs
-for folder, split, srcs in jobs():
-    os.makedirs("/tmp/dx/" + folder, exist_ok=True)
-    dst = "/tmp/dx/%s/%s.jsonl" % (folder, split)
-    with open(dst, "wb") as w:
-        for p in srcs:
-            with lzma.open(p) as r:
-                w.write(r.read())
-    print("data", folder, split, sum(1 for _ in open(dst, "rb")))
-PY
+python3 -c "import sys; sys.path.insert(0, 'training'); from dischargerx_train.device_data import unpack_data; print(unpack_data(sys.argv[1], '/tmp/dx'))" "$carry" || exit 1
 nvidia-smi -L; python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name(0))"
 for spec in "$@"; do
   IFS='|' read -r name data extra <<<"$spec"

@@ -81,3 +81,4 @@ def _has_weights_only():
     import inspect
 
     return "weights_only" in inspect.signature(torch.load).parameters
+

@@ -161,6 +161,29 @@ class CarryTest(unittest.TestCase):
                 self.assertEqual(f.read(), g.read())
 
 
+class UnpackDataTest(unittest.TestCase):
+    def test_xz_splits_and_parts_make_byte_identical_folders(self):
+        import lzma
+
+        from dischargerx_train.device_data import unpack_data
+
+        with tempfile.TemporaryDirectory() as td:
+            carry, dest = os.path.join(td, "carry"), os.path.join(td, "dx")
+            os.makedirs(carry)
+            a, b = b'{"id": 1}\n{"id": 2}\n', b'{"id": 3}\n'
+            for name, data in (("one__train.jsonl.xz", a), ("two__train.jsonl.xz", b), ("one__dev.jsonl.xz", b)):
+                with lzma.open(os.path.join(carry, name), "wb") as f:
+                    f.write(data)
+            with open(os.path.join(carry, "both__train.parts"), "w") as f:
+                f.write("one__train.jsonl.xz\ntwo__train.jsonl.xz\n")
+            with open(os.path.join(carry, "README"), "w") as f:
+                f.write("not data")
+            counts = unpack_data(carry, dest)
+            self.assertEqual(counts, {"both/train": 3, "one/dev": 1, "one/train": 2, "two/train": 1})
+            with open(os.path.join(dest, "both", "train.jsonl"), "rb") as f:
+                self.assertEqual(f.read(), a + b)
+
+
 class ModelFolderTest(unittest.TestCase):
     def test_replace_keeps_the_card_and_drops_stale_calibration(self):
         with tempfile.TemporaryDirectory() as td:
