@@ -1,5 +1,5 @@
 #!/bin/bash
-# Train several runs side by side on a lent GPU (training/README.md, "Training where Node is missing"),
+# Train several runs side by side on a lent GPU (training/README.md, "Training on a lent GPU"),
 # each with --no-export, and pack each into $OUT/NAME.tar for training/carry_run.py unpack here.
 #   bash training/device-train.sh CARRY_DIR 'NAME|DATA|ARGS' ['NAME|DATA|ARGS' ...]
 # CARRY_DIR holds *.jsonl.xz (xz: 11x on these records, gzip 5x) that make the data folders:
