@@ -23,7 +23,7 @@
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -132,12 +132,11 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
  * decision after the event ("出血停止后第7天起以氯吡格雷75mg qd替代阿司匹林").
  */
 const ACUTE_RESOLVED_BEFORE = /(?:出血|酮症|酸中毒|休克|感染)[^。；;，,\n]{0,6}(?:停止|控制|纠正|好转|缓解|消失)后|止血(?:成功)?后/;
-const SENTENCE_END = /[。；;\n]/;
 
 /** The text of a mention's sentence up to the mention (reading order within the field). */
 function sentenceBefore(text: string, start: number): string {
   let from = start;
-  while (from > 0 && !SENTENCE_END.test(text[from - 1]!)) from--;
+  while (from > 0 && !SENTENCE_BOUNDARY.test(text[from - 1]!)) from--;
   return text.slice(from, start);
 }
 

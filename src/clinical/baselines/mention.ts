@@ -53,7 +53,8 @@ export interface AnalyzedMention {
 export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史', '现病史', '入院情况', '诊疗过程描述'];
 
 const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
-const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
+/** Where a sentence ends in a note (also read by withhold.ts). */
+export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
 const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
