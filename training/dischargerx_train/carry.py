@@ -32,7 +32,7 @@ def pack(run_dir, out_path):
     ckpt_path, best_path = os.path.join(run_dir, CHECKPOINT_FILE), os.path.join(run_dir, "best.pt")
     if not os.path.isfile(ckpt_path):
         raise SystemExit("pack: %s is missing; train to the end with --no-export first" % ckpt_path)
-    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False) if _has_weights_only() else torch.load(ckpt_path, map_location="cpu")
+    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)  # holds the RNG state and fingerprint, not only tensors
     if ckpt["state"]["epoch"] < ckpt["fingerprint"]["epochs"]:
         # a paused run still needs its optimizer moments, which are not carried: finish it where it is
         raise SystemExit("pack: the run in %s paused at step %d of %d; finish it with --resume before packing"
@@ -75,10 +75,3 @@ def unpack(tar_path, run_dir):
     with open(os.path.join(run_dir, LOG), "wb") as f:
         f.write(log)
     return run_dir
-
-
-def _has_weights_only():
-    import inspect
-
-    return "weights_only" in inspect.signature(torch.load).parameters
-

@@ -229,7 +229,7 @@ def _run(args):
     dev_sub = dev_ex[: tcfg["dev_subset"]]
     best_path = os.path.join(run_dir, "best.pt")
     # Everything a resumed run must agree on, so a checkpoint is never continued on other data.
-    fingerprint = {"config": args.config, "seed": args.seed, "augment_rate": tcfg.get("augment_rate", 0.0), "epochs": tcfg["epochs"], "max_train": args.max_train,
+    fingerprint = {"config": args.config, "seed": args.seed, "augment_rate": aug_rate, "epochs": tcfg["epochs"], "max_train": args.max_train,
                    "train_sha256": sha256(train_path), "dev_sha256": sha256(dev_path) if dev_path else None,
                    "candidates": cands.version,
                    "vocab_sha256": hashlib.sha256("\n".join(tok.vocab).encode("utf-8")).hexdigest(), "train_examples": len(train_ex),
