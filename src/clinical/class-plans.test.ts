@@ -26,6 +26,8 @@ describe('class-level plans', () => {
 
   it('a class the note stops, defers or denies is not planned, and a drug name is no class word', () => {
     expect(planned(note('停用磺脲类，暂不加用他汀，否认使用DPP-4抑制剂。'))).toEqual([]);
+    expect(planned(note('3月后复查血脂再决定是否启用他汀。'))).toEqual([]);
+    expect(planned(note('3月后复查血脂，启用他汀。'))).toEqual([['statin', ['阿托伐他汀', '瑞舒伐他汀'], '阿托伐他汀']]);
     expect(classStatuses(note('停用磺脲类，暂不加用他汀。'), formulary)).toEqual(new Map([['sulfonylurea', 'stopped'], ['statin', 'stopped']]));
     // the 他汀 of 瑞舒伐他汀 is the drug, not the class; a thyroid-hormone test is not a therapy
     expect(classStatuses(note('予瑞舒伐他汀10mg qn，复查甲状腺激素水平。'), formulary)).toEqual(new Map());

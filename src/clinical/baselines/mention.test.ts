@@ -160,6 +160,34 @@ describe('discharge-plan statements', () => {
     expect(statuses('无二甲双胍禁忌。', '诊疗过程描述')).toEqual([['二甲双胍', 'negated']]);
   });
 
+  it('a deferred start ("再决定是否启用X") is no start; a deferred stop ("决定是否停用X") is no stop', () => {
+    expect(statuses('3月后复查血糖再决定是否加用阿卡波糖，继续二甲双胍。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+    expect(statuses('产科评估是否加用小剂量阿司匹林。', '诊疗过程描述')).toEqual([['阿司匹林', 'stopped']]);
+    expect(statuses('复查胃镜后决定是否停用阿司匹林。', '诊疗过程描述')).toEqual([['阿司匹林', 'positive']]);
+    // without the deferral the same clauses start and stop the drug
+    expect(statuses('加用阿卡波糖。停用阿司匹林。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'positive'],
+      ['阿司匹林', 'stopped'],
+    ]);
+    // it looks forward only: a drug before it keeps its status ("二甲双胍，根据血糖决定是否加量")
+    expect(statuses('二甲双胍0.5g bid，根据血糖决定是否加量。', '诊疗过程描述')).toEqual([['二甲双胍', 'positive']]);
+  });
+
+  it('a past drug stopped later is stopped; a duration after a bare stop cue is no object', () => {
+    expect(statuses('糖尿病，曾服格列美脲，已自行停用半年。', '既往史')).toEqual([['格列美脲', 'stopped']]);
+    expect(statuses('曾服阿托伐他汀，半年前自行停用。', '现病史')).toEqual([['阿托伐他汀', 'stopped']]);
+    expect(statuses('阿卡波糖，已停药3月余，血糖尚可。', '现病史')).toEqual([['阿卡波糖', 'stopped']]);
+    // a past drug with no stop after it stays past; a stop cue with an object of its own is about that object
+    expect(statuses('曾服格列美脲，血糖好转。', '既往史')).toEqual([['格列美脲', 'past']]);
+    expect(statuses('曾服阿卡波糖，停二甲双胍。', '现病史')).toEqual([
+      ['阿卡波糖', 'past'],
+      ['二甲双胍', 'stopped'],
+    ]);
+  });
+
   it('an explicit plan restarts a drug stopped earlier, and the baseline keeps plan drugs', () => {
     const r = rec('p1', { 现病史: '因胃肠道反应停用二甲双胍。', 诊疗过程描述: '出院后继续二甲双胍0.5g bid。' });
     expect(mentionedDrugs(r, formulary)).toEqual(['二甲双胍']);

@@ -59,19 +59,28 @@ const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|
 const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
 const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?';
-const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}`, 'g');
+/**
+ * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
+ * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
+ */
+const DEFER_START = '(?:再|后)?(?:决定|考虑|评估|斟酌)是否(?:需要?)?(?:加用|启用|使用|应用|服用|予以?|用)?';
+/** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
+const DEFER_STOP = /(?:再|后)?(?:决定|考虑|评估|斟酌)是否(?:需要?)?(?:停用|停药|停服|减停|撤停|停)/g;
+const DEFER_STOP_ANCHORED = new RegExp(`^(?:${DEFER_STOP.source})$`);
+const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g');
 /** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
-export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES})`);
+export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
-const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用)/;
+const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用|(?:再|后)?(?:决定|考虑|评估|斟酌)是否)/;
 /** A clause break between a drug and a later cue. */
 const CLAUSE_BREAK = /[，,；;]/;
 /** Just before a stop cue: it is scheduled for later ("…后停用", "至停药", "…时停用"). */
 const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
-const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:[。；;！!？?\n，,）)]|$)/;
+// A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
+const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|(?:决定|考虑|评估|斟酌)是否/;
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|改(?![善变良正])/g;
@@ -136,6 +145,7 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   add(CLAUSE_BOUNDARY, 'boundary');
   add(NEG_CUE, 'neg');
   add(STOP_CUE, 'stop');
+  add(DEFER_STOP, 'pos');
   add(REPLACE_CUE, 'replace');
   add(REPLACED_BY_CUE, 'replacedBy');
   add(POS_CUE, 'pos');
@@ -146,7 +156,10 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   const overlaps = (t: Token, s: number, e: number) => t.start < e && s < t.end;
   const inMention = (t: Token) => mentions.some((m) => overlaps(t, m.start, m.end));
   const swallowing = out.filter((t) => t.kind === 'past' || t.kind === 'stop' || t.kind === 'neg');
-  const swallowed = (t: Token) => t.kind === 'pos' && swallowing.some((p) => overlaps(t, p.start, p.end));
+  const deferredStops = out.filter((t) => t.kind === 'pos' && DEFER_STOP_ANCHORED.test(text.slice(t.start, t.end)));
+  const swallowed = (t: Token) =>
+    (t.kind === 'pos' && !deferredStops.includes(t) && swallowing.some((p) => overlaps(t, p.start, p.end))) ||
+    (t.kind === 'stop' && deferredStops.some((d) => overlaps(t, d.start, d.end)));
   const cues = out.filter((t) => t.kind === 'boundary' || (!inMention(t) && !swallowed(t)));
   for (const m of mentions) cues.push({ kind: 'mention', start: m.start, end: m.end, mention: m });
   return cues.sort((a, b) => a.start - b.start || (a.kind === 'mention' ? 1 : 0) - (b.kind === 'mention' ? 1 : 0));
@@ -214,7 +227,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge')) {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge' || last.status === 'past')) {
           // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
           // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does. A cue
           // that opens a new clause with an object of its own ("恢复西格列汀，停胰岛素") is about that
