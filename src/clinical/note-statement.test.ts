@@ -22,6 +22,16 @@ describe('the note’s own statements, in both languages', () => {
     expect(statementText(w!.statement!, 'en')).toBe('The note records that 格列美脲 was stopped and not restarted');
   });
 
+  it('a deferred start is withheld as deferred, with the note’s clause; an avoidance word keeps "not to use"', () => {
+    const r = record({ 诊疗过程描述: '3月后复查血脂再决定是否启用非诺贝特。' });
+    const w = withheldDrugs(r, ['非诺贝特'], f).find((x) => x.drug === '非诺贝特');
+    expect(w?.statement).toEqual({ kind: 'defer', drug: '非诺贝特', quote: '3月后复查血脂再决定是否启用非诺贝特' });
+    expect(w?.note).toBe('病历写明暂不启用非诺贝特，以后再定（3月后复查血脂再决定是否启用非诺贝特）');
+    expect(statementText(w!.statement!, 'en')).toBe('The note leaves 非诺贝特 for a later decision (“3月后复查血脂再决定是否启用非诺贝特”)');
+    const avoid = withheldDrugs(record({ 诊疗过程描述: '暂不加用非诺贝特。' }), ['非诺贝特'], f).find((x) => x.drug === '非诺贝特');
+    expect(avoid?.statement?.kind).toBe('avoid');
+  });
+
   it('an allergy to the drug itself: English words outside the data parts, the note’s words inside them', () => {
     const r = record({ 既往史: '对阿卡波糖过敏。' });
     const hit = contraindicationsFor('阿卡波糖', extractNoteFacts(r), f).find((x) => x.reason === 'allergy-self');
@@ -35,6 +45,7 @@ describe('the note’s own statements, in both languages', () => {
   it('every kind: the English wording has no Chinese outside the data parts', () => {
     for (const s of [
       { kind: 'avoid', drug: '非布司他', quote: '不选用非布司他' },
+      { kind: 'defer', drug: '非诺贝特', quote: '再决定是否启用非诺贝特' },
       { kind: 'stopped', drug: '二甲双胍' },
       { kind: 'intolerance', drug: '二甲双胍' },
       { kind: 'allergy', substance: '别嘌醇', reaction: '全身皮疹' },

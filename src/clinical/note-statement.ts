@@ -7,6 +7,8 @@
 export type NoteStatement =
   /** The note says not to use it ("不选用非布司他"); `quote` is the note's clause. */
   | { kind: 'avoid'; drug: string; quote: string }
+  /** The note defers the decision to start it ("3月后复查血脂再决定是否启用贝特类"); `quote` is the note's clause. */
+  | { kind: 'defer'; drug: string; quote: string }
   /** The note stopped it and never restarted it. */
   | { kind: 'stopped'; drug: string }
   | { kind: 'intolerance'; drug: string }
@@ -31,6 +33,8 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
     switch (s.kind) {
       case 'avoid':
         return [w('病历写明不用'), d(s.drug), w('（'), d(s.quote), w('）')];
+      case 'defer':
+        return [w('病历写明暂不启用'), d(s.drug), w('，以后再定（'), d(s.quote), w('）')];
       case 'stopped':
         return [w('病历记载已停用'), d(s.drug), w(', 此后未再恢复')];
       case 'intolerance':
@@ -42,6 +46,8 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
   switch (s.kind) {
     case 'avoid':
       return [w('The note says not to use '), d(s.drug), w(' (“'), d(s.quote), w('”)')];
+    case 'defer':
+      return [w('The note leaves '), d(s.drug), w(' for a later decision (“'), d(s.quote), w('”)')];
     case 'stopped':
       return [w('The note records that '), d(s.drug), w(' was stopped and not restarted')];
     case 'intolerance':

@@ -23,7 +23,7 @@
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -232,7 +232,9 @@ export function withheldDrugs(
     const s = stopped.get(name);
     if (s) {
       const statement: NoteStatement =
-        s.reason === 'stopped' && AVOID_WORDS.test(s.evidence.text)
+        s.reason === 'stopped' && DEFER_WORDS.test(s.evidence.text) && !AVOID_WORDS.test(s.evidence.text)
+          ? { kind: 'defer', drug: name, quote: s.evidence.text }
+          : s.reason === 'stopped' && AVOID_WORDS.test(s.evidence.text)
           ? { kind: 'avoid', drug: name, quote: s.evidence.text }
           : s.reason === 'stopped'
             ? { kind: 'stopped', drug: name }

@@ -63,15 +63,16 @@ const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌�
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
  */
-const DEFER_START = '(?:再|后)?(?:决定|考虑|评估|斟酌)是否(?:需要?)?(?:加用|启用|使用|应用|服用|予以?|用)?';
+const DEFER = '(?:再|后)?(?:决定|考虑|评估|斟酌)是否';
+const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|使用|应用|服用|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
-const DEFER_STOP = /(?:再|后)?(?:决定|考虑|评估|斟酌)是否(?:需要?)?(?:停用|停药|停服|减停|撤停|停)/g;
+const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
 const DEFER_STOP_ANCHORED = new RegExp(`^(?:${DEFER_STOP.source})$`);
 const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g');
 /** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
-const LEADING_AVOID = /^(?:避免|不宜|不选用|不予|勿用|避用|(?:再|后)?(?:决定|考虑|评估|斟酌)是否)/;
+const LEADING_AVOID = new RegExp(`^(?:避免|不宜|不选用|不予|勿用|避用|${DEFER})`);
 /** A clause break between a drug and a later cue. */
 const CLAUSE_BREAK = /[，,；;]/;
 /** Just before a stop cue: it is scheduled for later ("…后停用", "至停药", "…时停用"). */
@@ -80,7 +81,9 @@ const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|(?:决定|考虑|评估|斟酌)是否/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不/;
+/** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
+export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|改(?![善变良正])/g;
