@@ -55,6 +55,13 @@ describe('mention analysis', () => {
     // the route heuristic applies only to 诊疗过程描述
     expect(statuses('予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'positive']]);
   });
+
+  it('a switch splits a clause: the route before 改为 is the old regimen’s, the route after it the new one’s', () => {
+    expect(statuses('静脉补钾改为氯化钾缓释片1g tid口服。', '诊疗过程描述')).toEqual([['氯化钾', 'positive']]);
+    expect(statuses('皮下胰岛素改为门冬胰岛素泵入。', '诊疗过程描述')).toEqual([['门冬胰岛素', 'inpatient']]);
+    // without the switch, the intravenous route in the clause is the drug's own
+    expect(statuses('静脉补钾，氯化钾注射液静滴。', '诊疗过程描述')).toEqual([['氯化钾', 'inpatient']]);
+  });
 });
 
 describe('past regimens, bare stops and ward injections', () => {

@@ -179,13 +179,18 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const result: AnalyzedMention[] = [];
   const plans = dischargeScopes(text);
   const inPlan = (pos: number) => plans.some(([s, e]) => pos >= s && pos < e);
-  // Clause ranges for the inpatient cue.
-  const clauseOf = (pos: number): string => {
+  /**
+   * The part of a drug's clause that gives its own route: after the last switch cue before it, when
+   * there is one ("静脉利尿改为托拉塞米片10mg qd口服": the intravenous route is the old regimen's).
+   */
+  const ownRouteOf = (pos: number): string => {
     let s = pos;
     while (s > 0 && !/[。；;！!？?\n，,]/.test(text[s - 1] ?? '')) s--;
+    let from = s;
+    for (const m of text.slice(s, pos).matchAll(REPLACE_CUE)) from = s + m.index + m[0].length;
     let e = pos;
     while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
-    return text.slice(s, e);
+    return text.slice(from, e);
   };
 
   // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
@@ -260,7 +265,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (state === 'stopped') status = 'stopped';
         else if (inPlan(t.start)) status = 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(clauseOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
