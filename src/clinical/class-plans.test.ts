@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MINI_FORMULARY } from './__fixtures__/mini-formulary.ts';
-import { CLASS_WORDS, classStatuses, openClassPlans } from './class-plans.ts';
+import { classStatuses, openClassPlans } from './class-plans.ts';
+import { CLASS_WORDS } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 
 const formulary = Formulary.fromJson(MINI_FORMULARY, 'mini');

@@ -11,110 +11,17 @@
  * of those rules.
  */
 import type { MentionStatus } from './baselines/mention.ts';
-import type { DrugLexicon, LexiconMention } from './baselines/types.ts';
+import type { DrugLexicon } from './baselines/types.ts';
+import { CLASS_WORD_PREFIX, CLASS_WORDS, drugsOfClassWord, withClassWords, type ClassWord } from './class-words.ts';
 import type { Formulary } from './formulary.ts';
 import { extractNoteFacts, findCondition, type NoteFacts } from './note-facts.ts';
 import { mentionStatuses, type PromptRecord } from './prompt.ts';
 import { recordFromObject } from './withhold.ts';
 
-/** A class word and the formulary classes (`FormularyDrug.class`) it stands for. */
-export interface ClassWord {
-  key: string;
-  term: RegExp;
-  classes: readonly string[];
-  /**
-   * The class's usual drug: the one a chart means when it plans the class and the model's search
-   * reached none of it. The class's most prescribed drug in the training labels (the model
-   * folder's drug_order.json), which is also the usual first choice in Chinese practice.
-   */
-  usual: string;
-  /**
-   * Where practice picks another drug of the class first: the note names one of `conditions`
-   * (not negated) or an eGFR below `egfrBelow`.
-   */
-  instead?: { conditions: readonly string[]; egfrBelow?: number; usual: string };
-}
-
-/**
- * The class words of metabolic-ward plans. A word inside a drug name is not a class word (the
- * 他汀 of 阿托伐他汀); a drug name inside a longer class word is not a drug (the 维生素D of
- * 活性维生素D). Thyroid hormone only as a therapy ("甲状腺激素替代"), never the lab test.
- */
-export const CLASS_WORDS: readonly ClassWord[] = [
-  { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
-  { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
-  // Linagliptin is cleared mostly outside the kidney and needs no dose change at any eGFR (label;
-  // CDS 2020), so it is the first DPP-4 inhibitor with kidney disease; the synthetic training
-  // labels agree (664 against 478 for sitagliptin among visits with a renal diagnosis).
-  {
-    key: 'dpp4',
-    term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i,
-    classes: ['DPP-4抑制剂'],
-    usual: '西格列汀',
-    instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 60, usual: '利格列汀' },
-  },
-  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
-  { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
-  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
-  {
-    key: 'beta',
-    term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/,
-    classes: ['β受体阻滞剂', 'α/β受体阻滞剂'],
-    usual: '美托洛尔',
-    // Rate control in thyrotoxicosis is propranolol in Chinese practice (it also slows T4 → T3).
-    instead: { conditions: ['甲亢', '甲状腺功能亢进', 'Graves', '甲状腺毒症', '毒性弥漫性甲状腺肿'], usual: '普萘洛尔' },
-  },
-  { key: 'ccb', term: /CCB|钙通道阻滞剂|钙拮抗剂|地平类/, classes: ['二氢吡啶类CCB'], usual: '氨氯地平' },
-  { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'], usual: '阿仑膦酸钠' },
-  { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'], usual: '碳酸钙D3' },
-  { key: 'activeD', term: /活性维生素D/, classes: ['活性维生素D', '活性维生素D类似物'], usual: '骨化三醇' },
-  { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
-  { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
-  { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
-  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
-  { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'], usual: '甘精胰岛素' },
-  { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'], usual: '门冬胰岛素' },
-  { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'], usual: '依折麦布' },
-  { key: 'ppi', term: /质子泵抑制剂|PPI/, classes: ['质子泵抑制剂'], usual: '泮托拉唑' },
-  { key: 'sulfonylurea', term: /磺脲类/, classes: ['磺脲类'], usual: '格列美脲' },
-  { key: 'biguanide', term: /双胍类/, classes: ['双胍类'], usual: '二甲双胍' },
-  { key: 'agi', term: /α-?糖苷酶抑制剂/, classes: ['α-糖苷酶抑制剂'], usual: '阿卡波糖' },
-  { key: 'fibrate', term: /贝特类/, classes: ['贝特类'], usual: '非诺贝特' },
-  { key: 'mra', term: /醛固酮受体拮抗剂|MRA/, classes: ['醛固酮受体拮抗剂'], usual: '螺内酯' },
-  { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'], usual: '碳酸氢钠' },
-];
-
-const PREFIX = 'class:';
-const ANY_CLASS_WORD = new RegExp(CLASS_WORDS.map((c) => `(${c.term.source})`).join('|'), 'gi');
-
-/** The lexicon plus the class words, as pseudo-drugs named `class:<key>`. */
-function withClassWords(lexicon: DrugLexicon): DrugLexicon {
-  return {
-    names: lexicon.names,
-    has: (name) => name.startsWith(PREFIX) || lexicon.has(name),
-    normalize: (mention) => lexicon.normalize(mention),
-    findMentions(text) {
-      const drugs = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
-      const classes: LexiconMention[] = [];
-      for (const m of text.matchAll(ANY_CLASS_WORD)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        const insideDrug = drugs.some((d) => d.start < end && start < d.end && !(start <= d.start && d.end <= end && end - start > d.end - d.start));
-        if (insideDrug) continue;
-        // ANY_CLASS_WORD has one group per class word, in CLASS_WORDS order.
-        const i = m.slice(1).findIndex((g) => g !== undefined);
-        classes.push({ name: PREFIX + CLASS_WORDS[i]!.key, start, end });
-      }
-      const kept = drugs.filter((d) => !classes.some((c) => c.start <= d.start && d.end <= c.end));
-      return [...kept, ...classes].sort((a, b) => a.start - b.start);
-    },
-  };
-}
-
 /** Each class word's key the note uses, with its final status (as mentionStatuses gives a drug's). */
 export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<string, MentionStatus> {
   const out = new Map<string, MentionStatus>();
-  for (const [name, status] of mentionStatuses(record, withClassWords(lexicon))) if (name.startsWith(PREFIX)) out.set(name.slice(PREFIX.length), status);
+  for (const [name, status] of mentionStatuses(record, withClassWords(lexicon))) if (name.startsWith(CLASS_WORD_PREFIX)) out.set(name.slice(CLASS_WORD_PREFIX.length), status);
   return out;
 }
 
@@ -148,7 +55,7 @@ export function openClassPlans(
   for (const [key, status] of classStatuses(record, formulary)) {
     if (!named(status)) continue;
     const word = CLASS_WORDS.find((c) => c.key === key)!;
-    const drugs = formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
+    const drugs = drugsOfClassWord(word, formulary.drugs);
     if (drugs.length === 0 || drugs.some((m) => named(statuses.get(m)))) continue;
     const usual = word.instead && drugs.includes(word.instead.usual) && applies(word.instead) ? word.instead.usual : word.usual;
     out.push({ key, drugs, usual });

@@ -205,6 +205,20 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '磺脲类控制血糖欠佳。' }, ['格列美脲']).size).toBe(0);
   });
 
+  it('a class word stopped by a cue after it withholds its drugs ("餐时胰岛素逐步减停"); one that only describes the therapy does not', () => {
+    const insulin = withheld(
+      { 诊疗过程描述: '胰岛素静滴改为睡前甘精胰岛素+三餐前门冬胰岛素。血糖平稳后餐时胰岛素逐步减停。' },
+      ['门冬胰岛素', '赖脯胰岛素', '甘精胰岛素'],
+    );
+    expect([...insulin.keys()].sort()).toEqual(['门冬胰岛素', '赖脯胰岛素'].sort());
+    expect(insulin.get('门冬胰岛素')!.evidence.text).toContain('餐时胰岛素逐步减停');
+    const statin = withheld({ 既往史: '因既往服用他汀后肌痛、CK升高已停用。' }, ['阿托伐他汀', '依折麦布']);
+    expect([...statin.keys()]).toEqual(['阿托伐他汀']);
+    // the same words with the class word as the therapy's name only, or no stop after it
+    expect(withheld({ 诊疗过程描述: '以氯吡格雷75mg qd替代阿司匹林单药抗血小板。' }, ['氯吡格雷']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '改为三餐前门冬胰岛素，餐时胰岛素剂量同前。' }, ['门冬胰岛素']).size).toBe(0);
+  });
+
   it('a past-regimen mention after a stop does not undo the stop', () => {
     // 既往史 is read before 现病史: the stop comes first, the past-regimen mention later.
     expect(withheld({ 既往史: '因腹泻停用二甲双胍。', 现病史: '既往曾使用二甲双胍，现用阿卡波糖。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);

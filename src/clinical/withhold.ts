@@ -24,6 +24,7 @@
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
 import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
+import { classWordOf, drugsOfClassWord, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -123,6 +124,18 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (drugs.size > 0) out.push({ at: { field: fi, pos: m.index }, drugs, evidence: { field, text: clauseOf(text, m.index, m.index + m[0].length) } });
     }
   });
+  // A class word stopped by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物（含丙硫
+  // 氧嘧啶）今后禁用"), as the mention analyser reads a drug (./class-words.ts). Only that word order:
+  // a cue before a class word is read above, and the analyser's forward scope would also take a
+  // class word that merely describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板").
+  for (const m of analyzeRecord(record, withClassWords(formulary))) {
+    const word = classWordOf(m.name);
+    if (!word || m.status !== 'stopped') continue;
+    const text = record[m.field] ?? '';
+    if (!STOP_OR_AVOID.test(text.slice(m.end).split(CLAUSE)[0] ?? '')) continue;
+    const drugs = new Set(drugsOfClassWord(word, formulary.drugs));
+    if (drugs.size > 0) out.push({ at: { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start }, drugs, evidence: { field: m.field, text: clauseOf(text, m.start, m.end) } });
+  }
   return out;
 }
 
