@@ -78,14 +78,13 @@ export const CLASS_WORDS: readonly ClassWord[] = [
 
 /** The pseudo-drug name of a class word: `class:<key>`. */
 export const CLASS_WORD_PREFIX = 'class:';
-const PREFIX = CLASS_WORD_PREFIX;
 const ANY_CLASS_WORD = new RegExp(CLASS_WORDS.map((c) => `(${c.term.source})`).join('|'), 'gi');
 
 /** The lexicon plus the class words, as pseudo-drugs named `class:<key>`. */
 export function withClassWords(lexicon: DrugLexicon): DrugLexicon {
   return {
     names: lexicon.names,
-    has: (name) => name.startsWith(PREFIX) || lexicon.has(name),
+    has: (name) => name.startsWith(CLASS_WORD_PREFIX) || lexicon.has(name),
     normalize: (mention) => lexicon.normalize(mention),
     findMentions(text) {
       const drugs = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
@@ -97,7 +96,7 @@ export function withClassWords(lexicon: DrugLexicon): DrugLexicon {
         if (insideDrug) continue;
         // ANY_CLASS_WORD has one group per class word, in CLASS_WORDS order.
         const i = m.slice(1).findIndex((g) => g !== undefined);
-        classes.push({ name: PREFIX + CLASS_WORDS[i]!.key, start, end });
+        classes.push({ name: CLASS_WORD_PREFIX + CLASS_WORDS[i]!.key, start, end });
       }
       const kept = drugs.filter((d) => !classes.some((c) => c.start <= d.start && d.end <= c.end));
       return [...kept, ...classes].sort((a, b) => a.start - b.start);
@@ -107,7 +106,7 @@ export function withClassWords(lexicon: DrugLexicon): DrugLexicon {
 
 /** The class word a pseudo-drug name stands for (`class:sglt2` → its ClassWord), else undefined. */
 export function classWordOf(name: string): ClassWord | undefined {
-  return name.startsWith(PREFIX) ? CLASS_WORDS.find((c) => c.key === name.slice(PREFIX.length)) : undefined;
+  return name.startsWith(CLASS_WORD_PREFIX) ? CLASS_WORDS.find((c) => c.key === name.slice(CLASS_WORD_PREFIX.length)) : undefined;
 }
 
 /** The formulary drugs a class word covers. */
