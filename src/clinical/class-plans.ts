@@ -6,7 +6,7 @@
  * drugs of that class, and brings in the class's usual drug when the search reached none of it.
  *
  * A class word is read by the mention analyser's own cue machine (./baselines/mention.ts): the
- * words are offered to it as pseudo-drugs, so "停用磺脲类", "暂不加用他汀", "否认…", "出院后继续…"
+ * words are offered to it as pseudo-drugs (./class-words.ts, shared with the safety reader), so "停用磺脲类", "暂不加用他汀", "否认…", "出院后继续…"
  * and "latest statement wins" mean for a class what they mean for a drug, with one implementation
  * of those rules.
  */
