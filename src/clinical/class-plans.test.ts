@@ -16,13 +16,34 @@ describe('class-level plans', () => {
       ['sglt2', ['达格列净'], '达格列净'],
       ['thyroxine', ['左甲状腺素'], '左甲状腺素'],
     ]);
-    expect(planned(note('他汀强化降脂。'))).toEqual([['statin', ['阿托伐他汀', '瑞舒伐他汀'], '阿托伐他汀']]);
+    expect(planned(note('他汀强化降脂。'))).toEqual([['statinHigh', ['阿托伐他汀', '瑞舒伐他汀'], '阿托伐他汀']]);
+    expect(planned(note('加用他汀降脂。'))).toEqual([['statin', ['阿托伐他汀', '瑞舒伐他汀'], '阿托伐他汀']]);
   });
 
   it('a class whose drug the note names is no open plan: the named drug is the plan', () => {
     const r = note('他汀强化降脂。', '口服瑞舒伐他汀10mg qn。');
-    expect(classStatuses(r, formulary).get('statin')).toBe('positive');
+    expect(classStatuses(r, formulary).get('statinHigh')).toBe('positive');
     expect(planned(r)).toEqual([]);
+  });
+
+  it('high-intensity statin therapy on a moderate-intensity statin plans atorvastatin', () => {
+    const bundled = Formulary.bundled();
+    const plans = (r: Record<string, unknown>) => openClassPlans(r, bundled).map((p) => [p.key, p.usual]);
+    expect(plans(note('改为高强度他汀强化降脂。', '长期服用辛伐他汀片20mg qn。'))).toEqual([['statinHigh', '阿托伐他汀']]);
+    expect(plans(note('改为高强度他汀强化降脂。', '长期服用阿托伐他汀钙片20mg qn。'))).toEqual([]);
+    // without a switch the named statin answers the plan
+    expect(plans(note('他汀强化降脂。', '长期服用辛伐他汀片20mg qn。'))).toEqual([]);
+  });
+
+  it('the new class words plan their usual drug: ARNI, loop diuretic, uricosuric, ARB + thiazide single pill', () => {
+    const bundled = Formulary.bundled();
+    const plans = (t: string) => openClassPlans(note(t), bundled).map((p) => [p.key, p.usual]);
+    expect(plans('缬沙坦换为ARNI，加用口服袢利尿剂。')).toEqual([['arni', '沙库巴曲缬沙坦'], ['loopDiuretic', '呋塞米']]);
+    expect(plans('选用促尿酸排泄药+碱化尿液。')).toEqual([['uricosuric', '苯溴马隆'], ['alkali', '碳酸氢钠']]);
+    expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '厄贝沙坦氢氯噻嗪']]);
+    expect(plans('选用ARB降压。')).toEqual([['arb', '厄贝沙坦']]);
+    // a class a note only ever rules out plans nothing when it is named
+    expect(plans('痛风发作时予NSAIDs止痛。')).toEqual([]);
   });
 
   it('a class the note stops, defers or denies is not planned, and a drug name is no class word', () => {
@@ -40,7 +61,8 @@ describe('class-level plans', () => {
 
   it("each class word's usual drug is a bundled formulary drug of that class", () => {
     const bundled = Formulary.bundled();
-    for (const w of CLASS_WORDS) expect([w.key, w.classes.includes(bundled.drugs.find((d) => d.name === w.usual)?.class ?? '')]).toEqual([w.key, true]);
+    for (const w of CLASS_WORDS.filter((c) => c.usual !== undefined)) expect([w.key, w.classes.includes(bundled.drugs.find((d) => d.name === w.usual)?.class ?? '')]).toEqual([w.key, true]);
+    for (const w of CLASS_WORDS) for (const n of [...(w.members ?? []), ...(w.supersedes ?? [])]) expect([w.key, n, w.classes.includes(bundled.drugs.find((d) => d.name === n)?.class ?? '')]).toEqual([w.key, n, true]);
     for (const w of CLASS_WORDS.filter((c) => c.instead)) expect([w.key, w.classes.includes(bundled.drugs.find((d) => d.name === w.instead!.usual)?.class ?? '')]).toEqual([w.key, true]);
   });
 

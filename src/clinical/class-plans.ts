@@ -16,7 +16,7 @@ import { CLASS_WORD_PREFIX, CLASS_WORDS, drugsOfClassWord, withClassWords, type 
 import type { Formulary } from './formulary.ts';
 import { extractNoteFacts, findCondition, type NoteFacts } from './note-facts.ts';
 import { mentionStatuses, type PromptRecord } from './prompt.ts';
-import { recordFromObject } from './withhold.ts';
+import { recordFromObject, supersededInNote } from './withhold.ts';
 
 /** Each class word's key the note uses, with its final status (as mentionStatuses gives a drug's). */
 export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<string, MentionStatus> {
@@ -42,11 +42,12 @@ export interface ClassPlan {
  */
 export function openClassPlans(
   record: PromptRecord,
-  formulary: Pick<Formulary, 'drugs'> & DrugLexicon,
+  formulary: Formulary,
   statuses: ReadonlyMap<string, MentionStatus> = mentionStatuses(record, formulary),
 ): ClassPlan[] {
   const out: ClassPlan[] = [];
   let facts: NoteFacts | undefined;
+  let superseded: Set<string> | undefined;
   const applies = (c: NonNullable<ClassWord['instead']>): boolean => {
     facts ??= extractNoteFacts(recordFromObject(record));
     const egfr = facts.egfr?.value;
@@ -55,8 +56,13 @@ export function openClassPlans(
   for (const [key, status] of classStatuses(record, formulary)) {
     if (!named(status)) continue;
     const word = CLASS_WORDS.find((c) => c.key === key)!;
+    if (word.usual === undefined) continue;
     const drugs = drugsOfClassWord(word, formulary.drugs);
-    if (drugs.length === 0 || drugs.some((m) => named(statuses.get(m)))) continue;
+    // Any drug of the class the note names answers the plan ("他汀强化" on simvastatin keeps it),
+    // unless the note switched away from it ("改为高强度他汀").
+    const answering = word.supersedes ? formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name) : drugs;
+    superseded ??= word.supersedes ? supersededInNote(recordFromObject(record), formulary) : new Set();
+    if (drugs.length === 0 || answering.some((m) => named(statuses.get(m)) && !superseded!.has(m))) continue;
     const usual = word.instead && drugs.includes(word.instead.usual) && applies(word.instead) ? word.instead.usual : word.usual;
     out.push({ key, drugs, usual });
   }

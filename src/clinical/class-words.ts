@@ -17,9 +17,21 @@ export interface ClassWord {
   /**
    * The class's usual drug: the one a chart means when it plans the class and the model's search
    * reached none of it. The class's most prescribed drug in the training labels (the model
-   * folder's drug_order.json), which is also the usual first choice in Chinese practice.
+   * folder's drug_order.json), which is also the usual first choice in Chinese practice. None for
+   * a class a note only ever rules out here ("避免NSAIDs"): naming it is no plan for one drug.
    */
-  usual: string;
+  usual?: string;
+  /**
+   * The drugs a plan for this word can mean, when only some of its classes' drugs can (high-
+   * intensity statin therapy is atorvastatin or rosuvastatin); default: every drug of `classes`.
+   */
+  members?: readonly string[];
+  /**
+   * Drugs of the class the plan replaces: a named one of them is withheld while the plan holds
+   * ("他汀强化" on simvastatin 20 mg means a switch, not a dose change: simvastatin never reaches
+   * high intensity).
+   */
+  supersedes?: readonly string[];
   /**
    * Where practice picks another drug of the class first: the note names one of `conditions`
    * (not negated) or an eGFR below `egfrBelow`.
@@ -33,6 +45,17 @@ export interface ClassWord {
  * 活性维生素D). Thyroid hormone only as a therapy ("甲状腺激素替代"), never the lab test.
  */
 export const CLASS_WORDS: readonly ClassWord[] = [
+  // Before 'statin': at the same place the longer word wins (ANY_CLASS_WORD takes the first).
+  // High intensity = atorvastatin 40–80 mg or rosuvastatin 20 mg (2023 Chinese lipid guideline);
+  // the other statins reach moderate intensity at most.
+  {
+    key: 'statinHigh',
+    term: /高强度他汀|强化他汀|他汀(?:类)?强化|大剂量他汀/,
+    classes: ['他汀类'],
+    usual: '阿托伐他汀',
+    members: ['阿托伐他汀', '瑞舒伐他汀'],
+    supersedes: ['辛伐他汀', '普伐他汀', '氟伐他汀', '洛伐他汀', '匹伐他汀'],
+  },
   { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
   { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
   // Linagliptin is cleared mostly outside the kidney and needs no dose change at any eGFR (label;
@@ -47,6 +70,15 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   },
   { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
+  // Single-pill combinations before 'arb', which would take their first three letters.
+  {
+    key: 'arbDiuretic',
+    term: /ARB\s*[+＋/和与]\s*(?:噻嗪(?:类|样)?|氢氯噻嗪|利尿剂)(?:利尿剂)?的?(?:单片)?复方(?:制剂)?/,
+    classes: ['ARB/利尿剂复方'],
+    usual: '厄贝沙坦氢氯噻嗪',
+  },
+  { key: 'arbCcb', term: /ARB\s*[+＋/和与]\s*CCB的?(?:单片)?复方(?:制剂)?/, classes: ['ARB/CCB复方'], usual: '缬沙坦氨氯地平' },
+  { key: 'arni', term: /ARNI|血管紧张素受体-?脑啡肽酶抑制剂/, classes: ['ARNI'], usual: '沙库巴曲缬沙坦' },
   { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
   {
     key: 'beta',
@@ -74,6 +106,16 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'fibrate', term: /贝特类/, classes: ['贝特类'], usual: '非诺贝特' },
   { key: 'mra', term: /醛固酮受体拮抗剂|MRA/, classes: ['醛固酮受体拮抗剂'], usual: '螺内酯' },
   { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'], usual: '碳酸氢钠' },
+  { key: 'loopDiuretic', term: /袢利尿剂/, classes: ['袢利尿剂'], usual: '呋塞米' },
+  { key: 'thiazide', term: /噻嗪(?:类|样)利尿剂/, classes: ['噻嗪类利尿剂', '噻嗪样利尿剂'], usual: '吲达帕胺' },
+  { key: 'uricosuric', term: /促(?:进)?尿酸排泄(?:药物?|剂)/, classes: ['促尿酸排泄药'], usual: '苯溴马隆' },
+  { key: 'xoi', term: /黄嘌呤氧化酶抑制剂|XOI/, classes: ['黄嘌呤氧化酶抑制剂'], usual: '非布司他' },
+  // Not the start of a product name ("预混人胰岛素30R" is the drug).
+  { key: 'premixInsulin', term: /预混(?:人)?胰岛素(?:类似物)?(?![\dR])/, classes: ['预混人胰岛素', '预混胰岛素类似物'], usual: '门冬胰岛素30' },
+  { key: 'glinide', term: /格列奈类/, classes: ['格列奈类'], usual: '瑞格列奈' },
+  { key: 'tzd', term: /噻唑烷二酮类?|格列酮类|TZD/i, classes: ['噻唑烷二酮类'], usual: '吡格列酮' },
+  // Only ruled out here ("避免NSAIDs"): an NSAID named as a class is no plan for one drug.
+  { key: 'nsaid', term: /NSAIDs?|非甾体(?:类)?抗炎药/i, classes: ['非甾体抗炎药'] },
 ];
 
 /** The pseudo-drug name of a class word: `class:<key>`. */
@@ -109,8 +151,22 @@ export function classWordOf(name: string): ClassWord | undefined {
   return name.startsWith(CLASS_WORD_PREFIX) ? CLASS_WORDS.find((c) => c.key === name.slice(CLASS_WORD_PREFIX.length)) : undefined;
 }
 
-/** The formulary drugs a class word covers. */
+/** The formulary drugs a plan for the class word can mean (its `members`, else its classes' drugs). */
 export function drugsOfClassWord(word: ClassWord, drugs: readonly FormularyDrug[]): string[] {
-  return drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
+  return drugs.filter((d) => (word.members ? word.members.includes(d.name) : word.classes.includes(d.class))).map((d) => d.name);
+}
+
+/** A class name without its "类" ("磺脲类" → "磺脲"): how combination classes spell a part. */
+const stem = (cls: string): string => cls.replace(/类$/, '');
+
+/**
+ * The formulary drugs a note rules out when it stops or rules out the class word ("停用磺脲类",
+ * "暂不加用他汀"): every drug of its classes, and every combination with a part of them
+ * ("磺脲/双胍复方", "ARB/利尿剂复方", "他汀/胆固醇吸收抑制剂复方").
+ */
+export function drugsStoppedWithClassWord(word: ClassWord, drugs: readonly FormularyDrug[]): string[] {
+  const inCombination = (cls: string): boolean =>
+    cls.includes('/') && cls.split('/').some((part) => word.classes.some((c) => part === c || part.startsWith(stem(c)) || stem(c).startsWith(part)));
+  return drugs.filter((d) => word.classes.includes(d.class) || inCombination(d.class)).map((d) => d.name);
 }
 

@@ -9,6 +9,8 @@ export type NoteStatement =
   | { kind: 'avoid'; drug: string; quote: string }
   /** The note defers the decision to start it ("3月后复查血脂再决定是否启用贝特类"); `quote` is the note's clause. */
   | { kind: 'defer'; drug: string; quote: string }
+  /** The note plans a stronger drug of its class ("他汀强化"), which this one does not reach; `quote` is the note's clause. */
+  | { kind: 'superseded'; drug: string; quote: string }
   /** The note stopped it and never restarted it. */
   | { kind: 'stopped'; drug: string }
   | { kind: 'intolerance'; drug: string }
@@ -35,8 +37,10 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
         return [w('病历写明不用'), d(s.drug), w('（'), d(s.quote), w('）')];
       case 'defer':
         return [w('病历写明暂不启用'), d(s.drug), w('，以后再定（'), d(s.quote), w('）')];
+      case 'superseded':
+        return [w('病历计划换用同类更强的药（'), d(s.quote), w('），'), d(s.drug), w('达不到')];
       case 'stopped':
-        return [w('病历记载已停用'), d(s.drug), w(', 此后未再恢复')];
+        return [w('病历记载已停用'), d(s.drug), w('，此后未再恢复')];
       case 'intolerance':
         return [w('病历记载'), d(s.drug), w('不耐受')];
       case 'allergy':
@@ -48,6 +52,8 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
       return [w('The note says not to use '), d(s.drug), w(' (“'), d(s.quote), w('”)')];
     case 'defer':
       return [w('The note leaves '), d(s.drug), w(' for a later decision (“'), d(s.quote), w('”)')];
+    case 'superseded':
+      return [w('The note plans a stronger drug of its class (“'), d(s.quote), w('”), which '), d(s.drug), w(' does not reach')];
     case 'stopped':
       return [w('The note records that '), d(s.drug), w(' was stopped and not restarted')];
     case 'intolerance':

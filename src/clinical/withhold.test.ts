@@ -219,6 +219,47 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '改为三餐前门冬胰岛素，餐时胰岛素剂量同前。' }, ['门冬胰岛素']).size).toBe(0);
   });
 
+  it('a class the note does not start yet ("暂不加用他汀") withholds its drugs, worded as its words; a combination ruled out does not', () => {
+    const w = withheld({ 诊疗过程描述: '予甲状腺激素替代；暂不加用他汀，甲功恢复后复查血脂再定。' }, ['阿托伐他汀', '瑞舒伐他汀', '依折麦布阿托伐他汀', '依折麦布', '左甲状腺素']);
+    expect([...w.keys()].sort()).toEqual(['阿托伐他汀', '瑞舒伐他汀', '依折麦布阿托伐他汀'].sort());
+    expect(w.get('阿托伐他汀')!.note).toContain('暂不加用他汀');
+    expect(withheld({ 诊疗过程描述: 'LDL-C 3.6mmol/L，加用他汀降脂。' }, ['阿托伐他汀']).size).toBe(0);
+    // "不停" keeps it going
+    expect(withheld({ 诊疗过程描述: '生病时不停基础胰岛素，多饮水。' }, ['甘精胰岛素']).size).toBe(0);
+    // "avoid combining with statins" is about the combination, not the class
+    expect(withheld({ 诊疗过程描述: 'TG 8.2mmol/L，予吉非罗齐，避免与他汀类合用。' }, ['阿托伐他汀']).size).toBe(0);
+  });
+
+  it('a class replaced by another ("ARB换为ARNI") withholds the replaced class; the class named alone does not', () => {
+    const w = withheld({ 诊疗过程描述: '出院用药原则：ARB换为ARNI（停缬沙坦，直接换用），加用醛固酮受体拮抗剂。' }, ['厄贝沙坦', '缬沙坦', '沙库巴曲缬沙坦', '螺内酯']);
+    expect([...w.keys()].sort()).toEqual(['厄贝沙坦', '缬沙坦'].sort());
+    expect(withheld({ 诊疗过程描述: '出院用药原则：ARB继续，加用醛固酮受体拮抗剂。' }, ['厄贝沙坦', '缬沙坦']).size).toBe(0);
+    // a class stopped and then named positively again goes on
+    expect(withheld({ 诊疗过程描述: '予停预混胰岛素，血糖仍高，联合预混胰岛素类似物。' }, ['门冬胰岛素30']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '低血糖反复，予停预混胰岛素，改为基础胰岛素。' }, ['门冬胰岛素30']).size).toBe(1);
+  });
+
+  it('high-intensity statin therapy supersedes a moderate-intensity statin; it leaves atorvastatin and a statin named after it', () => {
+    const w = withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C远未达标，改为高强度他汀强化降脂。' }, ['辛伐他汀', '阿托伐他汀', '瑞舒伐他汀']);
+    expect([...w.keys()]).toEqual(['辛伐他汀']);
+    expect(w.get('辛伐他汀')!.statement).toMatchObject({ kind: 'superseded', drug: '辛伐他汀' });
+    expect(w.get('辛伐他汀')!.note).toContain('高强度他汀');
+    expect(withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C未达标，辛伐他汀继续。' }, ['辛伐他汀']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '他汀强化降脂：辛伐他汀40mg qn。' }, ['辛伐他汀']).size).toBe(0);
+    // "他汀强化" alone does not say the drug changes
+    expect(withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: '他汀强化降脂。' }, ['辛伐他汀']).size).toBe(0);
+  });
+
+  it('"暂未予X" and a start on a condition not yet met ("仍不达标再联合X") withhold X; a plain finding does not', () => {
+    const colchicine = withheld({ 诊疗过程描述: '近半年无发作，暂未予秋水仙碱预防。' }, ['秋水仙碱']);
+    expect(colchicine.get('秋水仙碱')).toMatchObject({ reason: 'stopped', statement: { kind: 'avoid' } });
+    expect(withheld({ 现病史: '未予秋水仙碱治疗，关节痛自行缓解。' }, ['秋水仙碱']).size).toBe(0);
+    const ezetimibe = withheld({ 诊疗过程描述: '改为阿托伐他汀40mg qn，4-6周复查血脂，仍不达标再联合依折麦布。' }, ['依折麦布', '阿托伐他汀']);
+    expect([...ezetimibe.keys()]).toEqual(['依折麦布']);
+    expect(ezetimibe.get('依折麦布')!.statement).toMatchObject({ kind: 'defer' });
+    expect(withheld({ 诊疗过程描述: '予阿卡波糖50mg tid，餐后血糖不达标，加用西格列汀。' }, ['阿卡波糖', '西格列汀']).size).toBe(0);
+  });
+
   it('a past-regimen mention after a stop does not undo the stop', () => {
     // 既往史 is read before 现病史: the stop comes first, the past-regimen mention later.
     expect(withheld({ 既往史: '因腹泻停用二甲双胍。', 现病史: '既往曾使用二甲双胍，现用阿卡波糖。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);

@@ -24,9 +24,9 @@
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
 import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
-import { classWordOf, drugsOfClassWord, withClassWords } from './class-words.ts';
+import { classWordOf, drugsStoppedWithClassWord, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
-import { duplicationGroupsOf, type FormularyDrug } from './formulary-types.ts';
+import { duplicationGroupsOf } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
 import { statementText, type NoteStatement } from './note-statement.ts';
 import type { CDrugRedRecord } from './record.ts';
@@ -82,60 +82,74 @@ function clauseOf(text: string, start: number, end: number): string {
   return text.slice(s, e).trim();
 }
 
-/**
- * Class words a note uses to stop or rule out a whole class, and the formulary drugs they cover.
- * Only unambiguous class names: a bare "他汀" or "激素" is also part of drug names and phrases.
- */
-const CLASS_TERMS: readonly { term: RegExp; covers: (d: FormularyDrug) => boolean }[] = [
-  { term: /NSAIDs?|非甾体(?:类)?抗炎药/i, covers: (d) => d.class === '非甾体抗炎药' },
-  { term: /磺脲类/, covers: (d) => d.class.startsWith('磺脲') },
-  { term: /双胍类/, covers: (d) => d.class === '双胍类' || d.class.endsWith('双胍复方') },
-  { term: /他汀类/, covers: (d) => d.class.startsWith('他汀') },
-  { term: /ACEI|普利类/, covers: (d) => d.class === 'ACEI' },
-  { term: /ARB|沙坦类/, covers: (d) => d.class.startsWith('ARB') },
-  { term: /SGLT-?2抑制剂|列净类/i, covers: (d) => d.class.startsWith('SGLT2') },
-  { term: /DPP-?4抑制剂|列汀类/i, covers: (d) => d.class.startsWith('DPP-4') },
-  { term: /GLP-?1受体激动剂|GLP-?1RA/i, covers: (d) => d.class.includes('GLP-1') },
-  { term: /噻唑烷二酮类|格列酮类|TZD/i, covers: (d) => d.class === '噻唑烷二酮类' },
-  { term: /β受体阻滞剂|β阻滞剂|洛尔类/, covers: (d) => d.class === 'β受体阻滞剂' || d.class === 'α/β受体阻滞剂' },
-  { term: /双膦酸盐/, covers: (d) => d.class === '双膦酸盐' },
-];
-const CLASS_STATEMENT = new RegExp(`${STOP_OR_AVOID.source}[^，,。；;\n]{0,6}?(${CLASS_TERMS.map((c) => c.term.source).join('|')})`, 'gi');
+/** A stop or avoidance cue ending at most 6 characters before a class word in its clause. */
+const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n]{0,6})$`);
+/** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
+const REPLACED_AFTER = /^[^，,。；;\n]{0,4}(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)/;
+/** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
+const SWITCHED_TO = /(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)[^，,。；;\n]{0,4}$/;
+/** "避免与他汀类合用": a combination is ruled out, not the class. */
+const WITH_ANOTHER = /与|和/;
+const TOGETHER_AFTER = /^[^，,。；;\n]{0,4}(?:合用|联用|同用|同服|联合使用)/;
 
 interface ClassStop {
   at: { field: number; pos: number };
   drugs: Set<string>;
   evidence: FactSource;
+  /** The class word plans a stronger drug of the class than the named ones ("他汀强化" on simvastatin). */
+  superseded?: true;
 }
 
 function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
   return a.field > b.field || (a.field === b.field && a.pos > b.pos);
 }
 
-/** "停用磺脲类", "嘱避免自行服用NSAIDs": every formulary drug of the class, with the words. */
+/**
+ * What the note says about whole classes, read from the mention analyser's class words
+ * (./class-words.ts), so a class is stopped by the same cues as a drug:
+ *  - stopped or ruled out by a cue just before it ("停用磺脲类", "暂不加用他汀", "嘱避免自行服用NSAIDs"),
+ *  - by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物今后禁用"),
+ *  - or replaced ("ARB换为ARNI");
+ *  - and a plan for a stronger drug of a class supersedes its weaker ones ("他汀强化" on simvastatin).
+ * Not a class word that only describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板": the
+ * analyser's forward scope stops it, but no cue stands next to it), nor a combination ruled out
+ * ("吉非罗齐避免与他汀类合用").
+ */
 function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
   const out: ClassStop[] = [];
-  MENTION_FIELD_ORDER.forEach((field, fi) => {
-    const text = record[field] ?? '';
-    for (const m of text.matchAll(CLASS_STATEMENT)) {
-      const word = m[1] ?? '';
-      const terms = CLASS_TERMS.filter((c) => c.term.test(word));
-      const drugs = new Set(formulary.drugs.filter((d) => terms.some((c) => c.covers(d))).map((d) => d.name));
-      if (drugs.size > 0) out.push({ at: { field: fi, pos: m.index }, drugs, evidence: { field, text: clauseOf(text, m.index, m.index + m[0].length) } });
-    }
-  });
-  // A class word stopped by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物（含丙硫
-  // 氧嘧啶）今后禁用"), as the mention analyser reads a drug (./class-words.ts). Only that word order:
-  // a cue before a class word is read above, and the analyser's forward scope would also take a
-  // class word that merely describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板").
+  /** The latest stop of each class word: a later positive statement of the word lifts it. */
+  const stopOf = new Map<string, ClassStop>();
   for (const m of analyzeRecord(record, withClassWords(formulary))) {
     const word = classWordOf(m.name);
-    if (!word || m.status !== 'stopped') continue;
+    if (!word) continue;
     const text = record[m.field] ?? '';
-    if (!STOP_OR_AVOID.test(text.slice(m.end).split(CLAUSE)[0] ?? '')) continue;
-    const drugs = new Set(drugsOfClassWord(word, formulary.drugs));
-    if (drugs.size > 0) out.push({ at: { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start }, drugs, evidence: { field: m.field, text: clauseOf(text, m.start, m.end) } });
+    const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
+    const after = text.slice(m.end).split(CLAUSE)[0] ?? '';
+    const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
+    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
+    if (m.status === 'stopped') {
+      const cue = CUE_BEFORE_CLASS.exec(before);
+      const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);
+      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after)) continue;
+      const stop: ClassStop = { at, drugs: new Set(drugsStoppedWithClassWord(word, formulary.drugs)), evidence };
+      if (stop.drugs.size > 0) out.push(stop);
+      stopOf.set(word.key, stop);
+    } else if (m.status === 'positive' || m.status === 'discharge') {
+      // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on.
+      stopOf.get(word.key)?.drugs.clear();
+      if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
+    }
   }
+  return out;
+}
+
+/**
+ * Drugs a switch to a stronger drug of their class replaces ("辛伐他汀 … 改为高强度他汀"), unless
+ * named positively after it: read by the class plans, for which they no longer answer the plan.
+ */
+export function supersededInNote(record: CDrugRedRecord, formulary: Formulary): Set<string> {
+  const out = new Set<string>();
+  for (const [name, stop] of stoppedInNote(record, formulary)) if (stop.superseded) out.add(name);
   return out;
 }
 
@@ -173,13 +187,21 @@ export function resumedInNote(
   return out;
 }
 
+/** A drug the note's own words rule out at its end, and where it says so. */
+export interface NoteStop {
+  reason: 'stopped' | 'intolerance' | 'allergy-self';
+  evidence: FactSource;
+  /** Ruled out by a plan for a stronger drug of its class ("他汀强化"), not by a stop of its own. */
+  superseded?: true;
+}
+
 /** The record's own stop / intolerance statements that still hold at the end of the note. */
 export function stoppedInNote(
   record: CDrugRedRecord,
   formulary: Formulary,
   mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
-): Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }> {
-  const last = new Map<string, { reason: 'positive' | 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
+): Map<string, NoteStop> {
+  const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true }>();
   const classStops = classStatements(record, formulary);
   for (const m of mentions) {
     const text = record[m.field] ?? '';
@@ -198,11 +220,11 @@ export function stoppedInNote(
   for (const c of classStops) {
     for (const name of c.drugs) {
       const prev = last.get(name);
-      if (prev === undefined || prev.reason === 'positive') last.set(name, { reason: 'stopped', evidence: c.evidence });
+      if (prev === undefined || prev.reason === 'positive') last.set(name, { reason: 'stopped', evidence: c.evidence, ...(c.superseded ? { superseded: true as const } : {}) });
     }
   }
-  const out = new Map<string, { reason: 'stopped' | 'intolerance' | 'allergy-self'; evidence: FactSource }>();
-  for (const [name, v] of last) if (v.reason !== 'positive') out.set(name, { reason: v.reason, evidence: v.evidence });
+  const out = new Map<string, NoteStop>();
+  for (const [name, v] of last) if (v.reason !== 'positive') out.set(name, { ...v, reason: v.reason });
   return out;
 }
 
@@ -244,8 +266,9 @@ export function withheldDrugs(
     if (name === null) continue;
     const s = stopped.get(name);
     if (s) {
-      const statement: NoteStatement =
-        s.reason === 'stopped' && DEFER_WORDS.test(s.evidence.text) && !AVOID_WORDS.test(s.evidence.text)
+      const statement: NoteStatement = s.superseded
+        ? { kind: 'superseded', drug: name, quote: s.evidence.text }
+        : s.reason === 'stopped' && DEFER_WORDS.test(s.evidence.text) && !AVOID_WORDS.test(s.evidence.text)
           ? { kind: 'defer', drug: name, quote: s.evidence.text }
           : s.reason === 'stopped' && AVOID_WORDS.test(s.evidence.text)
           ? { kind: 'avoid', drug: name, quote: s.evidence.text }

@@ -254,6 +254,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('出院治疗：口服双膦酸盐+钙剂+活性维生素D')).toEqual([]);
     expect(read('予卡托普利12.5mg bid')).toEqual([['卡托普利', 'positive']]);
     expect(read('加用维生素D滴剂400IU qd')).toEqual([['维生素D', 'positive']]);
+    // a deficiency is a diagnosis, not the drug
+    expect(read('维生素D缺乏伴继发性甲旁亢，予骨化三醇0.25μg qd')).toEqual([['骨化三醇', 'positive']]);
+  });
+
+  it('a switch inside a discharge plan stops the drug before it', () => {
+    expect(read('出院后二甲双胍改为达格列净10mg qd')).toEqual([['二甲双胍', 'stopped'], ['达格列净', 'discharge']]);
+    expect(read('出院后二甲双胍0.5g tid，达格列净10mg qd')).toEqual([['二甲双胍', 'discharge'], ['达格列净', 'discharge']]);
   });
 
   it('a bare 改 between two drugs switches; 改口服 and 改善 do not stop the drug before them', () => {

@@ -55,16 +55,19 @@ export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史',
 const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 /** Where a sentence ends in a note (also read by withhold.ts). */
 export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
-const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
-const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤])停(?![止经留顿用服药])';
+// "暂未予" is a decision not to start it yet (an avoidance, below), not a history without it.
+const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
+const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
-const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?';
+const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|用)';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
  */
-const DEFER = '(?:再|后)?(?:决定|考虑|评估|斟酌)是否';
-const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|使用|应用|服用|予以?|用)?`;
+// A start on a condition not yet met is deferred too: "4-6周复查，仍不达标再联合依折麦布",
+// "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?)';
+const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
 const DEFER_STOP_ANCHORED = new RegExp(`^(?:${DEFER_STOP.source})$`);
@@ -81,7 +84,7 @@ const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|暂未/;
 /** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
 export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
@@ -106,7 +109,8 @@ const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛�
  */
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用)|[（(]住院期间[）)]/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
-const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+// …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足").
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
@@ -254,7 +258,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         break;
       case 'replace':
         if (nextInClauseIsMention) {
-          for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient') p.status = 'stopped';
+          // Inside a discharge plan too: "出院后二甲双胍改为达格列净" sends the second one home.
+          for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient' || p.status === 'discharge') p.status = 'stopped';
           state = 'neutral';
           pending = [];
         }
