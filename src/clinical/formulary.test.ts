@@ -224,6 +224,16 @@ describe('findMentions', () => {
     expect(ms[2]?.alias).toBe('缬沙坦氨氯地平片');
   });
 
+  it('reads the chart abbreviations 阿托伐 / 瑞舒伐 as the statins, and the full name as before', () => {
+    const text = '阿托伐 40 qn + 依折麦布 10 qd；瑞舒伐 10 qn；阿托伐他汀钙片 20mg';
+    expect(f.findMentions(text).map((m) => [m.name, m.alias])).toEqual([
+      ['阿托伐他汀', '阿托伐'],
+      ['依折麦布', '依折麦布'],
+      ['瑞舒伐他汀', '瑞舒伐'],
+      ['阿托伐他汀', '阿托伐他汀钙片'],
+    ]);
+  });
+
   it('handles full-width text, brackets, and dose digits right after a product name', () => {
     const text = '予ＰＴＵ 50mg tid，门冬胰岛素30U皮下注射，甘精胰岛素 18U qn，（阿托伐他汀钙片）';
     const ms = f.findMentions(text);

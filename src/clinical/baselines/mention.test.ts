@@ -258,6 +258,19 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('维生素D缺乏伴继发性甲旁亢，予骨化三醇0.25μg qd')).toEqual([['骨化三醇', 'positive']]);
   });
 
+  it('a plan heading that ends its line with a colon covers the next line, and a GLP-1/GIP pen goes home', () => {
+    expect(read('院外继续：\n二甲双胍缓释片 1.0g bid；替尔泊肽注射液 2.5mg 每周一次皮下注射。\n每月随访。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'discharge'],
+      ['替尔泊肽', 'discharge'],
+    ]);
+    expect(read('予度拉糖肽注射液1.5mg每周一次皮下注射', '诊疗过程描述')).toEqual([['度拉糖肽', 'positive']]);
+    // without the colon the next line is a new statement
+    expect(read('院外继续二甲双胍。\n阿托伐他汀已停用。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'discharge'],
+      ['阿托伐他汀', 'stopped'],
+    ]);
+  });
+
   it('a switch inside a discharge plan stops the drug before it', () => {
     expect(read('出院后二甲双胍改为达格列净10mg qd')).toEqual([['二甲双胍', 'stopped'], ['达格列净', 'discharge']]);
     expect(read('出院后二甲双胍0.5g tid，达格列净10mg qd')).toEqual([['二甲双胍', 'discharge'], ['达格列净', 'discharge']]);

@@ -117,17 +117,22 @@ const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
-const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|促红|特立帕肽|地舒单抗|尤单抗/;
+const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
 const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|院外继续|继续院外|回家后继续/g;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
 const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
+
+/** A plan cue that ends its line with a colon: the plan is the next line ("院外继续：\n二甲双胍…；…"). */
+const HEADING_END = /^\s*[:：]\s*\n/;
 
 /** [start, end) ranges of the text that lie inside a discharge-plan statement. */
 function dischargeScopes(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const m of text.matchAll(DISCHARGE_CUE)) {
     let e = m.index + m[0].length;
+    const heading = HEADING_END.exec(text.slice(e));
+    if (heading) e += heading[0].length;
     for (;;) {
       while (e < text.length && !/[。\n]/.test(text[e]!)) e++;
       if (e < text.length && text[e] === '\n' && LIST_LINE.test(text.slice(e + 1))) {
