@@ -271,6 +271,20 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ]);
   });
 
+  it('a susceptibility result is no drug given; the drug given after it is', () => {
+    expect(read('分泌物培养示MSSA，对左氧氟沙星、头孢呋辛敏感，药敏回报后改为左氧氟沙星片0.5g qd口服')).toEqual([['左氧氟沙星', 'positive']]);
+    expect(read('予头孢呋辛0.25g bid口服抗感染')).toEqual([['头孢呋辛', 'positive']]);
+  });
+
+  it('"不再继续" stops the drug before it; an infusion in the plan is not taken home', () => {
+    expect(read('阿卡波糖腹胀明显，患者依从性差，不再继续。')).toEqual([['阿卡波糖', 'stopped']]);
+    expect(read('阿卡波糖继续。')).toEqual([['阿卡波糖', 'positive']]);
+    expect(read('出院后继续骨化三醇0.25μg bid口服，下次唑来膦酸于1年后门诊输注。')).toEqual([
+      ['骨化三醇', 'discharge'],
+      ['唑来膦酸', 'inpatient'],
+    ]);
+  });
+
   it('a switch inside a discharge plan stops the drug before it', () => {
     expect(read('出院后二甲双胍改为达格列净10mg qd')).toEqual([['二甲双胍', 'stopped'], ['达格列净', 'discharge']]);
     expect(read('出院后二甲双胍0.5g tid，达格列净10mg qd')).toEqual([['二甲双胍', 'discharge'], ['达格列净', 'discharge']]);

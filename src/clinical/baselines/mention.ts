@@ -57,7 +57,7 @@ const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 // "暂未予" is a decision not to start it yet (an avoidance, below), not a history without it.
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
-const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:使用|服用|用)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
+const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
 const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|用)';
 /**
@@ -89,7 +89,7 @@ export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|
 export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
-const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|改(?![善变良正])/g;
+const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|简化为|转换为|过渡为|改(?![善变良正])/g;
 /**
  * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
  * is the one stopped. It only looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
@@ -102,6 +102,8 @@ const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加�
  */
 const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|ivgtt|iv(?![a-z])/i;
+/** An intravenous route (no pump: a patient may go home on an insulin pump). */
+const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
 /**
  * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
  * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
@@ -109,8 +111,9 @@ const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛�
  */
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用)|[（(]住院期间[）)]/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
-// …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足").
-const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+// …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
+// ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:[、和及][^、，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
@@ -273,7 +276,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         let status: MentionStatus;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
-        else if (inPlan(t.start)) status = 'discharge';
+        // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
+        else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
         else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
         else status = 'positive';
