@@ -32,6 +32,14 @@ describe('the note’s own statements, in both languages', () => {
     expect(avoid?.statement?.kind).toBe('avoid');
   });
 
+  it('a drug a switch to a stronger one of its class replaces is withheld as superseded, with the note’s clause', () => {
+    const r = record({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C未达标，改为高强度他汀强化降脂。' });
+    const w = withheldDrugs(r, ['辛伐他汀'], f).find((x) => x.drug === '辛伐他汀');
+    expect(w?.statement).toEqual({ kind: 'superseded', drug: '辛伐他汀', quote: '改为高强度他汀强化降脂' });
+    expect(w?.note).toBe('病历计划换用同类更强的药（改为高强度他汀强化降脂），辛伐他汀达不到');
+    expect(statementText(w!.statement!, 'en')).toBe('The note plans a stronger drug of its class (“改为高强度他汀强化降脂”), which 辛伐他汀 does not reach');
+  });
+
   it('an allergy to the drug itself: English words outside the data parts, the note’s words inside them', () => {
     const r = record({ 既往史: '对阿卡波糖过敏。' });
     const hit = contraindicationsFor('阿卡波糖', extractNoteFacts(r), f).find((x) => x.reason === 'allergy-self');
@@ -47,6 +55,7 @@ describe('the note’s own statements, in both languages', () => {
       { kind: 'avoid', drug: '非布司他', quote: '不选用非布司他' },
       { kind: 'defer', drug: '非诺贝特', quote: '再决定是否启用非诺贝特' },
       { kind: 'stopped', drug: '二甲双胍' },
+      { kind: 'superseded', drug: '辛伐他汀', quote: '改为高强度他汀强化降脂' },
       { kind: 'intolerance', drug: '二甲双胍' },
       { kind: 'allergy', substance: '别嘌醇', reaction: '全身皮疹' },
       { kind: 'allergy', substance: '别嘌醇' },
