@@ -39,6 +39,7 @@ import type { Formulary } from '../src/clinical/formulary.ts';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { evaluateExactAndNormalised, type EvaluationResult } from '../src/clinical/metrics.ts';
 import { countLabels, describeMapping, mapCandidateList, type CandidateMapping } from '../src/clinical/candidate-list.ts';
+import { holdoutSummaryText, readHoldoutSummary } from './holdout-summary.ts';
 import { CliError, UsageError, assertWritableOutput, isMain, writeOutputAtomically, loadCandidates, optionalFlag, parseFlags, readRecordsFile, requireFlag, round, runCli } from './cli-support.ts';
 import { getMethod, type CliRecommender } from './methods.ts';
 import { countSafetyViolations, familyJaccard, parseSetFlag, readFamilyFiles, readRuledOutFiles, unionPredictions, type SetSpec } from './report-sets.ts';
@@ -392,6 +393,8 @@ export async function main(argv: string[]): Promise<number> {
       '\n',
   );
   process.stdout.write(`Model recommendations that break a safety rule, over all sets and dtypes: ${defaultViolations}\n`);
+  // The default report is the product's: it also gives the style hold-out figure, as recorded.
+  if (noSetGiven && dir === DEFAULT_MODEL_DIR) process.stdout.write('\n' + holdoutSummaryText(await readHoldoutSummary()));
   if (inList !== predicted) log(`ERROR: ${predicted - inList} predicted names are not candidate-list entries`);
 
   if (outPath !== undefined) {
