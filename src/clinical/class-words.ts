@@ -122,27 +122,36 @@ export const CLASS_WORDS: readonly ClassWord[] = [
 export const CLASS_WORD_PREFIX = 'class:';
 const ANY_CLASS_WORD = new RegExp(CLASS_WORDS.map((c) => `(${c.term.source})`).join('|'), 'gi');
 
+/**
+ * The class words of `text` among its drug mentions, as pseudo-drugs named `class:<key>`, and the
+ * drugs that are not part of a class word; a class word inside a drug name is none.
+ */
+export function withClassWordMentions(text: string, drugs: readonly LexiconMention[]): LexiconMention[] {
+  const classes: LexiconMention[] = [];
+  for (const m of text.matchAll(ANY_CLASS_WORD)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const insideDrug = drugs.some((d) => d.start < end && start < d.end && !(start <= d.start && d.end <= end && end - start > d.end - d.start));
+    if (insideDrug) continue;
+    // ANY_CLASS_WORD has one group per class word, in CLASS_WORDS order.
+    const i = m.slice(1).findIndex((g) => g !== undefined);
+    classes.push({ name: CLASS_WORD_PREFIX + CLASS_WORDS[i]!.key, start, end });
+  }
+  const kept = drugs.filter((d) => !classes.some((c) => c.start <= d.start && d.end <= c.end));
+  return [...kept, ...classes].sort((a, b) => a.start - b.start);
+}
+
 /** The lexicon plus the class words, as pseudo-drugs named `class:<key>`. */
 export function withClassWords(lexicon: DrugLexicon): DrugLexicon {
   return {
     names: lexicon.names,
     has: (name) => name.startsWith(CLASS_WORD_PREFIX) || lexicon.has(name),
     normalize: (mention) => lexicon.normalize(mention),
-    findMentions(text) {
-      const drugs = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
-      const classes: LexiconMention[] = [];
-      for (const m of text.matchAll(ANY_CLASS_WORD)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        const insideDrug = drugs.some((d) => d.start < end && start < d.end && !(start <= d.start && d.end <= end && end - start > d.end - d.start));
-        if (insideDrug) continue;
-        // ANY_CLASS_WORD has one group per class word, in CLASS_WORDS order.
-        const i = m.slice(1).findIndex((g) => g !== undefined);
-        classes.push({ name: CLASS_WORD_PREFIX + CLASS_WORDS[i]!.key, start, end });
-      }
-      const kept = drugs.filter((d) => !classes.some((c) => c.start <= d.start && d.end <= c.end));
-      return [...kept, ...classes].sort((a, b) => a.start - b.start);
-    },
+    findMentions: (text) =>
+      withClassWordMentions(
+        text,
+        lexicon.findMentions(text).filter((m) => lexicon.has(m.name)),
+      ),
   };
 }
 

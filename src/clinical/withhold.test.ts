@@ -237,6 +237,8 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     // a class stopped and then named positively again goes on
     expect(withheld({ 诊疗过程描述: '予停预混胰岛素，血糖仍高，联合预混胰岛素类似物。' }, ['门冬胰岛素30']).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '低血糖反复，予停预混胰岛素，改为基础胰岛素。' }, ['门冬胰岛素30']).size).toBe(1);
+    // naming the class again without starting it does not lift the stop
+    expect(withheld({ 既往史: '因既往服用他汀后肌痛、CK升高已停用。既往服用他汀类药物后出现肌肉酸痛。' }, ['瑞舒伐他汀']).size).toBe(1);
   });
 
   it('high-intensity statin therapy supersedes a moderate-intensity statin; it leaves atorvastatin and a statin named after it', () => {

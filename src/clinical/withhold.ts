@@ -88,6 +88,8 @@ const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n
 const REPLACED_AFTER = /^[^，,。；;\n]{0,4}(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)/;
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
 const SWITCHED_TO = /(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)[^，,。；;\n]{0,4}$/;
+/** A start cue right before a class word ("联合预混胰岛素", "恢复他汀"). */
+const STARTED_BEFORE = /(?:加用|给予|予以?|继续|开始|联合|恢复|重新|启用|改为|换为|换用|改用|调整为)[^，,。；;\n]{0,6}$/;
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
 const WITH_ANOTHER = /与|和/;
 const TOGETHER_AFTER = /^[^，,。；;\n]{0,4}(?:合用|联用|同用|同服|联合使用)/;
@@ -135,8 +137,9 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (stop.drugs.size > 0) out.push(stop);
       stopOf.set(word.key, stop);
     } else if (m.status === 'positive' || m.status === 'discharge') {
-      // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on.
-      stopOf.get(word.key)?.drugs.clear();
+      // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on. Only a start does that: "既往服用
+      // 他汀类药物后出现肌肉酸痛" names the class, it does not restart it.
+      if (m.status === 'discharge' || STARTED_BEFORE.test(before)) stopOf.get(word.key)?.drugs.clear();
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }

@@ -285,6 +285,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ]);
   });
 
+  it('a bare stop after a class word is about the class, not the drug before it; class words are not reported', () => {
+    expect(read('予甘精胰岛素睡前14U，血糖平稳后餐时胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'positive']]);
+    expect(read('予甘精胰岛素睡前14U，血糖平稳后逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
+    // a class word in a "with" phrase is not the subject
+    expect(read('瑞格列奈与预混胰岛素作用重叠，不再使用。')).toEqual([['瑞格列奈', 'stopped']]);
+  });
+
   it('a switch inside a discharge plan stops the drug before it', () => {
     expect(read('出院后二甲双胍改为达格列净10mg qd')).toEqual([['二甲双胍', 'stopped'], ['达格列净', 'discharge']]);
     expect(read('出院后二甲双胍0.5g tid，达格列净10mg qd')).toEqual([['二甲双胍', 'discharge'], ['达格列净', 'discharge']]);

@@ -38,6 +38,7 @@
  * inpatient mentions neither add nor remove a drug). Output order: first positive mention.
  */
 import type { CDrugRedRecord, TextField } from '../record.ts';
+import { CLASS_WORD_PREFIX, withClassWordMentions } from '../class-words.ts';
 import type { DrugLexicon, LexiconMention, Recommender } from './types.ts';
 
 export type MentionStatus = 'positive' | 'discharge' | 'negated' | 'stopped' | 'inpatient' | 'past';
@@ -182,11 +183,19 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
 
 /** Status of every candidate-drug mention in one text field. */
 export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon): AnalyzedMention[] {
-  const mentions = lexicon
-    .findMentions(text)
-    .filter((m) => lexicon.has(m.name) && !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)))
+  const found = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
+  // Class words are read even when the caller only asks about drugs: a cue after one is about the
+  // class, not the drug before it ("甘精胰岛素睡前14U，…餐时胰岛素逐步减停"). They are left out of
+  // the result unless the lexicon offers them itself (./class-words.ts withClassWords).
+  // A class word in a "with" phrase is not what a later cue is about ("瑞格列奈与预混胰岛素作用重叠，
+  // 不再使用" stops the glinide).
+  const offersClasses = found.some((m) => m.name.startsWith(CLASS_WORD_PREFIX));
+  const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !/[与和同跟]$/.test(text.slice(0, m.start));
+  const mentions = (offersClasses ? found : withClassWordMentions(text, found).filter(blocking))
+    .filter((m) => !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)))
     .sort((a, b) => a.start - b.start);
   if (mentions.length === 0) return [];
+  const reported = (m: LexiconMention): boolean => offersClasses || !m.name.startsWith(CLASS_WORD_PREFIX);
   const toks = tokens(text, mentions);
   const result: AnalyzedMention[] = [];
   const plans = dischargeScopes(text);
@@ -283,7 +292,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
-        result.push(a);
+        if (reported(t.mention)) result.push(a);
         pending.push(a);
         last = a;
         break;
