@@ -67,6 +67,13 @@ function interactionMatches(i: Interaction, other: FormularyDrug): boolean {
   return duplicationGroupsOf(other).some((g) => i.with === `group:${g}`);
 }
 
+/**
+ * A clause that dates an event at least three months back, or records it as history: "4年前",
+ * "半年前", "3个月前", "既往…", "…出血史". A month or less ("1月前服用阿司匹林后出现黑便", "1周前")
+ * may still be the event the admission is about.
+ */
+const PAST_EVENT = /(?:\d+|[一二两三四五六七八九十半数多]+)\s*年(?:余|多)?前|(?:[3-9]|[1-9]\d|[三四五六七八九十]|十[一二]|数)\s*个?月(?:余|多)?前|早年|既往|史(?:[，,。；;）)]|$)/;
+
 /** Contraindications of one drug triggered by the note. */
 export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: Formulary): ContraindicationWarning[] {
   const d = formulary.get(drug);
@@ -107,7 +114,10 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
         for (const k of c.keywords) {
           const hit = findCondition(facts, k);
           if (hit) {
-            out.push({ ...base(c), evidence: hit });
+            // An acute condition the note places months or years back ("4年前有上消化道出血史") is
+            // history, not the event the fact is about ("活动性病理性出血者禁用"): warned, not withheld.
+            const past = c.acute && PAST_EVENT.test(hit.text);
+            out.push({ ...base(c), evidence: hit, ...(past ? { caution: true } : {}) });
             break;
           }
         }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rec } from './baselines/test-helpers.ts';
 import { Formulary } from './formulary.ts';
 import { extractNoteFacts } from './note-facts.ts';
-import { checkSafety } from './safety.ts';
+import { checkSafety, contraindicationsFor } from './safety.ts';
 import type { CDrugRedRecord } from './record.ts';
 import { applySafetyToRanked, recordFromObject, safetyPlan, withheldDrugs, type WithheldDrug } from './withhold.ts';
 
@@ -73,6 +73,17 @@ describe('withheldDrugs: formulary rules', () => {
     expect(dx.has('阿司匹林')).toBe(true);
     const none = withheld({ 现病史: '无黑便、呕血。', 出院诊断: ['冠心病'] });
     expect(none.has('阿司匹林')).toBe(false);
+  });
+
+  it('a bleed the note dates years back is history: warned about, not withheld', () => {
+    for (const 既往史 of ['4年前有上消化道出血史。', '既往有消化道出血史，已愈。', '半年前胃溃疡出血，复查胃镜已愈合。']) {
+      const w = withheld({ 既往史, 现病史: '冠心病PCI术后，服用氯吡格雷75mg qd。', 出院诊断: ['冠心病'] }, ['氯吡格雷', '阿司匹林']);
+      expect([既往史, w.size]).toEqual([既往史, 0]);
+      const warning = contraindicationsFor('氯吡格雷', extractNoteFacts(rec('v', { 既往史 })), f).find((x) => x.reason === 'condition');
+      expect([既往史, warning?.caution]).toEqual([既往史, true]);
+    }
+    // a bleed a week ago may be the admission's own
+    expect(withheld({ 现病史: '1周前黑便2次。', 出院诊断: ['冠心病'] }, ['氯吡格雷']).has('氯吡格雷')).toBe(true);
   });
 
   it('an acute condition yields to the note resuming the drug after it; the warning stays', () => {
