@@ -252,6 +252,9 @@ function foldText(s: string): string {
   return f;
 }
 
+/** Keywords that read as something else when a character follows: 无尿 + 频/急/痛 is 无 + 尿频. */
+const KEYWORD_NOT_BEFORE: Readonly<Record<string, RegExp>> = { 无尿: /^[频急痛色]/ };
+
 /**
  * The first non-negated mention of a condition keyword in the note (with its clause), or null.
  * Negation: 否认/无/未见/排除/非 … earlier in the same clause ("否认冠心病病史", "无心力衰竭").
@@ -278,6 +281,8 @@ export function findCondition(facts: Pick<NoteFacts, 'texts'> & Partial<Pick<Not
       if (/^[0-9a-z]/.test(k) && /[0-9a-z]/.test(prev)) continue;
       const glued = /[a-z]$/.test(k) ? (/^[a-z]+/.exec(t.slice(i + k.length))?.[0] ?? '') : '';
       if (glued !== '' && glued !== 's') continue;
+      // A keyword that is also the start of a denied symptom list: "无尿频尿急尿痛" is no anuria.
+      if (KEYWORD_NOT_BEFORE[k]?.test(t.slice(i + k.length))) continue;
       // Cite the original text when folding kept the length (the usual case), else the folded one.
       const shown = t.length === text.length ? text.slice(c.start, c.start + c.text.length) : c.text;
       return { field, text: shown.trim() };

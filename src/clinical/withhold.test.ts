@@ -75,6 +75,11 @@ describe('withheldDrugs: formulary rules', () => {
     expect(none.has('阿司匹林')).toBe(false);
   });
 
+  it('anuria withholds potassium chloride; "无尿频尿急尿痛" (no frequency, urgency or dysuria) does not', () => {
+    expect(withheld({ 入院情况: '24h尿量<100ml，无尿。' }, ['氯化钾']).has('氯化钾')).toBe(true);
+    expect(withheld({ 现病史: '无尿频尿急尿痛，无发热。' }, ['氯化钾']).has('氯化钾')).toBe(false);
+  });
+
   it('a bleed the note dates years back is history: warned about, not withheld', () => {
     for (const 既往史 of ['4年前有上消化道出血史。', '既往有消化道出血史，已愈。', '半年前胃溃疡出血，复查胃镜已愈合。']) {
       const w = withheld({ 既往史, 现病史: '冠心病PCI术后，服用氯吡格雷75mg qd。', 出院诊断: ['冠心病'] }, ['氯吡格雷', '阿司匹林']);
