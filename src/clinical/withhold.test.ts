@@ -246,6 +246,16 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: 'TG 8.2mmol/L，予吉非罗齐，避免与他汀类合用。' }, ['阿托伐他汀']).size).toBe(0);
   });
 
+  it('"今后不用磺脲类" and "X…不推荐使用" rule the class / the drug out; "不用担心" and "推荐使用X" do not', () => {
+    const su = withheld({ 诊疗过程描述: '格列齐特已致低血糖，今后不用磺脲类。' }, ['格列齐特', '格列美脲', '二甲双胍']);
+    expect([...su.keys()].sort()).toEqual(['格列美脲', '格列齐特'].sort());
+    expect(su.get('格列齐特')!.statement?.kind).toBe('avoid');
+    expect(withheld({ 诊疗过程描述: '不用担心低血糖，继续格列齐特。' }, ['格列齐特']).size).toBe(0);
+    const febu = withheld({ 诊疗过程描述: '非布司他合并冠心病不推荐使用(心血管死亡风险)，改用苯溴马隆。' }, ['非布司他', '苯溴马隆']);
+    expect([...febu.keys()]).toEqual(['非布司他']);
+    expect(withheld({ 诊疗过程描述: '推荐使用非布司他降尿酸。' }, ['非布司他']).size).toBe(0);
+  });
+
   it('a class replaced by another ("ARB换为ARNI") withholds the replaced class; the class named alone does not', () => {
     const w = withheld({ 诊疗过程描述: '出院用药原则：ARB换为ARNI（停缬沙坦，直接换用），加用醛固酮受体拮抗剂。' }, ['厄贝沙坦', '缬沙坦', '沙库巴曲缬沙坦', '螺内酯']);
     expect([...w.keys()].sort()).toEqual(['厄贝沙坦', '缬沙坦'].sort());
