@@ -114,7 +114,7 @@ const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静�
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
-const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:[、和及][^、，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
