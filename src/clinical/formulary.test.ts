@@ -208,6 +208,9 @@ describe('normalize', () => {
     expect(f.normalize('左旋氨氯地平')).toBe('左氨氯地平');
     expect(f.normalize('苯磺酸左氨氯地平片')).toBe('左氨氯地平');
     expect(f.normalize('诺和锐30 0.5g')).toBe('门冬胰岛素30');
+    // the product's own name carries the R: a premix, not the rapid-acting insulin
+    expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液(25R)早13U').map((m) => m.name)).toEqual(['赖脯胰岛素25']);
+    expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液（50R）').map((m) => m.name)).toEqual(['赖脯胰岛素50']);
   });
 });
 
