@@ -208,6 +208,11 @@ describe('normalize', () => {
     expect(f.normalize('左旋氨氯地平')).toBe('左氨氯地平');
     expect(f.normalize('苯磺酸左氨氯地平片')).toBe('左氨氯地平');
     expect(f.normalize('诺和锐30 0.5g')).toBe('门冬胰岛素30');
+    // a salt inside a combination's name is still the combination; a trade name ending in 安定 is not diazepam
+    expect(f.findMentions('氯沙坦钾氢氯噻嗪片 1片 qd').map((m) => m.name)).toEqual(['氯沙坦氢氯噻嗪']);
+    expect(f.findMentions('坎地沙坦酯氢氯噻嗪片').map((m) => m.name)).toEqual(['坎地沙坦氢氯噻嗪']);
+    expect(f.findMentions('佳静安定 0.4mg qn').map((m) => m.name)).toEqual(['阿普唑仑']);
+    expect(f.findMentions('安定 5mg qn').map((m) => m.name)).toEqual(['地西泮']);
     // the product's own name carries the R: a premix, not the rapid-acting insulin
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液(25R)早13U').map((m) => m.name)).toEqual(['赖脯胰岛素25']);
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液（50R）').map((m) => m.name)).toEqual(['赖脯胰岛素50']);
