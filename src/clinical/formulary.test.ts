@@ -212,6 +212,7 @@ describe('normalize', () => {
     expect(f.findMentions('氯沙坦钾氢氯噻嗪片 1片 qd').map((m) => m.name)).toEqual(['氯沙坦氢氯噻嗪']);
     expect(f.findMentions('坎地沙坦酯氢氯噻嗪片').map((m) => m.name)).toEqual(['坎地沙坦氢氯噻嗪']);
     expect(f.findMentions('佳静安定 0.4mg qn').map((m) => m.name)).toEqual(['阿普唑仑']);
+    expect(f.findMentions('口服丹参滴丸 10丸 tid，复方丹参片').map((m) => m.name)).toEqual(['复方丹参滴丸', '复方丹参片']);
     expect(f.findMentions('安定 5mg qn').map((m) => m.name)).toEqual(['地西泮']);
     // the product's own name carries the R: a premix, not the rapid-acting insulin
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液(25R)早13U').map((m) => m.name)).toEqual(['赖脯胰岛素25']);
