@@ -31,6 +31,11 @@ describe('class-level plans', () => {
     const plans = (r: Record<string, unknown>) => openClassPlans(r, bundled).map((p) => [p.key, p.usual]);
     expect(plans(note('改为高强度他汀强化降脂。', '长期服用辛伐他汀片20mg qn。'))).toEqual([['statinHigh', '阿托伐他汀']]);
     expect(plans(note('改为高强度他汀强化降脂。', '长期服用阿托伐他汀钙片20mg qn。'))).toEqual([]);
+    // another class planned first in the note does not hide the switch
+    expect(plans(note('加用SGLT2抑制剂，改为高强度他汀强化降脂。', '长期服用辛伐他汀片20mg qn。'))).toEqual([
+      ['sglt2', '达格列净'],
+      ['statinHigh', '阿托伐他汀'],
+    ]);
     // without a switch the named statin answers the plan
     expect(plans(note('他汀强化降脂。', '长期服用辛伐他汀片20mg qn。'))).toEqual([]);
   });

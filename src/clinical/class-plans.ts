@@ -60,9 +60,13 @@ export function openClassPlans(
     const drugs = drugsOfClassWord(word, formulary.drugs);
     // Any drug of the class the note names answers the plan ("他汀强化" on simvastatin keeps it),
     // unless the note switched away from it ("改为高强度他汀").
-    const answering = word.supersedes ? formulary.drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name) : drugs;
-    superseded ??= word.supersedes ? supersededInNote(recordFromObject(record), formulary) : new Set();
-    if (drugs.length === 0 || answering.some((m) => named(statuses.get(m)) && !superseded!.has(m))) continue;
+    let answering = drugs;
+    if (word.supersedes) {
+      superseded ??= supersededInNote(recordFromObject(record), formulary);
+      const replaced = superseded;
+      answering = formulary.drugs.filter((d) => word.classes.includes(d.class) && !replaced.has(d.name)).map((d) => d.name);
+    }
+    if (drugs.length === 0 || answering.some((m) => named(statuses.get(m)))) continue;
     const usual = word.instead && drugs.includes(word.instead.usual) && applies(word.instead) ? word.instead.usual : word.usual;
     out.push({ key, drugs, usual });
   }
