@@ -27,9 +27,9 @@ export interface ClassWord {
    */
   members?: readonly string[];
   /**
-   * Drugs of the class the plan replaces: a named one of them is withheld while the plan holds
-   * ("他汀强化" on simvastatin 20 mg means a switch, not a dose change: simvastatin never reaches
-   * high intensity).
+   * Drugs of the class a switch to this word replaces: after "改为高强度他汀" a named simvastatin
+   * is withheld (it never reaches high intensity). The word alone ("他汀强化") keeps a named drug
+   * of the class (src/clinical/withhold.ts, class-plans.ts).
    */
   supersedes?: readonly string[];
   /**

@@ -23,7 +23,7 @@
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsStoppedWithClassWord, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf } from './formulary-types.ts';
@@ -85,9 +85,9 @@ function clauseOf(text: string, start: number, end: number): string {
 /** A stop or avoidance cue ending at most 6 characters before a class word in its clause. */
 const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n]{0,6})$`);
 /** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
-const REPLACED_AFTER = /^[^，,。；;\n]{0,4}(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)/;
+const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
-const SWITCHED_TO = /(?:改为|换为|换成|换用|改用|调整为|更换为|替换为)[^，,。；;\n]{0,4}$/;
+const SWITCHED_TO = new RegExp(`(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
 /** A start cue right before a class word ("联合预混胰岛素", "恢复他汀"). */
 const STARTED_BEFORE = /(?:加用|给予|予以?|继续|开始|联合|恢复|重新|启用|改为|换为|换用|改用|调整为)[^，,。；;\n]{0,6}$/;
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
@@ -98,7 +98,7 @@ interface ClassStop {
   at: { field: number; pos: number };
   drugs: Set<string>;
   evidence: FactSource;
-  /** The class word plans a stronger drug of the class than the named ones ("他汀强化" on simvastatin). */
+  /** A switch to a stronger drug of the class than the named ones ("改为高强度他汀" on simvastatin). */
   superseded?: true;
 }
 
@@ -112,7 +112,7 @@ function isLater(a: { field: number; pos: number }, b: { field: number; pos: num
  *  - stopped or ruled out by a cue just before it ("停用磺脲类", "暂不加用他汀", "嘱避免自行服用NSAIDs"),
  *  - by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物今后禁用"),
  *  - or replaced ("ARB换为ARNI");
- *  - and a plan for a stronger drug of a class supersedes its weaker ones ("他汀强化" on simvastatin).
+ *  - and a switch to a stronger drug of a class supersedes its weaker ones ("改为高强度他汀" on simvastatin).
  * Not a class word that only describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板": the
  * analyser's forward scope stops it, but no cue stands next to it), nor a combination ruled out
  * ("吉非罗齐避免与他汀类合用").
@@ -194,7 +194,7 @@ export function resumedInNote(
 export interface NoteStop {
   reason: 'stopped' | 'intolerance' | 'allergy-self';
   evidence: FactSource;
-  /** Ruled out by a plan for a stronger drug of its class ("他汀强化"), not by a stop of its own. */
+  /** Ruled out by a switch to a stronger drug of its class ("改为高强度他汀"), not by a stop of its own. */
   superseded?: true;
 }
 

@@ -90,7 +90,9 @@ export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|
 export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
-const REPLACE_CUE = /改为|换为|换成|换用|改用|调整为|更换为|替换为|简化为|转换为|过渡为|改(?![善变良正])/g;
+/** The words that switch one regimen for another (also read around class words, src/clinical/withhold.ts). */
+export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换为|替换为';
+const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])`, 'g');
 /**
  * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
  * is the one stopped. It only looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
