@@ -9,7 +9,7 @@ export type NoteStatement =
   | { kind: 'avoid'; drug: string; quote: string }
   /** The note defers the decision to start it ("3月后复查血脂再决定是否启用贝特类"); `quote` is the note's clause. */
   | { kind: 'defer'; drug: string; quote: string }
-  /** The note plans a stronger drug of its class ("他汀强化"), which this one does not reach; `quote` is the note's clause. */
+  /** The note plans a stronger drug of its class ("改为高强度他汀"), which this one does not reach; `quote` is the note's clause. */
   | { kind: 'superseded'; drug: string; quote: string }
   /** The note stopped it and never restarted it. */
   | { kind: 'stopped'; drug: string }
