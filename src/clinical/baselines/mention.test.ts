@@ -109,6 +109,27 @@ describe('past regimens, bare stops and ward injections', () => {
     // outside the course an injection form is what the patient uses at home
     expect(statuses('院外予氯化钾注射液', '现病史')).toEqual([['氯化钾', 'positive']]);
   });
+
+  it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
+    expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
+      ['门冬胰岛素', 'inpatient'],
+      ['甘精胰岛素', 'inpatient'],
+    ]);
+    expect(statuses('予门冬胰岛素、甘精胰岛素胰岛素强化治疗', '诊疗过程描述')).toEqual([
+      ['门冬胰岛素', 'inpatient'],
+      ['甘精胰岛素', 'inpatient'],
+    ]);
+    expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射控制血糖', '诊疗过程描述')).toEqual([
+      ['门冬胰岛素', 'positive'],
+      ['甘精胰岛素', 'positive'],
+    ]);
+    // the ward regimen's clause only: the switch after it is what goes home
+    expect(statuses('予门冬胰岛素强化降糖，血糖平稳后改为甘精胰岛素睡前皮下注射', '诊疗过程描述')).toEqual([
+      ['门冬胰岛素', 'inpatient'],
+      ['甘精胰岛素', 'positive'],
+    ]);
+    expect(statuses('出院后继续门冬胰岛素强化降糖方案', '诊疗过程描述')).toEqual([['门冬胰岛素', 'discharge']]);
+  });
 });
 
 describe('discharge-plan statements', () => {

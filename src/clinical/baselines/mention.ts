@@ -17,7 +17,7 @@
  *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept); and the drug
  *    right *after* 替代/代替/取代 ("以氯吡格雷替代阿司匹林" → 阿司匹林 stopped, 氯吡格雷 kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
- *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route (静滴, 静脉, 静推,
+ *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route or intensive insulin (静滴, 静脉, 静推, 强化降糖,
  *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液),
  *    or a dose the note bounds to the stay (a fixed course "×5天", a single dose "皮下注射1次" /
  *    "…栓各1次", "临时予", "（住院期间）") — drugs given only during the admission. Plain 注射 / 皮下注射 does NOT count, and neither
@@ -104,7 +104,9 @@ const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加�
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
  */
 const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
-const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|ivgtt|iv(?![a-z])/i;
+// "强化降糖" / "胰岛素强化治疗" is the short course of intensive insulin given on the ward; what the
+// patient goes home on is whatever the note switches to or plans, not this clause's regimen.
+const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|强化降糖|胰岛素强化|ivgtt|iv(?![a-z])/i;
 /** An intravenous route (no pump: a patient may go home on an insulin pump). */
 const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
 /**
