@@ -288,6 +288,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '予阿卡波糖50mg tid，餐后血糖不达标，加用西格列汀。' }, ['阿卡波糖', '西格列汀']).size).toBe(0);
   });
 
+  it('a start left to a later clinic visit ("2周门诊启动X") withholds X as deferred; a clinic follow-up does not', () => {
+    const later = withheld({ 诊疗过程描述: '计划急性期控制后2周门诊启动非布司他或别嘌醇（启动前查HLA-B*5801）。' }, ['非布司他', '别嘌醇']);
+    expect([...later.keys()].sort()).toEqual(['别嘌醇', '非布司他']);
+    expect(later.get('非布司他')!.statement).toMatchObject({ kind: 'defer' });
+    expect(withheld({ 诊疗过程描述: '肿痛缓解后加用非布司他片20mg qd，2周后门诊随诊。' }, ['非布司他']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '门诊随诊，继续非布司他20mg qd。' }, ['非布司他']).size).toBe(0);
+  });
+
   it('a past-regimen mention after a stop does not undo the stop', () => {
     // 既往史 is read before 现病史: the stop comes first, the past-regimen mention later.
     expect(withheld({ 既往史: '因腹泻停用二甲双胍。', 现病史: '既往曾使用二甲双胍，现用阿卡波糖。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);
