@@ -110,6 +110,25 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(statuses('院外予氯化钾注射液', '现病史')).toEqual([['氯化钾', 'positive']]);
   });
 
+  it('"先予A，后…改为B" stops the first regimen across the clause break; without the sequence it does not', () => {
+    expect(statuses('先予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射，后根据血糖及自我注射能力简化为二甲双胍片0.5g tid。', '诊疗过程描述')).toEqual([
+      ['门冬胰岛素', 'stopped'],
+      ['甘精胰岛素', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+    // no 先…后: a drug in an earlier clause keeps its status
+    expect(statuses('予甘精胰岛素睡前皮下注射，血糖平稳后阿卡波糖改为西格列汀。', '诊疗过程描述')).toEqual([
+      ['甘精胰岛素', 'positive'],
+      ['阿卡波糖', 'stopped'],
+      ['西格列汀', 'positive'],
+    ]);
+    // the replaced regimen is only this sentence's
+    expect(statuses('先予二甲双胍。后改为阿卡波糖。', '诊疗过程描述')).toEqual([
+      ['二甲双胍', 'positive'],
+      ['阿卡波糖', 'positive'],
+    ]);
+  });
+
   it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
     expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
       ['门冬胰岛素', 'inpatient'],

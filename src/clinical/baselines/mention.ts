@@ -78,6 +78,9 @@ const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g'
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
 const LEADING_AVOID = new RegExp(`^(?:避免|不宜|不选用|不予|勿用|避用|不用|${DEFER})`);
+/** "先予A，后…改为B": the regimen given first, and the later clause that replaces it. */
+const FIRST_REGIMEN = /先(?:予以?|给予|使用|应用|用)/;
+const THEN_CLAUSE = /[，,；;]\s*(?:后|之后|然后|随后|再)/;
 /** A clause break between a drug and a later cue. */
 const CLAUSE_BREAK = /[，,；;]/;
 /** Just before a stop cue: it is scheduled for later ("…后停用", "至停药", "…时停用"). */
@@ -230,6 +233,14 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     !HOME_INJECTABLE.test(name) &&
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
 
+  /** Where "先予…" opens this sentence's first regimen, when a later clause (后/然后/再…) replaces it. */
+  const firstRegimenStart = (cue: number): number | null => {
+    let s = cue;
+    while (s > 0 && !SENTENCE_BOUNDARY.test(text[s - 1] ?? '')) s--;
+    const m = FIRST_REGIMEN.exec(text.slice(s, cue));
+    return m && THEN_CLAUSE.test(text.slice(s + m.index, cue)) ? s + m.index : null;
+  };
+
   let state: 'neutral' | 'negated' | 'stopped' | 'past' = 'neutral';
   let pending: AnalyzedMention[] = [];
   let last: AnalyzedMention | null = null; // last mention in the current sentence
@@ -282,6 +293,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           // Inside a discharge plan too: "出院后二甲双胍改为达格列净" sends the second one home.
           for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient' || p.status === 'discharge') p.status = 'stopped';
+          // "先予A，后…简化为B": the first regimen is the one replaced, a clause break before the cue.
+          const first = firstRegimenStart(t.start);
+          if (first !== null)
+            for (const a of result) if (a.start >= first && a.start < t.start && (a.status === 'positive' || a.status === 'inpatient')) a.status = 'stopped';
           state = 'neutral';
           pending = [];
         }
