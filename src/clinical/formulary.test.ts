@@ -217,6 +217,8 @@ describe('normalize', () => {
     // the product's own name carries the R: a premix, not the rapid-acting insulin
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液(25R)早13U').map((m) => m.name)).toEqual(['赖脯胰岛素25']);
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液（50R）').map((m) => m.name)).toEqual(['赖脯胰岛素50']);
+    // terse-chart shorthand for the aspart premix
+    expect(f.findMentions('门冬30 20-0-16U').map((m) => m.name)).toEqual(['门冬胰岛素30']);
   });
 });
 

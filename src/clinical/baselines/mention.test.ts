@@ -129,6 +129,18 @@ describe('past regimens, bare stops and ward injections', () => {
     ]);
   });
 
+  it('an arrow between regimens is a switch ("胰岛素泵3d → X"); an arrow before a dose is not', () => {
+    expect(statuses('胰岛素泵3d → 甘精胰岛素 12U qn + 阿卡波糖 50 tid。', '诊疗过程描述')).toEqual([
+      ['甘精胰岛素', 'positive'],
+      ['阿卡波糖', 'positive'],
+    ]);
+    expect(statuses('阿卡波糖 50 tid → 二甲双胍 0.5 tid。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+    expect(statuses('二甲双胍 0.5→1.0g bid。', '诊疗过程描述')).toEqual([['二甲双胍', 'positive']]);
+  });
+
   it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
     expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
       ['门冬胰岛素', 'inpatient'],

@@ -96,7 +96,8 @@ export const DEFER_WORDS = new RegExp(DEFER);
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 /** The words that switch one regimen for another (also read around class words, src/clinical/withhold.ts). */
 export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换为|替换为';
-const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])`, 'g');
+// An arrow between two regimens is a switch in terse notes ("胰岛素泵3d → 门冬30 20-0-16U").
+const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|→|->|⇒`, 'g');
 /**
  * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
  * is the one stopped. It only looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
