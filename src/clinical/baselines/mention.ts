@@ -10,11 +10,12 @@
  *    未服用/未使用/未用/未予/未加用, 从未, 拒绝/拒用), or an allergy/intolerance right after the
  *    mention ("青霉素过敏", "二甲双胍不耐受").
  *  - stopped: a stop cue before it in the clause (停用/停服/停药/已停/撤停/不再使用/不再服用, a bare 停,
- *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用/暂不 …
+ *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用/暂不 …, and a deferred start: "再决定是否加用", "仍不达标再联合", "2周门诊启动"
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
- *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改) when a drug follows the cue
- *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept); and the drug
+ *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改, an arrow →) when a drug follows the cue
+ *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept; "先予A，后…简化为B"
+ *    stops the first regimen A across the clause break); and the drug
  *    right *after* 替代/代替/取代 ("以氯吡格雷替代阿司匹林" → 阿司匹林 stopped, 氯吡格雷 kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route or intensive insulin (静滴, 静脉, 静推, 强化降糖,
