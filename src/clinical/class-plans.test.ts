@@ -51,6 +51,18 @@ describe('class-level plans', () => {
     expect(plans('痛风发作时予NSAIDs止痛。')).toEqual([]);
   });
 
+  it('PCSK9 inhibitors, nitrates and oral iron plan their usual drug; a named drug of the class is the plan', () => {
+    const bundled = Formulary.bundled();
+    const plans = (t: string) => openClassPlans(note(t), bundled).map((p) => [p.key, p.usual]);
+    expect(plans('LDL-C仍未达标，加用PCSK9抑制剂。')).toEqual([['pcsk9', '依洛尤单抗']]);
+    expect(plans('加用硝酸酯类改善心肌供血，予口服铁剂纠正贫血。')).toEqual([['nitrate', '单硝酸异山梨酯'], ['iron', '琥珀酸亚铁']]);
+    expect(plans('加用PCSK9抑制剂（依洛尤单抗140mg q2w）。')).toEqual([]);
+    // a nitrate's own name holds no class word
+    expect(plans('单硝酸异山梨酯缓释片40mg qd，硝酸甘油舌下含服备用。')).toEqual([]);
+    // iron given on the ward is no plan
+    expect(plans('予蔗糖铁静滴补铁。')).toEqual([]);
+  });
+
   it('a class the note stops, defers or denies is not planned, and a drug name is no class word', () => {
     expect(planned(note('停用磺脲类，暂不加用他汀，否认使用DPP-4抑制剂。'))).toEqual([]);
     expect(planned(note('3月后复查血脂再决定是否启用他汀。'))).toEqual([]);

@@ -114,6 +114,12 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'premixInsulin', term: /预混(?:人)?胰岛素(?:类似物)?(?![\dR])/, classes: ['预混人胰岛素', '预混胰岛素类似物'], usual: '门冬胰岛素30' },
   { key: 'glinide', term: /格列奈类/, classes: ['格列奈类'], usual: '瑞格列奈' },
   { key: 'tzd', term: /噻唑烷二酮类?|格列酮类|TZD/i, classes: ['噻唑烷二酮类'], usual: '吡格列酮' },
+  { key: 'pcsk9', term: /PCSK9(?:单抗|抑制剂)/i, classes: ['PCSK9抑制剂'], usual: '依洛尤单抗' },
+  { key: 'nitrate', term: /硝酸酯类?(?:药物?)?/, classes: ['硝酸酯类'], usual: '单硝酸异山梨酯' },
+  { key: 'iron', term: /口服铁剂|补铁/, classes: ['口服铁剂'], usual: '琥珀酸亚铁' },
+  { key: 'pcsk9', term: /PCSK9(?:单抗|抑制剂)/i, classes: ['PCSK9抑制剂'], usual: '依洛尤单抗' },
+  { key: 'nitrate', term: /硝酸酯类?(?:药物?)?/, classes: ['硝酸酯类'], usual: '单硝酸异山梨酯' },
+  { key: 'iron', term: /口服铁剂|补铁/, classes: ['口服铁剂'], usual: '琥珀酸亚铁' },
   // Only ruled out here ("避免NSAIDs"): an NSAID named as a class is no plan for one drug.
   { key: 'nsaid', term: /NSAIDs?|非甾体(?:类)?抗炎药/i, classes: ['非甾体抗炎药'] },
 ];
