@@ -45,8 +45,9 @@ describe('class-level plans', () => {
     const plans = (t: string) => openClassPlans(note(t), bundled).map((p) => [p.key, p.usual]);
     expect(plans('缬沙坦换为ARNI，加用口服袢利尿剂。')).toEqual([['arni', '沙库巴曲缬沙坦'], ['loopDiuretic', '呋塞米']]);
     expect(plans('选用促尿酸排泄药+碱化尿液。')).toEqual([['uricosuric', '苯溴马隆'], ['alkali', '碳酸氢钠']]);
-    expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '厄贝沙坦氢氯噻嗪']]);
-    expect(plans('选用ARB降压。')).toEqual([['arb', '厄贝沙坦']]);
+    expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
+    expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
+    expect(plans('加用GLP-1受体激动剂周制剂。')).toEqual([['glp1', '司美格鲁肽']]);
     // a class a note only ever rules out plans nothing when it is named
     expect(plans('痛风发作时予NSAIDs止痛。')).toEqual([]);
   });

@@ -17,7 +17,9 @@ export interface ClassWord {
   /**
    * The class's usual drug: the one a chart means when it plans the class and the model's search
    * reached none of it. The class's most prescribed drug in the training labels (the model
-   * folder's drug_order.json), which is also the usual first choice in Chinese practice. None for
+   * folder's drug_order.json), which is also the usual first choice in Chinese practice; where the
+   * two differ, the written default pick of a Chinese ward in 2021–2024 (eval/handwritten/LABELLING.md
+   * §1.1: weekly GLP-1 RA → semaglutide, ARB → valsartan) wins over our generator's frequencies. None for
    * a class a note only ever rules out here ("避免NSAIDs"): naming it is no plan for one drug.
    */
   usual?: string;
@@ -68,18 +70,18 @@ export const CLASS_WORDS: readonly ClassWord[] = [
     usual: '西格列汀',
     instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 60, usual: '利格列汀' },
   },
-  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '度拉糖肽' },
+  { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '司美格鲁肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
   // Single-pill combinations before 'arb', which would take their first three letters.
   {
     key: 'arbDiuretic',
     term: /ARB\s*[+＋/和与]\s*(?:噻嗪(?:类|样)?|氢氯噻嗪|利尿剂)(?:利尿剂)?的?(?:单片)?复方(?:制剂)?/,
     classes: ['ARB/利尿剂复方'],
-    usual: '厄贝沙坦氢氯噻嗪',
+    usual: '缬沙坦氢氯噻嗪',
   },
   { key: 'arbCcb', term: /ARB\s*[+＋/和与]\s*CCB的?(?:单片)?复方(?:制剂)?/, classes: ['ARB/CCB复方'], usual: '缬沙坦氨氯地平' },
   { key: 'arni', term: /ARNI|血管紧张素受体-?脑啡肽酶抑制剂/, classes: ['ARNI'], usual: '沙库巴曲缬沙坦' },
-  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '厄贝沙坦' },
+  { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '缬沙坦' },
   {
     key: 'beta',
     term: /β-?受体阻滞剂|β-?阻滞剂|洛尔类/,
