@@ -48,6 +48,8 @@ describe('class-level plans', () => {
     expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
     expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
     expect(plans('加用GLP-1受体激动剂周制剂。')).toEqual([['glp1', '司美格鲁肽']]);
+    // thyroid cancer after surgery: TSH suppression is levothyroxine
+    expect(plans('甲状腺全切术后，予TSH抑制治疗。')).toEqual([['thyroxine', '左甲状腺素']]);
     // a class a note only ever rules out plans nothing when it is named
     expect(plans('痛风发作时予NSAIDs止痛。')).toEqual([]);
   });

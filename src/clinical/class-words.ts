@@ -97,7 +97,7 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
   { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
   { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
-  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
+  { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素|TSH抑制治疗/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
   { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'], usual: '甘精胰岛素' },
   { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'], usual: '门冬胰岛素' },
   { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'], usual: '依折麦布' },
