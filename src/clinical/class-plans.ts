@@ -2,8 +2,8 @@
  * Class-level plans: a note that plans a drug class without naming a drug of it ("加用SGLT2抑制剂",
  * "β受体阻滞剂控制心率", "他汀强化降脂"). Charts write plans this way all the time; the lexicon
  * cannot normalise a class to a drug, so the drug the patient goes home on is never named. The
- * evidence fusion (src/decoding/evidence-fusion.ts) uses the class as evidence for the model's
- * drugs of that class, and brings in the class's usual drug when the search reached none of it.
+ * evidence fusion (src/decoding/evidence-fusion.ts) uses the plan as evidence for the class's usual
+ * drug (the ward default, or the one the note's facts call for), searched or not.
  *
  * A class word is read by the mention analyser's own cue machine (./baselines/mention.ts): the
  * words are offered to it as pseudo-drugs (./class-words.ts, shared with the safety reader), so "停用磺脲类", "暂不加用他汀", "否认…", "出院后继续…"

@@ -15,8 +15,8 @@ export interface ClassWord {
   term: RegExp;
   classes: readonly string[];
   /**
-   * The class's usual drug: the one a chart means when it plans the class and the model's search
-   * reached none of it. The class's most prescribed drug in the training labels (the model
+   * The class's usual drug: the one a chart means when it plans the class without naming a drug
+   * of it (the fusion raises it over the model's other picks of the class). The class's most prescribed drug in the training labels (the model
    * folder's drug_order.json), which is also the usual first choice in Chinese practice; where the
    * two differ, the written default pick of a Chinese ward in 2021–2024 (eval/handwritten/LABELLING.md
    * §1.1: weekly GLP-1 RA → semaglutide, ARB → valsartan) wins over our generator's frequencies. None for

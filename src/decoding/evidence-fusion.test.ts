@@ -86,25 +86,33 @@ describe('evidence fusion', () => {
     expect(rows.map((r) => r.name)).toEqual(['二甲双胍', '阿托伐他汀', '阿司匹林']);
   });
 
-  it('a class the note plans raises the searched drugs of that class and brings in its usual drug only when none was searched', () => {
+  it("a class the note plans raises its usual drug, searched or not; the model's other pick of the class gets nothing from the plan", () => {
     const search = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.2, 1), drug('氨氯地平', 0.3, 2)];
     const stops = [0.01, 0.1, 0.4, 0.9];
     const statuses = new Map<string, MentionStatus>();
     const input = { trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES };
     const w = weights({ classPlanned: 3 });
     const col = FUSION_FEATURES.indexOf('classPlanned');
-    // "他汀强化降脂" with no statin named: the searched statin gets the feature, no second statin joins
-    const statinPlan = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '瑞舒伐他汀' };
-    const rows = fusionRows({ ...input, classPlans: [statinPlan] });
-    expect(rows.map((r) => [r.name, r.x[col]])).toEqual([
+    // "他汀强化降脂" with no statin named: the plan's usual statin is raised
+    const usualSearched = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '阿托伐他汀' };
+    expect(fusionRows({ ...input, classPlans: [usualSearched] }).map((r) => [r.name, r.x[col]])).toEqual([
       ['二甲双胍', 0],
       ['阿托伐他汀', 1],
       ['氨氯地平', 0],
     ]);
     expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '氨氯地平', '阿托伐他汀']);
-    const withPlan = fuse({ ...input, classPlans: [statinPlan] }, w).trajectory;
+    const withPlan = fuse({ ...input, classPlans: [usualSearched] }, w).trajectory;
     expect(withPlan.map((d) => d.name)).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
     expect(withPlan[1]).toMatchObject({ source: 'model', modelConfidence: 0.2 });
+    // the search reached another statin than the usual one: the usual one joins with the plan, the
+    // searched one keeps only its own evidence (and the duplication group keeps one of the two)
+    const otherSearched = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '瑞舒伐他汀' };
+    expect(fusionRows({ ...input, classPlans: [otherSearched] }).map((r) => [r.name, r.x[col]])).toEqual([
+      ['二甲双胍', 0],
+      ['阿托伐他汀', 0],
+      ['氨氯地平', 0],
+      ['瑞舒伐他汀', 1],
+    ]);
     // "加用SGLT2抑制剂" and the search reached none: the usual drug joins on the plan alone
     const sglt2Plan = { drugs: ['达格列净'], usual: '达格列净' };
     const joined = fuse({ ...input, classPlans: [sglt2Plan] }, w).trajectory.find((d) => d.name === '达格列净');

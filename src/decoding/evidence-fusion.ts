@@ -12,7 +12,7 @@
  * the search, and a stopped or denied one can still be in it. The fusion makes the weight of each
  * piece of evidence an explicit, inspectable number, fitted on data (never on the hand-written
  * evaluation set), and it can bring in a named drug the search did not reach, or the usual drug
- * of a class the note plans when the search reached no drug of that class.
+ * of a class the note plans.
  *
  * The output is again a trajectory with stop probabilities, so the one cut (policy.ts →
  * applyThresholds) applies unchanged: drugs sorted by fused probability p, and
@@ -130,7 +130,7 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   const note: NoteContext = {
     hasPlan: [...input.statuses.values()].includes('discharge'),
     namedLog: Math.log1p(named),
-    classPlanned: new Set(plans.flatMap((p) => p.drugs)),
+    classPlanned: new Set(plans.map((p) => p.usual)),
     areaUnsupported: (n) => {
       const a = areaOf(n);
       return a !== undefined && input.areas !== undefined && isUnsupportedArea(a, input.areas.supported);
@@ -155,10 +155,10 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     rows.push({ name, index, x: features(name, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
     seen.add(name);
   }
-  // A planned class the search never reached joins with its usual drug, unless the note says
+  // A planned class's usual drug joins when the search did not reach it, unless the note says
   // anything about that drug (a stopped or denied one stays out) or the safety plan blocks it.
   for (const plan of plans) {
-    if (plan.drugs.some((n) => seen.has(n)) || input.statuses.has(plan.usual)) continue;
+    if (seen.has(plan.usual) || input.statuses.has(plan.usual)) continue;
     const index = indexOf.get(plan.usual);
     if (index === undefined || blocked.has(index)) continue;
     seen.add(plan.usual);
@@ -193,8 +193,10 @@ function features(name: string, searched: boolean, confidence: number, reach: nu
     searched && status === 'positive' ? 1 : 0,
     note.hasPlan && status !== 'discharge' ? 1 : 0,
     named ? 0 : note.namedLog,
-    // The note plans the drug's class and names no drug of it: the plan is evidence for whichever
-    // drug of the class the search reached (the model's pick among the class, by its confidence).
+    // The note plans the drug's class and names no drug of it: the plan is evidence for the class's
+    // usual drug (the ward default, or the one the note's facts call for: class-plans.ts), not for
+    // the model's other pick of the class, which stays a suggestion on its own evidence. Measured:
+    // usual-first beat the model's pick on synthetic and hand-written dev notes alike.
     note.classPlanned.has(name) ? 1 : 0,
     // An unnamed drug is the model's suggestion; it means little where the note gives no reason
     // for its area at all, and less where the note already names what it gives for that area.
