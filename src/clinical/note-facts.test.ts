@@ -59,6 +59,10 @@ describe('extractNoteFacts: pregnancy', () => {
     expect(extractNoteFacts(rec('v', { 性别: '女', 既往史: '否认妊娠，孕2产1' })).pregnancy).toBeNull();
     expect(extractNoteFacts(rec('v', { 性别: '男', 现病史: '配偶怀孕' })).pregnancy).toBeNull();
   });
+  it('a pregnancy the note places before delivery is over', () => {
+    expect(extractNoteFacts(rec('v', { 性别: '女', 现病史: 'Graves病3年，孕期起服PTU，现产后4月哺乳中。' })).pregnancy).toBeNull();
+    expect(extractNoteFacts(rec('v', { 性别: '女', 现病史: '孕期起服PTU。' })).pregnancy).not.toBeNull();
+  });
 });
 
 describe('findCondition', () => {
@@ -75,6 +79,11 @@ describe('findCondition', () => {
     expect(findCondition(f, '冠心病')).toBeNull();
     expect(findCondition(f, '心力衰竭')).toBeNull();
     expect(findCondition(f, '1型糖尿病')).toBeNull();
+  });
+  it('a condition the patient is taught to watch for is not one the patient has', () => {
+    const taught = extractNoteFacts(rec('v', { 诊疗过程描述: '予抗甲状腺药物起始，告知粒细胞缺乏及肝损症状，如出现发热、咽痛立即就诊。' }));
+    expect(findCondition(taught, '粒细胞缺乏')).toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 入院情况: '血常规示粒细胞缺乏。' })), '粒细胞缺乏')).not.toBeNull();
   });
   it('"非ST段抬高型心肌梗死" is a myocardial infarction, not a negation', () => {
     expect(findCondition(extractNoteFacts(rec('v', { 出院诊断: ['急性非ST段抬高型心肌梗死'] })), '心肌梗死')).not.toBeNull();

@@ -53,9 +53,10 @@ const SCANNED_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊
 const CLAUSE_SPLIT = /[。；;，,\n]/;
 /**
  * Negation cue before a keyword in the same clause; a condition the note aims to prevent
- * ("加用贝特类降TG，预防急性胰腺炎", "警惕低血糖") is not one the patient has.
+ * ("加用贝特类降TG，预防急性胰腺炎", "警惕低血糖"), or one the patient is taught to watch for
+ * ("告知粒细胞缺乏及肝损症状", "如出现发热、咽痛立即停药"), is not one the patient has.
  */
-const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|警惕|避免)[^。；;，,\n]*$/;
+const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|警惕|避免|告知|宣教|如出现|若出现|一旦出现)[^。；;，,\n]*$/;
 
 export function noteTexts(record: CDrugRedRecord): Array<{ field: string; text: string }> {
   const out: Array<{ field: string; text: string }> = [];
@@ -107,8 +108,12 @@ function extractEgfr(texts: ReadonlyArray<{ field: string; text: string }>): Not
 const PREGNANCY_RE = /妊娠\s*\d+|孕\s*\d+\s*\+?\s*\d*\s*周|宫内(?:早孕|妊娠)|早孕|中孕|晚孕|怀孕|妊娠状态|妊娠期(?!糖尿病史)|妊娠合并|孕期|孕妇/g;
 const PREGNANCY_NEG = /否认|未孕|非孕|非妊娠|无(?:妊娠|怀孕)|排除妊娠|未怀孕|既往|曾/;
 
+/** After delivery: a pregnancy the note mentions is over ("孕期起服PTU，现产后4月哺乳中"). */
+const POSTPARTUM = /产后|分娩后|产褥期|哺乳期|哺乳中/;
+
 function extractPregnancy(record: CDrugRedRecord, texts: ReadonlyArray<{ field: string; text: string }>): NoteFacts['pregnancy'] {
   if (/男/.test(record.性别)) return null;
+  if (texts.some(({ text }) => POSTPARTUM.test(text))) return null;
   for (const { field, text } of texts) {
     for (const m of text.matchAll(PREGNANCY_RE)) {
       const c = clauseAround(text, m.index, m.index + m[0].length);

@@ -288,6 +288,22 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '予阿卡波糖50mg tid，餐后血糖不达标，加用西格列汀。' }, ['阿卡波糖', '西格列汀']).size).toBe(0);
   });
 
+  it('a class switched to another class keeps the target class: "ARB改为ARB+噻嗪类单片复方" stops valsartan, not valsartan/HCTZ', () => {
+    const note = { 现病史: '服用代文80mg qd。', 诊疗过程描述: '调整方案：ARB改为ARB+噻嗪类单片复方，CCB同前。' };
+    const w = withheld(note, ['缬沙坦', '缬沙坦氢氯噻嗪', '厄贝沙坦氢氯噻嗪']);
+    expect(w.has('缬沙坦')).toBe(true);
+    expect(w.has('缬沙坦氢氯噻嗪')).toBe(false);
+    expect(w.has('厄贝沙坦氢氯噻嗪')).toBe(false);
+    // a plain class stop still takes the combinations with it
+    expect(withheld({ 诊疗过程描述: '血钾6.1mmol/L，停用ARB类药物。' }, ['缬沙坦氢氯噻嗪']).has('缬沙坦氢氯噻嗪')).toBe(true);
+  });
+
+  it('"停静脉补钙" ends the infusion, not the oral calcium the note starts', () => {
+    const note = { 诊疗过程描述: '予葡萄糖酸钙注射液静脉滴注3天，同时加用口服钙剂及活性维生素D，出院前血钙2.06mmol/L，停静脉补钙。' };
+    expect(withheld(note, ['碳酸钙D3', '骨化三醇']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '血钙正常，停补钙。' }, ['碳酸钙D3']).has('碳酸钙D3')).toBe(true);
+  });
+
   it('a start left to a later clinic visit ("2周门诊启动X") withholds X as deferred; a clinic follow-up does not', () => {
     const later = withheld({ 诊疗过程描述: '计划急性期控制后2周门诊启动非布司他或别嘌醇（启动前查HLA-B*5801）。' }, ['非布司他', '别嘌醇']);
     expect([...later.keys()].sort()).toEqual(['别嘌醇', '非布司他']);

@@ -139,7 +139,13 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     } else if (m.status === 'positive' || m.status === 'discharge') {
       // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on. Only a start does that: "既往服用
       // 他汀类药物后出现肌肉酸痛" names the class, it does not restart it.
-      if (m.status === 'discharge' || STARTED_BEFORE.test(before)) stopOf.get(word.key)?.drugs.clear();
+      if (m.status === 'discharge' || STARTED_BEFORE.test(before)) {
+        stopOf.get(word.key)?.drugs.clear();
+        // A class started after another class's stop is the switch's target ("ARB改为ARB+噻嗪类单片
+        // 复方"): the earlier stop no longer holds for the started class's own drugs.
+        const started = drugsStoppedWithClassWord(word, formulary.drugs);
+        for (const s of out) if (!s.superseded && isLater(at, s.at)) for (const n of started) s.drugs.delete(n);
+      }
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }

@@ -141,6 +141,17 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(statuses('二甲双胍 0.5→1.0g bid。', '诊疗过程描述')).toEqual([['二甲双胍', 'positive']]);
   });
 
+  it('a stop of the intravenous form ("停静脉胰岛素") does not stop the drug; a plain stop does', () => {
+    expect(statuses('血钙正常后停静脉阿卡波糖，继续二甲双胍。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'inpatient'],
+      ['二甲双胍', 'positive'],
+    ]);
+    expect(statuses('停用阿卡波糖，继续二甲双胍。', '诊疗过程描述')).toEqual([
+      ['阿卡波糖', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+  });
+
   it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
     expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
       ['门冬胰岛素', 'inpatient'],

@@ -243,7 +243,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     return m && THEN_CLAUSE.test(text.slice(s + m.index, cue)) ? s + m.index : null;
   };
 
-  let state: 'neutral' | 'negated' | 'stopped' | 'past' = 'neutral';
+  // 'ward': a stop of the intravenous form only ("停静脉补钙", "停静脉胰岛素"): the oral or
+  // subcutaneous drug is not stopped by it, so the mention reads as an inpatient one.
+  let state: 'neutral' | 'negated' | 'stopped' | 'past' | 'ward' = 'neutral';
   let pending: AnalyzedMention[] = [];
   let last: AnalyzedMention | null = null; // last mention in the current sentence
 
@@ -272,7 +274,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
       case 'stop':
         if (futureStop(t.start)) break;
         if (nextInClauseIsMention) {
-          state = 'stopped';
+          state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
           pending = [];
         } else if (last && (last.status === 'positive' || last.status === 'discharge' || last.status === 'past')) {
           // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
@@ -307,6 +309,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         let status: MentionStatus;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
+        else if (state === 'ward') status = 'inpatient';
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
