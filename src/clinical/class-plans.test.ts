@@ -86,12 +86,14 @@ describe('class-level plans', () => {
     for (const w of CLASS_WORDS.filter((c) => c.instead)) expect([w.key, w.classes.includes(bundled.drugs.find((d) => d.name === w.instead!.usual)?.class ?? '')]).toEqual([w.key, true]);
   });
 
-  it('with kidney disease or eGFR < 60 a DPP-4 plan means linagliptin; otherwise the usual one', () => {
+  it('with kidney disease or eGFR < 45 a DPP-4 plan means linagliptin; otherwise the usual one', () => {
     const bundled = Formulary.bundled();
     const usual = (r: Record<string, unknown>) => openClassPlans(r, bundled).find((p) => p.key === 'dpp4')?.usual;
     expect(usual({ 诊疗过程描述: '加用DPP-4抑制剂。' })).toBe('西格列汀');
     expect(usual({ 诊疗过程描述: 'eGFR 42ml/min/1.73m²，加用DPP-4抑制剂。' })).toBe('利格列汀');
     expect(usual({ 诊疗过程描述: 'eGFR 88，加用DPP-4抑制剂。' })).toBe('西格列汀');
+    // sitagliptin needs no dose change at eGFR 45-60
+    expect(usual({ 诊疗过程描述: 'eGFR 54ml/min/1.73m²，降糖改为DPP-4抑制剂单药。' })).toBe('西格列汀');
     expect(usual({ 诊疗过程描述: '加用DPP-4抑制剂。', 出院诊断: ['2型糖尿病', '糖尿病肾病'] })).toBe('利格列汀');
     expect(usual({ 诊疗过程描述: '加用DPP-4抑制剂。', 既往史: '否认慢性肾脏病。' })).toBe('西格列汀');
   });

@@ -62,13 +62,14 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
   // Linagliptin is cleared mostly outside the kidney and needs no dose change at any eGFR (label;
   // CDS 2020), so it is the first DPP-4 inhibitor with kidney disease; the synthetic training
-  // labels agree (664 against 478 for sitagliptin among visits with a renal diagnosis).
+  // labels agree (664 against 478 for sitagliptin among visits with a renal diagnosis). Without a
+  // renal diagnosis the eGFR decides where sitagliptin's label first lowers its dose (< 45).
   {
     key: 'dpp4',
     term: /DPP-?(?:4|IV)(?:抑制剂|i)?|列汀类|二肽基肽酶-?4抑制剂/i,
     classes: ['DPP-4抑制剂'],
     usual: '西格列汀',
-    instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 60, usual: '利格列汀' },
+    instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 45, usual: '利格列汀' },
   },
   { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '司美格鲁肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
