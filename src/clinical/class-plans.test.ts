@@ -3,6 +3,7 @@ import { MINI_FORMULARY } from './__fixtures__/mini-formulary.ts';
 import { classStatuses, openClassPlans } from './class-plans.ts';
 import { CLASS_WORDS } from './class-words.ts';
 import { Formulary } from './formulary.ts';
+import { recordFromObject, withheldDrugs } from './withhold.ts';
 
 const formulary = Formulary.fromJson(MINI_FORMULARY, 'mini');
 const note = (诊疗过程描述: string, 既往史 = '') => ({ 既往史, 诊疗过程描述 });
@@ -26,6 +27,15 @@ describe('class-level plans', () => {
     expect(planned(r)).toEqual([]);
   });
 
+  it('a switch from a daily GLP-1 RA to a weekly one plans semaglutide and replaces the daily drug', () => {
+    const bundled = Formulary.bundled();
+    const r = { 现病史: '利拉鲁肽1.2mg qd皮下注射1年，常漏打。', 诊疗过程描述: 'GLP-1受体激动剂由日制剂改为周制剂，二甲双胍同前。' };
+    expect(openClassPlans(r, bundled).map((p) => [p.key, p.usual])).toContainEqual(['glp1Weekly', '司美格鲁肽']);
+    expect(withheldDrugs(recordFromObject(r), ['利拉鲁肽', '司美格鲁肽'], bundled).map((w) => w.drug)).toEqual(['利拉鲁肽']);
+    // without the switch the named daily drug is the plan
+    expect(openClassPlans({ 现病史: '利拉鲁肽1.2mg qd。', 诊疗过程描述: 'GLP-1受体激动剂同前。' }, bundled)).toEqual([]);
+  });
+
   it('high-intensity statin therapy on a moderate-intensity statin plans atorvastatin', () => {
     const bundled = Formulary.bundled();
     const plans = (r: Record<string, unknown>) => openClassPlans(r, bundled).map((p) => [p.key, p.usual]);
@@ -47,7 +57,9 @@ describe('class-level plans', () => {
     expect(plans('选用促尿酸排泄药+碱化尿液。')).toEqual([['uricosuric', '苯溴马隆'], ['alkali', '碳酸氢钠']]);
     expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
     expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
-    expect(plans('加用GLP-1受体激动剂周制剂。')).toEqual([['glp1', '司美格鲁肽']]);
+    expect(plans('加用GLP-1受体激动剂。')).toEqual([['glp1', '司美格鲁肽']]);
+    expect(plans('加用GLP-1受体激动剂周制剂。')).toEqual([['glp1Weekly', '司美格鲁肽']]);
+    expect(plans('加用GLP-1受体激动剂（每日一次，0.6mg起始）。')).toEqual([['glp1Daily', '利拉鲁肽']]);
     // thyroid cancer after surgery: TSH suppression is levothyroxine
     expect(plans('甲状腺全切术后，予TSH抑制治疗。')).toEqual([['thyroxine', '左甲状腺素']]);
     // a class a note only ever rules out plans nothing when it is named

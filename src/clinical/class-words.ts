@@ -71,6 +71,23 @@ export const CLASS_WORDS: readonly ClassWord[] = [
     usual: '西格列汀',
     instead: { conditions: ['慢性肾脏病', 'CKD', '肾功能不全', '肾功能减退', '糖尿病肾病', '糖尿病肾脏病'], egfrBelow: 45, usual: '利格列汀' },
   },
+  // A GLP-1 RA plan that names its dosing: weekly is semaglutide (a switch to it replaces a daily
+  // one: "由日制剂改为周制剂"), daily is liraglutide (LABELLING.md §1.1).
+  {
+    key: 'glp1Weekly',
+    term: /GLP-?1(?:受体激动剂|RA)?周制剂|周制剂(?:GLP-?1(?:受体激动剂|RA)?)?/i,
+    classes: ['GLP-1受体激动剂'],
+    usual: '司美格鲁肽',
+    members: ['司美格鲁肽', '度拉糖肽', '聚乙二醇洛塞那肽'],
+    supersedes: ['利拉鲁肽', '贝那鲁肽', '利司那肽', '艾塞那肽'],
+  },
+  {
+    key: 'glp1Daily',
+    term: /GLP-?1(?:受体激动剂|RA)?(?:日制剂|\s*[（(]\s*每日(?:一|1)次)/i,
+    classes: ['GLP-1受体激动剂'],
+    usual: '利拉鲁肽',
+    members: ['利拉鲁肽', '贝那鲁肽', '利司那肽', '艾塞那肽'],
+  },
   { key: 'glp1', term: /GLP-?1(?:受体激动剂|RA)?|胰高血糖素样肽-?1受体激动剂/i, classes: ['GLP-1受体激动剂'], usual: '司美格鲁肽' },
   { key: 'acei', term: /ACEI|普利类|血管紧张素转换酶抑制剂/, classes: ['ACEI'], usual: '贝那普利' },
   // Single-pill combinations before 'arb', which would take their first three letters.

@@ -98,7 +98,7 @@ interface ClassStop {
   at: { field: number; pos: number };
   drugs: Set<string>;
   evidence: FactSource;
-  /** A switch to a stronger drug of the class than the named ones ("改为高强度他汀" on simvastatin). */
+  /** A switch to another kind of drug of the class than the named ones ("改为高强度他汀" on simvastatin, "改为周制剂" on liraglutide). */
   superseded?: true;
 }
 
@@ -112,7 +112,7 @@ function isLater(a: { field: number; pos: number }, b: { field: number; pos: num
  *  - stopped or ruled out by a cue just before it ("停用磺脲类", "暂不加用他汀", "嘱避免自行服用NSAIDs"),
  *  - by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物今后禁用"),
  *  - or replaced ("ARB换为ARNI");
- *  - and a switch to a stronger drug of a class supersedes its weaker ones ("改为高强度他汀" on simvastatin).
+ *  - and a switch within a class supersedes the drugs it leaves ("改为高强度他汀" on simvastatin, "改为周制剂" on liraglutide).
  * Not a class word that only describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板": the
  * analyser's forward scope stops it, but no cue stands next to it), nor a combination ruled out
  * ("吉非罗齐避免与他汀类合用").
