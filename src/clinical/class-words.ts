@@ -116,7 +116,15 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
   { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
   { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素|TSH抑制治疗/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
-  { key: 'basalInsulin', term: /基础胰岛素|长效胰岛素/, classes: ['长效胰岛素类似物'], usual: '甘精胰岛素' },
+  // A switch to basal insulin replaces a premixed one ("预混人胰岛素方案…，调整为基础胰岛素+二甲双胍"):
+  // nobody goes home on a premix and a basal insulin together.
+  {
+    key: 'basalInsulin',
+    term: /基础胰岛素|长效胰岛素/,
+    classes: ['长效胰岛素类似物'],
+    usual: '甘精胰岛素',
+    supersedes: ['门冬胰岛素30', '门冬胰岛素50', '赖脯胰岛素25', '赖脯胰岛素50', '精蛋白生物合成人胰岛素(预混30R)', '精蛋白生物合成人胰岛素(预混50R)', '精蛋白锌重组人胰岛素混合', '30/70混合重组人胰岛素', '50/50混合重组人胰岛素', '德谷门冬双胰岛素'],
+  },
   { key: 'prandialInsulin', term: /餐时胰岛素|速效胰岛素/, classes: ['速效胰岛素类似物'], usual: '门冬胰岛素' },
   { key: 'ezetimibe', term: /胆固醇吸收抑制剂/, classes: ['胆固醇吸收抑制剂'], usual: '依折麦布' },
   { key: 'ppi', term: /质子泵抑制剂|PPI/, classes: ['质子泵抑制剂'], usual: '泮托拉唑' },

@@ -36,8 +36,8 @@ describe('the note’s own statements, in both languages', () => {
     const r = record({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C未达标，改为高强度他汀强化降脂。' });
     const w = withheldDrugs(r, ['辛伐他汀'], f).find((x) => x.drug === '辛伐他汀');
     expect(w?.statement).toEqual({ kind: 'superseded', drug: '辛伐他汀', quote: '改为高强度他汀强化降脂' });
-    expect(w?.note).toBe('病历计划换用同类中另一种药（改为高强度他汀强化降脂），辛伐他汀不符合');
-    expect(statementText(w!.statement!, 'en')).toBe('The note switches to another drug of its class (“改为高强度他汀强化降脂”), which 辛伐他汀 is not');
+    expect(w?.note).toBe('病历计划换药（改为高强度他汀强化降脂），新方案不含辛伐他汀');
+    expect(statementText(w!.statement!, 'en')).toBe('The note switches the regimen (“改为高强度他汀强化降脂”), and the new one leaves out 辛伐他汀');
   });
 
   it('an allergy to the drug itself: English words outside the data parts, the note’s words inside them', () => {

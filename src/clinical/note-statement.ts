@@ -38,7 +38,7 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
       case 'defer':
         return [w('病历写明暂不启用'), d(s.drug), w('，以后再定（'), d(s.quote), w('）')];
       case 'superseded':
-        return [w('病历计划换用同类中另一种药（'), d(s.quote), w('），'), d(s.drug), w('不符合')];
+        return [w('病历计划换药（'), d(s.quote), w('），新方案不含'), d(s.drug)];
       case 'stopped':
         return [w('病历记载已停用'), d(s.drug), w('，此后未再恢复')];
       case 'intolerance':
@@ -53,7 +53,7 @@ export function statementParts(s: NoteStatement, locale: 'zh' | 'en'): Statement
     case 'defer':
       return [w('The note leaves '), d(s.drug), w(' for a later decision (“'), d(s.quote), w('”)')];
     case 'superseded':
-      return [w('The note switches to another drug of its class (“'), d(s.quote), w('”), which '), d(s.drug), w(' is not')];
+      return [w('The note switches the regimen (“'), d(s.quote), w('”), and the new one leaves out '), d(s.drug)];
     case 'stopped':
       return [w('The note records that '), d(s.drug), w(' was stopped and not restarted')];
     case 'intolerance':

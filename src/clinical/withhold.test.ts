@@ -298,6 +298,13 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '血钾6.1mmol/L，停用ARB类药物。' }, ['缬沙坦氢氯噻嗪']).has('缬沙坦氢氯噻嗪')).toBe(true);
   });
 
+  it('a switch to basal insulin supersedes the premix the patient took; basal-bolus without a switch does not', () => {
+    const premix = { 现病史: '3年前改为诺和锐30早16U晚12U。', 诊疗过程描述: '停泵后改为基础胰岛素+三餐前速效胰岛素皮下注射。' };
+    expect(withheld(premix, ['门冬胰岛素30', '甘精胰岛素']).get('门冬胰岛素30')?.statement).toMatchObject({ kind: 'superseded' });
+    expect(withheld(premix, ['甘精胰岛素']).size).toBe(0);
+    expect(withheld({ 现病史: '诺和锐30早16U晚12U。', 诊疗过程描述: '加用基础胰岛素。' }, ['门冬胰岛素30']).size).toBe(0);
+  });
+
   it('"停静脉补钙" ends the infusion, not the oral calcium the note starts', () => {
     const note = { 诊疗过程描述: '予葡萄糖酸钙注射液静脉滴注3天，同时加用口服钙剂及活性维生素D，出院前血钙2.06mmol/L，停静脉补钙。' };
     expect(withheld(note, ['碳酸钙D3', '骨化三醇']).size).toBe(0);
@@ -308,6 +315,7 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     const later = withheld({ 诊疗过程描述: '计划急性期控制后2周门诊启动非布司他或别嘌醇（启动前查HLA-B*5801）。' }, ['非布司他', '别嘌醇']);
     expect([...later.keys()].sort()).toEqual(['别嘌醇', '非布司他']);
     expect(later.get('非布司他')!.statement).toMatchObject({ kind: 'defer' });
+    expect(withheld({ 诊疗过程描述: '如4-6周后LDL-C仍不达标，门诊评估PCSK9抑制剂。' }, ['依洛尤单抗']).has('依洛尤单抗')).toBe(true);
     expect(withheld({ 诊疗过程描述: '肿痛缓解后加用非布司他片20mg qd，2周后门诊随诊。' }, ['非布司他']).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '门诊随诊，继续非布司他20mg qd。' }, ['非布司他']).size).toBe(0);
   });

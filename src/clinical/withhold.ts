@@ -112,7 +112,8 @@ function isLater(a: { field: number; pos: number }, b: { field: number; pos: num
  *  - stopped or ruled out by a cue just before it ("停用磺脲类", "暂不加用他汀", "嘱避免自行服用NSAIDs"),
  *  - by a cue after it in its clause ("餐时胰岛素逐步减停", "抗甲状腺药物今后禁用"),
  *  - or replaced ("ARB换为ARNI");
- *  - and a switch within a class supersedes the drugs it leaves ("改为高强度他汀" on simvastatin, "改为周制剂" on liraglutide).
+ *  - and a switch to a class supersedes the drugs it leaves ("改为高强度他汀" on simvastatin, "改为周制剂" on
+ *    liraglutide, "调整为基础胰岛素" on a premix).
  * Not a class word that only describes the therapy ("以氯吡格雷替代阿司匹林单药抗血小板": the
  * analyser's forward scope stops it, but no cue stands next to it), nor a combination ruled out
  * ("吉非罗齐避免与他汀类合用").

@@ -152,6 +152,13 @@ describe('past regimens, bare stops and ward injections', () => {
     ]);
   });
 
+  it('"钙剂（含维生素D）" names no vitamin D of its own', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+    expect(read('补充钙剂（含维生素D），每年复查骨密度。')).toEqual([]);
+    expect(read('加用维生素D 800IU qd。')).toEqual([['维生素D', 'positive']]);
+  });
+
   it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
     expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
       ['门冬胰岛素', 'inpatient'],

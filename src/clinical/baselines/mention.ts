@@ -69,7 +69,7 @@ const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌�
 // A start on a condition not yet met is deferred too: "4-6周复查，仍不达标再联合依折麦布",
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
 // A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他" (not "门诊随诊，继续X").
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?=启动|启用|加用|开始))';
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?=启动|启用|加用|开始)|门诊(?:再)?(?:评估|考虑))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -126,7 +126,7 @@ const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静�
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
 const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
-const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）)$/;
+const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）|[（(]含)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
