@@ -57,6 +57,9 @@ describe('class-level plans', () => {
     expect(plans('选用促尿酸排泄药+碱化尿液。')).toEqual([['uricosuric', '苯溴马隆'], ['alkali', '碳酸氢钠']]);
     expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
     expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
+    expect(plans('降压选用兼有促尿酸排泄作用的ARB，联合二氢吡啶类CCB。')).toEqual([['arbUricosuric', '氯沙坦'], ['ccb', '氨氯地平']]);
+    // urate-lowering drugs as a whole make no plan for one of them
+    expect(plans('启动降尿酸治疗。')).toEqual([]);
     expect(plans('加用GLP-1受体激动剂。')).toEqual([['glp1', '司美格鲁肽']]);
     expect(plans('加用GLP-1受体激动剂周制剂。')).toEqual([['glp1Weekly', '司美格鲁肽']]);
     expect(plans('加用GLP-1受体激动剂（每日一次，0.6mg起始）。')).toEqual([['glp1Daily', '利拉鲁肽']]);

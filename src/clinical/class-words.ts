@@ -98,6 +98,8 @@ export const CLASS_WORDS: readonly ClassWord[] = [
     usual: '缬沙坦氢氯噻嗪',
   },
   { key: 'arbCcb', term: /ARB\s*[+＋/和与]\s*CCB的?(?:单片)?复方(?:制剂)?/, classes: ['ARB/CCB复方'], usual: '缬沙坦氨氯地平' },
+  // "兼有促尿酸排泄作用的ARB" names losartan, the one ARB that also lowers serum urate.
+  { key: 'arbUricosuric', term: /(?:兼有|具有)?促(?:进)?尿酸排泄(?:作用)?的ARB/, classes: ['ARB'], usual: '氯沙坦', members: ['氯沙坦'] },
   { key: 'arni', term: /ARNI|血管紧张素受体-?脑啡肽酶抑制剂/, classes: ['ARNI'], usual: '沙库巴曲缬沙坦' },
   { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '缬沙坦' },
   {
@@ -148,6 +150,8 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'pcsk9', term: /PCSK9(?:单抗|抑制剂)/i, classes: ['PCSK9抑制剂'], usual: '依洛尤单抗' },
   { key: 'nitrate', term: /硝酸酯类?(?:药物?)?/, classes: ['硝酸酯类'], usual: '单硝酸异山梨酯' },
   { key: 'iron', term: /口服铁剂|补铁/, classes: ['口服铁剂'], usual: '琥珀酸亚铁' },
+  // Urate-lowering drugs as a whole: a plan names which one; "暂不予降尿酸药物治疗" rules them all out.
+  { key: 'urateLowering', term: /降尿酸(?:药物?|治疗)/, classes: ['黄嘌呤氧化酶抑制剂', '促尿酸排泄药'] },
   // Only ruled out here ("避免NSAIDs"): an NSAID named as a class is no plan for one drug.
   { key: 'nsaid', term: /NSAIDs?|非甾体(?:类)?抗炎药/i, classes: ['非甾体抗炎药'] },
 ];

@@ -316,6 +316,10 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect([...later.keys()].sort()).toEqual(['别嘌醇', '非布司他']);
     expect(later.get('非布司他')!.statement).toMatchObject({ kind: 'defer' });
     expect(withheld({ 诊疗过程描述: '如4-6周后LDL-C仍不达标，门诊评估PCSK9抑制剂。' }, ['依洛尤单抗']).has('依洛尤单抗')).toBe(true);
+    // urate-lowering drugs ruled out as a whole, or started by name
+    const ult = ['非布司他', '别嘌醇', '苯溴马隆'];
+    expect([...withheld({ 诊疗过程描述: '无症状高尿酸血症，暂不予降尿酸药物治疗。' }, ult).keys()].sort()).toEqual([...ult].sort());
+    expect(withheld({ 诊疗过程描述: '启动降尿酸治疗：非布司他20mg qd。' }, ult).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '肿痛缓解后加用非布司他片20mg qd，2周后门诊随诊。' }, ['非布司他']).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '门诊随诊，继续非布司他20mg qd。' }, ['非布司他']).size).toBe(0);
   });
