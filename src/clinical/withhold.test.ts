@@ -305,6 +305,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 现病史: '诺和锐30早16U晚12U。', 诊疗过程描述: '加用基础胰岛素。' }, ['门冬胰岛素30']).size).toBe(0);
   });
 
+  it('a bare stop closing a later clause of the sentence stops the class before it ("磺脲类…，一并停用")', () => {
+    const su = ['格列齐特', '格列美脲'];
+    expect(withheld({ 现病史: '服用达美康缓释片60mg qd。', 诊疗过程描述: '修正诊断为LADA。磺脲类可加速β细胞功能衰竭，一并停用。' }, su).size).toBe(2);
+    expect(withheld({ 现病史: '服用达美康缓释片60mg qd。', 诊疗过程描述: '磺脲类可致低血糖，嘱规律进餐，继续使用。' }, su).size).toBe(0);
+    // the class in a "与" phrase is not what the cue is about: the drug before it is
+    expect(withheld({ 诊疗过程描述: '瑞格列奈与预混胰岛素作用重叠，不再使用。' }, ['门冬胰岛素30']).size).toBe(0);
+  });
+
   it('"停静脉补钙" ends the infusion, not the oral calcium the note starts', () => {
     const note = { 诊疗过程描述: '予葡萄糖酸钙注射液静脉滴注3天，同时加用口服钙剂及活性维生素D，出院前血钙2.06mmol/L，停静脉补钙。' };
     expect(withheld(note, ['碳酸钙D3', '骨化三醇']).size).toBe(0);

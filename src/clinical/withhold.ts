@@ -88,6 +88,11 @@ const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n
 const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
 const SWITCHED_TO = new RegExp(`(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
+/**
+ * A stop cue standing alone at the end of a later clause of the sentence ("磺脲类可加速β细胞功能衰竭，
+ * 一并停用"): the analyser's bare cue refers back to the class.
+ */
+const BARE_STOP_LATER = new RegExp(`^[^。；;！!？?\\n]*[，,]\\s*(?:一并|同时|均|亦|也)?(?:${STOP_OR_AVOID.source})\\s*(?:[。；;！!？?\\n]|$)`);
 /** A start cue right before a class word ("联合预混胰岛素", "恢复他汀"). */
 const STARTED_BEFORE = /(?:加用|给予|予以?|继续|开始|联合|恢复|重新|启用|改为|换为|换用|改用|调整为)[^，,。；;\n]{0,6}$/;
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
@@ -133,7 +138,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     if (m.status === 'stopped') {
       const cue = CUE_BEFORE_CLASS.exec(before);
       const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);
-      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after)) continue;
+      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !/[与和同跟]$/.test(text.slice(0, m.start)))) continue;
       const stop: ClassStop = { at, drugs: new Set(drugsStoppedWithClassWord(word, formulary.drugs)), evidence };
       if (stop.drugs.size > 0) out.push(stop);
       stopOf.set(word.key, stop);
