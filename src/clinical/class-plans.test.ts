@@ -58,6 +58,8 @@ describe('class-level plans', () => {
     expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
     expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
     expect(plans('降压选用兼有促尿酸排泄作用的ARB，联合二氢吡啶类CCB。')).toEqual([['arbUricosuric', '氯沙坦'], ['ccb', '氨氯地平']]);
+    expect(plans('出院方案：双联抗血小板12月。')).toEqual([['p2y12Dual', '氯吡格雷'], ['antiplatelet', '阿司匹林']]);
+    expect(plans('加用抗血小板。')).toEqual([['antiplatelet', '阿司匹林']]);
     // urate-lowering drugs as a whole make no plan for one of them
     expect(plans('启动降尿酸治疗。')).toEqual([]);
     expect(plans('加用GLP-1受体激动剂。')).toEqual([['glp1', '司美格鲁肽']]);

@@ -114,6 +114,9 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'bisphosphonate', term: /双膦酸盐/, classes: ['双膦酸盐'], usual: '阿仑膦酸钠' },
   { key: 'calcium', term: /钙剂|补钙/, classes: ['钙剂', '钙剂(含维生素D)'], usual: '碳酸钙D3' },
   { key: 'activeD', term: /活性维生素D/, classes: ['活性维生素D', '活性维生素D类似物'], usual: '骨化三醇' },
+  // "双联抗血小板" is aspirin plus a P2Y12 inhibitor: the "双联" part plans the second drug (default
+  // clopidogrel, LABELLING.md §1.1), and "抗血小板" after it the aspirin, each read by its own cues.
+  { key: 'p2y12Dual', term: /双联(?=抗血小板)|DAPT/, classes: ['P2Y12受体拮抗剂'], usual: '氯吡格雷' },
   { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
   { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
   { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
