@@ -32,6 +32,8 @@ describe('class-level plans', () => {
     const r = { 现病史: '利拉鲁肽1.2mg qd皮下注射1年，常漏打。', 诊疗过程描述: 'GLP-1受体激动剂由日制剂改为周制剂，二甲双胍同前。' };
     expect(openClassPlans(r, bundled).map((p) => [p.key, p.usual])).toContainEqual(['glp1Weekly', '司美格鲁肽']);
     expect(withheldDrugs(recordFromObject(r), ['利拉鲁肽', '司美格鲁肽'], bundled).map((w) => w.drug)).toEqual(['利拉鲁肽']);
+    // a weekly insulin is no GLP-1 RA plan
+    expect(openClassPlans({ 诊疗过程描述: '基础胰岛素改为胰岛素周制剂。' }, bundled).map((p) => p.key)).not.toContain('glp1Weekly');
     // without the switch the named daily drug is the plan
     expect(openClassPlans({ 现病史: '利拉鲁肽1.2mg qd。', 诊疗过程描述: 'GLP-1受体激动剂同前。' }, bundled)).toEqual([]);
   });

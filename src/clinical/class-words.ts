@@ -75,7 +75,7 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   // one: "由日制剂改为周制剂"), daily is liraglutide (LABELLING.md §1.1).
   {
     key: 'glp1Weekly',
-    term: /GLP-?1(?:受体激动剂|RA)?周制剂|周制剂(?:GLP-?1(?:受体激动剂|RA)?)?/i,
+    term: /GLP-?1(?:受体激动剂|RA)?周制剂|(?<=改为|换为|换用|调整为)周制剂(?:GLP-?1(?:受体激动剂|RA)?)?/i,
     classes: ['GLP-1受体激动剂'],
     usual: '司美格鲁肽',
     members: ['司美格鲁肽', '度拉糖肽', '聚乙二醇洛塞那肽'],
