@@ -23,7 +23,7 @@
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
  * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, SENTENCE_BOUNDARY, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsStoppedWithClassWord, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { duplicationGroupsOf } from './formulary-types.ts';
@@ -138,7 +138,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     if (m.status === 'stopped') {
       const cue = CUE_BEFORE_CLASS.exec(before);
       const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);
-      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !/[与和同跟]$/.test(text.slice(0, m.start)))) continue;
+      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !inWithPhrase(text, m.start))) continue;
       const stop: ClassStop = { at, drugs: new Set(drugsStoppedWithClassWord(word, formulary.drugs)), evidence };
       if (stop.drugs.size > 0) out.push(stop);
       stopOf.set(word.key, stop);

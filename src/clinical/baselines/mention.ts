@@ -68,8 +68,8 @@ const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌�
  */
 // A start on a condition not yet met is deferred too: "4-6周复查，仍不达标再联合依折麦布",
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
-// A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他" (not "门诊随诊，继续X").
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?=启动|启用|加用|开始)|门诊(?:再)?(?:评估|考虑))';
+// A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他", "门诊评估PCSK9抑制剂" (not "门诊随诊，继续X").
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?:评估|考虑|(?=启动|启用|加用|开始)))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -191,6 +191,11 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   return cues.sort((a, b) => a.start - b.start || (a.kind === 'mention' ? 1 : 0) - (b.kind === 'mention' ? 1 : 0));
 }
 
+/** A word right after 与/和/同/跟 ("瑞格列奈与预混胰岛素作用重叠"): a later cue is not about it. */
+export function inWithPhrase(text: string, start: number): boolean {
+  return /[与和同跟]$/.test(text.slice(0, start));
+}
+
 /** Status of every candidate-drug mention in one text field. */
 export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon): AnalyzedMention[] {
   const found = lexicon.findMentions(text).filter((m) => lexicon.has(m.name));
@@ -200,7 +205,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   // A class word in a "with" phrase is not what a later cue is about ("瑞格列奈与预混胰岛素作用重叠，
   // 不再使用" stops the glinide).
   const offersClasses = found.some((m) => m.name.startsWith(CLASS_WORD_PREFIX));
-  const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !/[与和同跟]$/.test(text.slice(0, m.start));
+  const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !inWithPhrase(text, m.start);
   const mentions = (offersClasses ? found : withClassWordMentions(text, found).filter(blocking))
     .filter((m) => !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)))
     .sort((a, b) => a.start - b.start);
