@@ -191,6 +191,13 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   return cues.sort((a, b) => a.start - b.start || (a.kind === 'mention' ? 1 : 0) - (b.kind === 'mention' ? 1 : 0));
 }
 
+/** The text of a mention's sentence up to `start` (reading order within the field). */
+export function sentenceBefore(text: string, start: number): string {
+  let from = start;
+  while (from > 0 && !SENTENCE_BOUNDARY.test(text[from - 1]!)) from--;
+  return text.slice(from, start);
+}
+
 /** A word right after 与/和/同/跟 ("瑞格列奈与预混胰岛素作用重叠"): a later cue is not about it. */
 export function inWithPhrase(text: string, start: number): boolean {
   return /[与和同跟]$/.test(text.slice(0, start));
@@ -242,10 +249,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
 
   /** Where "先予…" opens this sentence's first regimen, when a later clause (后/然后/再…) replaces it. */
   const firstRegimenStart = (cue: number): number | null => {
-    let s = cue;
-    while (s > 0 && !SENTENCE_BOUNDARY.test(text[s - 1] ?? '')) s--;
-    const m = FIRST_REGIMEN.exec(text.slice(s, cue));
-    return m && THEN_CLAUSE.test(text.slice(s + m.index, cue)) ? s + m.index : null;
+    const before = sentenceBefore(text, cue);
+    const m = FIRST_REGIMEN.exec(before);
+    return m && THEN_CLAUSE.test(before.slice(m.index)) ? cue - before.length + m.index : null;
   };
 
   // 'ward': a stop of the intravenous form only ("停静脉补钙", "停静脉胰岛素"): the oral or
