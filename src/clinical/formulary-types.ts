@@ -95,3 +95,27 @@ export function duplicationGroupsOf(drug: Pick<FormularyDrug, 'duplicationGroup'
   if (!drug) return [];
   return [...(drug.duplicationGroup !== undefined ? [drug.duplicationGroup] : []), ...(drug.componentGroups ?? [])];
 }
+
+/**
+ * Families of duplication groups that no discharge list combines, though their drugs are not
+ * duplicates: ACEI with ARB or ARNI is dual RAS blockade (not recommended, 2018 Chinese
+ * hypertension guideline; ARNI with ACEI is contraindicated by label). The formulary also records
+ * these pairs as major interactions, which the warnings panel shows; the family keeps them off the
+ * list itself.
+ */
+export const EXCLUSIVE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  'family:ras-blockade': ['acei', 'arb'],
+};
+
+/**
+ * The groups of which one discharge list holds at most one drug (the decoder mask, the fusion's
+ * pass and the baselines' ranked pass): the drug's duplication groups, then every exclusive family
+ * one of them belongs to.
+ */
+export function listGroupsOf(drug: Pick<FormularyDrug, 'duplicationGroup' | 'componentGroups'> | undefined): string[] {
+  const groups = duplicationGroupsOf(drug);
+  const families = Object.entries(EXCLUSIVE_FAMILIES)
+    .filter(([, members]) => groups.some((g) => members.includes(g)))
+    .map(([family]) => family);
+  return [...groups, ...families];
+}

@@ -356,6 +356,21 @@ describe('safetyPlan / applySafetyToRanked', () => {
     expect(applySafetyToRanked(plain, ['二甲双胍', '西格列汀二甲双胍', '西格列汀'], f).kept).toEqual(['二甲双胍', '西格列汀']);
   });
 
+  it('one RAS blocker per list: ACEI, ARB and ARNI share a family; other antihypertensives do not', () => {
+    const plain = rec('v', { 出院诊断: ['高血压2级'] });
+    const groups = safetyPlan(plain, ['贝那普利', '缬沙坦', '沙库巴曲缬沙坦', '氨氯地平贝那普利', '氨氯地平'], f).mask.groups;
+    expect(groups).toEqual([
+      ['acei', 'family:ras-blockade'],
+      ['arb', 'family:ras-blockade'],
+      ['arb', 'family:ras-blockade'],
+      ['acei', 'ccb_dhp', 'family:ras-blockade'],
+      'ccb_dhp',
+    ]);
+    expect(applySafetyToRanked(plain, ['贝那普利', '氨氯地平', '厄贝沙坦', '沙库巴曲缬沙坦'], f).kept).toEqual(['贝那普利', '氨氯地平']);
+    // Without a RAS blocker in front, the ARB keeps its place.
+    expect(applySafetyToRanked(plain, ['氨氯地平', '厄贝沙坦', '美托洛尔'], f).kept).toEqual(['氨氯地平', '厄贝沙坦', '美托洛尔']);
+  });
+
   it('a site list spelling (salt / form) is normalised and reported as spelled', () => {
     expect(safetyPlan(note, ['盐酸二甲双胍片'], f).withheld.map((w) => w.drug)).toEqual(['盐酸二甲双胍片']);
   });

@@ -21,12 +21,13 @@
  * A drug the note merely does not mention is never withheld.
  *
  * The mask (`candidateMask`) adds the per-hypothesis duplication rule: once a drug of a
- * formulary `duplicationGroup` is in the list, the group's other drugs are closed.
+ * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
+ * group's other drugs are closed.
  */
 import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, sentenceBefore, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsStoppedWithClassWord, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
-import { duplicationGroupsOf } from './formulary-types.ts';
+import { listGroupsOf } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
 import { statementText, type NoteStatement } from './note-statement.ts';
 import type { CDrugRedRecord } from './record.ts';
@@ -299,8 +300,8 @@ export interface CandidateMaskData {
   /** Indices of withheld candidates: never emitted. */
   blocked: number[];
   /**
-   * Per candidate index: its formulary duplication group, or its groups for a combination
-   * (duplicationGroupsOf); null when none / unknown.
+   * Per candidate index: the groups of which a list holds one drug (listGroupsOf: its duplication
+   * groups and exclusive families); null when none / unknown.
    */
   groups: (string | string[] | null)[];
 }
@@ -327,7 +328,7 @@ export function safetyPlan(
   const groups = candidates.map((c, i) => {
     if (out.has(c)) blocked.push(i);
     const n = canonical(c, formulary);
-    const g = duplicationGroupsOf(n !== null ? formulary.get(n) : undefined);
+    const g = listGroupsOf(n !== null ? formulary.get(n) : undefined);
     return g.length === 0 ? null : g.length === 1 ? g[0]! : g;
   });
   return { withheld, mask: { blocked, groups } };
@@ -335,7 +336,7 @@ export function safetyPlan(
 
 /**
  * The same policy on a ranked list (the baselines): withheld drugs dropped, and of several
- * drugs of one duplicationGroup only the best-ranked kept. `safety: false` returns the list.
+ * drugs of one list group (listGroupsOf) only the best-ranked kept. `safety: false` returns the list.
  */
 export function applySafetyToRanked<T extends string | { name: string }>(
   record: CDrugRedRecord,
@@ -353,7 +354,7 @@ export function applySafetyToRanked<T extends string | { name: string }>(
     const name = nameOf(x);
     if (out.has(name)) continue;
     const c = canonical(name, formulary);
-    const groups = duplicationGroupsOf(c !== null ? formulary.get(c) : undefined);
+    const groups = listGroupsOf(c !== null ? formulary.get(c) : undefined);
     if (groups.some((g) => usedGroups.has(g))) continue;
     for (const g of groups) usedGroups.add(g);
     kept.push(x);
