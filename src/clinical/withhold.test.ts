@@ -332,6 +332,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '门诊随诊，继续非布司他20mg qd。' }, ['非布司他']).size).toBe(0);
   });
 
+  it('a start left until something else is done ("待血磷控制后再考虑X") withholds X as deferred; a plain start does not', () => {
+    const activeD = ['骨化三醇', '阿法骨化醇'];
+    const later = withheld({ 诊疗过程描述: 'P↑，司维拉姆加量；PTH待血磷控制后再考虑活性维生素D。' }, activeD);
+    expect([...later.keys()].sort()).toEqual([...activeD].sort());
+    expect(withheld({ 诊疗过程描述: 'PTH升高，加用活性维生素D。' }, activeD).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '复查血磷后考虑骨化三醇0.25μg qd。' }, activeD).size).toBe(0);
+  });
+
   it('a past-regimen mention after a stop does not undo the stop', () => {
     // 既往史 is read before 现病史: the stop comes first, the past-regimen mention later.
     expect(withheld({ 既往史: '因腹泻停用二甲双胍。', 现病史: '既往曾使用二甲双胍，现用阿卡波糖。' }, ['二甲双胍']).has('二甲双胍')).toBe(true);
