@@ -38,6 +38,16 @@ describe('class-level plans', () => {
     expect(openClassPlans({ 现病史: '利拉鲁肽1.2mg qd。', 诊疗过程描述: 'GLP-1受体激动剂同前。' }, bundled)).toEqual([]);
   });
 
+  it('a switch from a human premix to a premixed analogue plans aspart 30 and replaces the human premix', () => {
+    const bundled = Formulary.bundled();
+    const r = { 现病史: '使用精蛋白生物合成人胰岛素注射液(预混30R)早20U、晚16U。', 诊疗过程描述: '调整降糖：改为预混胰岛素类似物每日两次。' };
+    expect(openClassPlans(r, bundled).map((p) => [p.key, p.usual])).toContainEqual(['premixAnalogue', '门冬胰岛素30']);
+    expect(withheldDrugs(recordFromObject(r), ['精蛋白生物合成人胰岛素(预混30R)', '门冬胰岛素30'], bundled).map((w) => w.drug)).toEqual(['精蛋白生物合成人胰岛素(预混30R)']);
+    // a premixed analogue the note names answers the plan; without a switch the human premix stays
+    expect(openClassPlans({ 现病史: '诺和锐30早16U晚12U。', 诊疗过程描述: '预混胰岛素类似物同前。' }, bundled)).toEqual([]);
+    expect(withheldDrugs(recordFromObject({ 现病史: '诺和灵30R早20U晚16U。', 诊疗过程描述: '预混人胰岛素同前，未改为预混胰岛素类似物（费用原因）。' }), ['精蛋白生物合成人胰岛素(预混30R)'], bundled)).toEqual([]);
+  });
+
   it('high-intensity statin therapy on a moderate-intensity statin plans atorvastatin', () => {
     const bundled = Formulary.bundled();
     const plans = (r: Record<string, unknown>) => openClassPlans(r, bundled).map((p) => [p.key, p.usual]);

@@ -143,6 +143,15 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'thiazide', term: /噻嗪(?:类|样)利尿剂/, classes: ['噻嗪类利尿剂', '噻嗪样利尿剂'], usual: '吲达帕胺' },
   { key: 'uricosuric', term: /促(?:进)?尿酸排泄(?:药物?|剂)/, classes: ['促尿酸排泄药'], usual: '苯溴马隆' },
   { key: 'xoi', term: /黄嘌呤氧化酶抑制剂|XOI/, classes: ['黄嘌呤氧化酶抑制剂'], usual: '非布司他' },
+  // A premixed analogue (LABELLING.md §1.1 → 门冬胰岛素30); a switch to it ("改为预混胰岛素类似物每日两次")
+  // replaces a human premix. Before premixInsulin, so the longer word is read first.
+  {
+    key: 'premixAnalogue',
+    term: /预混胰岛素类似物/,
+    classes: ['预混胰岛素类似物'],
+    usual: '门冬胰岛素30',
+    supersedes: ['精蛋白生物合成人胰岛素(预混30R)', '精蛋白生物合成人胰岛素(预混50R)', '精蛋白锌重组人胰岛素混合', '30/70混合重组人胰岛素', '50/50混合重组人胰岛素'],
+  },
   // Not the start of a product name ("预混人胰岛素30R" is the drug).
   { key: 'premixInsulin', term: /预混(?:人)?胰岛素(?:类似物)?(?![\dR])/, classes: ['预混人胰岛素', '预混胰岛素类似物'], usual: '门冬胰岛素30' },
   { key: 'glinide', term: /格列奈类/, classes: ['格列奈类'], usual: '瑞格列奈' },

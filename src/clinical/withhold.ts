@@ -87,8 +87,8 @@ function clauseOf(text: string, start: number, end: number): string {
 const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n]{0,6})$`);
 /** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
 const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
-/** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
-const SWITCHED_TO = new RegExp(`(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
+/** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took ("未改为…" does not). */
+const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
 /**
  * A stop cue standing alone at the end of a later clause of the sentence ("磺脲类可加速β细胞功能衰竭，
  * 一并停用"): the analyser's bare cue refers back to the class.
