@@ -298,6 +298,16 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '血钾6.1mmol/L，停用ARB类药物。' }, ['缬沙坦氢氯噻嗪']).has('缬沙坦氢氯噻嗪')).toBe(true);
   });
 
+  it('"B替换原A" replaces A and keeps B, for classes and drugs; "替换为" is the other direction', () => {
+    const cls = { 既往史: '服缬沙坦胶囊80mg qd。', 诊疗过程描述: '降压：ARB＋噻嗪类单片复方制剂替换原ARB。' };
+    const w = withheld(cls, ['缬沙坦', '缬沙坦氢氯噻嗪', '厄贝沙坦氢氯噻嗪']);
+    expect([...w.keys()]).toEqual(['缬沙坦']);
+    expect(withheld({ 既往史: '服缬沙坦胶囊80mg qd。', 诊疗过程描述: '以氨氯地平替换缬沙坦。' }, ['缬沙坦', '氨氯地平']).has('缬沙坦')).toBe(true);
+    expect(withheld({ 诊疗过程描述: '缬沙坦替换为氨氯地平。' }, ['缬沙坦', '氨氯地平']).has('氨氯地平')).toBe(false);
+    // without the cue both stay
+    expect(withheld({ 既往史: '服缬沙坦胶囊80mg qd。', 诊疗过程描述: '降压：加用ARB＋噻嗪类单片复方制剂。' }, ['缬沙坦氢氯噻嗪']).size).toBe(0);
+  });
+
   it('a switch to basal insulin supersedes the premix the patient took; basal-bolus without a switch does not', () => {
     const premix = { 现病史: '3年前改为诺和锐30早16U晚12U。', 诊疗过程描述: '停泵后改为基础胰岛素+三餐前速效胰岛素皮下注射。' };
     expect(withheld(premix, ['门冬胰岛素30', '甘精胰岛素']).get('门冬胰岛素30')?.statement).toMatchObject({ kind: 'superseded' });

@@ -87,6 +87,8 @@ function clauseOf(text: string, start: number, end: number): string {
 const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n]{0,6})$`);
 /** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
 const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
+/** A replacement cue right before a class word: "ARB＋噻嗪类单片复方制剂替换原ARB" stops the ARB. */
+const REPLACED_BEFORE = /(?:替代|代替|取代|替换)原?$/;
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took ("未改为…" does not). */
 const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
 /**
@@ -128,6 +130,8 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
   const out: ClassStop[] = [];
   /** The latest stop of each class word: a later positive statement of the word lifts it. */
   const stopOf = new Map<string, ClassStop>();
+  /** Class words read as positive so far: the replacement of a later "替换原X" is among them. */
+  const named: { field: string; start: number; drugs: string[] }[] = [];
   for (const m of analyzeRecord(record, withClassWords(formulary))) {
     const word = classWordOf(m.name);
     if (!word) continue;
@@ -139,11 +143,17 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     if (m.status === 'stopped') {
       const cue = CUE_BEFORE_CLASS.exec(before);
       const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);
-      if (!cueBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !inWithPhrase(text, m.start))) continue;
+      if (!cueBefore && !REPLACED_BEFORE.test(before) && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !inWithPhrase(text, m.start))) continue;
       const stop: ClassStop = { at, drugs: new Set(drugsStoppedWithClassWord(word, formulary.drugs)), evidence };
+      if (REPLACED_BEFORE.test(before)) {
+        // "ARB＋噻嗪类单片复方制剂替换原ARB": the replacement named earlier in the sentence stays.
+        const sentenceStart = m.start - sentenceBefore(text, m.start).length;
+        for (const c of named) if (c.field === m.field && c.start >= sentenceStart) for (const n of c.drugs) stop.drugs.delete(n);
+      }
       if (stop.drugs.size > 0) out.push(stop);
       stopOf.set(word.key, stop);
     } else if (m.status === 'positive' || m.status === 'discharge') {
+      named.push({ field: m.field, start: m.start, drugs: drugsStoppedWithClassWord(word, formulary.drugs) });
       // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on. Only a start does that: "既往服用
       // 他汀类药物后出现肌肉酸痛" names the class, it does not restart it.
       if (m.status === 'discharge' || STARTED_BEFORE.test(before)) {

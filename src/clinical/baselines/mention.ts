@@ -102,9 +102,10 @@ export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换
 const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|→|->|⇒`, 'g');
 /**
  * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
- * is the one stopped. It only looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
+ * is the one stopped ("…单片复方制剂替换原ARB" too; "替换为" is a switch the other way round). It only
+ * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
-const REPLACED_BY_CUE = /替代|代替|取代/g;
+const REPLACED_BY_CUE = /替代|代替|取代|替换(?![为成])/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
