@@ -159,6 +159,36 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(read('加用维生素D 800IU qd。')).toEqual([['维生素D', 'positive']]);
   });
 
+  it('a next dose given in clinic ("下次6个月后门诊注射") is not taken home; a drug after it is unaffected', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string, f: 'C' | 'P' = 'C') => analyzeText(t, f === 'C' ? '诊疗过程描述' : '现病史', bundled).map((m) => [m.name, m.status]);
+    expect(read('改地舒单抗60mg皮下注射，住院期间已注射第1针，下次6个月后门诊注射。')).toEqual([['地舒单抗', 'inpatient']]);
+    expect(read('出院后：1.碳酸钙D3片600mg qd；2.唑来膦酸每年1次，明年3月门诊输注；3.骨化三醇0.25μg qd。')).toEqual([
+      ['碳酸钙D3', 'discharge'],
+      ['唑来膦酸', 'inpatient'],
+      ['骨化三醇', 'discharge'],
+    ]);
+    // the cue belongs to the drug right before it
+    expect(read('继续阿仑膦酸钠，地舒单抗下次门诊注射。')).toEqual([
+      ['阿仑膦酸钠', 'positive'],
+      ['地舒单抗', 'inpatient'],
+    ]);
+    expect(read('改地舒单抗60mg皮下注射，每6个月1次。')).toEqual([['地舒单抗', 'positive']]);
+  });
+
+  it('"单用X" is a positive cue: it ends a stop scope', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+    expect(read('停用阿司匹林，单用氯吡格雷抗血小板。')).toEqual([
+      ['阿司匹林', 'stopped'],
+      ['氯吡格雷', 'positive'],
+    ]);
+    expect(read('停用阿司匹林、氯吡格雷。')).toEqual([
+      ['阿司匹林', 'stopped'],
+      ['氯吡格雷', 'stopped'],
+    ]);
+  });
+
   it('intensive insulin on the ward (强化降糖, 胰岛素强化治疗) is inpatient; the same insulins without it, or in the plan, are not', () => {
     expect(statuses('予三餐前门冬胰岛素+睡前甘精胰岛素皮下注射强化降糖', '诊疗过程描述')).toEqual([
       ['门冬胰岛素', 'inpatient'],

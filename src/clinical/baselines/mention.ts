@@ -21,7 +21,8 @@
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route or intensive insulin (静滴, 静脉, 静推, 强化降糖,
  *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液),
  *    or a dose the note bounds to the stay (a fixed course "×5天", a single dose "皮下注射1次" /
- *    "…栓各1次", "临时予", "（住院期间）") — drugs given only during the admission. Plain 注射 / 皮下注射 does NOT count, and neither
+ *    "…栓各1次", "临时予", "（住院期间）"), or, in any field, a next dose the sentence gives in clinic
+ *    ("下次6个月后门诊注射") — drugs given only during the admission or by the clinic. Plain 注射 / 皮下注射 does NOT count, and neither
  *    does the injection form of a drug patients inject at home (insulin, GLP-1 RAs, EPO, bone and
  *    PCSK9 biologics).
  *  - past: a drug of an earlier regimen (既往曾使用, 曾先后服用, 起初予, 以往服用…): it says what
@@ -32,7 +33,7 @@
  *    earlier 停用; a stop cue inside the plan ("出院后停用X") still stops X.
  *  - not a mention at all: a function test ("卡托普利试验"), a lab value ("维生素B12 186pg/ml",
  *    "25-羟维生素D"), or a drug name inside a class word ("活性维生素D": src/clinical/class-plans.ts).
- *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合, and the restarts 恢复/重新使用/
+ *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合/单用, and the restarts 恢复/重新使用/
  *    重启) end a negation or stop scope ("停用二甲双胍后恢复二甲双胍": the second is positive).
  *
  * A drug is predicted when its *last* positive-or-stopped mention is positive (negated and
@@ -106,7 +107,7 @@ const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|�
  * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
 const REPLACED_BY_CUE = /替代|代替|取代|替换(?![为成])/g;
-const POS_CUE = /加用|给予|予以?|继续|开始|联合|恢复|重新(?:加用|使用|服用|启用)|重启/g;
+const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
@@ -117,6 +118,11 @@ const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口�
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|强化降糖|胰岛素强化|ivgtt|iv(?![a-z])/i;
 /** An intravenous route (no pump: a patient may go home on an insulin pump). */
 const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
+/**
+ * The drug's next dose is given in clinic ("唑来膦酸每年1次，明年3月门诊输注", "地舒单抗…，下次6个月后
+ * 门诊注射"): the patient does not take it home.
+ */
+const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
 /**
  * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
  * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
@@ -249,6 +255,20 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     !HOME_INJECTABLE.test(name) &&
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
 
+  /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
+  const clinicDose = (i: number): boolean => {
+    const t = toks[i]!;
+    let end = text.length;
+    for (let j = i + 1; j < toks.length; j++) {
+      const u = toks[j]!;
+      if (u.kind === 'mention' || (u.kind === 'boundary' && SENTENCE_BOUNDARY.test(text.slice(u.start, u.end)))) {
+        end = u.start;
+        break;
+      }
+    }
+    return CLINIC_DOSE.test(text.slice(t.end, end));
+  };
+
   /** Where "先予…" opens this sentence's first regimen, when a later clause (后/然后/再…) replaces it. */
   const firstRegimenStart = (cue: number): number | null => {
     const before = sentenceBefore(text, cue);
@@ -322,7 +342,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         let status: MentionStatus;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
-        else if (state === 'ward') status = 'inpatient';
+        else if (state === 'ward' || clinicDose(i)) status = 'inpatient';
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
