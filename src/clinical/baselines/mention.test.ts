@@ -176,6 +176,39 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(read('改地舒单抗60mg皮下注射，每6个月1次。')).toEqual([['地舒单抗', 'positive']]);
   });
 
+  it('stops scheduled inside the plan (后可停, a threshold, 随X停用) keep the drugs; a stop with neither still stops', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+    expect(read('出院带药：1. 盐酸普萘洛尔片 10mg tid，心率<70次/分停用；2. 泮托拉唑钠肠溶片 40mg qd，随泼尼松停用。')).toEqual([
+      ['普萘洛尔', 'discharge'],
+      ['泮托拉唑', 'discharge'],
+      ['泼尼松', 'discharge'],
+    ]);
+    expect(read('出院带药：乳果糖口服溶液 15ml qd，大便通畅后可停。')).toEqual([['乳果糖', 'discharge']]);
+    expect(read('出院带药：泮托拉唑钠肠溶片 40mg qd，泼尼松停用。')).toEqual([
+      ['泮托拉唑', 'discharge'],
+      ['泼尼松', 'stopped'],
+    ]);
+  });
+
+  it('ward-only: nebulised drugs and a one-off injection; "疗程已结束" stops the drug before it; "维生素B12正常" is a lab', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+    expect(read('布地奈德混悬液＋异丙托溴铵雾化吸入。')).toEqual([
+      ['布地奈德', 'inpatient'],
+      ['异丙托溴铵', 'inpatient'],
+    ]);
+    expect(read('激素期间临时皮下注射门冬胰岛素。')).toEqual([['门冬胰岛素', 'inpatient']]);
+    expect(read('三餐前皮下注射门冬胰岛素。')).toEqual([['门冬胰岛素', 'positive']]);
+    expect(read('予泼尼松片20mg qd，关节肿痛缓解，泼尼松疗程已结束。')).toEqual([
+      ['泼尼松', 'positive'],
+      ['泼尼松', 'stopped'],
+    ]);
+    // only at a clause's end: it never stops the drug after it
+    expect(read('抗感染疗程已完成，出院带药：二甲双胍。')).toEqual([['二甲双胍', 'discharge']]);
+    expect(read('维生素B12正常，予甲钴胺片0.5mg tid。')).toEqual([['甲钴胺', 'positive']]);
+  });
+
   it('"单用X" is a positive cue: it ends a stop scope', () => {
     const bundled = Formulary.bundled();
     const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);

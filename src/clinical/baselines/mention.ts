@@ -60,7 +60,8 @@ const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 // "暂未予" is a decision not to start it yet (an avoidance, below), not a history without it.
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
-const STOP_WORDS = '停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
+// "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
+const STOP_WORDS = '疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
 const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
 /**
@@ -86,8 +87,12 @@ const FIRST_REGIMEN = /先(?:予以?|给予|使用|应用|用)/;
 const THEN_CLAUSE = /[，,；;]\s*(?:后|之后|然后|随后|再)/;
 /** A clause break between a drug and a later cue. */
 const CLAUSE_BREAK = /[，,；;]/;
-/** Just before a stop cue: it is scheduled for later ("…后停用", "至停药", "…时停用"). */
-const FUTURE_BEFORE = /(?:后|至|时|则)\s*$/;
+/**
+ * Just before a stop cue: it is scheduled for later ("…后停用", "大便通畅后可停", "至停药", "…时停用"), on
+ * a condition ("心率<70次/分停用"), or together with another drug ("随泼尼松停用": that drug is not
+ * stopped either).
+ */
+const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^，,；;。\n]{1,14}|随[^，,；;。\n]{1,12})\s*$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
@@ -115,7 +120,7 @@ const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|恢复|重新
 const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
 // "强化降糖" / "胰岛素强化治疗" is the short course of intensive insulin given on the ward; what the
 // patient goes home on is whatever the note switches to or plans, not this clause's regimen.
-const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|胰岛素泵|CSII|强化降糖|胰岛素强化|ivgtt|iv(?![a-z])/i;
+const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|雾化|胰岛素泵|CSII|强化降糖|胰岛素强化|ivgtt|iv(?![a-z])/i;
 /** An intravenous route (no pump: a patient may go home on an insulin pump). */
 const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
 /**
@@ -128,11 +133,11 @@ const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
  * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
  * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
  */
-const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用)|[（(]住院期间[）)]/i;
+const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
-const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:水平)?(?:正常|降低|减低|升高)|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）|[（(]含)$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
@@ -246,7 +251,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
 
   // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
   // stop (a taper or a condition): the drug still goes home.
-  const futureStop = (pos: number): boolean => inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 2), pos));
+  const futureStop = (pos: number): boolean => inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 16), pos));
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
