@@ -215,6 +215,20 @@ export function drugsOfClassWord(word: ClassWord, drugs: readonly FormularyDrug[
   return drugs.filter((d) => (word.members ? word.members.includes(d.name) : word.classes.includes(d.class))).map((d) => d.name);
 }
 
+/**
+ * What a switch to this drug replaces, as a switch to its class word would ("改为来得时…" on a premix
+ * is "改为基础胰岛素"; "改为阿托伐他汀40mg" on simvastatin is "改为高强度他汀"): the `supersedes` of every
+ * class word the drug is a plan for.
+ */
+export function supersededBySwitchTo(name: string, drugs: readonly FormularyDrug[]): string[] {
+  const out = new Set<string>();
+  for (const word of CLASS_WORDS) {
+    if (!word.supersedes || !drugsOfClassWord(word, drugs).includes(name)) continue;
+    for (const n of word.supersedes) if (n !== name) out.add(n);
+  }
+  return [...out];
+}
+
 /** A class name without its "类" ("磺脲类" → "磺脲"): how combination classes spell a part. */
 const stem = (cls: string): string => cls.replace(/类$/, '');
 

@@ -315,6 +315,15 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 现病史: '诺和锐30早16U晚12U。', 诊疗过程描述: '加用基础胰岛素。' }, ['门冬胰岛素30']).size).toBe(0);
   });
 
+  it('a switch to a named drug replaces what a switch to its class would: a basal insulin the premix, atorvastatin simvastatin', () => {
+    const premix = { 现病史: '诺和锐30 早18U、晚14U。', 诊疗过程描述: '预混胰岛素难以兼顾，改为来得时14U qn + 诺和锐三餐前6-6-6U。' };
+    expect(withheld(premix, ['门冬胰岛素30', '甘精胰岛素', '门冬胰岛素']).get('门冬胰岛素30')?.statement).toMatchObject({ kind: 'superseded' });
+    expect(withheld(premix, ['甘精胰岛素', '门冬胰岛素']).size).toBe(0);
+    expect(withheld({ 现病史: '辛伐他汀20mg qn。', 诊疗过程描述: 'LDL-C未达标，改为阿托伐他汀40mg qn。' }, ['辛伐他汀']).has('辛伐他汀')).toBe(true);
+    // added, not switched to: the premix stays
+    expect(withheld({ 现病史: '诺和锐30 早18U、晚14U。', 诊疗过程描述: '加用甘精胰岛素6U qn。' }, ['门冬胰岛素30']).size).toBe(0);
+  });
+
   it('a bare stop closing a later clause of the sentence stops the class before it ("磺脲类…，一并停用")', () => {
     const su = ['格列齐特', '格列美脲'];
     expect(withheld({ 现病史: '服用达美康缓释片60mg qd。', 诊疗过程描述: '修正诊断为LADA。磺脲类可加速β细胞功能衰竭，一并停用。' }, su).size).toBe(2);

@@ -25,7 +25,7 @@
  * group's other drugs are closed.
  */
 import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, sentenceBefore, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
-import { classWordOf, drugsStoppedWithClassWord, withClassWords } from './class-words.ts';
+import { classWordOf, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -134,9 +134,17 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
   const named: { field: string; start: number; drugs: string[] }[] = [];
   for (const m of analyzeRecord(record, withClassWords(formulary))) {
     const word = classWordOf(m.name);
-    if (!word) continue;
     const text = record[m.field] ?? '';
     const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
+    if (!word) {
+      // A switch to a named drug replaces what a switch to its class would ("改为来得时14U qn" on a premix).
+      if ((m.status === 'positive' || m.status === 'discharge') && SWITCHED_TO.test(before)) {
+        const replaced = supersededBySwitchTo(m.name, formulary.drugs).filter((n) => formulary.has(n));
+        const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
+        if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence: { field: m.field, text: clauseOf(text, m.start, m.end) }, superseded: true });
+      }
+      continue;
+    }
     const after = text.slice(m.end).split(CLAUSE)[0] ?? '';
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
     const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };

@@ -209,12 +209,18 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(read('维生素B12正常，予甲钴胺片0.5mg tid。')).toEqual([['甲钴胺', 'positive']]);
   });
 
-  it('"单用X" is a positive cue: it ends a stop scope', () => {
+  it('"单用X" and "已用X" are positive cues: they end a stop scope', () => {
     const bundled = Formulary.bundled();
     const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
     expect(read('停用阿司匹林，单用氯吡格雷抗血小板。')).toEqual([
       ['阿司匹林', 'stopped'],
       ['氯吡格雷', 'positive'],
+    ]);
+    // "已用X" (already on X) ends the scope too: "停补钾（已用螺内酯、诺欣妥，避免高钾）"
+    expect(read('停用氯化钾（已用螺内酯、沙库巴曲缬沙坦，避免高钾）。')).toEqual([
+      ['氯化钾', 'stopped'],
+      ['螺内酯', 'positive'],
+      ['沙库巴曲缬沙坦', 'positive'],
     ]);
     expect(read('停用阿司匹林、氯吡格雷。')).toEqual([
       ['阿司匹林', 'stopped'],

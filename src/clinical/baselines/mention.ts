@@ -33,7 +33,7 @@
  *    earlier 停用; a stop cue inside the plan ("出院后停用X") still stops X.
  *  - not a mention at all: a function test ("卡托普利试验"), a lab value ("维生素B12 186pg/ml",
  *    "25-羟维生素D"), or a drug name inside a class word ("活性维生素D": src/clinical/class-plans.ts).
- *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合/单用, and the restarts 恢复/重新使用/
+ *  - positive otherwise. Positive cues (予/给予/加用/继续/开始/联合/单用/已用, and the restarts 恢复/重新使用/
  *    重启) end a negation or stop scope ("停用二甲双胍后恢复二甲双胍": the second is positive).
  *
  * A drug is predicted when its *last* positive-or-stopped mention is positive (negated and
@@ -112,7 +112,7 @@ const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|�
  * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
 const REPLACED_BY_CUE = /替代|代替|取代|替换(?![为成])/g;
-const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|恢复|重新(?:加用|使用|服用|启用)|重启/g;
+const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
