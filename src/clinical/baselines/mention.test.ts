@@ -209,6 +209,17 @@ describe('past regimens, bare stops and ward injections', () => {
     expect(read('维生素B12正常，予甲钴胺片0.5mg tid。')).toEqual([['甲钴胺', 'positive']]);
   });
 
+  it('a switch to insulin ("改胰岛素") replaces the drug before it; "改善胰岛素抵抗" is no switch', () => {
+    const bundled = Formulary.bundled();
+    const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+    expect(read('二甲双胍与患者沟通后改胰岛素。予门冬胰岛素三餐前4U。')).toEqual([
+      ['二甲双胍', 'stopped'],
+      ['门冬胰岛素', 'positive'],
+    ]);
+    expect(read('予二甲双胍，改善胰岛素抵抗。')).toEqual([['二甲双胍', 'positive']]);
+    expect(read('二甲双胍0.5g tid，胰岛素剂量同前。')).toEqual([['二甲双胍', 'positive']]);
+  });
+
   it('"单用X" and "已用X" are positive cues: they end a stop scope', () => {
     const bundled = Formulary.bundled();
     const read = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);

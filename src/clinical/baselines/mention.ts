@@ -111,6 +111,8 @@ const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|�
  * is the one stopped ("…单片复方制剂替换原ARB" too; "替换为" is a switch the other way round). It only
  * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
+/** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
+const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
 const REPLACED_BY_CUE = /替代|代替|取代|替换(?![为成])/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
@@ -332,7 +334,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         }
         break;
       case 'replace':
-        if (nextInClauseIsMention) {
+        if (nextInClauseIsMention || INSULIN_TARGET.test(text.slice(t.end))) {
           // Inside a discharge plan too: "出院后二甲双胍改为达格列净" sends the second one home.
           for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient' || p.status === 'discharge') p.status = 'stopped';
           // "先予A，后…简化为B": the first regimen is the one replaced, a clause break before the cue.
