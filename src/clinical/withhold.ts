@@ -24,7 +24,7 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, sentenceBefore, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, sentenceBefore, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
@@ -88,7 +88,7 @@ const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n
 /** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
 const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
 /** A replacement cue right before a class word: "ARB＋噻嗪类单片复方制剂替换原ARB" stops the ARB. */
-const REPLACED_BEFORE = /(?:替代|代替|取代|替换)原?$/;
+const REPLACED_BEFORE = new RegExp(`(?:${REPLACED_BY_WORDS})原?$`);
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took ("未改为…" does not). */
 const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
 /**
@@ -136,18 +136,17 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     const word = classWordOf(m.name);
     const text = record[m.field] ?? '';
     const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
+    const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
+    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
     if (!word) {
       // A switch to a named drug replaces what a switch to its class would ("改为来得时14U qn" on a premix).
       if ((m.status === 'positive' || m.status === 'discharge') && SWITCHED_TO.test(before)) {
         const replaced = supersededBySwitchTo(m.name, formulary.drugs).filter((n) => formulary.has(n));
-        const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
-        if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence: { field: m.field, text: clauseOf(text, m.start, m.end) }, superseded: true });
+        if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence, superseded: true });
       }
       continue;
     }
     const after = text.slice(m.end).split(CLAUSE)[0] ?? '';
-    const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
-    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
     if (m.status === 'stopped') {
       const cue = CUE_BEFORE_CLASS.exec(before);
       const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);

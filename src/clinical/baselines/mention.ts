@@ -13,10 +13,10 @@
  *    and the avoidance words 避免/禁用/忌用/不宜/不选用/不予/勿用/暂不 …, and a deferred start: "再决定是否加用", "仍不达标再联合", "2周门诊启动"
  *    "停用二甲双胍、格列美脲"), or a stop cue shortly after it in the same sentence with no
  *    drug following the cue ("二甲双胍因胃肠道反应已停用", "二甲双胍已停"); and the drug *before*
- *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改, an arrow →) when a drug follows the cue
+ *    a replacement cue (改为/换为/换用/改用/调整为/更换为/替换为, a bare 改, an arrow →) when a drug (or insulin) follows the cue
  *    ("将二甲双胍改为达格列净", "诺和力改诺和泰" → the first stopped, the second kept; "先予A，后…简化为B"
  *    stops the first regimen A across the clause break); and the drug
- *    right *after* 替代/代替/取代 ("以氯吡格雷替代阿司匹林" → 阿司匹林 stopped, 氯吡格雷 kept). A replacement cue followed by
+ *    right *after* 替代/代替/取代/替换 ("以氯吡格雷替代阿司匹林" → 阿司匹林 stopped, 氯吡格雷 kept). A replacement cue followed by
  *    a dose ("剂量调整为1.0g") is ignored.
  *  - inpatient: in 诊疗过程描述 only, a clause with an intravenous/pump route or intensive insulin (静滴, 静脉, 静推, 强化降糖,
  *    泵入, 微泵, 输注, 滴注, 胰岛素泵/CSII, ivgtt, iv), or the drug named in an injection form (注射用X, X注射液),
@@ -107,13 +107,15 @@ export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换
 // An arrow between two regimens is a switch in terse notes ("胰岛素泵3d → 门冬30 20-0-16U").
 const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|→|->|⇒`, 'g');
 /**
- * The other word order: "以氯吡格雷替代阿司匹林", "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
+ * The other word order (also read around class words, src/clinical/withhold.ts): "以氯吡格雷替代阿司匹林",
+ * "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
  * is the one stopped ("…单片复方制剂替换原ARB" too; "替换为" is a switch the other way round). It only
  * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
+export const REPLACED_BY_WORDS = '替代|代替|取代|替换(?![为成])';
+const REPLACED_BY_CUE = new RegExp(REPLACED_BY_WORDS, 'g');
 /** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
 const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
-const REPLACED_BY_CUE = /替代|代替|取代|替换(?![为成])/g;
 const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启/g;
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
