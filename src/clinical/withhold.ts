@@ -150,9 +150,10 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     if (m.status === 'stopped') {
       const cue = CUE_BEFORE_CLASS.exec(before);
       const cueBefore = cue !== null && !WITH_ANOTHER.test(cue[1] ?? '') && !TOGETHER_AFTER.test(after);
-      if (!cueBefore && !REPLACED_BEFORE.test(before) && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !inWithPhrase(text, m.start))) continue;
+      const replacedBefore = REPLACED_BEFORE.test(before);
+      if (!cueBefore && !replacedBefore && !STOP_OR_AVOID.test(after) && !REPLACED_AFTER.test(after) && !(BARE_STOP_LATER.test(text.slice(m.end)) && !inWithPhrase(text, m.start))) continue;
       const stop: ClassStop = { at, drugs: new Set(drugsStoppedWithClassWord(word, formulary.drugs)), evidence };
-      if (REPLACED_BEFORE.test(before)) {
+      if (replacedBefore) {
         // "ARB＋噻嗪类单片复方制剂替换原ARB": the replacement named earlier in the sentence stays.
         const sentenceStart = m.start - sentenceBefore(text, m.start).length;
         for (const c of named) if (c.field === m.field && c.start >= sentenceStart) for (const n of c.drugs) stop.drugs.delete(n);
@@ -160,15 +161,15 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (stop.drugs.size > 0) out.push(stop);
       stopOf.set(word.key, stop);
     } else if (m.status === 'positive' || m.status === 'discharge') {
-      named.push({ field: m.field, start: m.start, drugs: drugsStoppedWithClassWord(word, formulary.drugs) });
+      const classDrugs = drugsStoppedWithClassWord(word, formulary.drugs);
+      named.push({ field: m.field, start: m.start, drugs: classDrugs });
       // "停预混人胰岛素30R，联合预混胰岛素类似物": the class goes on. Only a start does that: "既往服用
       // 他汀类药物后出现肌肉酸痛" names the class, it does not restart it.
       if (m.status === 'discharge' || STARTED_BEFORE.test(before)) {
         stopOf.get(word.key)?.drugs.clear();
         // A class started after another class's stop is the switch's target ("ARB改为ARB+噻嗪类单片
         // 复方"): the earlier stop no longer holds for the started class's own drugs.
-        const started = drugsStoppedWithClassWord(word, formulary.drugs);
-        for (const s of out) if (!s.superseded && isLater(at, s.at)) for (const n of started) s.drugs.delete(n);
+        for (const s of out) if (!s.superseded && isLater(at, s.at)) for (const n of classDrugs) s.drugs.delete(n);
       }
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
