@@ -87,7 +87,7 @@ function nodeDrugs(dtypes: string[], notes: readonly string[]): Record<string, s
     import { Formulary } from './src/clinical/formulary.ts';
     import { loadCausalLm } from './src/decoding/load-causal-lm.ts';
     import { parseDecodingConfig } from './src/decoding/decoding-config.ts';
-    import { parseFusionWeights } from './src/decoding/evidence-fusion.ts';
+    import { checkFusionWeights } from './src/decoding/evidence-fusion.ts';
     import { decodeWithPolicy } from './src/engine/decode-policy.ts';
     (async () => {
     const notes = JSON.parse(process.env.E2E_NOTES);
@@ -95,8 +95,8 @@ function nodeDrugs(dtypes: string[], notes: readonly string[]): Record<string, s
     const read = (f) => (existsSync(resolve(dir, f)) ? JSON.parse(readFileSync(resolve(dir, f), 'utf8')) : null);
     const dj = read('decoding.json');
     const cfg = dj ? parseDecodingConfig(dj) : null;
-    const fusionJson = read('fusion.json');
-    const fusion = fusionJson ? parseFusionWeights(fusionJson) : null;
+    const fusion = read('fusion.json');
+    if (fusion) checkFusionWeights(fusion);
     const out = {};
     for (const dtype of JSON.parse(process.env.E2E_DTYPES)) {
       const lm = await loadCausalLm(dir, { dtype, device: 'cpu' });

@@ -147,48 +147,6 @@ describe('evidence fusion', () => {
     expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '阿司匹林']);
   });
 
-  it('an unnamed drug carries how many classes the note plans without naming a drug; a named drug carries 0', () => {
-    const search = [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.6, 1)];
-    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
-    const input = { trajectory: search, stopProbabilities: [0.01, 0.2, 0.9], statuses, candidates: CANDIDATES };
-    const c = FUSION_FEATURES.indexOf('unnamed×classPlans');
-    const sglt2Plan = { drugs: ['达格列净'], usual: '达格列净' };
-    const statinPlan = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '阿托伐他汀' };
-    expect(fusionRows(input).map((r) => [r.name, r.x[c]])).toEqual([
-      ['二甲双胍', 0],
-      ['阿托伐他汀', 0], // no class plan in the note
-    ]);
-    expect(fusionRows({ ...input, classPlans: [sglt2Plan, statinPlan] }).map((r) => [r.name, r.x[c]])).toEqual([
-      ['二甲双胍', 0], // named
-      ['阿托伐他汀', Math.log(3)],
-      ['达格列净', Math.log(3)], // the planned class's usual drug is unnamed too
-    ]);
-  });
-
-  it('a fusion-4 file (15 features) still loads: the later feature weighs 0 and the lists are the same', () => {
-    const v4Features = FUSION_FEATURES.slice(0, 15);
-    const w5 = weights({ modelLogit: 1.3, 'unnamed×areaNamed': -0.7 }, -0.4);
-    const v4 = { version: 'dischargerx-fusion-4', features: v4Features, weights: w5.weights.slice(0, 15), bias: -0.4 };
-    const loaded = parseFusionWeights(v4, 'site/fusion.json');
-    expect(loaded.features).toEqual(FUSION_FEATURES);
-    expect(loaded.weights).toEqual([...v4.weights, 0]);
-    const input = {
-      trajectory: [drug('二甲双胍', 0.9, 0), drug('阿托伐他汀', 0.6, 1)],
-      stopProbabilities: [0.01, 0.2, 0.9],
-      statuses: new Map<string, MentionStatus>([['二甲双胍', 'positive']]),
-      candidates: CANDIDATES,
-      classPlans: [{ drugs: ['达格列净'], usual: '达格列净' }],
-    };
-    // The same weights with the new feature set to 0 give the same fused list and probabilities.
-    expect(fuse(input, loaded)).toEqual(fuse(input, { ...w5, weights: [...w5.weights.slice(0, 15), 0] }));
-    // ... and a weight on it changes them (the feature is live in a fusion-5 file).
-    expect(fuse(input, { ...w5, weights: [...w5.weights.slice(0, 15), -2] })).not.toEqual(fuse(input, loaded));
-    // A fusion-4 file must hold exactly the fusion-4 features; a fusion-5 file all of them.
-    expect(() => parseFusionWeights({ ...v4, features: FUSION_FEATURES, weights: w5.weights }, 'f.json')).toThrow(/^f\.json: features: must be the features of its version/);
-    expect(() => parseFusionWeights({ ...w5, features: v4Features, weights: v4.weights }, 'f.json')).toThrow(/^f\.json: features: /);
-    expect(() => parseFusionWeights({ ...w5, version: 'dischargerx-fusion-3' }, 'f.json')).toThrow(/^f\.json: version: must be one of/);
-  });
-
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
     // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
     const rows: { x: number[]; y: 0 | 1 }[] = [];

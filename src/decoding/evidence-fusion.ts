@@ -29,7 +29,7 @@ import { maskGroupsAt, type CandidateMask, type DecodedDrug } from './types.ts';
 import { SiteSchema, type SiteProvenance } from './decoding-config.ts';
 
 export const FUSION_FILE = 'fusion.json';
-export const FUSION_VERSION = 'dischargerx-fusion-5';
+export const FUSION_VERSION = 'dischargerx-fusion-4';
 
 /** The features, in the order of `FusionWeights.weights`. */
 export const FUSION_FEATURES = [
@@ -48,19 +48,8 @@ export const FUSION_FEATURES = [
   'classPlanned',
   'unnamed×areaUnsupported',
   'unnamed×areaNamed',
-  'unnamed×classPlans',
 ] as const;
 export type FusionFeature = (typeof FUSION_FEATURES)[number];
-
-/**
- * How many of FUSION_FEATURES each file version fitted (each version appended features). An older
- * file still loads: the features it never had weigh 0, so its lists stay exactly what they were and
- * a site's model folder needs no refit after an upgrade.
- */
-const FEATURES_OF_VERSION: Readonly<Record<string, number>> = {
-  'dischargerx-fusion-4': 15,
-  [FUSION_VERSION]: FUSION_FEATURES.length,
-};
 
 export interface FusionWeights {
   version: string;
@@ -141,7 +130,6 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   const note: NoteContext = {
     hasPlan: [...input.statuses.values()].includes('discharge'),
     namedLog: Math.log1p(named),
-    classPlansLog: Math.log1p(plans.length),
     classPlanned: new Set(plans.map((p) => p.usual)),
     areaUnsupported: (n) => {
       const a = areaOf(n);
@@ -182,8 +170,6 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
 interface NoteContext {
   hasPlan: boolean;
   namedLog: number;
-  /** log(1 + the classes the note plans without naming a drug of them). */
-  classPlansLog: number;
   classPlanned: ReadonlySet<string>;
   /** The note gives no reason for the drug's therapeutic area (no diagnosis, finding or lab of it). */
   areaUnsupported: (name: string) => boolean;
@@ -216,10 +202,6 @@ function features(name: string, searched: boolean, confidence: number, reach: nu
     // for its area at all, and less where the note already names what it gives for that area.
     !named && note.areaUnsupported(name) ? 1 : 0,
     !named && note.areaNamed(name) ? 1 : 0,
-    // A note that plans by class ("加用SGLT2抑制剂", "改为ARB") documents by class and leaves more of
-    // its regimen unnamed than one that names its drugs, so an unnamed drug means another thing
-    // there. Measured on dev notes (docs/decision-rules/RULE-1204w.md).
-    named ? 0 : note.classPlansLog,
   ];
 }
 
@@ -230,46 +212,29 @@ export function fusedProbability(x: readonly number[], w: FusionWeights): number
 }
 
 const finite = v.pipe(v.number('must be a finite number'), v.finite('must be a finite number'));
-const knownVersions = Object.keys(FEATURES_OF_VERSION);
-const FusionSchema = v.pipe(
-  v.object({
-    version: v.picklist(knownVersions, `must be one of ${knownVersions.map((x) => `"${x}"`).join(', ')} (fit again with npm run fit-fusion)`),
-    features: v.array(v.string('must be a feature name')),
-    weights: v.array(finite),
-    bias: finite,
-    fittedOn: v.optional(v.object({ file: v.string(), visits: v.number(), dtype: v.string(), l2: v.number(), logLoss: v.number(), site: v.optional(SiteSchema) })),
-    searchCut: v.optional(v.object({ stopThreshold: v.number(), minConfidence: v.number(), score: v.number(), ratio: v.number() })),
-  }),
-  v.forward(
-    v.check((w) => {
-      const expected = FUSION_FEATURES.slice(0, FEATURES_OF_VERSION[w.version]);
-      return w.features.length === expected.length && w.features.every((x, i) => x === expected[i]);
-    }, `must be the features of its version, in order: [${FUSION_FEATURES.join(', ')}] (fusion-4 files: the first ${FEATURES_OF_VERSION['dischargerx-fusion-4']})`),
-    ['features'],
+const FusionSchema = v.object({
+  version: v.literal(FUSION_VERSION, `must be "${FUSION_VERSION}" (fit again with npm run fit-fusion)`),
+  features: v.pipe(
+    v.array(v.string('must be a feature name')),
+    v.check((f) => f.length === FUSION_FEATURES.length && f.every((x, i) => x === FUSION_FEATURES[i]), `must be [${FUSION_FEATURES.join(', ')}] (this code's features)`),
   ),
-  v.forward(
-    v.check(
-      (w) => w.weights.length === w.features.length,
-      (issue) => `must hold ${(issue.input as { features: unknown[] }).features.length} numbers, one per feature`,
-    ),
-    ['weights'],
-  ),
-);
+  weights: v.pipe(v.array(finite), v.length(FUSION_FEATURES.length, `must hold ${FUSION_FEATURES.length} numbers, one per feature`)),
+  bias: finite,
+  fittedOn: v.optional(v.object({ file: v.string(), visits: v.number(), dtype: v.string(), l2: v.number(), logLoss: v.number(), site: v.optional(SiteSchema) })),
+  searchCut: v.optional(v.object({ stopThreshold: v.number(), minConfidence: v.number(), score: v.number(), ratio: v.number() })),
+});
 
 /**
- * A parsed fusion.json checked against its schema and its version's features, returned in this
- * code's feature order (an older version's missing features at weight 0; an unknown version or a
- * foreign feature list is refused). The one reader of the file for the CLI, the Node host and the worker; throws
+ * A parsed fusion.json checked against its schema and this code's features (a stale or foreign
+ * file is refused). The one reader of the file for the CLI, the Node host and the worker; throws
  * FormatError naming the file and the field ("models/x/fusion.json: weights: must hold …").
  */
 export function parseFusionWeights(json: unknown, source = FUSION_FILE): FusionWeights {
   const r = v.safeParse(FusionSchema, json);
   if (!r.success) throw new FormatError(describeIssues(source, r.issues));
-  const { fittedOn, searchCut, version, weights, bias } = r.output;
+  const { fittedOn, searchCut, ...rest } = r.output;
   const provenance = fittedOn ? (({ site, ...f }) => ({ ...f, ...(site ? { site } : {}) }))(fittedOn) : null;
-  // In this code's feature order; features an older version never fitted weigh 0.
-  const all = FUSION_FEATURES.map((_, i) => weights[i] ?? 0);
-  return { version, features: [...FUSION_FEATURES], weights: all, bias, ...(provenance ? { fittedOn: provenance } : {}), ...(searchCut ? { searchCut } : {}) };
+  return { ...rest, ...(provenance ? { fittedOn: provenance } : {}), ...(searchCut ? { searchCut } : {}) };
 }
 
 /** Throws when fusion weights do not match this code's features (see parseFusionWeights). */
