@@ -103,9 +103,11 @@ const GROUP_FACTS: Record<string, Facts> = {
   },
   glp1ra: {
     ci: [cond(['胰腺炎'], '有胰腺炎病史者不推荐使用'), T1DM_NOT_INDICATED('不用于1型糖尿病(不能替代胰岛素)')],
+    ix: [ix('group:dpp4i', 'major', 'GLP-1受体激动剂与DPP-4抑制剂同作用于GLP-1通路, 联用无额外降糖获益, 不推荐联用', 'cds2020')],
   },
   dpp4i: {
     ci: [T1DM_NOT_INDICATED('不用于1型糖尿病'), DKA],
+    ix: [ix('group:glp1ra', 'major', 'DPP-4抑制剂与GLP-1受体激动剂同作用于GLP-1通路, 联用无额外降糖获益, 不推荐联用', 'cds2020')],
   },
   acei: {
     ci: [

@@ -99,12 +99,14 @@ export function duplicationGroupsOf(drug: Pick<FormularyDrug, 'duplicationGroup'
 /**
  * Families of duplication groups that no discharge list combines, though their drugs are not
  * duplicates: ACEI with ARB or ARNI is dual RAS blockade (not recommended, 2018 Chinese
- * hypertension guideline; ARNI with ACEI is contraindicated by label). The formulary also records
- * these pairs as major interactions, which the warnings panel shows; the family keeps them off the
- * list itself.
+ * hypertension guideline; ARNI with ACEI is contraindicated by label); a DPP-4 inhibitor with a
+ * GLP-1 receptor agonist acts twice on the GLP-1 pathway for no added effect (not recommended,
+ * 2020 Chinese T2DM guideline). The formulary also records these pairs as major interactions,
+ * which the warnings panel shows; the family keeps them off the list itself.
  */
 export const EXCLUSIVE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   'family:ras-blockade': ['acei', 'arb'],
+  'family:incretin': ['dpp4i', 'glp1ra'],
 };
 
 /**

@@ -378,9 +378,24 @@ describe('safetyPlan / applySafetyToRanked', () => {
 
   it('a combination carries its components\' groups, so metformin next to a metformin combination is one duplication', () => {
     const plain = rec('v', { 出院诊断: ['2型糖尿病'] });
-    expect(safetyPlan(plain, ['西格列汀二甲双胍', '二甲双胍', '西格列汀'], f).mask.groups).toEqual([['dpp4i', 'biguanide'], 'biguanide', 'dpp4i']);
+    expect(safetyPlan(plain, ['西格列汀二甲双胍', '二甲双胍', '西格列汀'], f).mask.groups).toEqual([['dpp4i', 'biguanide', 'family:incretin'], 'biguanide', ['dpp4i', 'family:incretin']]);
     expect(applySafetyToRanked(plain, ['西格列汀二甲双胍', '二甲双胍', '阿卡波糖', '西格列汀'], f).kept).toEqual(['西格列汀二甲双胍', '阿卡波糖']);
     expect(applySafetyToRanked(plain, ['二甲双胍', '西格列汀二甲双胍', '西格列汀'], f).kept).toEqual(['二甲双胍', '西格列汀']);
+  });
+
+  it('one incretin drug per list: a DPP-4 inhibitor (alone or in a combination) and a GLP-1 receptor agonist share a family; other glucose-lowering drugs do not', () => {
+    const plain = rec('v', { 出院诊断: ['2型糖尿病'] });
+    expect(safetyPlan(plain, ['利格列汀', '司美格鲁肽', '德谷胰岛素利拉鲁肽', '达格列净', '西格列汀二甲双胍'], f).mask.groups).toEqual([
+      ['dpp4i', 'family:incretin'],
+      ['glp1ra', 'family:incretin'],
+      ['basal_insulin', 'glp1ra', 'family:incretin'],
+      'sglt2i',
+      ['dpp4i', 'biguanide', 'family:incretin'],
+    ]);
+    // The better-ranked incretin stays; the second is dropped, the SGLT2 inhibitor and metformin are not.
+    expect(applySafetyToRanked(plain, ['司美格鲁肽', '二甲双胍', '利格列汀', '达格列净'], f).kept).toEqual(['司美格鲁肽', '二甲双胍', '达格列净']);
+    // Without a GLP-1 receptor agonist in front, the DPP-4 inhibitor keeps its place.
+    expect(applySafetyToRanked(plain, ['二甲双胍', '利格列汀', '达格列净'], f).kept).toEqual(['二甲双胍', '利格列汀', '达格列净']);
   });
 
   it('one RAS blocker per list: ACEI, ARB and ARNI share a family; other antihypertensives do not', () => {
