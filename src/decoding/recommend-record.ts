@@ -9,6 +9,7 @@
  */
 import { openClassPlans } from '../clinical/class-plans.ts';
 import { supportedAreas } from '../clinical/area-support.ts';
+import { statedRegimenAreas } from '../clinical/stated-regimens.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
@@ -45,12 +46,14 @@ export interface RecordRecommendation extends DecodeResult {
 
 /**
  * What the note itself says about drugs, as the fusion reads it: each named drug's final status,
- * the drugs of classes it plans without naming one, and the therapeutic areas it gives a reason
- * for. One function, so the fit (cli/fit-fusion) and every decode see the same evidence.
+ * the drugs of classes it plans without naming one, the therapeutic areas it gives a reason for and
+ * those whose regimen its course states. One function, so the fit (cli/fit-fusion) and every
+ * decode see the same evidence.
  */
 export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas'> {
   const statuses = mentionStatuses(record, formulary);
-  const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(recordFromObject(record)) };
+  const parsed = recordFromObject(record);
+  const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed), stated: statedRegimenAreas(parsed) };
   return { statuses, classPlans: openClassPlans(record, formulary, statuses), areas };
 }
 

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { statedRegimenAreas } from './stated-regimens.ts';
+
+const course = (text: string) => statedRegimenAreas({ 诊疗过程描述: text });
+
+describe('statedRegimenAreas', () => {
+  it('reads a regimen sentence of the course as closing its area', () => {
+    expect(course('1.降压：ARB加至最大剂量（300mg qd），CCB同前。2.加用SGLT2抑制剂。4.降糖：基础胰岛素及GLP-1RA周制剂同前。')).toEqual(new Set(['hypertension', 'diabetes']));
+    expect(course('停用贝那普利及螺内酯，降压改为CCB+袢利尿剂口服。')).toEqual(new Set(['hypertension']));
+    expect(course('停用格列本脲，降糖改为DPP-4抑制剂单药。')).toEqual(new Set(['diabetes']));
+    expect(course('调脂方案调整为瑞舒伐他汀联合依折麦布。')).toEqual(new Set(['lipids']));
+    expect(course('降尿酸治疗为非布司他。抗血小板改为氯吡格雷。')).toEqual(new Set(['gout', 'antithrombotic']));
+  });
+
+  it('does not read an area word without a statement verb, a deferred or conditional plan, or another field', () => {
+    expect(course('以降压为主，监测血压。予降糖、调脂治疗。')).toEqual(new Set());
+    expect(course('降压方案暂不调整。降糖方案未改为胰岛素。')).toEqual(new Set());
+    expect(course('若血压仍高，必要时降压改为ARB+CCB。')).toEqual(new Set());
+    expect(course('')).toEqual(new Set());
+    // 现病史's "降糖方案为…" is the home regimen before admission: not read (the course alone is).
+    expect(statedRegimenAreas({ 诊疗过程描述: '予胰岛素泵强化降糖。', 现病史: '降糖方案为二甲双胍0.5g bid。' } as never)).toEqual(new Set());
+  });
+
+  it('a condition in an earlier clause does not reach a later statement', () => {
+    expect(course('若血钾升高则复查，降压改为CCB。')).toEqual(new Set(['hypertension']));
+  });
+});
