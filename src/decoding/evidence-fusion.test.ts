@@ -147,25 +147,21 @@ describe('evidence fusion', () => {
     expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '阿司匹林']);
   });
 
-  it('leaves out an unnamed drug of an area whose regimen the course states; named drugs, planned classes and other areas stay', () => {
-    const AREA: Record<string, TherapeuticArea> = { 二甲双胍: 'diabetes', 达格列净: 'diabetes', 阿托伐他汀: 'lipids', 瑞舒伐他汀: 'lipids', 氨氯地平: 'hypertension', 阿司匹林: 'antithrombotic' };
+  it('leaves out a searched drug the note leaves no room for, unless the note names it', () => {
     const search = [drug('二甲双胍', 0.9, 0), drug('达格列净', 0.8, 1), drug('阿托伐他汀', 0.7, 2), drug('氨氯地平', 0.6, 3)];
     const stops = [0.01, 0.1, 0.2, 0.3, 0.9];
     const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
     const base = { trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES };
-    const areas = (stated: TherapeuticArea[]) => ({ of: (n: string) => AREA[n], supported: new Set<TherapeuticArea>(['diabetes', 'lipids', 'hypertension']), stated: new Set(stated) });
     const names = (input: Parameters<typeof fusionRows>[0]) => fusionRows(input).map((r) => r.name);
-    expect(names({ ...base, areas: areas([]) })).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '氨氯地平']);
-    // "降糖：二甲双胍同前": the unnamed SGLT2 inhibitor goes, the named metformin and the other areas stay.
-    expect(names({ ...base, areas: areas(['diabetes']) })).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
-    // A class the note plans in that area keeps its usual drug ("降糖：加用SGLT2抑制剂").
-    expect(names({ ...base, areas: areas(['diabetes']), classPlans: [{ drugs: ['达格列净'], usual: '达格列净' }] })).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '氨氯地平']);
-    // A drug the note stopped keeps its row (its status decides, not the area).
+    expect(names(base)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '氨氯地平']);
+    // "降糖：二甲双胍同前": the diabetes drugs the note does not name go; the named metformin stays.
+    expect(names({ ...base, unsuggested: new Set(['二甲双胍', '达格列净']) })).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
+    // A drug the note stopped keeps its row (its status decides).
     const stopped = new Map<string, MentionStatus>([...statuses, ['达格列净', 'stopped']]);
-    expect(names({ ...base, statuses: stopped, areas: areas(['diabetes']) })).toContain('达格列净');
+    expect(names({ ...base, statuses: stopped, unsuggested: new Set(['达格列净']) })).toContain('达格列净');
     // The reach of a later drug still counts the left-out drug's boundary.
-    const kept = fusionRows({ ...base, areas: areas(['diabetes']) }).find((r) => r.name === '阿托伐他汀')!;
-    const all = fusionRows({ ...base, areas: areas([]) }).find((r) => r.name === '阿托伐他汀')!;
+    const kept = fusionRows({ ...base, unsuggested: new Set(['达格列净']) }).find((r) => r.name === '阿托伐他汀')!;
+    const all = fusionRows(base).find((r) => r.name === '阿托伐他汀')!;
     expect(kept.x).toEqual(all.x);
   });
 

@@ -94,13 +94,15 @@ export interface FusionInput {
    */
   classPlans?: readonly { drugs: readonly string[]; usual: string }[] | undefined;
   /**
-   * Each drug's therapeutic area, the areas the note gives a reason for
-   * (src/clinical/area-support.ts; absent = every area counts as supported), and the areas whose
-   * regimen the course states (src/clinical/stated-regimens.ts; absent = none).
+   * Each drug's therapeutic area and the areas the note gives a reason for
+   * (src/clinical/area-support.ts). Absent = every area counts as supported.
    */
-  areas?:
-    | { of: (name: string) => TherapeuticArea | undefined; supported: ReadonlySet<TherapeuticArea>; stated?: ReadonlySet<TherapeuticArea> | undefined }
-    | undefined;
+  areas?: { of: (name: string) => TherapeuticArea | undefined; supported: ReadonlySet<TherapeuticArea> } | undefined;
+  /**
+   * Drugs the note leaves no room for as unnamed suggestions (src/clinical/unsuggested.ts): a
+   * searched drug in it that the note does not name is left out. Absent = none.
+   */
+  unsuggested?: ReadonlySet<string> | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -143,17 +145,12 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
       return a !== undefined && [...(namedAreas.get(a) ?? [])].some((other) => other !== n);
     },
   };
-  // The course states the regimen of these areas: a drug of one that the note never names and no
-  // class plan brings in is the model's prior, not the plan (it still counts for the reach).
-  const stated = input.areas?.stated;
-  const outsideStatedRegimen = (name: string): boolean => {
-    const a = stated && stated.size > 0 ? areaOf(name) : undefined;
-    return a !== undefined && stated!.has(a) && !input.statuses.has(name) && !note.classPlanned.has(name);
-  };
+  // A suggestion the note leaves no room for is the model's prior, not the note (it still counts for the reach).
+  const leftOut = (name: string): boolean => input.unsuggested?.has(name) === true && !input.statuses.has(name);
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
-    if (outsideStatedRegimen(d.name)) return;
+    if (leftOut(d.name)) return;
     seen.add(d.name);
     rows.push({ name: d.name, index: d.index, x: features(d.name, true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
   });

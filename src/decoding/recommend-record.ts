@@ -9,7 +9,7 @@
  */
 import { openClassPlans } from '../clinical/class-plans.ts';
 import { supportedAreas } from '../clinical/area-support.ts';
-import { statedRegimenAreas } from '../clinical/stated-regimens.ts';
+import { unsuggestedDrugs } from '../clinical/unsuggested.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
@@ -47,14 +47,16 @@ export interface RecordRecommendation extends DecodeResult {
 /**
  * What the note itself says about drugs, as the fusion reads it: each named drug's final status,
  * the drugs of classes it plans without naming one, the therapeutic areas it gives a reason for and
- * those whose regimen its course states. One function, so the fit (cli/fit-fusion) and every
+ * the drugs it leaves no room for as suggestions. One function, so the fit (cli/fit-fusion) and every
  * decode see the same evidence.
  */
-export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas'> {
+export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested'> {
   const statuses = mentionStatuses(record, formulary);
   const parsed = recordFromObject(record);
-  const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed), stated: statedRegimenAreas(parsed) };
-  return { statuses, classPlans: openClassPlans(record, formulary, statuses), areas };
+  const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
+  const classPlans = openClassPlans(record, formulary, statuses);
+  const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)));
+  return { statuses, classPlans, areas, unsuggested };
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {

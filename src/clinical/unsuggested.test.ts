@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { MentionStatus } from './baselines/mention.ts';
+import { Formulary } from './formulary.ts';
+import type { CDrugRedRecord } from './record.ts';
+import { unsuggestedDrugs } from './unsuggested.ts';
+
+const f = Formulary.bundled();
+const rec = (fields: Partial<CDrugRedRecord>): CDrugRedRecord =>
+  ({ 主诉: '', 现病史: '', 既往史: '', 入院情况: '', 诊疗过程描述: '', 出院诊断: [], ...fields }) as CDrugRedRecord;
+const none = new Map<string, MentionStatus>();
+
+describe('unsuggestedDrugs', () => {
+  it('a course that states the diabetes regimen closes the area, except named drugs and a planned class', () => {
+    const r = rec({ 诊疗过程描述: '降糖：加用SGLT2抑制剂，二甲双胍同前。' });
+    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
+    const out = unsuggestedDrugs(r, f, statuses, new Set(['达格列净']));
+    expect(out.has('西格列汀')).toBe(true);
+    expect(out.has('阿卡波糖')).toBe(true);
+    expect(out.has('二甲双胍')).toBe(false); // named
+    expect(out.has('达格列净')).toBe(false); // the planned class's usual drug
+    expect(out.has('阿托伐他汀')).toBe(false); // another area
+    // Without the regimen sentence nothing of the area is closed.
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '加用SGLT2抑制剂，二甲双胍同前。' }), f, statuses, new Set()).has('西格列汀')).toBe(false);
+  });
+
+  it('a potassium supplement needs documented low potassium', () => {
+    const potassium = ['氯化钾', '枸橼酸钾', '门冬氨酸钾镁'];
+    const without = unsuggestedDrugs(rec({ 诊疗过程描述: '血钾4.2mmol/L，予ARB+CCB降压。' }), f, none, new Set());
+    expect(potassium.every((d) => without.has(d))).toBe(true);
+    for (const text of ['入院查血钾3.1mmol/L', '低钾血症，予口服补钾', 'K 2.9ｍｍｏｌ/Ｌ↓', '血清钾：3.3']) {
+      const out = unsuggestedDrugs(rec({ 入院情况: text }), f, none, new Set());
+      expect(potassium.some((d) => out.has(d)), text).toBe(false);
+    }
+    // A drug name is not a potassium value; a normal or high value is not low.
+    for (const text of ['既往服用氯化钾缓释片1g', '血钾3.5mmol/L', '血钾6.1mmol/L', 'CK 2.1']) {
+      expect(unsuggestedDrugs(rec({ 入院情况: text }), f, none, new Set()).has('氯化钾'), text).toBe(true);
+    }
+    // A supplement the note names is never in the set (its own status decides).
+    expect(unsuggestedDrugs(rec({}), f, new Map([['氯化钾', 'positive']]), new Set()).has('氯化钾')).toBe(false);
+  });
+});
