@@ -24,7 +24,7 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, sentenceBefore, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
@@ -96,8 +96,8 @@ const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;
  * 一并停用"): the analyser's bare cue refers back to the class.
  */
 const BARE_STOP_LATER = new RegExp(`^[^。；;！!？?\\n]*[，,]\\s*(?:一并|同时|均|亦|也)?(?:${STOP_OR_AVOID.source})\\s*(?:[。；;！!？?\\n]|$)`);
-/** A start cue right before a class word ("联合预混胰岛素", "恢复他汀"). */
-const STARTED_BEFORE = /(?:加用|给予|予以?|继续|开始|联合|恢复|重新|启用|改为|换为|换用|改用|调整为)[^，,。；;\n]{0,6}$/;
+/** A start or switch cue right before a class word ("联合预混胰岛素", "恢复他汀", "启用胰岛素", "改为基础胰岛素"). */
+const STARTED_BEFORE = new RegExp(`(?:${START_WORDS}|启用|${SWITCH_WORDS})[^，,。；;\n]{0,6}$`);
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
 const WITH_ANOTHER = /与|和/;
 const TOGETHER_AFTER = /^[^，,。；;\n]{0,4}(?:合用|联用|同用|同服|联合使用)/;

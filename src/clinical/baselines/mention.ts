@@ -116,7 +116,9 @@ export const REPLACED_BY_WORDS = '替代|代替|取代|替换(?![为成])';
 const REPLACED_BY_CUE = new RegExp(REPLACED_BY_WORDS, 'g');
 /** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
 const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
-const POS_CUE = /加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启/g;
+/** Words that start, continue or restart a drug (also read before a class word: withhold.ts). */
+export const START_WORDS = '加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启';
+const POS_CUE = new RegExp(START_WORDS, 'g');
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
