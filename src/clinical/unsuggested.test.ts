@@ -38,4 +38,16 @@ describe('unsuggestedDrugs', () => {
     // A supplement the note names is never in the set (its own status decides).
     expect(unsuggestedDrugs(rec({}), f, new Map([['氯化钾', 'positive']]), new Set()).has('氯化钾')).toBe(false);
   });
+
+  it('a fibrate or an omega-3 ethyl ester needs a lipid finding in the note or the diagnoses', () => {
+    const tgLowering = ['非诺贝特', '苯扎贝特', '二十碳五烯酸乙酯'];
+    const gout = unsuggestedDrugs(rec({ 现病史: '痛风5年，UA 520μmol/L', 出院诊断: ['痛风', '高血压病2级'] }), f, none, new Set());
+    expect(tgLowering.every((d) => gout.has(d))).toBe(true);
+    expect(gout.has('阿托伐他汀')).toBe(false); // not finding-bound here
+    for (const fields of [{ 入院情况: 'TG 5.6mmol/L' }, { 出院诊断: ['高甘油三酯血症'] }, { 现病史: '发现血脂升高3年' }, { 出院诊断: ['混合型高脂血症'] }]) {
+      expect(tgLowering.some((d) => unsuggestedDrugs(rec(fields), f, none, new Set()).has(d)), JSON.stringify(fields)).toBe(false);
+    }
+    // Thyroglobulin is not a triglyceride.
+    expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
+  });
 });
