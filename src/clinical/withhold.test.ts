@@ -207,6 +207,12 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(w.has('别嘌醇')).toBe(false);
     // with an object of its own it still looks forward only
     expect(withheld({ 诊疗过程描述: '非布司他40mg qd降尿酸，不选用苯溴马隆。' }, ['非布司他', '苯溴马隆']).has('非布司他')).toBe(false);
+    // "不宜选用" is one avoidance phrase, as "不选用" is
+    const w2 = withheld({ 诊疗过程描述: '降尿酸方案：患者合并冠心病，非布司他心血管风险增加，不宜选用；予苯溴马隆片25mg qd起始。', 出院诊断: ['痛风'] }, ['非布司他', '苯溴马隆']);
+    expect(w2.get('非布司他')).toMatchObject({ reason: 'stopped' });
+    expect(w2.get('非布司他')!.evidence.text).toContain('非布司他心血管风险增加');
+    expect(w2.has('苯溴马隆')).toBe(false);
+    expect(withheld({ 诊疗过程描述: '非布司他40mg qd降尿酸，不宜选用苯溴马隆。' }, ['非布司他', '苯溴马隆']).has('非布司他')).toBe(false);
   });
 
   it('"停用磺脲类" / "避免NSAIDs" withhold the whole class, unless a drug of it is named again afterwards', () => {
