@@ -470,3 +470,29 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('出院诊断：痛风。非布司他20mg qd')).toEqual([['非布司他', 'positive']]);
   });
 });
+
+describe('starts, forbidden stops and tapers (RULE-1204zd)', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string, field: TextField = '诊疗过程描述') => analyzeText(text, field, bundled).map((m) => [m.name, m.status]);
+
+  it('启动/启用 start a drug and end a stop scope; 停泵 stops no drug', () => {
+    expect(read('停泵前启动二甲双胍缓释片，逐渐加量至1.0g bid。')).toEqual([['二甲双胍', 'positive']]);
+    expect(read('停泵后启用甘精胰岛素睡前12U。')).toEqual([['甘精胰岛素', 'positive']]);
+    expect(read('停二甲双胍缓释片。')).toEqual([['二甲双胍', 'stopped']]);
+    // ... but not after a negation or a deferral that takes them as its verb
+    expect(read('LDL-C 2.5mmol/L接近目标，暂不启用阿托伐他汀，3月后复查血脂。')).toEqual([['阿托伐他汀', 'stopped']]);
+    expect(read('未启用甘精胰岛素。', '现病史')).toEqual([['甘精胰岛素', 'negated']]);
+    expect(read('降尿酸治疗暂缓，待皮疹完全消退1月后门诊评估是否启用非布司他。')).toEqual([['非布司他', 'stopped']]);
+  });
+
+  it('a stop the note forbids ("切勿自行停药") is no stop; an actual one still is', () => {
+    expect(read('出院后泼尼松每周减5mg，总疗程6-8周，切勿自行停药，以免病情反跳。')).toEqual([['泼尼松', 'discharge']]);
+    expect(read('嘱继续左甲状腺素钠片50μg qd，不要随意停用。')).toEqual([['左甲状腺素', 'positive']]);
+    expect(read('泼尼松30mg qd口服1周后自行停药。')).toEqual([['泼尼松', 'stopped']]);
+  });
+
+  it('a taper inside the discharge plan keeps the drug; a taper on the ward still stops it', () => {
+    expect(read('出院后：心悸好转后普萘洛尔逐渐减停。')).toEqual([['普萘洛尔', 'discharge']]);
+    expect(read('住院期间普萘洛尔10mg tid，心率正常后逐渐减停。')).toEqual([['普萘洛尔', 'stopped']]);
+  });
+});

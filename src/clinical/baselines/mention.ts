@@ -59,11 +59,13 @@ const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 /** Where a sentence ends in a note (also read by withhold.ts). */
 export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 // "暂未予" is a decision not to start it yet (an avoidance, below), not a history without it.
-const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|用药|用|予)|从未|拒绝|拒用/g;
+const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|启用|启动|用药|用|予)|从未|拒绝|拒用/g;
 // "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
-const STOP_WORDS = '疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药])';
+// "切勿自行停药", "不要随意停用": a stop the note forbids is no stop.
+const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自行|随意|擅自)?)';
+const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
-const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
+const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -72,7 +74,7 @@ const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌�
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
 // A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他", "门诊评估PCSK9抑制剂" (not "门诊随诊，继续X").
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?:评估|考虑|(?=启动|启用|加用|开始)))';
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -88,11 +90,12 @@ const THEN_CLAUSE = /[，,；;]\s*(?:后|之后|然后|随后|再)/;
 /** A clause break between a drug and a later cue. */
 const CLAUSE_BREAK = /[，,；;]/;
 /**
- * Just before a stop cue: it is scheduled for later ("…后停用", "大便通畅后可停", "至停药", "…时停用"), on
+ * Just before a stop cue: it is scheduled for later ("…后停用", "大便通畅后可停", "至停药", "…时停用"), a
+ * taper ("心悸好转后普萘洛尔逐渐减停": the drug goes home and is tapered there), on
  * a condition ("心率<70次/分停用"), or together with another drug ("随泼尼松停用": that drug is not
  * stopped either).
  */
-const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^，,；;。\n]{1,14}|随[^，,；;。\n]{1,12})\s*$/;
+const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^，,；;。\n]{1,14}|随[^，,；;。\n]{1,12}|(?:逐渐|逐步)(?:减量至|减至|减)?)\s*$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
@@ -117,7 +120,7 @@ const REPLACED_BY_CUE = new RegExp(REPLACED_BY_WORDS, 'g');
 /** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
 const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
 /** Words that start, continue or restart a drug (also read before a class word: withhold.ts). */
-export const START_WORDS = '加用|给予|予以?|继续|开始|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启';
+export const START_WORDS = '加用|给予|予以?|继续|开始|启动|启用|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启';
 const POS_CUE = new RegExp(START_WORDS, 'g');
 /**
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
