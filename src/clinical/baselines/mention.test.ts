@@ -52,8 +52,9 @@ describe('mention analysis', () => {
       ['门冬胰岛素', 'inpatient'],
       ['甘精胰岛素', 'positive'],
     ]);
-    // the route heuristic applies only to 诊疗过程描述
-    expect(statuses('予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'positive']]);
+    // elsewhere only an intravenous route is ward-only (RULE-1204ze): a pump or the course's other cues are not
+    expect(statuses('予头孢呋辛静滴', '既往史')).toEqual([['头孢呋辛', 'inpatient']]);
+    expect(statuses('门冬胰岛素泵入降糖', '既往史')).toEqual([['门冬胰岛素', 'positive']]);
   });
 
   it('a switch splits a clause: the route before 改为 is the old regimen’s, the route after it the new one’s', () => {
@@ -494,5 +495,17 @@ describe('starts, forbidden stops and tapers (RULE-1204zd)', () => {
   it('a taper inside the discharge plan keeps the drug; a taper on the ward still stops it', () => {
     expect(read('出院后：心悸好转后普萘洛尔逐渐减停。')).toEqual([['普萘洛尔', 'discharge']]);
     expect(read('住院期间普萘洛尔10mg tid，心率正常后逐渐减停。')).toEqual([['普萘洛尔', 'stopped']]);
+  });
+});
+
+describe('intravenous drugs outside the course (RULE-1204ze)', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string, field: TextField) => analyzeText(text, field, bundled).map((m) => [m.name, m.status]);
+
+  it('an intravenous route in 现病史 is ward-only; an oral drug, a pump or an injection under the skin is not', () => {
+    expect(read('急诊予乌拉地尔静脉泵入后收入院。', '现病史')).toEqual([['乌拉地尔', 'inpatient']]);
+    expect(read('外院予头孢呋辛静滴3天，长期口服氨氯地平5mg qd。', '现病史')).toEqual([['头孢呋辛', 'inpatient'], ['氨氯地平', 'positive']]);
+    expect(read('使用胰岛素泵（门冬胰岛素）控制血糖。', '现病史')).toEqual([['门冬胰岛素', 'positive']]);
+    expect(read('甘精胰岛素睡前皮下注射14U。', '现病史')).toEqual([['甘精胰岛素', 'positive']]);
   });
 });

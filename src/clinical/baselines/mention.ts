@@ -361,6 +361,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
         else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        // Elsewhere an intravenous route is the emergency room's or another hospital's ("急诊予乌拉地尔静脉泵入后收入院"):
+        // not a home drug either (a pump or an injection under the skin may be).
+        else if (INFUSION.test(ownRouteOf(t.start))) status = 'inpatient';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
