@@ -122,9 +122,23 @@ function patternFor(def: LabDef): RegExp {
 
 const PATTERNS = new Map<LabKey, RegExp>(LAB_DEFS.map((d) => [d.key, patternFor(d)]));
 
-/** Key lab values of a record (any object with the CDrugRed text fields). */
-export function extractLabs(record: { [field: string]: unknown }): LabValues {
-  const out: LabValues = {};
+/** One lab value as written in a note: its definition, value (in the table's unit) and where it stands. */
+interface LabMatch {
+  def: LabDef;
+  value: number;
+  field: (typeof LAB_FIELDS)[number];
+  /** The field's text as scanned (NFKC) and as written, and the match's place in it. */
+  text: string;
+  raw: string;
+  start: number;
+  end: number;
+}
+
+/** What the scanner reads of a record: its text fields (a CDrugRed record or any object with them). */
+type LabRecord = Readonly<Partial<Record<(typeof LAB_FIELDS)[number], unknown>>>;
+
+/** Every lab value the note writes, in field and text order (the one scanner). */
+function* labMatches(record: LabRecord): Generator<LabMatch> {
   for (const field of LAB_FIELDS) {
     const raw = record[field];
     if (typeof raw !== 'string' || raw === '') continue;
@@ -143,15 +157,29 @@ export function extractLabs(record: { [field: string]: unknown }): LabValues {
         // "钾" inside another word ("氯化钾缓释片", "枸橼酸钾") is a drug, not a lab.
         if (def.key === 'k' && /(?:化|酸|橼)$/.test(text.slice(Math.max(0, start - 1), start))) continue;
         if (value < def.min || value > def.max) continue;
-        const prev = out[def.key];
-        const better =
-          prev === undefined || (def.pick === 'min' && value < prev.value) || (def.pick === 'max' && value > prev.value);
-        // Quote the chart's own characters when NFKC kept the length (the usual case).
-        const quoted = text.length === raw.length ? raw : text;
-        if (better) out[def.key] = { key: def.key, value, source: { field, text: clauseAround(quoted, start, start + m[0].length) } };
+        yield { def, value, field, text, raw, start, end: start + m[0].length };
       }
     }
   }
+}
+
+/** Key lab values of a record (any object with the CDrugRed text fields). */
+export function extractLabs(record: { [field: string]: unknown }): LabValues {
+  const out: LabValues = {};
+  for (const { def, value, field, text, raw, start, end } of labMatches(record)) {
+    const prev = out[def.key];
+    const better = prev === undefined || (def.pick === 'min' && value < prev.value) || (def.pick === 'max' && value > prev.value);
+    // Quote the chart's own characters when NFKC kept the length (the usual case).
+    const quoted = text.length === raw.length ? raw : text;
+    if (better) out[def.key] = { key: def.key, value, source: { field, text: clauseAround(quoted, start, end) } };
+  }
+  return out;
+}
+
+/** Every value of one lab the note writes (extractLabs reports one of them, by the lab's pick). */
+export function labValuesOf(record: LabRecord, key: LabKey): number[] {
+  const out: number[] = [];
+  for (const m of labMatches(record)) if (m.def.key === key) out.push(m.value);
   return out;
 }
 

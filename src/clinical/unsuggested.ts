@@ -15,12 +15,13 @@
  */
 import type { MentionStatus } from './baselines/mention.ts';
 import type { Formulary } from './formulary.ts';
+import { labValuesOf } from './lab-values.ts';
+import { noteTexts } from './note-facts.ts';
 import { statedRegimenAreas } from './stated-regimens.ts';
 import type { CDrugRedRecord } from './record.ts';
 
-/** Low potassium documented in words, or a serum potassium below 3.5 mmol/L ("K 3.1", "血钾2.9mmol/L"). */
+/** Low potassium documented in words; a serum potassium below 3.5 mmol/L counts too (./lab-values.ts). */
 const HYPOKALAEMIA_WORDS = /低钾|低血钾|血钾偏低|血钾低|钾偏低|补钾/;
-const LOW_POTASSIUM_VALUE = /(?:血清钾|血钾|钾离子|(?<![A-Za-z])K\+?)\s*(?:[:：=]|为|约|降至|仅)?\s*([0-3]\.\d+|[0-3])(?![\d.])/gi;
 
 /**
  * A lipid finding, for the triglyceride-lowering drugs. Upper-case TG only: "Tg" is thyroglobulin
@@ -29,14 +30,11 @@ const LOW_POTASSIUM_VALUE = /(?:血清钾|血钾|钾离子|(?<![A-Za-z])K\+?)\s*
 const LIPID_FINDING = /甘油三酯|三酰甘油|TG|高脂|血脂/;
 
 /** Duplication groups whose drugs are given only for a documented finding, and the finding. */
-const FINDING_BOUND_GROUPS: Readonly<Record<string, (text: string) => boolean>> = {
-  potassium: (text) => HYPOKALAEMIA_WORDS.test(text) || [...text.matchAll(LOW_POTASSIUM_VALUE)].some((m) => Number(m[1]) < 3.5),
+const FINDING_BOUND_GROUPS: Readonly<Record<string, (text: string, record: CDrugRedRecord) => boolean>> = {
+  potassium: (text, record) => HYPOKALAEMIA_WORDS.test(text) || labValuesOf(record, 'k').some((k) => k < 3.5),
   fibrate: (text) => LIPID_FINDING.test(text),
   omega3: (text) => LIPID_FINDING.test(text),
 };
-
-/** Where a finding may stand: the text fields and the discharge diagnoses ("高甘油三酯血症"). */
-const TEXT_FIELDS = ['主诉', '现病史', '既往史', '入院情况', '诊疗过程描述'] as const;
 
 /**
  * The candidate drugs this note leaves no room for as unnamed suggestions (see the file comment).
@@ -50,8 +48,12 @@ export function unsuggestedDrugs(
   planned: ReadonlySet<string>,
 ): Set<string> {
   const closedAreas = statedRegimenAreas(record);
-  const text = [...TEXT_FIELDS.map((f) => record[f] ?? ''), ...(record.出院诊断 ?? [])].join('\n').normalize('NFKC');
-  const lacking = new Set(Object.entries(FINDING_BOUND_GROUPS).filter(([, has]) => !has(text)).map(([group]) => group));
+  // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").
+  const text = noteTexts(record)
+    .map((t) => t.text)
+    .join('\n')
+    .normalize('NFKC');
+  const lacking = new Set(Object.entries(FINDING_BOUND_GROUPS).filter(([, has]) => !has(text, record)).map(([group]) => group));
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
