@@ -204,13 +204,15 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
   it('an avoidance word with no object refers back to the drug before it', () => {
     const w = withheld({ 诊疗过程描述: '冠心病合并痛风，非布司他增加心血管死亡风险，不选用；改用别嘌醇片0.1g qd。', 出院诊断: ['痛风'] }, ['非布司他', '别嘌醇']);
     expect(w.get('非布司他')).toMatchObject({ reason: 'stopped' });
+    // The reason quotes the drug's clause and the one whose cue decided it.
+    expect(w.get('非布司他')!.evidence.text).toBe('非布司他增加心血管死亡风险，不选用');
     expect(w.has('别嘌醇')).toBe(false);
     // with an object of its own it still looks forward only
     expect(withheld({ 诊疗过程描述: '非布司他40mg qd降尿酸，不选用苯溴马隆。' }, ['非布司他', '苯溴马隆']).has('非布司他')).toBe(false);
     // "不宜选用" is one avoidance phrase, as "不选用" is
     const w2 = withheld({ 诊疗过程描述: '降尿酸方案：患者合并冠心病，非布司他心血管风险增加，不宜选用；予苯溴马隆片25mg qd起始。', 出院诊断: ['痛风'] }, ['非布司他', '苯溴马隆']);
     expect(w2.get('非布司他')).toMatchObject({ reason: 'stopped' });
-    expect(w2.get('非布司他')!.evidence.text).toContain('非布司他心血管风险增加');
+    expect(w2.get('非布司他')!.evidence.text).toBe('非布司他心血管风险增加，不宜选用');
     expect(w2.has('苯溴马隆')).toBe(false);
     expect(withheld({ 诊疗过程描述: '非布司他40mg qd降尿酸，不宜选用苯溴马隆。' }, ['非布司他', '苯溴马隆']).has('非布司他')).toBe(false);
   });

@@ -137,7 +137,8 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     const text = record[m.field] ?? '';
     const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
-    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
+    // The mention's clause, and the later clause whose cue decided it ("…增加，不宜选用").
+    const evidence = { field: m.field, text: clauseOf(text, m.start, m.decidedUntil ?? m.end) };
     if (!word) {
       // A switch to a named drug replaces what a switch to its class would ("改为来得时14U qn" on a premix).
       if ((m.status === 'positive' || m.status === 'discharge') && SWITCHED_TO.test(before)) {
@@ -232,7 +233,8 @@ export function stoppedInNote(
   const classStops = classStatements(record, formulary);
   for (const m of mentions) {
     const text = record[m.field] ?? '';
-    const evidence = { field: m.field, text: clauseOf(text, m.start, m.end) };
+    // The mention's clause, and the later clause whose cue decided it ("…增加，不宜选用").
+    const evidence = { field: m.field, text: clauseOf(text, m.start, m.decidedUntil ?? m.end) };
     const status: string = m.status;
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
     // A drug named positively after its class was stopped is restarted: the class stop no longer holds for it.

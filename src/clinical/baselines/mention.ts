@@ -51,6 +51,11 @@ export interface AnalyzedMention {
   start: number;
   end: number;
   status: MentionStatus;
+  /**
+   * Where the cue that decided the status ends, when it stands after the mention in a later clause
+   * ("非布司他心血管风险增加，不宜选用"): the words a reason should quote run to here.
+   */
+  decidedUntil?: number;
 }
 
 export const MENTION_FIELD_ORDER: readonly TextField[] = ['主诉', '既往史', '现病史', '入院情况', '诊疗过程描述'];
@@ -331,7 +336,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           const gap = text.slice(last.end, t.start);
           const bare = BARE_CUE_END.test(text.slice(t.end));
           const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start);
-          if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) last.status = 'stopped';
+          if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) {
+            last.status = 'stopped';
+            last.decidedUntil = t.end;
+          }
         }
         break;
       case 'replacedBy':
