@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { statedRegimenAreas } from './stated-regimens.ts';
+import { Formulary } from './formulary.ts';
+import { regimenCovers, statedRegimens } from './stated-regimens.ts';
 
-const course = (text: string) => statedRegimenAreas({ 诊疗过程描述: text });
+const course = (text: string) => statedRegimens({ 诊疗过程描述: text });
 
-describe('statedRegimenAreas', () => {
+describe('statedRegimens', () => {
   it('reads a regimen sentence of the course as closing its area', () => {
-    expect(course('1.降压：ARB加至最大剂量（300mg qd），CCB同前。2.加用SGLT2抑制剂。4.降糖：基础胰岛素及GLP-1RA周制剂同前。')).toEqual(new Set(['hypertension', 'diabetes']));
-    expect(course('停用贝那普利及螺内酯，降压改为CCB+袢利尿剂口服。')).toEqual(new Set(['hypertension']));
-    expect(course('停用格列本脲，降糖改为DPP-4抑制剂单药。')).toEqual(new Set(['diabetes']));
+    expect(course('1.降压：ARB加至最大剂量（300mg qd），CCB同前。2.加用SGLT2抑制剂。4.降糖：基础胰岛素及GLP-1RA周制剂同前。')).toEqual(new Set(['pressure', 'glucose']));
+    expect(course('停用贝那普利及螺内酯，降压改为CCB+袢利尿剂口服。')).toEqual(new Set(['pressure']));
+    expect(course('停用格列本脲，降糖改为DPP-4抑制剂单药。')).toEqual(new Set(['glucose']));
     expect(course('调脂方案调整为瑞舒伐他汀联合依折麦布。')).toEqual(new Set(['lipids']));
-    expect(course('降尿酸治疗为非布司他。抗血小板改为氯吡格雷。')).toEqual(new Set(['gout', 'antithrombotic']));
+    expect(course('降尿酸治疗为非布司他。抗血小板改为氯吡格雷。')).toEqual(new Set(['urate', 'antiplatelet']));
   });
 
   it('does not read an area word without a statement verb, a deferred or conditional plan, or another field', () => {
@@ -18,10 +19,28 @@ describe('statedRegimenAreas', () => {
     expect(course('若血压仍高，必要时降压改为ARB+CCB。')).toEqual(new Set());
     expect(course('')).toEqual(new Set());
     // 现病史's "降糖方案为…" is the home regimen before admission: not read (the course alone is).
-    expect(statedRegimenAreas({ 诊疗过程描述: '予胰岛素泵强化降糖。', 现病史: '降糖方案为二甲双胍0.5g bid。' } as never)).toEqual(new Set());
+    expect(statedRegimens({ 诊疗过程描述: '予胰岛素泵强化降糖。', 现病史: '降糖方案为二甲双胍0.5g bid。' } as never)).toEqual(new Set());
   });
 
   it('a condition in an earlier clause does not reach a later statement', () => {
-    expect(course('若血钾升高则复查，降压改为CCB。')).toEqual(new Set(['hypertension']));
+    expect(course('若血钾升高则复查，降压改为CCB。')).toEqual(new Set(['pressure']));
+  });
+
+  it('a regimen sentence decides the drugs its area word is about, not its whole formulary area', () => {
+    const f = Formulary.bundled();
+    const covers = (scope: Parameters<typeof regimenCovers>[0], name: string) => regimenCovers(scope, f.get(name)!);
+    expect(covers('glucose', '西格列汀')).toBe(true);
+    expect(covers('lipids', '依折麦布')).toBe(true);
+    expect(covers('pressure', '氨氯地平')).toBe(true);
+    expect(covers('pressure', '氢氯噻嗪')).toBe(true);
+    // given for rate, angina, heart failure or oedema as often as for pressure
+    for (const name of ['美托洛尔', '地尔硫䓬', '呋塞米', '螺内酯']) expect(covers('pressure', name), name).toBe(false);
+    expect(covers('urate', '非布司他')).toBe(true);
+    expect(covers('urate', '苯溴马隆')).toBe(true);
+    // prophylaxis and alkalinisation go with a urate-lowering start
+    expect(covers('urate', '秋水仙碱')).toBe(false);
+    expect(covers('urate', '碳酸氢钠')).toBe(false);
+    expect(covers('antiplatelet', '氯吡格雷')).toBe(true);
+    expect(covers('antiplatelet', '利伐沙班')).toBe(false);
   });
 });

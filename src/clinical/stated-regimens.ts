@@ -1,7 +1,8 @@
 /**
- * Areas whose discharge regimen the hospital course states outright: "降糖：基础胰岛素及GLP-1RA周制剂同前",
- * "降压改为CCB+袢利尿剂", "降糖改为DPP-4抑制剂单药", "降压方案调整为…". The sentence is the plan for
- * that area, so a drug of the area the note never names is not on the list. The evidence fusion
+ * Regimens the hospital course states outright: "降糖：基础胰岛素及GLP-1RA周制剂同前",
+ * "降压改为CCB+袢利尿剂", "降糖改为DPP-4抑制剂单药", "降压方案调整为…". The sentence is the plan for what
+ * its area word is about (glucose, pressure, lipids, urate, platelets: `regimenCovers`), so a drug
+ * of that scope the note never names is not on the list. The evidence fusion
  * (src/decoding/evidence-fusion.ts) leaves such unnamed suggestions out; named drugs keep their own
  * statuses, and a class the note plans keeps its usual drug.
  *
@@ -12,18 +13,46 @@
  * Why a reading rule and not the model: the synthetic generator never writes such a sentence in the
  * course, so a model trained on it cannot learn what the sentence closes (docs/decision-rules/RULE-1204y.md).
  */
-import type { TherapeuticArea } from './formulary-types.ts';
+import type { FormularyDrug } from './formulary-types.ts';
 import type { CDrugRedRecord } from './record.ts';
 
-/** The area words a regimen sentence starts with, and their areas. */
-const AREA_WORDS: Readonly<Record<string, TherapeuticArea>> = {
-  降压: 'hypertension',
-  降糖: 'diabetes',
+/** What a regimen sentence is about: the drugs its area word names (not the formulary's whole area). */
+export type RegimenScope = 'glucose' | 'pressure' | 'lipids' | 'urate' | 'antiplatelet';
+
+/** The area words a regimen sentence starts with, and their scopes. */
+const AREA_WORDS: Readonly<Record<string, RegimenScope>> = {
+  降压: 'pressure',
+  降糖: 'glucose',
   调脂: 'lipids',
   降脂: 'lipids',
-  降尿酸: 'gout',
-  抗血小板: 'antithrombotic',
+  降尿酸: 'urate',
+  抗血小板: 'antiplatelet',
 };
+
+/**
+ * Antihypertensive groups whose drugs are as often given for heart rate, angina, heart failure or
+ * oedema: a sentence about blood pressure says nothing about them.
+ */
+const NOT_ONLY_FOR_PRESSURE = new Set(['beta_blocker', 'ccb_nondhp', 'loop_diuretic', 'mra']);
+
+/** Whether a drug is one a regimen sentence of that scope decides. */
+export function regimenCovers(scope: RegimenScope, drug: Pick<FormularyDrug, 'area' | 'duplicationGroup'>): boolean {
+  const group = drug.duplicationGroup;
+  switch (scope) {
+    case 'glucose':
+      return drug.area === 'diabetes';
+    case 'lipids':
+      return drug.area === 'lipids';
+    case 'pressure':
+      return drug.area === 'hypertension' && !(group !== undefined && NOT_ONLY_FOR_PRESSURE.has(group));
+    // Not colchicine prophylaxis nor a urine alkaliniser, which go with a urate-lowering start.
+    case 'urate':
+      return group === 'xanthine_oxidase_inhibitor' || group === 'uricosuric';
+    // Not an anticoagulant.
+    case 'antiplatelet':
+      return group === 'antiplatelet_cox' || group === 'antiplatelet_p2y12';
+  }
+}
 
 /**
  * An area word directly followed by a statement verb: "降糖：", "降压改为", "降脂方案调整为", "降糖治疗为".
@@ -37,10 +66,10 @@ const REGIMEN_STATEMENT = new RegExp(
 /** A condition or deferral earlier in the clause: "若血压仍高，…" is in another clause, "必要时降压改为…" is not a plan yet. */
 const CONDITIONAL_BEFORE = /(?:如|若|必要时|待|考虑|拟|可)[^，,。；;\n]*$/;
 
-/** The areas whose regimen the course states (see the file comment). */
-export function statedRegimenAreas(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<TherapeuticArea> {
+/** The scopes whose regimen the course states (see the file comment). */
+export function statedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
   const course = record.诊疗过程描述 ?? '';
-  const out = new Set<TherapeuticArea>();
+  const out = new Set<RegimenScope>();
   for (const m of course.matchAll(REGIMEN_STATEMENT)) {
     if (CONDITIONAL_BEFORE.test(course.slice(0, m.index))) continue;
     out.add(AREA_WORDS[m[1]!]!);

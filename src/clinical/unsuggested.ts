@@ -3,8 +3,9 @@
  * propose on its prior. The evidence fusion (src/decoding/evidence-fusion.ts) leaves them out of the
  * list; a drug the note names keeps its own status, and a class the note plans keeps its usual drug.
  *
- *  - A course that states an area's regimen (./stated-regimens.ts: "降糖：…同前", "降压改为CCB+袢利尿剂")
- *    closes the area: the regimen is what the sentence says (docs/decision-rules/RULE-1204y.md).
+ *  - A course that states a regimen (./stated-regimens.ts: "降糖：…同前", "降压改为CCB+袢利尿剂") closes
+ *    what its area word is about: the regimen is what the sentence says (docs/decision-rules/RULE-1204y.md,
+ *    -zg.md).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
  *    ethyl ester a lipid finding (RULE-1204za).
@@ -17,7 +18,7 @@ import type { MentionStatus } from './baselines/mention.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
-import { statedRegimenAreas } from './stated-regimens.ts';
+import { regimenCovers, statedRegimens } from './stated-regimens.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** Low potassium documented in words; a serum potassium below 3.5 mmol/L counts too (./lab-values.ts). */
@@ -47,7 +48,7 @@ export function unsuggestedDrugs(
   statuses: ReadonlyMap<string, MentionStatus>,
   planned: ReadonlySet<string>,
 ): Set<string> {
-  const closedAreas = statedRegimenAreas(record);
+  const stated = [...statedRegimens(record)];
   // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").
   const text = noteTexts(record)
     .map((t) => t.text)
@@ -57,7 +58,7 @@ export function unsuggestedDrugs(
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
-    if (closedAreas.has(d.area) || (d.duplicationGroup !== undefined && lacking.has(d.duplicationGroup))) out.add(d.name);
+    if (stated.some((scope) => regimenCovers(scope, d)) || (d.duplicationGroup !== undefined && lacking.has(d.duplicationGroup))) out.add(d.name);
   }
   return out;
 }
