@@ -137,13 +137,14 @@ interface LabMatch {
 /** What the scanner reads of a record: its text fields (a CDrugRed record or any object with them). */
 type LabRecord = Readonly<Partial<Record<(typeof LAB_FIELDS)[number], unknown>>>;
 
-/** Every lab value the note writes, in field and text order (the one scanner). */
-function* labMatches(record: LabRecord): Generator<LabMatch> {
+/** Every lab value the note writes (of one lab, when `only` names it), in field and text order (the one scanner). */
+function* labMatches(record: LabRecord, only?: LabKey): Generator<LabMatch> {
   for (const field of LAB_FIELDS) {
     const raw = record[field];
     if (typeof raw !== 'string' || raw === '') continue;
     const text = raw.normalize('NFKC');
     for (const def of LAB_DEFS) {
+      if (only !== undefined && def.key !== only) continue;
       const re = PATTERNS.get(def.key)!;
       re.lastIndex = 0;
       for (const m of text.matchAll(re)) {
@@ -179,7 +180,7 @@ export function extractLabs(record: { [field: string]: unknown }): LabValues {
 /** Every value of one lab the note writes (extractLabs reports one of them, by the lab's pick). */
 export function labValuesOf(record: LabRecord, key: LabKey): number[] {
   const out: number[] = [];
-  for (const m of labMatches(record)) if (m.def.key === key) out.push(m.value);
+  for (const m of labMatches(record, key)) out.push(m.value);
   return out;
 }
 

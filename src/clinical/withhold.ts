@@ -83,6 +83,11 @@ function clauseOf(text: string, start: number, end: number): string {
   return text.slice(s, e).trim();
 }
 
+/** What a reason quotes for a mention: its clause, through the later clause whose cue decided it ("…增加，不宜选用"). */
+function evidenceOf(m: AnalyzedMention, text: string): FactSource {
+  return { field: m.field, text: clauseOf(text, m.start, m.decidedUntil ?? m.end) };
+}
+
 /** A stop or avoidance cue ending at most 6 characters before a class word in its clause. */
 const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n]{0,6})$`);
 /** A replacement cue after a class word: "ARB换为ARNI" leaves the class. */
@@ -97,7 +102,7 @@ const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;
  */
 const BARE_STOP_LATER = new RegExp(`^[^。；;！!？?\\n]*[，,]\\s*(?:一并|同时|均|亦|也)?(?:${STOP_OR_AVOID.source})\\s*(?:[。；;！!？?\\n]|$)`);
 /** A start or switch cue right before a class word ("联合预混胰岛素", "恢复他汀", "启用胰岛素", "改为基础胰岛素"). */
-const STARTED_BEFORE = new RegExp(`(?:${START_WORDS}|启用|${SWITCH_WORDS})[^，,。；;\n]{0,6}$`);
+const STARTED_BEFORE = new RegExp(`(?:${START_WORDS}|${SWITCH_WORDS})[^，,。；;\n]{0,6}$`);
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
 const WITH_ANOTHER = /与|和/;
 const TOGETHER_AFTER = /^[^，,。；;\n]{0,4}(?:合用|联用|同用|同服|联合使用)/;
@@ -137,8 +142,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
     const text = record[m.field] ?? '';
     const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
-    // The mention's clause, and the later clause whose cue decided it ("…增加，不宜选用").
-    const evidence = { field: m.field, text: clauseOf(text, m.start, m.decidedUntil ?? m.end) };
+    const evidence = evidenceOf(m, text);
     if (!word) {
       // A switch to a named drug replaces what a switch to its class would ("改为来得时14U qn" on a premix).
       if ((m.status === 'positive' || m.status === 'discharge') && SWITCHED_TO.test(before)) {
@@ -233,8 +237,7 @@ export function stoppedInNote(
   const classStops = classStatements(record, formulary);
   for (const m of mentions) {
     const text = record[m.field] ?? '';
-    // The mention's clause, and the later clause whose cue decided it ("…增加，不宜选用").
-    const evidence = { field: m.field, text: clauseOf(text, m.start, m.decidedUntil ?? m.end) };
+    const evidence = evidenceOf(m, text);
     const status: string = m.status;
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
     // A drug named positively after its class was stopped is restarted: the class stop no longer holds for it.

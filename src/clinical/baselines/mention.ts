@@ -65,9 +65,9 @@ const CLAUSE_BOUNDARY = /[。；;！!？?\n，,]/g;
 export const SENTENCE_BOUNDARY = /[。；;！!？?\n]/;
 // "暂未予" is a decision not to start it yet (an avoidance, below), not a history without it.
 const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|需)|(?<!暂)未(?:曾)?(?:服用|使用|应用|加用|启用|启动|用药|用|予)|从未|拒绝|拒用/g;
-// "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
 // "切勿自行停药", "不要随意停用": a stop the note forbids is no stop.
 const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自行|随意|擅自)?)';
+// "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
 const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
 const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
