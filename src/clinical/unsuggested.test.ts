@@ -50,4 +50,27 @@ describe('unsuggestedDrugs', () => {
     // Thyroglobulin is not a triglyceride.
     expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
   });
+  it('ketoanalogues need reduced kidney function: an eGFR below 60 or a CKD stage 3–5 word', () => {
+    const normal = unsuggestedDrugs(rec({ 入院情况: 'Scr 68μmol/L，eGFR 98ml/min/1.73m²', 出院诊断: ['痛风', '2型糖尿病'] }), f, none, new Set());
+    expect(normal.has('复方α-酮酸')).toBe(true);
+    expect(normal.has('司维拉姆')).toBe(false); // not finding-bound here
+    for (const fields of [
+      { 入院情况: 'eGFR 25ml/min/1.73m²' },
+      { 入院情况: '估算肾小球滤过率：6ml/min/1.73m²' },
+      { 入院情况: 'eGFR(CKD-EPI)58.' },
+      { 出院诊断: ['糖尿病肾病（CKD 4期）'] },
+      { 出院诊断: ['慢性肾脏病3b期'] },
+      { 出院诊断: ['糖尿病肾病Ⅴ期'] },
+      { 出院诊断: ['慢性肾功能不全'] },
+      { 诊疗过程描述: '嘱优质低蛋白饮食' },
+    ]) {
+      expect(unsuggestedDrugs(rec(fields), f, none, new Set()).has('复方α-酮酸'), JSON.stringify(fields)).toBe(false);
+    }
+    // eGFR 60 and up is not reduced; CKD stage 1–2 is not either.
+    for (const fields of [{ 入院情况: 'eGFR 60' }, { 出院诊断: ['慢性肾脏病2期'] }]) {
+      expect(unsuggestedDrugs(rec(fields), f, none, new Set()).has('复方α-酮酸'), JSON.stringify(fields)).toBe(true);
+    }
+    // Named, it keeps its own status.
+    expect(unsuggestedDrugs(rec({ 入院情况: 'eGFR 98' }), f, new Map([['复方α-酮酸', 'positive']]), new Set()).has('复方α-酮酸')).toBe(false);
+  });
 });

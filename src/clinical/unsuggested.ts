@@ -8,7 +8,8 @@
  *    -zg.md).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
- *    ethyl ester a lipid finding (RULE-1204za).
+ *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
+ *    (RULE-1205a).
  *
  * Why reading rules and not the model: the synthetic generator never writes a regimen sentence in
  * the course, and its labels never hold an unnamed potassium supplement either; the rules say what
@@ -30,11 +31,25 @@ const HYPOKALAEMIA_WORDS = /低钾|低血钾|血钾偏低|血钾低|钾偏低|�
  */
 const LIPID_FINDING = /甘油三酯|三酰甘油|TG|高脂|血脂/;
 
+/**
+ * Chronic kidney disease stage 3–5, the setting of ketoanalogues with a low-protein diet
+ * (中国慢性肾脏病营养治疗临床实践指南 2021); an eGFR below 60 counts too (./lab-values.ts).
+ */
+const REDUCED_KIDNEY_FUNCTION =
+  /CKD\s*(?:[3-5]|[ⅢⅣⅤ]|I{3}|IV|V)[ab]?\s*期|慢性肾脏?病\s*(?:[3-5]|[ⅢⅣⅤ]|I{3}|IV|V)[ab]?\s*期|糖尿病肾病\s*(?:[45]|[ⅣⅤ]|IV|V)\s*期|肾功能不全|肾衰|尿毒症|透析|低蛋白饮食/i;
+
+type Finding = (text: string, record: CDrugRedRecord) => boolean;
+
 /** Duplication groups whose drugs are given only for a documented finding, and the finding. */
-const FINDING_BOUND_GROUPS: Readonly<Record<string, (text: string, record: CDrugRedRecord) => boolean>> = {
+const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
   potassium: (text, record) => HYPOKALAEMIA_WORDS.test(text) || labValuesOf(record, 'k').some((k) => k < 3.5),
   fibrate: (text) => LIPID_FINDING.test(text),
   omega3: (text) => LIPID_FINDING.test(text),
+};
+
+/** Single drugs (no duplication group of their own) given only for a documented finding. */
+const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
+  '复方α-酮酸': (text, record) => REDUCED_KIDNEY_FUNCTION.test(text) || labValuesOf(record, 'egfr').some((v) => v < 60),
 };
 
 /**
@@ -54,11 +69,14 @@ export function unsuggestedDrugs(
     .map((t) => t.text)
     .join('\n')
     .normalize('NFKC');
-  const lacking = new Set(Object.entries(FINDING_BOUND_GROUPS).filter(([, has]) => !has(text, record)).map(([group]) => group));
+  const lacking = (bound: Readonly<Record<string, Finding>>) => new Set(Object.entries(bound).filter(([, has]) => !has(text, record)).map(([key]) => key));
+  const lackingGroups = lacking(FINDING_BOUND_GROUPS);
+  const lackingDrugs = lacking(FINDING_BOUND_DRUGS);
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
-    if (stated.some((scope) => regimenCovers(scope, d)) || (d.duplicationGroup !== undefined && lacking.has(d.duplicationGroup))) out.add(d.name);
+    const unfounded = lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
+    if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
   return out;
 }
