@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { MentionStatus } from './baselines/mention.ts';
 import { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
-import { unsuggestedDrugs } from './unsuggested.ts';
+import { unsuggestedDrugs as unsuggestedIn } from './unsuggested.ts';
+import { AREA_REASONS, supportedAreas } from './area-support.ts';
+import type { TherapeuticArea } from './formulary-types.ts';
 
 const f = Formulary.bundled();
 const rec = (fields: Partial<CDrugRedRecord>): CDrugRedRecord =>
   ({ 主诉: '', 现病史: '', 既往史: '', 入院情况: '', 诊疗过程描述: '', 出院诊断: [], ...fields }) as CDrugRedRecord;
 const none = new Map<string, MentionStatus>();
+// Every area counts as supported, so the finding and regimen rules are tested on their own.
+const everyArea = new Set(Object.keys(AREA_REASONS) as TherapeuticArea[]);
+const unsuggestedDrugs = (r: CDrugRedRecord, fo: Formulary, statuses: ReadonlyMap<string, MentionStatus>, planned: ReadonlySet<string>) =>
+  unsuggestedIn(r, fo, statuses, planned, everyArea);
 
 describe('unsuggestedDrugs', () => {
   it('a course that states the diabetes regimen closes the area, except named drugs and a planned class', () => {
@@ -50,6 +56,7 @@ describe('unsuggestedDrugs', () => {
     // Thyroglobulin is not a triglyceride.
     expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
   });
+
   it('ketoanalogues need reduced kidney function: an eGFR below 60 or a CKD stage 3–5 word', () => {
     const normal = unsuggestedDrugs(rec({ 入院情况: 'Scr 68μmol/L，eGFR 98ml/min/1.73m²', 出院诊断: ['痛风', '2型糖尿病'] }), f, none, new Set());
     expect(normal.has('复方α-酮酸')).toBe(true);
@@ -72,5 +79,21 @@ describe('unsuggestedDrugs', () => {
     }
     // Named, it keeps its own status.
     expect(unsuggestedDrugs(rec({ 入院情况: 'eGFR 98' }), f, new Map([['复方α-酮酸', 'positive']]), new Set()).has('复方α-酮酸')).toBe(false);
+  });
+
+  it('a drug of an area the note gives no reason for is not suggested; a named one keeps its status', () => {
+    const own = (r: CDrugRedRecord, statuses = none) => unsuggestedIn(r, f, statuses, new Set(), supportedAreas(r));
+    const gout = rec({ 现病史: '反复右足第一跖趾关节红肿痛3年，UA 560μmol/L', 出院诊断: ['痛风性关节炎'] });
+    const out = own(gout);
+    for (const d of ['阿托伐他汀', '阿司匹林', '甲钴胺']) expect(out.has(d), d).toBe(true);
+    expect(out.has('非布司他')).toBe(false); // gout is the note's own area
+    for (const diagnosis of ['高脂血症', '冠心病']) {
+      expect(own(rec({ ...gout, 出院诊断: ['痛风性关节炎', diagnosis] })).has('阿托伐他汀'), diagnosis).toBe(false);
+    }
+    expect(own(rec({ ...gout, 出院诊断: ['痛风性关节炎', '糖尿病周围神经病变'] })).has('甲钴胺')).toBe(false);
+    // A negated condition gives no reason ("否认冠心病").
+    expect(own(rec({ ...gout, 既往史: '否认冠心病、脑梗死病史' })).has('阿司匹林')).toBe(true);
+    // Named, a drug keeps its own status whatever the area.
+    expect(own(gout, new Map([['阿托伐他汀', 'positive']])).has('阿托伐他汀')).toBe(false);
   });
 });

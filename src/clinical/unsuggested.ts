@@ -10,12 +10,17 @@
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
  *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
  *    (RULE-1205a).
+ *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
+ *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
+ *    (RULE-1205b).
  *
  * Why reading rules and not the model: the synthetic generator never writes a regimen sentence in
  * the course, and its labels never hold an unnamed potassium supplement either; the rules say what
  * a clinician reads in the note, and each was measured on dev notes before it shipped.
  */
 import type { MentionStatus } from './baselines/mention.ts';
+import { isUnsupportedArea } from './area-support.ts';
+import type { TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
@@ -55,13 +60,14 @@ const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
 /**
  * The candidate drugs this note leaves no room for as unnamed suggestions (see the file comment).
  * `statuses`: the note's named drugs (they are never in the set); `planned`: the usual drugs of the
- * classes it plans (neither).
+ * classes it plans (neither); `supported`: the areas the note gives a reason for (supportedAreas).
  */
 export function unsuggestedDrugs(
   record: CDrugRedRecord,
   formulary: Formulary,
   statuses: ReadonlyMap<string, MentionStatus>,
   planned: ReadonlySet<string>,
+  supported: ReadonlySet<TherapeuticArea>,
 ): Set<string> {
   const stated = [...statedRegimens(record)];
   // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").
@@ -75,7 +81,8 @@ export function unsuggestedDrugs(
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
-    const unfounded = lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
+    const unfounded =
+      isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
     if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
   return out;

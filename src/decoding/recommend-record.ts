@@ -55,7 +55,7 @@ export function noteEvidence(record: Record<string, unknown>, formulary: Formula
   const parsed = recordFromObject(record);
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = openClassPlans(record, formulary, statuses);
-  const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)));
+  const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
   return { statuses, classPlans, areas, unsuggested };
 }
 
