@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Formulary } from './formulary.ts';
-import { regimenCovers, statedRegimens } from './stated-regimens.ts';
+import { continuedRegimens, regimenCovers, statedRegimens } from './stated-regimens.ts';
 
 const course = (text: string) => statedRegimens({ 诊疗过程描述: text });
 
@@ -42,5 +42,26 @@ describe('statedRegimens', () => {
     expect(covers('urate', '碳酸氢钠')).toBe(false);
     expect(covers('antiplatelet', '氯吡格雷')).toBe(true);
     expect(covers('antiplatelet', '利伐沙班')).toBe(false);
+  });
+});
+
+describe('continuedRegimens', () => {
+  const continued = (text: string) => continuedRegimens({ 诊疗过程描述: text });
+
+  it('reads one or several area words that go on unchanged', () => {
+    expect(continued('降糖方案不变。')).toEqual(new Set(['glucose']));
+    expect(continued('出院BP 128/80mmHg，降压同前。')).toEqual(new Set(['pressure']));
+    expect(continued('降压、调脂方案不变，监测血压。')).toEqual(new Set(['pressure', 'lipids']));
+    expect(continued('抗血小板及降糖方案同前。')).toEqual(new Set(['antiplatelet', 'glucose']));
+    expect(continued('降尿酸、降压、降糖方案同前')).toEqual(new Set(['urate', 'pressure', 'glucose']));
+    expect(continued('降压药物继续。')).toEqual(new Set(['pressure']));
+  });
+
+  it('does not read a change, a condition, a bare area word or another field', () => {
+    expect(continued('降压改为CCB+袢利尿剂。予降糖、调脂治疗。')).toEqual(new Set());
+    expect(continued('若血压控制可则降压方案同前。')).toEqual(new Set());
+    expect(continuedRegimens({ 诊疗过程描述: '予胰岛素泵强化降糖。', 现病史: '降糖方案同前。' } as never)).toEqual(new Set());
+    // A stated regimen is not a continued one (each reader its own sentences).
+    expect(statedRegimens({ 诊疗过程描述: '降糖方案不变。' })).toEqual(new Set());
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Regimens the hospital course states outright: "降糖：基础胰岛素及GLP-1RA周制剂同前",
- * "降压改为CCB+袢利尿剂", "降糖改为DPP-4抑制剂单药", "降压方案调整为…". The sentence is the plan for what
+ * "降压改为CCB+袢利尿剂", "降糖改为DPP-4抑制剂单药", "降压方案调整为…", or continues unchanged ("降糖方案不变",
+ * "降压、调脂同前"; `continuedRegimens`). The sentence is the plan for what
  * its area word is about (glucose, pressure, lipids, urate, platelets: `regimenCovers`), so a drug
  * of that scope the note never names is not on the list. The evidence fusion
  * (src/decoding/evidence-fusion.ts) leaves such unnamed suggestions out; named drugs keep their own
@@ -63,16 +64,38 @@ const REGIMEN_STATEMENT = new RegExp(
   'g',
 );
 
+const AREA_WORD = Object.keys(AREA_WORDS).join('|');
+
+/**
+ * Area words, one or joined ("降压、调脂", "抗血小板及降糖"), that go on unchanged: "降糖方案不变",
+ * "降压同前", "降压、调脂方案不变", "降压药物继续".
+ */
+const REGIMEN_CONTINUED = new RegExp(`((?:${AREA_WORD})(?:(?:、|及|和|与)(?:${AREA_WORD}))*)(?:方案|治疗|药物|用药)?(?:同前|不变|继续|维持|照旧)`, 'g');
+
 /** A condition or deferral earlier in the clause: "若血压仍高，…" is in another clause, "必要时降压改为…" is not a plan yet. */
 const CONDITIONAL_BEFORE = /(?:如|若|必要时|待|考虑|拟|可)[^，,。；;\n]*$/;
 
-/** The scopes whose regimen the course states (see the file comment). */
-export function statedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
+function scopesIn(record: Pick<CDrugRedRecord, '诊疗过程描述'>, sentence: RegExp): Set<RegimenScope> {
   const course = record.诊疗过程描述 ?? '';
   const out = new Set<RegimenScope>();
-  for (const m of course.matchAll(REGIMEN_STATEMENT)) {
+  for (const m of course.matchAll(sentence)) {
     if (CONDITIONAL_BEFORE.test(course.slice(0, m.index))) continue;
-    out.add(AREA_WORDS[m[1]!]!);
+    for (const word of m[1]!.matchAll(new RegExp(AREA_WORD, 'g'))) out.add(AREA_WORDS[word[0]]!);
   }
   return out;
+}
+
+/** The scopes whose regimen the course states (see the file comment). */
+export function statedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
+  return scopesIn(record, REGIMEN_STATEMENT);
+}
+
+/**
+ * The scopes whose regimen the course continues unchanged ("降糖方案不变"). Such a sentence closes a
+ * scope only where the note names the regimen it continues (a drug of the scope as taken or
+ * planned; src/clinical/unsuggested.ts): after "院外ARB+CCB" alone, "降压方案同前" leaves the drug
+ * unknown (docs/decision-rules/RULE-1205c.md).
+ */
+export function continuedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
+  return scopesIn(record, REGIMEN_CONTINUED);
 }

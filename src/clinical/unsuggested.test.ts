@@ -96,4 +96,18 @@ describe('unsuggestedDrugs', () => {
     // Named, a drug keeps its own status whatever the area.
     expect(own(gout, new Map([['阿托伐他汀', 'positive']])).has('阿托伐他汀')).toBe(false);
   });
+
+  it('a continued regimen closes its scope only where the note names a drug of it', () => {
+    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
+    const withMetformin = unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可，降压及降糖方案同前。' }), f, statuses, new Set());
+    expect(withMetformin.has('达格列净')).toBe(true);
+    expect(withMetformin.has('二甲双胍')).toBe(false); // named
+    // Pressure is continued too, but the note names no antihypertensive: the regimen is unknown.
+    expect(withMetformin.has('缬沙坦')).toBe(false);
+    // A drug the sentence is not about stays open (β-blockers are given for rate as well).
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '降压同前。' }), f, new Map([['氨氯地平', 'positive']]), new Set()).has('美托洛尔')).toBe(false);
+    // Without the sentence, or with a stopped drug only, nothing is closed.
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可。' }), f, statuses, new Set()).has('达格列净')).toBe(false);
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '降糖方案不变。' }), f, new Map([['格列美脲', 'stopped']]), new Set()).has('达格列净')).toBe(false);
+  });
 });

@@ -5,7 +5,8 @@
  *
  *  - A course that states a regimen (./stated-regimens.ts: "降糖：…同前", "降压改为CCB+袢利尿剂") closes
  *    what its area word is about: the regimen is what the sentence says (docs/decision-rules/RULE-1204y.md,
- *    -zg.md).
+ *    -zg.md). One that continues it ("降糖方案不变", "降压、调脂同前") does so where the note names a drug
+ *    of it as taken or planned (RULE-1205c).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
  *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
@@ -24,7 +25,7 @@ import type { TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
-import { regimenCovers, statedRegimens } from './stated-regimens.ts';
+import { continuedRegimens, regimenCovers, statedRegimens, type RegimenScope } from './stated-regimens.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** Low potassium documented in words; a serum potassium below 3.5 mmol/L counts too (./lab-values.ts). */
@@ -69,7 +70,13 @@ export function unsuggestedDrugs(
   planned: ReadonlySet<string>,
   supported: ReadonlySet<TherapeuticArea>,
 ): Set<string> {
-  const stated = [...statedRegimens(record)];
+  const named = (name: string) => {
+    const status = statuses.get(name);
+    return status === 'positive' || status === 'discharge';
+  };
+  const namesRegimen = (scope: RegimenScope) => formulary.drugs.some((d) => regimenCovers(scope, d) && named(d.name));
+  // A continued regimen ("降糖方案不变") closes its scope only where the note names that regimen.
+  const stated = [...statedRegimens(record), ...[...continuedRegimens(record)].filter(namesRegimen)];
   // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").
   const text = noteTexts(record)
     .map((t) => t.text)
