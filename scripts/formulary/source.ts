@@ -71,6 +71,8 @@ const ACTIVE_BLEEDING = acute(cond(['活动性出血', '消化道出血', '颅�
 const RAS_PREGNANCY = preg('妊娠期禁用(胎儿毒性)', 'htn2018');
 const RAS_HYPERKALAEMIA = kplus(5.5, '血钾≥5.5 mmol/L(高钾血症)时禁用, 应停用并纠正血钾', 'htn2018');
 const T1DM_NOT_INDICATED = (note: string, source: Src = 'label'): Contraindication => cond(['1型糖尿病'], note, source);
+/** Premixed and basal insulin: src/clinical/formulary-types.ts EXCLUSIVE_FAMILIES 'family:premix-basal'. */
+const PREMIX_WITH_BASAL = '预混胰岛素已含基础(中效/长效)成分, 与基础胰岛素联用重复提供基础胰岛素, 低血糖风险增加, 不推荐联用';
 const THYROXINE_SPACING = '可减少左甲状腺素吸收, 两药至少间隔4小时服用';
 
 /** Facts shared by every member of a duplication group (including combinations in the group). */
@@ -83,6 +85,8 @@ const GROUP_FACTS: Record<string, Facts> = {
     ],
   },
   glinide: { ci: [cond(['1型糖尿病'], '1型糖尿病患者不宜单用', 'label'), DKA] },
+  basal_insulin: { ix: [ix('group:premixed_insulin', 'major', PREMIX_WITH_BASAL, 'cds2020')] },
+  premixed_insulin: { ix: [ix('group:basal_insulin', 'major', PREMIX_WITH_BASAL, 'cds2020')] },
   agi: {
     ci: [
       cond(['肠梗阻', '炎症性肠病', '溃疡性结肠炎', '克罗恩病'], '明显消化吸收障碍的慢性胃肠功能紊乱、肠梗阻或有肠梗阻倾向者禁用'),

@@ -101,12 +101,16 @@ export function duplicationGroupsOf(drug: Pick<FormularyDrug, 'duplicationGroup'
  * duplicates: ACEI with ARB or ARNI is dual RAS blockade (not recommended, 2018 Chinese
  * hypertension guideline; ARNI with ACEI is contraindicated by label); a DPP-4 inhibitor with a
  * GLP-1 receptor agonist acts twice on the GLP-1 pathway for no added effect (not recommended,
- * 2020 Chinese T2DM guideline). The formulary also records these pairs as major interactions,
+ * 2020 Chinese T2DM guideline); a premixed insulin already holds the basal part, so a basal insulin
+ * beside it duplicates the basal insulin (the guideline's regimens are basal, premixed or
+ * basal-bolus; premixed with a prandial insulin before lunch stays allowed). The formulary also
+ * records these pairs as major interactions,
  * which the warnings panel shows; the family keeps them off the list itself.
  */
 export const EXCLUSIVE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   'family:ras-blockade': ['acei', 'arb'],
   'family:incretin': ['dpp4i', 'glp1ra'],
+  'family:premix-basal': ['premixed_insulin', 'basal_insulin'],
 };
 
 /**

@@ -60,6 +60,13 @@ describe('checkSafety', () => {
     expect(warningsFor('依那普利', w)).toHaveLength(w.length);
   });
 
+  it('a premixed insulin beside a basal insulin is a major interaction, once; beside a prandial insulin it is none', () => {
+    const w = checkSafety(['德谷门冬双胰岛素', '德谷胰岛素'], plain, formulary).filter((x) => x.kind === 'interaction');
+    expect(w).toHaveLength(1);
+    expect(w[0]?.kind === 'interaction' && w[0].severity).toBe('major');
+    expect(checkSafety(['门冬胰岛素30', '门冬胰岛素'], plain, formulary).filter((x) => x.kind === 'interaction')).toEqual([]);
+  });
+
   it('negated allergy → no allergy warning; a stated 磺胺 allergy → 格列美脲 warned', () => {
     expect(contraindicationsFor('格列美脲', plain, formulary)).toEqual([]);
     const allergic = extractNoteFacts(rec('v', { 既往史: '磺胺类药物过敏。' }));

@@ -396,7 +396,7 @@ describe('safetyPlan / applySafetyToRanked', () => {
     expect(safetyPlan(plain, ['利格列汀', '司美格鲁肽', '德谷胰岛素利拉鲁肽', '达格列净', '西格列汀二甲双胍'], f).mask.groups).toEqual([
       ['dpp4i', 'family:incretin'],
       ['glp1ra', 'family:incretin'],
-      ['basal_insulin', 'glp1ra', 'family:incretin'],
+      ['basal_insulin', 'glp1ra', 'family:incretin', 'family:premix-basal'],
       'sglt2i',
       ['dpp4i', 'biguanide', 'family:incretin'],
     ]);
@@ -404,6 +404,20 @@ describe('safetyPlan / applySafetyToRanked', () => {
     expect(applySafetyToRanked(plain, ['司美格鲁肽', '二甲双胍', '利格列汀', '达格列净'], f).kept).toEqual(['司美格鲁肽', '二甲双胍', '达格列净']);
     // Without a GLP-1 receptor agonist in front, the DPP-4 inhibitor keeps its place.
     expect(applySafetyToRanked(plain, ['二甲双胍', '利格列汀', '达格列净'], f).kept).toEqual(['二甲双胍', '利格列汀', '达格列净']);
+  });
+
+  it('one basal component per insulin regimen: a premixed and a basal insulin share a family; basal-bolus and premix plus prandial stay allowed', () => {
+    const plain = rec('v', { 出院诊断: ['2型糖尿病'] });
+    expect(safetyPlan(plain, ['德谷门冬双胰岛素', '德谷胰岛素', '门冬胰岛素', '门冬胰岛素30'], f).mask.groups).toEqual([
+      ['premixed_insulin', 'family:premix-basal'],
+      ['basal_insulin', 'family:premix-basal'],
+      'prandial_insulin',
+      ['premixed_insulin', 'family:premix-basal'],
+    ]);
+    // The better-ranked one stays: the premixed insulin drops the basal one, not the prandial one.
+    expect(applySafetyToRanked(plain, ['德谷门冬双胰岛素', '阿卡波糖', '德谷胰岛素', '门冬胰岛素'], f).kept).toEqual(['德谷门冬双胰岛素', '阿卡波糖', '门冬胰岛素']);
+    // Basal-bolus: both kept.
+    expect(applySafetyToRanked(plain, ['甘精胰岛素', '门冬胰岛素', '二甲双胍'], f).kept).toEqual(['甘精胰岛素', '门冬胰岛素', '二甲双胍']);
   });
 
   it('one RAS blocker per list: ACEI, ARB and ARNI share a family; other antihypertensives do not', () => {
