@@ -90,7 +90,8 @@ export interface FusionInput {
   mask?: CandidateMask | undefined;
   /**
    * Classes the note plans without naming a drug of them ("加用SGLT2抑制剂"; src/clinical/class-plans.ts
-   * openClassPlans): each class's drugs and its usual drug. Absent = none.
+   * openClassPlans), and the prophylaxis a drug the note starts implies (src/clinical/implied-drugs.ts):
+   * each one's drugs and its usual drug. Absent = none.
    */
   classPlans?: readonly { drugs: readonly string[]; usual: string }[] | undefined;
   /**

@@ -9,6 +9,7 @@
  */
 import { openClassPlans } from '../clinical/class-plans.ts';
 import { supportedAreas } from '../clinical/area-support.ts';
+import { impliedPlans } from '../clinical/implied-drugs.ts';
 import { unsuggestedDrugs } from '../clinical/unsuggested.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
@@ -46,7 +47,8 @@ export interface RecordRecommendation extends DecodeResult {
 
 /**
  * What the note itself says about drugs, as the fusion reads it: each named drug's final status,
- * the drugs of classes it plans without naming one, the therapeutic areas it gives a reason for and
+ * the drugs of classes it plans without naming one (and the prophylaxis a drug it starts implies,
+ * src/clinical/implied-drugs.ts, taken the same way), the therapeutic areas it gives a reason for and
  * the drugs it leaves no room for as suggestions. One function, so the fit (cli/fit-fusion) and every
  * decode see the same evidence.
  */
@@ -54,7 +56,7 @@ export function noteEvidence(record: Record<string, unknown>, formulary: Formula
   const statuses = mentionStatuses(record, formulary);
   const parsed = recordFromObject(record);
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
-  const classPlans = openClassPlans(record, formulary, statuses);
+  const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
   return { statuses, classPlans, areas, unsuggested };
 }
