@@ -119,6 +119,18 @@ describe('withheldDrugs: formulary rules', () => {
     // the resolution words of another sentence do not count
     const otherSentence = { ...onAspirin, 诊疗过程描述: '出血停止后复查胃镜。予氯吡格雷75mg qd。' };
     expect(withheld(otherSentence).get('氯吡格雷')?.reason).toBe('condition');
+    // A duration between the resolution word and 后 still says the event is over (RULE-1205g d).
+    const weekAfter = { ...onAspirin, 诊疗过程描述: '停用阿司匹林，内镜下止血。出血停止1周后予波立维75mg qd单药抗血小板。' };
+    expect(withheld(weekAfter).has('氯吡格雷')).toBe(false);
+    // The course continues or resumes the drug in so many words (RULE-1205g e): not withheld; a bare
+    // positive mention in the course, or a 继续 in the history, is no such decision.
+    const euDka = { 现病史: '平素口服二甲双胍缓释片1.0g bid、西格列汀100mg qd、恩格列净25mg qd。', 出院诊断: ['正常血糖性糖尿病酮症酸中毒', '2型糖尿病'] };
+    const continuedAfter = withheld({ ...euDka, 诊疗过程描述: '停用恩格列净，补液、胰岛素静滴。恢复进食后加用甘精胰岛素12U睡前，二甲双胍缓释片、西格列汀继续。' });
+    expect(continuedAfter.has('二甲双胍')).toBe(false);
+    expect(continuedAfter.has('西格列汀')).toBe(false);
+    expect(continuedAfter.get('恩格列净')?.reason).toBe('stopped');
+    expect(withheld({ ...euDka, 诊疗过程描述: '补液、胰岛素静滴，二甲双胍缓释片、西格列汀。' }).get('二甲双胍')?.reason).toBe('condition');
+    expect(withheld({ ...euDka, 现病史: '继续口服二甲双胍缓释片1.0g bid。' }).get('二甲双胍')?.reason).toBe('condition');
     // A lasting fact is not acute: eGFR 24 withholds metformin even in the discharge plan.
     expect(withheld({ 入院情况: 'eGFR 24 ml/min/1.73m²。', 诊疗过程描述: '出院带药：二甲双胍0.5g bid。' }).get('二甲双胍')?.reason).toBe('egfr_below');
   });

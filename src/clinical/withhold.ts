@@ -10,7 +10,8 @@
  *    allergies and drug-tied adverse reactions), except facts marked `caution` (慎用), which are
  *    warned about but not withheld, and `acute` conditions (ketoacidosis, active bleeding, shock)
  *    for a drug the note itself resumes: it stops the drug and names it positively again later
- *    ("暂停氯吡格雷 … 恢复氯吡格雷"), or puts it in the discharge plan ("出院后：氯吡格雷75mg qd").
+ *    ("暂停氯吡格雷 … 恢复氯吡格雷"), continues it in the course ("二甲双胍、西格列汀继续"), or puts
+ *    it in the discharge plan ("出院后：氯吡格雷75mg qd").
  *    The note then records the clinician's decision after the acute event; the warnings panel
  *    still shows the fact for the listed drug; or
  *  - the note itself stopped or ruled it out and never restarted it: the mention analyser's
@@ -197,12 +198,21 @@ export function supersededInNote(record: CDrugRedRecord, formulary: Formulary): 
  * read before a drug in the same sentence: the drug started from then on is the clinician's
  * decision after the event ("出血停止后第7天起以氯吡格雷75mg qd替代阿司匹林").
  */
-const ACUTE_RESOLVED_BEFORE = /(?:出血|酮症|酸中毒|休克|感染)[^。；;，,\n]{0,6}(?:停止|控制|纠正|好转|缓解|消失)后|止血(?:成功)?后/;
+const ACUTE_RESOLVED_BEFORE =
+  /(?:出血|酮症|酸中毒|休克|感染)[^。；;，,\n]{0,6}(?:停止|控制|纠正|好转|缓解|消失)(?:\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|日|周|个月|月|小时|h))?后|止血(?:成功)?后/;
 
 /**
- * Drugs the note resumes after stopping them, puts in its discharge plan, or starts in a sentence
- * that first says the acute event is over: the clinician's decision after an acute event, which
- * an `acute` contraindication then does not overrule.
+ * The course continues or resumes the drug in so many words ("恢复拜糖苹", "二甲双胍缓释片、西格列汀
+ * 继续"): the clinician's decision, which an acute contraindication does not overrule either.
+ */
+const CONTINUED_BEFORE = /(?:继续|恢复|重新(?:加用|使用|服用|启用)?|重启)[^，,。；;\n]{0,2}$/;
+const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
+
+/**
+ * Drugs the note resumes after stopping them, puts in its discharge plan, continues or resumes in
+ * so many words in the course, or starts in a sentence that first says the acute event is over:
+ * the clinician's decision after an acute event, which an `acute` contraindication then does not
+ * overrule.
  */
 export function resumedInNote(
   record: CDrugRedRecord,
@@ -212,8 +222,11 @@ export function resumedInNote(
   const stoppedBefore = new Set<string>();
   const out = new Set<string>();
   for (const m of mentions) {
-    const afterTheEvent = m.status === 'positive' && ACUTE_RESOLVED_BEFORE.test(sentenceBefore(record[m.field] ?? '', m.start));
-    if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name)) || afterTheEvent) out.add(m.name);
+    const text = record[m.field] ?? '';
+    const afterTheEvent = m.status === 'positive' && ACUTE_RESOLVED_BEFORE.test(sentenceBefore(text, m.start));
+    const continued =
+      m.status === 'positive' && m.field === '诊疗过程描述' && (CONTINUED_BEFORE.test(text.slice(0, m.start)) || CONTINUED_AFTER.test(text.slice(m.end)));
+    if (m.status === 'discharge' || (m.status === 'positive' && stoppedBefore.has(m.name)) || afterTheEvent || continued) out.add(m.name);
     else if (m.status === 'stopped') stoppedBefore.add(m.name);
   }
   return out;

@@ -509,3 +509,40 @@ describe('intravenous drugs outside the course (RULE-1204ze)', () => {
     expect(read('甘精胰岛素睡前皮下注射14U。', '现病史')).toEqual([['甘精胰岛素', 'positive']]);
   });
 });
+
+describe('mention analysis: discharge lists, later decisions and avoided combinations (RULE-1205g)', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string, field: TextField = '诊疗过程描述') => analyzeText(text, field, bundled).map((m) => [m.name, m.status]);
+
+  it('"出院：" followed by drugs is a discharge plan; without the colon it is not', () => {
+    expect(read('心内科会诊后予波立维75mg qd。出院：波立维、立普妥。')).toEqual([
+      ['氯吡格雷', 'positive'],
+      ['氯吡格雷', 'discharge'],
+      ['阿托伐他汀', 'discharge'],
+    ]);
+    expect(read('出院时血压128/80mmHg，立普妥同前。')).toEqual([['阿托伐他汀', 'positive']]);
+  });
+
+  it('a deferral after a drug of the discharge plan is a later decision, not a stop', () => {
+    expect(read('出院带药：1.阿司匹林100mg qd 2.硫酸氢氯吡格雷片 75mg qd（满12个月后心内科门诊评估）')).toEqual([
+      ['阿司匹林', 'discharge'],
+      ['氯吡格雷', 'discharge'],
+    ]);
+    // Outside a plan the same words still defer the drug.
+    expect(read('氯吡格雷门诊评估是否加用。')).toEqual([['氯吡格雷', 'stopped']]);
+  });
+
+  it('the partner of an avoided combination keeps its status; the avoided drugs do not', () => {
+    expect(read('保留氯吡格雷单药抗血小板。PPI改口服泮托拉唑（避免奥美拉唑、艾司奥美拉唑与氯吡格雷相互作用）。')).toEqual([
+      ['氯吡格雷', 'positive'],
+      ['泮托拉唑', 'positive'],
+      ['奥美拉唑', 'stopped'],
+      ['艾司奥美拉唑', 'stopped'],
+    ]);
+    // A plain list after a stop is stopped as a whole.
+    expect(read('停用阿司匹林与氯吡格雷。')).toEqual([
+      ['阿司匹林', 'stopped'],
+      ['氯吡格雷', 'stopped'],
+    ]);
+  });
+});

@@ -160,7 +160,10 @@ const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
-const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|院外继续|继续院外|回家后继续/g;
+// A bare 出院 with a colon opens the discharge list too ("出院：波立维、潘妥洛克、可定").
+const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|出院[:：]|院外继续|继续院外|回家后继续/g;
+/** After the second drug of a pair: what is avoided is the combination ("…与氯吡格雷相互作用", "…与华法林合用"). */
+const COMBINATION_AFTER = /^[^，,。；;\n]{0,6}?(?:相互作用|合用|联用|同服|同用|并用)/;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
 const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
 
@@ -335,7 +338,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           // object, even when the lexicon does not know it.
           const gap = text.slice(last.end, t.start);
           const bare = BARE_CUE_END.test(text.slice(t.end));
-          const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start);
+          // A deferral after a drug of the discharge plan ("氯吡格雷75mg qd（满12个月后门诊评估）") is a
+          // later decision about a drug that goes home, not a stop.
+          const laterDecision = last.status === 'discharge' && DEFER_WORDS.test(text.slice(t.start, t.end));
+          const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start) && !laterDecision;
           if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) {
             last.status = 'stopped';
             last.decidedUntil = t.end;
@@ -361,6 +367,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         }
         break;
       case 'mention': {
+        // The partner of an avoided combination ("避免奥美拉唑与氯吡格雷相互作用") is not avoided: this
+        // clause says nothing about it.
+        if (state === 'stopped' && inWithPhrase(text, t.start) && COMBINATION_AFTER.test(text.slice(t.end))) break;
         let status: MentionStatus;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
