@@ -85,6 +85,12 @@ describe('findCondition', () => {
     expect(findCondition(taught, '粒细胞缺乏')).toBeNull();
     expect(findCondition(extractNoteFacts(rec('v', { 入院情况: '血常规示粒细胞缺乏。' })), '粒细胞缺乏')).not.toBeNull();
   });
+  it('a condition after a bare 防 is one to prevent; 防治 names the disease (RULE-1205h)', () => {
+    const prevent = extractNoteFacts(rec('v', { 诊疗过程描述: '加可多华4mg qn（首剂睡前，防体位性低血压）。' }));
+    expect(findCondition(prevent, '体位性低血压')).toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 入院情况: '卧立位血压示体位性低血压。' })), '体位性低血压')).not.toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 诊疗过程描述: '纳入骨质疏松防治管理。' })), '骨质疏松')).not.toBeNull();
+  });
   it('"非ST段抬高型心肌梗死" is a myocardial infarction, not a negation', () => {
     expect(findCondition(extractNoteFacts(rec('v', { 出院诊断: ['急性非ST段抬高型心肌梗死'] })), '心肌梗死')).not.toBeNull();
   });

@@ -56,7 +56,8 @@ const CLAUSE_SPLIT = /[。；;，,\n]/;
  * ("加用贝特类降TG，预防急性胰腺炎", "警惕低血糖"), or one the patient is taught to watch for
  * ("告知粒细胞缺乏及肝损症状", "如出现发热、咽痛立即停药"), is not one the patient has.
  */
-const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|警惕|避免|告知|宣教|如出现|若出现|一旦出现)[^。；;，,\n]*$/;
+// A bare 防 is prevention too ("首剂睡前，防体位性低血压"), but not 消防/国防, and 防治 names the disease.
+const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|(?<![消国])防(?!治)|警惕|避免|告知|宣教|如出现|若出现|一旦出现)[^。；;，,\n]*$/;
 
 export function noteTexts(record: CDrugRedRecord): Array<{ field: string; text: string }> {
   const out: Array<{ field: string; text: string }> = [];

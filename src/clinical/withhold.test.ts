@@ -131,6 +131,10 @@ describe('withheldDrugs: formulary rules', () => {
     expect(continuedAfter.get('恩格列净')?.reason).toBe('stopped');
     expect(withheld({ ...euDka, 诊疗过程描述: '补液、胰岛素静滴，二甲双胍缓释片、西格列汀。' }).get('二甲双胍')?.reason).toBe('condition');
     expect(withheld({ ...euDka, 现病史: '继续口服二甲双胍缓释片1.0g bid。' }).get('二甲双胍')?.reason).toBe('condition');
+    // 保留 bound to the drug keeps it too (RULE-1205h); without it the bleed still withholds it.
+    const kept = { ...onAspirin, 诊疗过程描述: '心内科会诊：出血风险高，停用阿司匹林，保留氯吡格雷单药抗血小板。' };
+    expect(withheld(kept).has('氯吡格雷')).toBe(false);
+    expect(withheld({ ...onAspirin, 诊疗过程描述: '心内科会诊：出血风险高，停用阿司匹林，氯吡格雷单药抗血小板。' }).get('氯吡格雷')?.reason).toBe('condition');
     // A lasting fact is not acute: eGFR 24 withholds metformin even in the discharge plan.
     expect(withheld({ 入院情况: 'eGFR 24 ml/min/1.73m²。', 诊疗过程描述: '出院带药：二甲双胍0.5g bid。' }).get('二甲双胍')?.reason).toBe('egfr_below');
   });
