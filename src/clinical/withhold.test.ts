@@ -266,6 +266,9 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: 'LDL-C 3.6mmol/L，加用他汀降脂。' }, ['阿托伐他汀']).size).toBe(0);
     // "不停" keeps it going
     expect(withheld({ 诊疗过程描述: '生病时不停基础胰岛素，多饮水。' }, ['甘精胰岛素']).size).toBe(0);
+    // "no need for" the class rules it out too (RULE-1205i); a relative clause about a class does not.
+    expect(withheld({ 诊疗过程描述: '甲状腺毒症为破坏性，无需抗甲状腺药物。' }, ['甲巯咪唑', '丙硫氧嘧啶', '普萘洛尔']).size).toBe(2);
+    expect(withheld({ 诊疗过程描述: '加用无需根据肾功能调整剂量的DPP-4抑制剂。' }, ['利格列汀', '西格列汀']).size).toBe(0);
     // "avoid combining with statins" is about the combination, not the class
     expect(withheld({ 诊疗过程描述: 'TG 8.2mmol/L，予吉非罗齐，避免与他汀类合用。' }, ['阿托伐他汀']).size).toBe(0);
   });

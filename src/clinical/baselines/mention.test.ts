@@ -546,3 +546,22 @@ describe('mention analysis: discharge lists, later decisions and avoided combina
     ]);
   });
 });
+
+describe('mention analysis: "no need for" (RULE-1205i)', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string) => analyzeText(text, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+
+  it('无需/不必 right before a drug rules it out', () => {
+    expect(read('目前单用利伐沙班抗凝即可，无需联用阿司匹林。')).toEqual([
+      ['利伐沙班', 'positive'],
+      ['阿司匹林', 'stopped'],
+    ]);
+    expect(read('不必再加用二甲双胍。')).toEqual([['二甲双胍', 'stopped']]);
+  });
+
+  it('a relative clause describes the drug, and the cue never looks back', () => {
+    expect(read('加用无需根据肾功能调整剂量的利格列汀。')).toEqual([['利格列汀', 'positive']]);
+    expect(read('无需调整剂量的西格列汀。')).toEqual([['西格列汀', 'positive']]);
+    expect(read('二甲双胍无需减量。')).toEqual([['二甲双胍', 'positive']]);
+  });
+});

@@ -70,7 +70,9 @@ const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自�
 // "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
 const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|用)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
-const AVOID_PHRASES = '避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
+// "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
+// (a 的 soon after) describes the drug instead.
+const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予(?:使用|应用)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -88,7 +90,7 @@ const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g'
 /** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
-const LEADING_AVOID = new RegExp(`^(?:避免|不宜|不选用|不予|勿用|避用|不用|${DEFER})`);
+const LEADING_AVOID = new RegExp(`^(?:无需|无须|不需|不必|避免|不宜|不选用|不予|勿用|避用|不用|${DEFER})`);
 /** "先予A，后…改为B": the regimen given first, and the later clause that replaces it. */
 const FIRST_REGIMEN = /先(?:予以?|给予|使用|应用|用)/;
 const THEN_CLAUSE = /[，,；;]\s*(?:后|之后|然后|随后|再)/;
@@ -105,7 +107,7 @@ const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|暂未|不推荐|不再推荐|不用/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|暂未|不推荐|不再推荐|不用|无需|无须|不需|不必/;
 /** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
 export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
