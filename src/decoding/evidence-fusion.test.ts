@@ -122,6 +122,11 @@ describe('evidence fusion', () => {
     expect(fusionRows({ ...input, statuses: stopped, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
     const blocked = { blocked: [CANDIDATES.indexOf('达格列净')], groups: [] };
     expect(fusionRows({ ...input, mask: blocked, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
+    // ward use only is no word against the home plan: the usual drug joins, its status shown (RULE-1205j c)
+    const ward = new Map<string, MentionStatus>([['达格列净', 'inpatient']]);
+    expect(fuse({ ...input, statuses: ward, classPlans: [sglt2Plan] }, w).trajectory.find((d) => d.name === '达格列净')).toMatchObject({ source: 'note', noteStatus: 'inpatient' });
+    const past = new Map<string, MentionStatus>([['达格列净', 'past']]);
+    expect(fusionRows({ ...input, statuses: past, classPlans: [sglt2Plan] }).map((r) => r.name)).not.toContain('达格列净');
   });
 
   it("an unnamed drug of an area the note gives no reason for, or whose area the note already names a drug for, is marked; a named drug never is", () => {

@@ -165,13 +165,15 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     seen.add(name);
   }
   // A planned class's usual drug joins when the search did not reach it, unless the note says
-  // anything about that drug (a stopped or denied one stays out) or the safety plan blocks it.
+  // anything else about that drug (a stopped or denied one stays out) or the safety plan blocks it.
+  // Ward use is no word against the home plan ("予呋塞米注射液静推" … "出院后加用袢利尿剂口服").
   for (const plan of plans) {
-    if (seen.has(plan.usual) || input.statuses.has(plan.usual)) continue;
+    const status = input.statuses.get(plan.usual) ?? null;
+    if (seen.has(plan.usual) || (status !== null && status !== 'inpatient')) continue;
     const index = indexOf.get(plan.usual);
     if (index === undefined || blocked.has(index)) continue;
     seen.add(plan.usual);
-    rows.push({ name: plan.usual, index, x: features(plan.usual, false, 0, 0, null, note), modelConfidence: null, noteStatus: null });
+    rows.push({ name: plan.usual, index, x: features(plan.usual, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
   }
   return rows;
 }

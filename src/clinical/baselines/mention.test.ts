@@ -565,3 +565,25 @@ describe('mention analysis: "no need for" (RULE-1205i)', () => {
     expect(read('二甲双胍无需减量。')).toEqual([['二甲双胍', 'positive']]);
   });
 });
+
+describe('mention analysis: a bare 换 and a route switch after the drug (RULE-1205j)', () => {
+  const bundled = Formulary.bundled();
+  const read = (text: string) => analyzeText(text, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+
+  it('a bare 换 starts the drug after it; 换药 is no switch', () => {
+    expect(read('停贝那普利36h后换诺欣妥50mg bid。')).toEqual([
+      ['贝那普利', 'stopped'],
+      ['沙库巴曲缬沙坦', 'positive'],
+    ]);
+    expect(read('停贝那普利36h后诺欣妥50mg bid。')).toEqual([
+      ['贝那普利', 'stopped'],
+      ['沙库巴曲缬沙坦', 'stopped'],
+    ]);
+    expect(read('伤口换药，予头孢呋辛静滴。')).toEqual([['头孢呋辛', 'inpatient']]);
+  });
+
+  it('a switch to the oral route after the drug sends it home; intravenous alone stays on the ward', () => {
+    expect(read('呋塞米IV利尿后改口服20mg qd。')).toEqual([['呋塞米', 'positive']]);
+    expect(read('呋塞米IV利尿3天。')).toEqual([['呋塞米', 'inpatient']]);
+  });
+});

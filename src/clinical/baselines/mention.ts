@@ -115,7 +115,8 @@ export const DEFER_WORDS = new RegExp(DEFER);
 /** The words that switch one regimen for another (also read around class words, src/clinical/withhold.ts). */
 export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换为|替换为';
 // An arrow between two regimens is a switch in terse notes ("胰岛素泵3d → 门冬30 20-0-16U").
-const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|→|->|⇒`, 'g');
+// A bare 换 too ("停贝那普利36h后换诺欣妥"), not 换药 (a dressing), 换季, 换气, 换算, nor inside 更换/替换/转换.
+const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|(?<![更替转变交])换(?![为成用药季气算])|→|->|⇒`, 'g');
 /**
  * The other word order (also read around class words, src/clinical/withhold.ts): "以氯吡格雷替代阿司匹林",
  * "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
@@ -164,6 +165,8 @@ const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕�
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
 // A bare 出院 with a colon opens the discharge list too ("出院：波立维、潘妥洛克、可定").
 const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|出院[:：]|院外继续|继续院外|回家后继续/g;
+/** The new route right after a switch cue: "改口服", "改为皮下注射". */
+const ROUTE_AFTER_SWITCH = /^\s*(?:口服|po(?![a-z])|皮下)/i;
 /** After the second drug of a pair: what is avoided is the combination ("…与氯吡格雷相互作用", "…与华法林合用"). */
 const COMBINATION_AFTER = /^[^，,。；;\n]{0,6}?(?:相互作用|合用|联用|同服|同用|并用)/;
 /** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
@@ -265,6 +268,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     for (const m of text.slice(s, pos).matchAll(REPLACE_CUE)) from = s + m.index + m[0].length;
     let e = pos;
     while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
+    // A route switch after the drug ("呋塞米IV利尿后改口服20mg qd") gives its route from then on.
+    const tail = text.slice(pos, e);
+    const later = [...tail.matchAll(REPLACE_CUE)].pop();
+    if (later && ROUTE_AFTER_SWITCH.test(tail.slice(later.index + later[0].length))) return tail.slice(later.index + later[0].length);
     return text.slice(from, e);
   };
 
