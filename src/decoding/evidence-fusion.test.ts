@@ -216,3 +216,39 @@ describe('evidence fusion', () => {
     expect(() => parseFusionWeights([], 'f.json')).toThrow(/^f\.json: /);
   });
 });
+
+describe('fuse: the later-named of two named drugs of one list group (RULE-1205k)', () => {
+  // Two statins: named in history (阿托伐他汀) and later in the course (瑞舒伐他汀).
+  const mask = { blocked: [], groups: [null, 'statin', 'statin', 'ccb_dhp', 'sglt2i', 'antiplatelet_cox'] };
+  const search = [drug('阿托伐他汀', 0.95, 0), drug('瑞舒伐他汀', 0.3, 1), drug('二甲双胍', 0.9, 2)];
+  const stops = [0.01, 0.1, 0.2, 0.9];
+  const w = weights({ modelLogit: 1, 'status:positive': 1 });
+
+  it('keeps the later-named one whatever the probabilities', () => {
+    const statuses = new Map<string, MentionStatus>([
+      ['阿托伐他汀', 'positive'],
+      ['瑞舒伐他汀', 'positive'],
+    ]);
+    const names = fuse({ trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES, mask }, w).trajectory.map((d) => d.name);
+    expect(names).toContain('瑞舒伐他汀');
+    expect(names).not.toContain('阿托伐他汀');
+  });
+
+  it('an unnamed later drug supersedes nothing: the better-scored one stays', () => {
+    const statuses = new Map<string, MentionStatus>([['阿托伐他汀', 'positive']]);
+    const names = fuse({ trajectory: search, stopProbabilities: stops, statuses, candidates: CANDIDATES, mask }, w).trajectory.map((d) => d.name);
+    expect(names).toContain('阿托伐他汀');
+    expect(names).not.toContain('瑞舒伐他汀');
+  });
+
+  it('a withheld later drug supersedes nothing', () => {
+    const statuses = new Map<string, MentionStatus>([
+      ['阿托伐他汀', 'positive'],
+      ['瑞舒伐他汀', 'positive'],
+    ]);
+    const blocked = { ...mask, blocked: [CANDIDATES.indexOf('瑞舒伐他汀')] };
+    const searchWithoutIt = [drug('阿托伐他汀', 0.95, 0), drug('二甲双胍', 0.9, 1)];
+    const names = fuse({ trajectory: searchWithoutIt, stopProbabilities: [0.01, 0.1, 0.9], statuses, candidates: CANDIDATES, mask: blocked }, w).trajectory.map((d) => d.name);
+    expect(names).toContain('阿托伐他汀');
+  });
+});

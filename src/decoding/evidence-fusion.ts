@@ -254,11 +254,33 @@ export function checkFusionWeights(w: FusionWeights): void {
 }
 
 /**
+ * Named drugs the note names another drug of the same list group after (in the statuses' reading
+ * order): the later statement replaces them ("服用氨氯地平" … "降压方案调整为缬沙坦氨氯地平"), as the
+ * latest statement about one drug wins (docs/decision-rules/RULE-1205k.md). Only a later drug that
+ * is itself among `rows` supersedes.
+ */
+function supersededNamed(input: FusionInput, rows: readonly { name: string; index: number }[]): Set<string> {
+  const named = (s: MentionStatus | undefined) => s === 'positive' || s === 'discharge';
+  const indexOf = new Map(rows.map((r) => [r.name, r.index] as const));
+  const inOrder = [...input.statuses].filter(([n, s]) => named(s) && indexOf.has(n)).map(([n]) => n);
+  const out = new Set<string>();
+  inOrder.forEach((earlier, i) => {
+    const groups = maskGroupsAt(input.mask, indexOf.get(earlier)!);
+    if (inOrder.slice(i + 1).some((later) => maskGroupsAt(input.mask, indexOf.get(later)!).some((g) => groups.includes(g)))) out.add(earlier);
+  });
+  return out;
+}
+
+/**
  * The fused list: every searched or note-supported drug with its fused probability, best first,
- * one per duplication group (the better one stays), as a trajectory the usual cut applies to.
+ * one per duplication group (the better one stays; of two the note names, the later-named one), as
+ * a trajectory the usual cut applies to.
  */
 export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedDrug[]; stopProbabilities: number[] } {
-  const scored = fusionRows(input)
+  const rows = fusionRows(input);
+  const superseded = supersededNamed(input, rows);
+  const scored = rows
+    .filter((r) => !superseded.has(r.name))
     .map((r) => ({ ...r, p: fusedProbability(r.x, w) }))
     .sort((a, b) => b.p - a.p || a.index - b.index);
   const takenGroups = new Set<string>();
