@@ -510,9 +510,11 @@ describe('intravenous drugs outside the course (RULE-1204ze)', () => {
   });
 });
 
+// The sessions' reading fixes, on the bundled formulary's names and trade names, read in a course.
+const bundled = Formulary.bundled();
+const read = (text: string) => analyzeText(text, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+
 describe('mention analysis: discharge lists, later decisions and avoided combinations (RULE-1205g)', () => {
-  const bundled = Formulary.bundled();
-  const read = (text: string, field: TextField = '诊疗过程描述') => analyzeText(text, field, bundled).map((m) => [m.name, m.status]);
 
   it('"出院：" followed by drugs is a discharge plan; without the colon it is not', () => {
     expect(read('心内科会诊后予波立维75mg qd。出院：波立维、立普妥。')).toEqual([
@@ -548,8 +550,6 @@ describe('mention analysis: discharge lists, later decisions and avoided combina
 });
 
 describe('mention analysis: "no need for" (RULE-1205i)', () => {
-  const bundled = Formulary.bundled();
-  const read = (text: string) => analyzeText(text, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
 
   it('无需/不必 right before a drug rules it out', () => {
     expect(read('目前单用利伐沙班抗凝即可，无需联用阿司匹林。')).toEqual([
@@ -567,8 +567,6 @@ describe('mention analysis: "no need for" (RULE-1205i)', () => {
 });
 
 describe('mention analysis: a bare 换 and a route switch after the drug (RULE-1205j)', () => {
-  const bundled = Formulary.bundled();
-  const read = (text: string) => analyzeText(text, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
 
   it('a bare 换 starts the drug after it; 换药 is no switch', () => {
     expect(read('停贝那普利36h后换诺欣妥50mg bid。')).toEqual([
