@@ -10,7 +10,7 @@
  * and "latest statement wins" mean for a class what they mean for a drug, with one implementation
  * of those rules.
  */
-import type { MentionStatus } from './baselines/mention.ts';
+import { takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
 import type { DrugLexicon } from './baselines/types.ts';
 import { CLASS_WORD_PREFIX, CLASS_WORDS, drugsOfClassWord, withClassWords, type ClassWord } from './class-words.ts';
 import type { Formulary } from './formulary.ts';
@@ -25,7 +25,6 @@ export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<s
   return out;
 }
 
-const named = (s: MentionStatus | undefined) => s === 'positive' || s === 'discharge';
 
 /** A class the note plans without naming a drug of it: the class's formulary drugs and its usual one. */
 export interface ClassPlan {
@@ -54,7 +53,7 @@ export function openClassPlans(
     return (c.egfrBelow !== undefined && egfr !== undefined && egfr < c.egfrBelow) || c.conditions.some((k) => findCondition(facts!, k) !== null);
   };
   for (const [key, status] of classStatuses(record, formulary)) {
-    if (!named(status)) continue;
+    if (!takenOrPlanned(status)) continue;
     const word = CLASS_WORDS.find((c) => c.key === key)!;
     if (word.usual === undefined) continue;
     const drugs = drugsOfClassWord(word, formulary.drugs);
@@ -66,7 +65,7 @@ export function openClassPlans(
       const replaced = superseded;
       answering = formulary.drugs.filter((d) => word.classes.includes(d.class) && !replaced.has(d.name)).map((d) => d.name);
     }
-    if (drugs.length === 0 || answering.some((m) => named(statuses.get(m)))) continue;
+    if (drugs.length === 0 || answering.some((m) => takenOrPlanned(statuses.get(m)))) continue;
     const usual = word.instead && drugs.includes(word.instead.usual) && applies(word.instead) ? word.instead.usual : word.usual;
     out.push({ key, drugs, usual });
   }

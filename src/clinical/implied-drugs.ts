@@ -33,12 +33,6 @@ const CONDITIONAL = /待|拟|必要时|若|如/;
 const notNow = (clause: string) => AVOID_WORDS.test(clause) || DEFER_WORDS.test(clause) || CONDITIONAL.test(clause);
 const CLAUSE_END = /[，,。；;\n]/;
 
-function clauseBefore(text: string, start: number): string {
-  let s = start;
-  while (s > 0 && !CLAUSE_END.test(text[s - 1] ?? '')) s--;
-  return text.slice(s, start);
-}
-
 /** The prophylaxis plans this note implies (see the file comment), as class plans of one drug. */
 export function impliedPlans(record: CDrugRedRecord, formulary: Formulary, statuses: ReadonlyMap<string, MentionStatus>): ClassPlan[] {
   if (statuses.has(PROPHYLAXIS) || !record.出院诊断.some((d) => d.includes('痛风'))) return [];
@@ -50,7 +44,7 @@ export function impliedPlans(record: CDrugRedRecord, formulary: Formulary, statu
   const started = formulary.findMentions(course).some((m) => {
     const status = statuses.get(m.name);
     if (!lowersUrate(m.name) || (status !== 'positive' && status !== 'discharge')) return false;
-    const before = clauseBefore(course, m.start);
+    const before = course.slice(0, m.start).split(CLAUSE_END).pop() ?? '';
     if (notNow(before)) return false;
     return INITIATED_BEFORE.test(before) || INITIATED_AFTER.test(course.slice(m.end));
   });

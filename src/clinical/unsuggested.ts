@@ -19,7 +19,7 @@
  * the course, and its labels never hold an unnamed potassium supplement either; the rules say what
  * a clinician reads in the note, and each was measured on dev notes before it shipped.
  */
-import type { MentionStatus } from './baselines/mention.ts';
+import { takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
 import { isUnsupportedArea } from './area-support.ts';
 import type { TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
@@ -39,10 +39,11 @@ const LIPID_FINDING = /甘油三酯|三酰甘油|TG|高脂|血脂/;
 
 /**
  * Chronic kidney disease stage 3–5, the setting of ketoanalogues with a low-protein diet
- * (中国慢性肾脏病营养治疗临床实践指南 2021); an eGFR below 60 counts too (./lab-values.ts).
+ * (中国慢性肾脏病营养治疗临床实践指南 2021); an eGFR below 60 counts too (./lab-values.ts). Read on
+ * NFKC text, where a Roman numeral character (Ⅳ) is already the letters IV.
  */
 const REDUCED_KIDNEY_FUNCTION =
-  /CKD\s*(?:[3-5]|[ⅢⅣⅤ]|I{3}|IV|V)[ab]?\s*期|慢性肾脏?病\s*(?:[3-5]|[ⅢⅣⅤ]|I{3}|IV|V)[ab]?\s*期|糖尿病肾病\s*(?:[45]|[ⅣⅤ]|IV|V)\s*期|肾功能不全|肾衰|尿毒症|透析|低蛋白饮食/i;
+  /CKD\s*(?:[3-5]|I{3}|IV|V)[ab]?\s*期|慢性肾脏?病\s*(?:[3-5]|I{3}|IV|V)[ab]?\s*期|糖尿病肾病\s*(?:[45]|IV|V)\s*期|肾功能不全|肾衰|尿毒症|透析|低蛋白饮食/i;
 
 type Finding = (text: string, record: CDrugRedRecord) => boolean;
 
@@ -70,11 +71,7 @@ export function unsuggestedDrugs(
   planned: ReadonlySet<string>,
   supported: ReadonlySet<TherapeuticArea>,
 ): Set<string> {
-  const named = (name: string) => {
-    const status = statuses.get(name);
-    return status === 'positive' || status === 'discharge';
-  };
-  const namesRegimen = (scope: RegimenScope) => formulary.drugs.some((d) => regimenCovers(scope, d) && named(d.name));
+  const namesRegimen = (scope: RegimenScope) => formulary.drugs.some((d) => regimenCovers(scope, d) && takenOrPlanned(statuses.get(d.name)));
   // A continued regimen ("降糖方案不变") closes its scope only where the note names that regimen.
   const stated = [...statedRegimens(record), ...[...continuedRegimens(record)].filter(namesRegimen)];
   // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").

@@ -203,7 +203,8 @@ const ACUTE_RESOLVED_BEFORE =
 
 /**
  * The course continues or resumes the drug in so many words ("恢复拜糖苹", "二甲双胍缓释片、西格列汀
- * 继续", "保留氯吡格雷单药抗血小板"): the clinician's decision, which an acute contraindication does not overrule either.
+ * 继续", "保留氯吡格雷单药抗血小板"): the clinician's decision, which an acute contraindication does
+ * not overrule either.
  */
 const CONTINUED_BEFORE = /(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启)[^，,。；;\n]{0,2}$/;
 const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;

@@ -21,7 +21,7 @@
  * numbers. Pure: no I/O, no model calls.
  */
 import * as v from 'valibot';
-import type { MentionStatus } from '../clinical/baselines/mention.ts';
+import { takenOrPlanned, type MentionStatus } from '../clinical/baselines/mention.ts';
 import { isUnsupportedArea } from '../clinical/area-support.ts';
 import type { TherapeuticArea } from '../clinical/formulary-types.ts';
 import { describeIssues, FormatError } from '../model-folder/format.ts';
@@ -124,13 +124,13 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // How the note documents the regimen: does it state a discharge plan, and how many drugs does
   // it name as taken or planned? A drug outside a stated plan, or unnamed in a note that names
   // many, is less likely than the same drug in a note that says little.
-  const named = [...input.statuses.values()].filter((s) => s === 'positive' || s === 'discharge').length;
+  const named = [...input.statuses.values()].filter(takenOrPlanned).length;
   const plans = input.classPlans ?? [];
   const areaOf = input.areas?.of ?? (() => undefined);
   const namedAreas = new Map<TherapeuticArea, Set<string>>();
   for (const [name, s] of input.statuses) {
     const a = areaOf(name);
-    if (a === undefined || (s !== 'positive' && s !== 'discharge')) continue;
+    if (a === undefined || !takenOrPlanned(s)) continue;
     namedAreas.set(a, (namedAreas.get(a) ?? new Set()).add(name));
   }
   const note: NoteContext = {
@@ -160,7 +160,7 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     const index = indexOf.get(name);
     if (index === undefined || blocked.has(index)) continue;
     // A drug the search never reached joins only on the note's positive word for it.
-    if (status !== 'positive' && status !== 'discharge') continue;
+    if (!takenOrPlanned(status)) continue;
     rows.push({ name, index, x: features(name, false, 0, 0, status, note), modelConfidence: null, noteStatus: status });
     seen.add(name);
   }
@@ -190,7 +190,7 @@ interface NoteContext {
 
 function features(name: string, searched: boolean, confidence: number, reach: number, status: MentionStatus | null, note: NoteContext): number[] {
   const s = (v: MentionStatus) => (status === v ? 1 : 0);
-  const named = status === 'positive' || status === 'discharge';
+  const named = takenOrPlanned(status);
   return [
     searched ? 1 : 0,
     searched ? logit(confidence) : 0,
@@ -260,9 +260,8 @@ export function checkFusionWeights(w: FusionWeights): void {
  * is itself among `rows` supersedes.
  */
 function supersededNamed(input: FusionInput, rows: readonly { name: string; index: number }[]): Set<string> {
-  const named = (s: MentionStatus | undefined) => s === 'positive' || s === 'discharge';
   const indexOf = new Map(rows.map((r) => [r.name, r.index] as const));
-  const inOrder = [...input.statuses].filter(([n, s]) => named(s) && indexOf.has(n)).map(([n]) => n);
+  const inOrder = [...input.statuses].filter(([n, s]) => takenOrPlanned(s) && indexOf.has(n)).map(([n]) => n);
   const out = new Set<string>();
   inOrder.forEach((earlier, i) => {
     const groups = maskGroupsAt(input.mask, indexOf.get(earlier)!);
@@ -289,7 +288,7 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
     const groups = maskGroupsAt(input.mask, r.index);
     if (groups.some((g) => takenGroups.has(g))) continue;
     for (const g of groups) takenGroups.add(g);
-    const source: FusedSource = r.modelConfidence === null ? 'note' : r.noteStatus === 'positive' || r.noteStatus === 'discharge' ? 'model+note' : 'model';
+    const source: FusedSource = r.modelConfidence === null ? 'note' : takenOrPlanned(r.noteStatus) ? 'model+note' : 'model';
     trajectory.push({ name: r.name, index: r.index, confidence: r.p, position: trajectory.length, modelConfidence: r.modelConfidence, noteStatus: r.noteStatus, source });
   }
   // Before the first drug: stop only if even the best drug is unlikely (the cut's minDrugs

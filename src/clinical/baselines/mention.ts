@@ -45,6 +45,11 @@ import type { DrugLexicon, LexiconMention, Recommender } from './types.ts';
 
 export type MentionStatus = 'positive' | 'discharge' | 'negated' | 'stopped' | 'inpatient' | 'past';
 
+/** The note names the drug as taken or planned (its final status is positive or discharge). */
+export function takenOrPlanned(status: MentionStatus | null | undefined): boolean {
+  return status === 'positive' || status === 'discharge';
+}
+
 export interface AnalyzedMention {
   field: TextField;
   name: string;
