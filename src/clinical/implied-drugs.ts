@@ -12,7 +12,7 @@
  * names it, so a model trained on it never learns the prophylaxis a clinician writes without
  * thinking of it.
  */
-import { AVOID_WORDS, DEFER_WORDS, type MentionStatus } from './baselines/mention.ts';
+import { AVOID_WORDS, DEFER_WORDS, takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
 import type { ClassPlan } from './class-plans.ts';
 import type { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
@@ -42,8 +42,7 @@ export function impliedPlans(record: CDrugRedRecord, formulary: Formulary, statu
   if (formulary.findMentions(history).some((m) => lowersUrate(m.name))) return [];
   const course = record.诊疗过程描述 ?? '';
   const started = formulary.findMentions(course).some((m) => {
-    const status = statuses.get(m.name);
-    if (!lowersUrate(m.name) || (status !== 'positive' && status !== 'discharge')) return false;
+    if (!lowersUrate(m.name) || !takenOrPlanned(statuses.get(m.name))) return false;
     const before = course.slice(0, m.start).split(CLAUSE_END).pop() ?? '';
     if (notNow(before)) return false;
     return INITIATED_BEFORE.test(before) || INITIATED_AFTER.test(course.slice(m.end));
