@@ -152,7 +152,9 @@ def changed_weights(old_path, new_path):
 
     old, new = weights(old_path), weights(new_path)
     anywhere = set(new.values())
-    changed = [n for n, blob in old.items() if (new[n] != blob if n in new else blob not in anywhere)]
+    # A same-named twin first; else any twin: torch.onnx's numbered names (onnx::MatMul_643) can
+    # shift to another weight when the graph around them changes.
+    changed = [n for n, blob in old.items() if (n not in new or new[n] != blob) and blob not in anywhere]
     return changed, len(old)
 
 

@@ -54,6 +54,26 @@ class ReexportTest(unittest.TestCase):
         for k, v in want.items():
             self.assertTrue(torch.equal(back[k], v), k)
 
+    def test_a_numbered_name_moved_to_another_weight_is_not_a_change(self):
+        # torch.onnx numbers unnamed initializers by graph position: after a graph change the same
+        # name can label another weight while every old weight is still there, byte for byte.
+        from onnx import helper, numpy_helper
+
+        def graph_file(td, name, inits):
+            g = helper.make_graph([], "g", [], [], [numpy_helper.from_array(a, n) for n, a in inits])
+            path = os.path.join(td, name)
+            onnx.save(helper.make_model(g), path)
+            return path
+
+        a = np.arange(6, dtype=np.float32).reshape(2, 3)
+        b = np.arange(6, 12, dtype=np.float32).reshape(2, 3)
+        with tempfile.TemporaryDirectory() as td:
+            old = graph_file(td, "old.onnx", [("onnx::MatMul_1", a), ("onnx::MatMul_2", b)])
+            shifted = graph_file(td, "shifted.onnx", [("onnx::MatMul_1", b), ("onnx::MatMul_3", a)])
+            lost = graph_file(td, "lost.onnx", [("onnx::MatMul_1", b), ("onnx::MatMul_3", b + 1)])
+            self.assertEqual(R.changed_weights(old, shifted), ([], 2))
+            self.assertEqual(R.changed_weights(old, lost), (["onnx::MatMul_1"], 2))
+
     def test_untied_head_is_read_from_its_matmul(self):
         torch.manual_seed(4)
         cfg = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=4, num_key_value_heads=2, intermediate_size=64,
