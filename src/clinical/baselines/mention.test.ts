@@ -436,6 +436,12 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ]);
   });
 
+  it('"不再" with a route (口服, 注射) stops the drug after it', () => {
+    expect(read('因既往口服双膦酸盐出现反流性食管炎，不再口服阿仑膦酸钠。')).toEqual([['阿仑膦酸钠', 'stopped']]);
+    expect(read('低血糖反复，不再注射门冬胰岛素。')).toEqual([['门冬胰岛素', 'stopped']]);
+    expect(read('继续口服阿仑膦酸钠。')).toEqual([['阿仑膦酸钠', 'positive']]);
+  });
+
   it('a bare stop after a class word is about the class, not the drug before it; class words are not reported', () => {
     expect(read('予甘精胰岛素睡前14U，血糖平稳后餐时胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'positive']]);
     expect(read('予甘精胰岛素睡前14U，血糖平稳后逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
