@@ -442,6 +442,17 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('继续口服阿仑膦酸钠。')).toEqual([['阿仑膦酸钠', 'positive']]);
   });
 
+  it('a deferred decision to resume a drug is no resumption', () => {
+    expect(read('AKI期间停用二甲双胍。2周后复查肾功能，门诊评估是否恢复二甲双胍。')).toEqual([
+      ['二甲双胍', 'stopped'],
+      ['二甲双胍', 'stopped'],
+    ]);
+    expect(read('AKI期间停用二甲双胍。肾功能好转后恢复二甲双胍0.5g bid。')).toEqual([
+      ['二甲双胍', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+  });
+
   it('a bare stop after a class word is about the class, not the drug before it; class words are not reported', () => {
     expect(read('予甘精胰岛素睡前14U，血糖平稳后餐时胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'positive']]);
     expect(read('予甘精胰岛素睡前14U，血糖平稳后逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
