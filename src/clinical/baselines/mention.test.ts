@@ -602,3 +602,26 @@ describe('mention analysis: a bare 换 and a route switch after the drug (RULE-1
     expect(read('呋塞米IV利尿3天。')).toEqual([['呋塞米', 'inpatient']]);
   });
 });
+
+describe('mention analysis: a course before admission (RULE-1206c)', () => {
+  const bundled = Formulary.bundled();
+  const hpi = (t: string) => analyzeText(t, '现病史', bundled).map((m) => [m.name, m.status]);
+
+  it('a drug whose clause counts a course in days is an earlier regimen in 现病史', () => {
+    expect(hpi('外院予头孢克肟口服5天无效，转来我院。')).toEqual([['头孢克肟', 'past']]);
+    expect(hpi('社区予世福素、乐松（60mg tid）口服5天，颈痛无明显缓解。')).toEqual([
+      ['头孢克肟', 'past'],
+      ['洛索洛芬', 'past'],
+    ]);
+  });
+
+  it('a time point, a frequency or a course that goes on is no finished course', () => {
+    expect(hpi('入院前2天服用二甲双胍0.5g bid，血糖高。')).toEqual([['二甲双胍', 'positive']]);
+    expect(hpi('服用阿托伐他汀20mg qn 3天至今。')).toEqual([['阿托伐他汀', 'positive']]);
+    expect(hpi('口服二甲双胍1天1次。')).toEqual([['二甲双胍', 'positive']]);
+  });
+
+  it('only 现病史: the same clause in the course is read as before', () => {
+    expect(analyzeText('予头孢克肟口服5天。', '诊疗过程描述', bundled).map((m) => m.status)).not.toContain('past');
+  });
+});
