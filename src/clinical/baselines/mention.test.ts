@@ -625,3 +625,14 @@ describe('mention analysis: a course before admission (RULE-1206c)', () => {
     expect(analyzeText('予头孢克肟口服5天。', '诊疗过程描述', bundled).map((m) => m.status)).not.toContain('past');
   });
 });
+
+describe('mention analysis: 门诊可考虑 defers (RULE-1206d)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+
+  it('"门诊可考虑" defers the start like "门诊考虑"', () => {
+    expect(course('门诊可考虑加用达格列净。')).toEqual([['达格列净', 'stopped']]);
+    expect(course('门诊考虑加用达格列净。')).toEqual([['达格列净', 'stopped']]);
+    expect(course('加用达格列净。')).toEqual([['达格列净', 'positive']]);
+  });
+});

@@ -86,7 +86,7 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
 // A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他", "门诊评估PCSK9抑制剂" (not "门诊随诊，继续X").
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
