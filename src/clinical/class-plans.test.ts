@@ -70,6 +70,7 @@ describe('class-level plans', () => {
     expect(plans('选用ARB+噻嗪单片复方制剂。')).toEqual([['arbDiuretic', '缬沙坦氢氯噻嗪']]);
     expect(plans('选用ARB降压。')).toEqual([['arb', '缬沙坦']]);
     expect(plans('降压选用兼有促尿酸排泄作用的ARB，联合二氢吡啶类CCB。')).toEqual([['arbUricosuric', '氯沙坦'], ['ccb', '氨氯地平']]);
+    expect(plans('停用氢氯噻嗪，加用兼有降尿酸作用的ARB。')).toEqual([['arbUricosuric', '氯沙坦']]);
     expect(plans('出院方案：双联抗血小板12月。')).toEqual([['p2y12Dual', '氯吡格雷'], ['antiplatelet', '阿司匹林']]);
     expect(plans('加用抗血小板。')).toEqual([['antiplatelet', '阿司匹林']]);
     // urate-lowering drugs as a whole make no plan for one of them

@@ -99,7 +99,7 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   },
   { key: 'arbCcb', term: /ARB\s*[+＋/和与]\s*CCB的?(?:单片)?复方(?:制剂)?/, classes: ['ARB/CCB复方'], usual: '缬沙坦氨氯地平' },
   // "兼有促尿酸排泄作用的ARB" names losartan, the one ARB that also lowers serum urate.
-  { key: 'arbUricosuric', term: /(?:兼有|具有)?促(?:进)?尿酸排泄(?:作用)?的ARB/, classes: ['ARB'], usual: '氯沙坦', members: ['氯沙坦'] },
+  { key: 'arbUricosuric', term: /(?:兼有|具有)?(?:促(?:进)?尿酸排泄|降(?:血)?尿酸)(?:作用)?的ARB/, classes: ['ARB'], usual: '氯沙坦', members: ['氯沙坦'] },
   { key: 'arni', term: /ARNI|血管紧张素受体-?脑啡肽酶抑制剂/, classes: ['ARNI'], usual: '沙库巴曲缬沙坦' },
   { key: 'arb', term: /ARB|沙坦类|血管紧张素(?:II|Ⅱ|2)受体(?:拮抗剂|阻滞剂)/, classes: ['ARB'], usual: '缬沙坦' },
   {
