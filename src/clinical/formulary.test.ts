@@ -214,6 +214,10 @@ describe('normalize', () => {
     expect(f.findMentions('佳静安定 0.4mg qn').map((m) => m.name)).toEqual(['阿普唑仑']);
     expect(f.findMentions('口服丹参滴丸 10丸 tid，复方丹参片').map((m) => m.name)).toEqual(['复方丹参滴丸', '复方丹参片']);
     expect(f.findMentions('安定 5mg qn').map((m) => m.name)).toEqual(['地西泮']);
+    // the 复 of 恢复 / 反复 starts no name: 恢复代文 resumes valsartan, not valsartan/HCTZ (复代文)
+    expect(f.findMentions('恢复代文并加量至160mg qd').map((m) => m.name)).toEqual(['缬沙坦']);
+    expect(f.findMentions('停用代文，改复代文1片qd').map((m) => m.name)).toEqual(['缬沙坦', '缬沙坦氢氯噻嗪']);
+    expect(f.findMentions('反复复方α-酮酸片').map((m) => m.name)).toEqual(['复方α-酮酸']);
     // the product's own name carries the R: a premix, not the rapid-acting insulin
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液(25R)早13U').map((m) => m.name)).toEqual(['赖脯胰岛素25']);
     expect(f.findMentions('精蛋白锌重组赖脯胰岛素混合注射液（50R）').map((m) => m.name)).toEqual(['赖脯胰岛素50']);

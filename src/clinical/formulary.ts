@@ -215,6 +215,9 @@ interface TrieNode {
   ambiguous?: boolean;
 }
 
+/** Characters that make a word with a following 复 (恢复, 反复, 重复 …): no name starts on that 复. */
+const WORD_ENDING_IN_FU = /[恢反重回修康答平]/;
+
 /**
  * After an ambiguous alias (可定, 安定, 美林 are also ordinary words): a dose, possibly after a
  * dosage form or a change of dose — "可定 10mg qn", "可定加至20mg", "美林 0.2g". "可定期复查" has none.
@@ -543,6 +546,11 @@ export class Formulary {
       let bestName = '';
       let key = '';
       const prevAlnum = i > 0 && ASCII_ALNUM.test(chars[i - 1] ?? '');
+      // "恢复代文" resumes 代文; 复代文 is another drug. A name does not start on the 复 of 恢复, 反复 …
+      if (chars[i] === '复' && i > 0 && WORD_ENDING_IN_FU.test(chars[i - 1] ?? '')) {
+        i++;
+        continue;
+      }
       for (let j = i; j < n && node; j++) {
         const c = chars[j] as string;
         node = node.next.get(c);
