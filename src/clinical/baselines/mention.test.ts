@@ -636,3 +636,21 @@ describe('mention analysis: 门诊可考虑 defers (RULE-1206d)', () => {
     expect(course('加用达格列净。')).toEqual([['达格列净', 'positive']]);
   });
 });
+
+describe('mention analysis: days unnumbered and drugs for past flares (RULE-1206h)', () => {
+  const bundled = Formulary.bundled();
+  const hpi = (t: string) => analyzeText(t, '现病史', bundled).map((m) => [m.name, m.status]);
+
+  it('"数天" counts a course; a drug taken when flares came is an earlier regimen', () => {
+    expect(hpi('每次自服芬必得数天缓解，未降尿酸。')).toEqual([['布洛芬', 'past']]);
+    expect(hpi('发作时自服双氯芬酸钠缓释片，未行降尿酸治疗。')).toEqual([['双氯芬酸', 'past']]);
+    expect(hpi('每次发作自服秋水仙碱片0.5mg tid及双氯芬酸钠缓释片止痛。')).toEqual([
+      ['秋水仙碱', 'past'],
+      ['双氯芬酸', 'past'],
+    ]);
+  });
+
+  it('intermittent use goes on', () => {
+    expect(hpi('间断口服苯磺酸氨氯地平片5mg qd，血压140-150/90mmHg。')).toEqual([['氨氯地平', 'positive']]);
+  });
+});

@@ -161,8 +161,10 @@ const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
  * drug the patient takes. Not a time point (3天前/后/内), a frequency (1天1次) or a course that goes
  * on (至今/目前/仍).
  */
-const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)/;
+const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)/;
 const COURSE_GOES_ON = /至今|目前|仍/;
+/** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
+const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^，,。；;]{0,4}?(?:自服|自行服用|服用|口服|自用)[^，,。；;]{0,30}$/;
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
@@ -300,8 +302,11 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
 
   /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
-  /** The drug's clause, after it, counts a finished course in days (see COURSE_BEFORE_ADMISSION). */
-  const courseBeforeAdmission = (end: number): boolean => {
+  /** The drug's clause counts a finished course in days after it, or takes it for flares (COURSE_BEFORE_ADMISSION, AS_NEEDED_FOR_FLARES). */
+  const courseBeforeAdmission = (start: number, end: number): boolean => {
+    let s = start;
+    while (s > 0 && !/[。；;！!？?\n，,]/.test(text[s - 1] ?? '')) s--;
+    if (AS_NEEDED_FOR_FLARES.test(text.slice(s, start))) return true;
     let e = end;
     while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
     const tail = text.slice(end, e);
@@ -411,7 +416,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // Elsewhere an intravenous route is the emergency room's or another hospital's ("急诊予乌拉地尔静脉泵入后收入院"):
         // not a home drug either (a pump or an injection under the skin may be).
         else if (INFUSION.test(ownRouteOf(t.start))) status = 'inpatient';
-        else if (field === '现病史' && courseBeforeAdmission(t.end)) status = 'past';
+        else if (field === '现病史' && courseBeforeAdmission(t.start, t.end)) status = 'past';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
