@@ -654,3 +654,20 @@ describe('mention analysis: days unnumbered and drugs for past flares (RULE-1206
     expect(hpi('间断口服苯磺酸氨氯地平片5mg qd，血压140-150/90mmHg。')).toEqual([['氨氯地平', 'positive']]);
   });
 });
+
+describe('mention analysis: labs to re-check and a stop after the course end point (RULE-1206j)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+
+  it('a name in a list of things to re-check is a lab', () => {
+    expect(course('出院后2周复查血脂、胰酶。')).toEqual([]);
+    expect(course('复查血糖后加用二甲双胍。')).toEqual([['二甲双胍', 'positive']]);
+  });
+
+  it('a bare stop after the course end point refers back over a longer course description', () => {
+    expect(course('环硅酸锆钠散10g tid 2天，K降至4.9mmol/L后停用。')).toEqual([['环硅酸锆钠', 'stopped']]);
+    expect(course('入院后予依托考昔片120mg qd抗炎止痛4天，关节肿痛基本缓解后停用。')).toEqual([['依托考昔', 'stopped']]);
+    // without an end point the cue may be about something else the clause names
+    expect(course('予二甲双胍0.5g bid，血糖控制可，胰岛素逐渐减量后停用。')).toEqual([['二甲双胍', 'positive']]);
+  });
+});

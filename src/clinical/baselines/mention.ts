@@ -166,12 +166,16 @@ const COURSE_GOES_ON = /至今|目前|仍/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
 const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^，,。；;]{0,4}?(?:自服|自行服用|服用|口服|自用)[^，,。；;]{0,30}$/;
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
+/** The clause before a bare stop gives the end point of the course: "K降至4.9mmol/L后", "肿痛基本缓解后". */
+const RESOLVED_THEN = /(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}后$/;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
 const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:水平)?(?:正常|降低|减低|升高)|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）|[（(]含)$/;
+/** Right before a name: an item of a list of things to re-check ("复查血脂、胰酶"), a lab. */
+const RECHECK_LIST_BEFORE = /(?:复查|检查|监测|检测)[^，,。；;\n]{0,12}[、及和]$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
@@ -264,7 +268,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const offersClasses = found.some((m) => m.name.startsWith(CLASS_WORD_PREFIX));
   const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !inWithPhrase(text, m.start);
   const mentions = (offersClasses ? found : withClassWordMentions(text, found).filter(blocking))
-    .filter((m) => !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)))
+    .filter((m) => !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)) && !RECHECK_LIST_BEFORE.test(text.slice(Math.max(0, m.start - 20), m.start)))
     .sort((a, b) => a.start - b.start);
   if (mentions.length === 0) return [];
   const reported = (m: LexiconMention): boolean => offersClasses || !m.name.startsWith(CLASS_WORD_PREFIX);
@@ -377,7 +381,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           // later decision about a drug that goes home, not a stop.
           const laterDecision = last.status === 'discharge' && DEFER_WORDS.test(text.slice(t.start, t.end));
           const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start) && !laterDecision;
-          if (refersBack && gap.length <= 20 && !SENTENCE_BOUNDARY.test(gap)) {
+          // A bare cue ending the sentence after the course's end point ("…4天，关节肿痛基本缓解后停用")
+          // is about the drug over a longer course description.
+          const reach = bare && RESOLVED_THEN.test(gap) ? 40 : 20;
+          if (refersBack && gap.length <= reach && !SENTENCE_BOUNDARY.test(gap)) {
             last.status = 'stopped';
             last.decidedUntil = t.end;
           }
