@@ -97,17 +97,30 @@ describe('unsuggestedDrugs', () => {
     expect(own(gout, new Map([['阿托伐他汀', 'positive']])).has('阿托伐他汀')).toBe(false);
   });
 
+  it('dapagliflozin needs a reason the class is preferred for (RULE-1206l)', () => {
+    expect(unsuggestedDrugs(rec({ 出院诊断: ['2型糖尿病'], 入院情况: 'HbA1c 8.2%' }), f, none, new Set()).has('达格列净')).toBe(true);
+    for (const fields of [
+      { 出院诊断: ['2型糖尿病', '冠心病'] },
+      { 出院诊断: ['2型糖尿病', '慢性心力衰竭'] },
+      { 出院诊断: ['2型糖尿病', '糖尿病肾病'] },
+      { 入院情况: 'BMI 31.2kg/m²' },
+      { 诊疗过程描述: '加用SGLT2抑制剂' },
+    ]) {
+      expect(unsuggestedDrugs(rec(fields), f, none, new Set()).has('达格列净'), JSON.stringify(fields)).toBe(false);
+    }
+  });
+
   it('a continued regimen closes its scope only where the note names a drug of it', () => {
     const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
     const withMetformin = unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可，降压及降糖方案同前。' }), f, statuses, new Set());
-    expect(withMetformin.has('达格列净')).toBe(true);
+    expect(withMetformin.has('西格列汀')).toBe(true);
     expect(withMetformin.has('二甲双胍')).toBe(false); // named
     // Pressure is continued too, but the note names no antihypertensive: the regimen is unknown.
     expect(withMetformin.has('缬沙坦')).toBe(false);
     // A drug the sentence is not about stays open (β-blockers are given for rate as well).
     expect(unsuggestedDrugs(rec({ 诊疗过程描述: '降压同前。' }), f, new Map([['氨氯地平', 'positive']]), new Set()).has('美托洛尔')).toBe(false);
     // Without the sentence, or with a stopped drug only, nothing is closed.
-    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可。' }), f, statuses, new Set()).has('达格列净')).toBe(false);
-    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '降糖方案不变。' }), f, new Map([['格列美脲', 'stopped']]), new Set()).has('达格列净')).toBe(false);
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可。' }), f, statuses, new Set()).has('西格列汀')).toBe(false);
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '降糖方案不变。' }), f, new Map([['格列美脲', 'stopped']]), new Set()).has('西格列汀')).toBe(false);
   });
 });

@@ -55,7 +55,11 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
 };
 
 /** Single drugs (no duplication group of their own) given only for a documented finding. */
+/** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
+const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
+
 const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
+  '达格列净': (text) => SGLT2_REASON.test(text),
   '复方α-酮酸': (text, record) => REDUCED_KIDNEY_FUNCTION.test(text) || labValuesOf(record, 'egfr').some((v) => v < 60),
 };
 
