@@ -110,6 +110,16 @@ describe('unsuggestedDrugs', () => {
     }
   });
 
+  it('a second choice of its class is never a suggestion; named, it keeps its status (RULE-1206m)', () => {
+    const hypo = rec({ 出院诊断: ['甲状腺功能减退症', '骨质疏松症'] });
+    const open = unsuggestedDrugs(hypo, f, none, new Set());
+    expect(open.has('甲状腺片')).toBe(true);
+    expect(open.has('阿法骨化醇')).toBe(true);
+    expect(open.has('左甲状腺素')).toBe(false);
+    expect(open.has('骨化三醇')).toBe(false);
+    expect(unsuggestedDrugs(hypo, f, new Map([['甲状腺片', 'positive']]), new Set()).has('甲状腺片')).toBe(false);
+  });
+
   it('a continued regimen closes its scope only where the note names a drug of it', () => {
     const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
     const withMetformin = unsuggestedDrugs(rec({ 诊疗过程描述: '心室率控制可，降压及降糖方案同前。' }), f, statuses, new Set());

@@ -55,6 +55,12 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
 };
 
 /** Single drugs (no duplication group of their own) given only for a documented finding. */
+/**
+ * Second choices of their class, taken when the note names them and never started as a suggestion:
+ * desiccated thyroid (levothyroxine is the usual) and alfacalcidol (calcitriol is the usual).
+ */
+const NAMED_ONLY: ReadonlySet<string> = new Set(['甲状腺片', '阿法骨化醇']);
+
 /** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
 const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
 
@@ -90,7 +96,7 @@ export function unsuggestedDrugs(
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
     const unfounded =
-      isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
+      NAMED_ONLY.has(d.name) || isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
     if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
   return out;
