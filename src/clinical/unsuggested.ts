@@ -10,7 +10,9 @@
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
  *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
- *    (RULE-1205a).
+ *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l).
+ *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
+ *    (RULE-1206m).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).

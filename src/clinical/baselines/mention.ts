@@ -25,8 +25,10 @@
  *    ("下次6个月后门诊注射") — drugs given only during the admission or by the clinic. Plain 注射 / 皮下注射 does NOT count, and neither
  *    does the injection form of a drug patients inject at home (insulin, GLP-1 RAs, EPO, bone and
  *    PCSK9 biologics).
- *  - past: a drug of an earlier regimen (既往曾使用, 曾先后服用, 起初予, 以往服用…): it says what
- *    the patient used to take, not what they take now, so it neither adds nor removes a drug.
+ *  - past: a drug of an earlier regimen (既往曾使用, 曾先后服用, 起初予, 以往服用…), and in 现病史 a
+ *    course before admission counted in days ("外院予头孢克肟口服5天无效", "自服芬必得数天") or a drug
+ *    taken for past flares ("发作时自服双氯芬酸钠"): it says what the patient used to take, not what
+ *    they take now, so it neither adds nor removes a drug.
  *  - discharge: named after a discharge-plan cue (出院带药, 出院后继续, 出院续服, 院外继续, 嘱出院后 …) in
  *    the same sentence — a numbered list on the following lines belongs to it too. An explicit
  *    plan is what the patient goes home on, so it is neither inpatient nor overridden by an
