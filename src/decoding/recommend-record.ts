@@ -13,6 +13,7 @@ import { impliedPlans } from '../clinical/implied-drugs.ts';
 import { unsuggestedDrugs } from '../clinical/unsuggested.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
+import type { CDrugRedRecord } from '../clinical/record.ts';
 import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
 import { recommendWithCausalLm, type RecommendInput } from './causal-lm.ts';
 import { fuse, type FusedDrug, type FusionInput, type FusionWeights } from './evidence-fusion.ts';
@@ -52,9 +53,12 @@ export interface RecordRecommendation extends DecodeResult {
  * the drugs it leaves no room for as suggestions. One function, so the fit (cli/fit-fusion) and every
  * decode see the same evidence.
  */
-export function noteEvidence(record: Record<string, unknown>, formulary: Formulary): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested'> {
+export function noteEvidence(
+  record: Record<string, unknown>,
+  formulary: Formulary,
+  parsed: CDrugRedRecord = recordFromObject(record),
+): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested'> {
   const statuses = mentionStatuses(record, formulary);
-  const parsed = recordFromObject(record);
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
@@ -64,7 +68,9 @@ export function noteEvidence(record: Record<string, unknown>, formulary: Formula
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
   const { record, safety = true, formulary = Formulary.bundled(), fusion, ...rest } = input;
   const prompt = buildPrompt(record);
-  const plan = safety ? safetyPlan(recordFromObject(record), input.candidates, formulary) : null;
+  // Parsed once for the safety plan and the note's evidence.
+  const parsed = recordFromObject(record);
+  const plan = safety ? safetyPlan(parsed, input.candidates, formulary) : null;
   const result = await recommendWithCausalLm({
     ...rest,
     prompt,
@@ -73,6 +79,6 @@ export async function recommendForRecord(input: RecordInput): Promise<RecordReco
   const search = { trajectory: result.trajectory, stopProbabilities: result.stopProbabilities };
   const base = { ...result, withheld: plan?.withheld ?? [], prompt, safety, search };
   if (!fusion) return { ...base, fused: false, fusedTrajectory: null };
-  const fusedList = fuse({ ...search, ...noteEvidence(record, formulary), candidates: input.candidates, mask: plan?.mask }, fusion);
+  const fusedList = fuse({ ...search, ...noteEvidence(record, formulary, parsed), candidates: input.candidates, mask: plan?.mask }, fusion);
   return { ...base, trajectory: fusedList.trajectory, stopProbabilities: fusedList.stopProbabilities, fusedTrajectory: fusedList.trajectory, fused: true };
 }
