@@ -56,7 +56,6 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
   omega3: (text) => LIPID_FINDING.test(text),
 };
 
-/** Single drugs (no duplication group of their own) given only for a documented finding. */
 /**
  * Second choices of their class, taken when the note names them and never started as a suggestion:
  * desiccated thyroid (levothyroxine is the usual) and alfacalcidol (calcitriol is the usual).
@@ -66,6 +65,7 @@ const NAMED_ONLY: ReadonlySet<string> = new Set(['甲状腺片', '阿法骨化�
 /** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
 const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
 
+/** Drugs (one, not their whole group) given only for a documented finding or reason. */
 const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
   '达格列净': (text) => SGLT2_REASON.test(text),
   '复方α-酮酸': (text, record) => REDUCED_KIDNEY_FUNCTION.test(text) || labValuesOf(record, 'egfr').some((v) => v < 60),

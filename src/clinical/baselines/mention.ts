@@ -157,6 +157,7 @@ const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
  * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
  * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
  */
+const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /**
  * In 现病史, a course counted in days after the drug in its clause ("外院予头孢克肟口服5天无效",
  * "自服芬必得2天无缓解"): an episode before admission, read as an earlier regimen ('past'), not as a
@@ -165,9 +166,10 @@ const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
  */
 const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)/;
 const COURSE_GOES_ON = /至今|目前|仍/;
+/** One character that ends a clause. */
+const CLAUSE_DELIMITER = /[。；;！!？?\n，,]/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
 const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^，,。；;]{0,4}?(?:自服|自行服用|服用|口服|自用)[^，,。；;]{0,30}$/;
-const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /** The clause before a bare stop gives the end point of the course: "K降至4.9mmol/L后", "肿痛基本缓解后". */
 const RESOLVED_THEN = /(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}后$/;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
@@ -278,17 +280,26 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const result: AnalyzedMention[] = [];
   const plans = dischargeScopes(text);
   const inPlan = (pos: number) => plans.some(([s, e]) => pos >= s && pos < e);
+  /** Where the clause around `pos` starts and ends (a comma, a full stop, a line break …). */
+  const clauseStart = (pos: number): number => {
+    let s = pos;
+    while (s > 0 && !CLAUSE_DELIMITER.test(text[s - 1] ?? '')) s--;
+    return s;
+  };
+  const clauseEnd = (pos: number): number => {
+    let e = pos;
+    while (e < text.length && !CLAUSE_DELIMITER.test(text[e] ?? '')) e++;
+    return e;
+  };
   /**
    * The part of a drug's clause that gives its own route: after the last switch cue before it, when
    * there is one ("静脉利尿改为托拉塞米片10mg qd口服": the intravenous route is the old regimen's).
    */
   const ownRouteOf = (pos: number): string => {
-    let s = pos;
-    while (s > 0 && !/[。；;！!？?\n，,]/.test(text[s - 1] ?? '')) s--;
+    const s = clauseStart(pos);
     let from = s;
     for (const m of text.slice(s, pos).matchAll(REPLACE_CUE)) from = s + m.index + m[0].length;
-    let e = pos;
-    while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
+    const e = clauseEnd(pos);
     // A route switch after the drug ("呋塞米IV利尿后改口服20mg qd") gives its route from then on.
     const tail = text.slice(pos, e);
     const later = [...tail.matchAll(REPLACE_CUE)].pop();
@@ -307,18 +318,14 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     !HOME_INJECTABLE.test(name) &&
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
 
-  /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
   /** The drug's clause counts a finished course in days after it, or takes it for flares (COURSE_BEFORE_ADMISSION, AS_NEEDED_FOR_FLARES). */
   const courseBeforeAdmission = (start: number, end: number): boolean => {
-    let s = start;
-    while (s > 0 && !/[。；;！!？?\n，,]/.test(text[s - 1] ?? '')) s--;
-    if (AS_NEEDED_FOR_FLARES.test(text.slice(s, start))) return true;
-    let e = end;
-    while (e < text.length && !/[。；;！!？?\n，,]/.test(text[e] ?? '')) e++;
-    const tail = text.slice(end, e);
+    if (AS_NEEDED_FOR_FLARES.test(text.slice(clauseStart(start), start))) return true;
+    const tail = text.slice(end, clauseEnd(end));
     return COURSE_BEFORE_ADMISSION.test(tail) && !COURSE_GOES_ON.test(tail);
   };
 
+  /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
   const clinicDose = (i: number): boolean => {
     const t = toks[i]!;
     let end = text.length;
