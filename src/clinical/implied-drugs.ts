@@ -12,7 +12,7 @@
  * names it, so a model trained on it never learns the prophylaxis a clinician writes without
  * thinking of it.
  */
-import { AVOID_WORDS, DEFER_WORDS, takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
+import { AVOID_WORDS, CONDITION_WORDS, DEFER_WORDS, takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
 import type { ClassPlan } from './class-plans.ts';
 import type { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
@@ -28,7 +28,7 @@ const INITIATED_BEFORE = /(?:加用|起始|开始|启动|启用|予以?|给予|�
 /** A start word after the drug's dose in its clause: "非布司他20mg qd起始", "20mg qd起，4w后加量". */
 const INITIATED_AFTER = /^[^，,。；;\n]{0,16}?(?:起始|开始|起(?![效病]))/;
 /** A condition or a later time before the start: "待急性期后加用", "若UA不达标则加用". */
-const CONDITIONAL = /待|拟|必要时|若|如/;
+const CONDITIONAL = new RegExp(CONDITION_WORDS);
 /** A clause that avoids, defers or conditions the start ("暂不启动降尿酸", "门诊评估是否加用"). */
 const notNow = (clause: string) => AVOID_WORDS.test(clause) || DEFER_WORDS.test(clause) || CONDITIONAL.test(clause);
 const CLAUSE_END = /[，,。；;\n]/;

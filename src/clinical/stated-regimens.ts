@@ -14,6 +14,7 @@
  * Why a reading rule and not the model: the synthetic generator never writes such a sentence in the
  * course, so a model trained on it cannot learn what the sentence closes (docs/decision-rules/RULE-1204y.md).
  */
+import { CONDITION_WORDS } from './baselines/mention.ts';
 import type { FormularyDrug } from './formulary-types.ts';
 import type { CDrugRedRecord } from './record.ts';
 
@@ -73,7 +74,7 @@ const AREA_WORD = Object.keys(AREA_WORDS).join('|');
 const REGIMEN_CONTINUED = new RegExp(`((?:${AREA_WORD})(?:(?:、|及|和|与)(?:${AREA_WORD}))*)(?:方案|治疗|药物|用药)?(?:同前|不变|继续|维持|照旧)`, 'g');
 
 /** A condition or deferral earlier in the clause: "若血压仍高，…" is in another clause, "必要时降压改为…" is not a plan yet. */
-const CONDITIONAL_BEFORE = /(?:如|若|必要时|待|考虑|拟|可)[^，,。；;\n]*$/;
+const CONDITIONAL_BEFORE = new RegExp(`(?:${CONDITION_WORDS}|考虑|可)[^，,。；;\\n]*$`);
 
 function scopesIn(record: Pick<CDrugRedRecord, '诊疗过程描述'>, sentence: RegExp): Set<RegimenScope> {
   const course = record.诊疗过程描述 ?? '';

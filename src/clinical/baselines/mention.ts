@@ -115,6 +115,8 @@ const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
 export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|暂未|不推荐|不再推荐|不用|无需|无须|不需|不必/;
+/** Words that make a start conditional, not a plan yet: "待急性期后", "拟", "必要时", "若/如…" (for the readers of plans). */
+export const CONDITION_WORDS = '待|拟|必要时|若|如';
 /** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
 export const DEFER_WORDS = new RegExp(DEFER);
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
