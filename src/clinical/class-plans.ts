@@ -25,7 +25,6 @@ export function classStatuses(record: PromptRecord, lexicon: DrugLexicon): Map<s
   return out;
 }
 
-
 /** A class the note plans without naming a drug of it: the class's formulary drugs and its usual one. */
 export interface ClassPlan {
   key: string;

@@ -66,6 +66,8 @@ const REGIMEN_STATEMENT = new RegExp(
 );
 
 const AREA_WORD = Object.keys(AREA_WORDS).join('|');
+/** Each area word of a matched sentence (matchAll copies it, so one shared instance is safe). */
+const EACH_AREA_WORD = new RegExp(AREA_WORD, 'g');
 
 /**
  * Area words, one or joined ("降压、调脂", "抗血小板及降糖"), that go on unchanged: "降糖方案不变",
@@ -81,7 +83,7 @@ function scopesIn(record: Pick<CDrugRedRecord, '诊疗过程描述'>, sentence: 
   const out = new Set<RegimenScope>();
   for (const m of course.matchAll(sentence)) {
     if (CONDITIONAL_BEFORE.test(course.slice(0, m.index))) continue;
-    for (const word of m[1]!.matchAll(new RegExp(AREA_WORD, 'g'))) out.add(AREA_WORDS[word[0]]!);
+    for (const word of m[1]!.matchAll(EACH_AREA_WORD)) out.add(AREA_WORDS[word[0]]!);
   }
   return out;
 }
