@@ -118,7 +118,14 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   // clopidogrel, LABELLING.md §1.1), and "抗血小板" after it the aspirin, each read by its own cues.
   { key: 'p2y12Dual', term: /双联(?=抗血小板)|DAPT/, classes: ['P2Y12受体拮抗剂'], usual: '氯吡格雷' },
   { key: 'antiplatelet', term: /抗血小板/, classes: ['抗血小板药(COX抑制剂)', 'P2Y12受体拮抗剂', '抗血小板药'], usual: '阿司匹林' },
-  { key: 'noac', term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/, classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'], usual: '利伐沙班' },
+  // A switch to a NOAC replaces warfarin ("抗凝改为NOAC", "改为利伐沙班"): nobody goes home on both.
+  {
+    key: 'noac',
+    term: /NOAC|DOAC|新型口服抗凝药?|直接口服抗凝药?/,
+    classes: ['Xa因子抑制剂', '直接凝血酶抑制剂'],
+    usual: '利伐沙班',
+    supersedes: ['华法林'],
+  },
   { key: 'antithyroid', term: /抗甲状腺药物?|ATD/, classes: ['抗甲状腺药'], usual: '甲巯咪唑' },
   { key: 'thyroxine', term: /甲状腺(?:激)?素(?:替代|补充)|补充甲状腺(?:激)?素|TSH抑制治疗/, classes: ['甲状腺激素'], usual: '左甲状腺素' },
   // A switch to basal insulin replaces a premixed one ("预混人胰岛素方案…，调整为基础胰岛素+二甲双胍"):

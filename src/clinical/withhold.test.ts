@@ -305,6 +305,15 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: '他汀强化降脂。' }, ['辛伐他汀']).size).toBe(0);
   });
 
+  it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
+    const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
+    expect([...byClass.keys()]).toEqual(['华法林']);
+    expect(byClass.get('华法林')!.statement).toMatchObject({ kind: 'superseded', drug: '华法林' });
+    const byName = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: 'INR波动大。出院改为达比加群酯110mg bid。' }, ['华法林', '达比加群酯']);
+    expect([...byName.keys()]).toEqual(['华法林']);
+    expect(withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '向患者解释NOAC与华法林的区别，继续华法林。' }, ['华法林']).size).toBe(0);
+  });
+
   it('"暂未予X" and a start on a condition not yet met ("仍不达标再联合X") withhold X; a plain finding does not', () => {
     const colchicine = withheld({ 诊疗过程描述: '近半年无发作，暂未予秋水仙碱预防。' }, ['秋水仙碱']);
     expect(colchicine.get('秋水仙碱')).toMatchObject({ reason: 'stopped', statement: { kind: 'avoid' } });

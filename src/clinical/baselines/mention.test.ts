@@ -93,6 +93,9 @@ describe('past regimens, bare stops and ward injections', () => {
     ['避免抗血小板药（阿司匹林等）', [['阿司匹林', 'stopped']]],
     ['合并冠心病，不选用非布司他', [['非布司他', 'stopped']]],
     ['不予左甲状腺素等甲状腺激素', [['左甲状腺素', 'stopped']]],
+    // "不予选用" is one avoidance: bare at the end of a later clause, it refers back to the drug
+    ['非布司他增加心血管死亡风险，不予选用。', [['非布司他', 'stopped']]],
+    ['非布司他不予考虑', [['非布司他', 'stopped']]],
     ['妊娠期禁用阿托伐他汀', [['阿托伐他汀', 'stopped']]],
     ['二甲双胍禁用', [['二甲双胍', 'stopped']]],
     ['予阿卡波糖降糖，避免低血糖', [['阿卡波糖', 'positive']]],
