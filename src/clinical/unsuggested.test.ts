@@ -57,6 +57,16 @@ describe('unsuggestedDrugs', () => {
     expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
   });
 
+  it('a hepatitis-B antiviral needs hepatitis B in the note; a fatty liver or a raised ALT is not it', () => {
+    const antivirals = ['恩替卡韦', '替诺福韦二吡呋酯', '丙酚替诺福韦'];
+    const fattyLiver = unsuggestedDrugs(rec({ 既往史: '脂肪肝。', 入院情况: 'ALT 68' }), f, none, new Set());
+    expect(antivirals.every((d) => fattyLiver.has(d))).toBe(true);
+    expect(fattyLiver.has('多烯磷脂酰胆碱')).toBe(false); // a liver drug is not finding-bound
+    for (const fields of [{ 既往史: '慢性乙型病毒性肝炎10年' }, { 入院情况: 'HBsAg(+)，HBV-DNA 2.1×10^3 IU/ml' }, { 出院诊断: ['慢性乙肝'] }]) {
+      expect(antivirals.some((d) => unsuggestedDrugs(rec(fields), f, none, new Set()).has(d)), JSON.stringify(fields)).toBe(false);
+    }
+  });
+
   it('ketoanalogues need reduced kidney function: an eGFR below 60 or a CKD stage 3–5 word', () => {
     const normal = unsuggestedDrugs(rec({ 入院情况: 'Scr 68μmol/L，eGFR 98ml/min/1.73m²', 出院诊断: ['痛风', '2型糖尿病'] }), f, none, new Set());
     expect(normal.has('复方α-酮酸')).toBe(true);

@@ -10,7 +10,8 @@
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
  *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
- *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l).
+ *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l), a hepatitis-B
+ *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
  *    (RULE-1206m).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
@@ -47,6 +48,9 @@ const LIPID_FINDING = /甘油三酯|三酰甘油|TG|高脂|血脂/;
 const REDUCED_KIDNEY_FUNCTION =
   /CKD\s*(?:[3-5]|I{3}|IV|V)[ab]?\s*期|慢性肾脏?病\s*(?:[3-5]|I{3}|IV|V)[ab]?\s*期|糖尿病肾病\s*(?:[45]|IV|V)\s*期|肾功能不全|肾衰|尿毒症|透析|低蛋白饮食/i;
 
+/** Hepatitis B, for its antivirals: a fatty liver or a raised ALT gives a reason for a liver drug, not for them. */
+const HEPATITIS_B = /乙肝|乙型(?:病毒性)?肝炎|HBV|HBsAg|HBeAg|大三阳|小三阳/i;
+
 type Finding = (text: string, record: CDrugRedRecord) => boolean;
 
 /** Duplication groups whose drugs are given only for a documented finding, and the finding. */
@@ -54,6 +58,7 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
   potassium: (text, record) => HYPOKALAEMIA_WORDS.test(text) || labValuesOf(record, 'k').some((k) => k < 3.5),
   fibrate: (text) => LIPID_FINDING.test(text),
   omega3: (text) => LIPID_FINDING.test(text),
+  nucleoside_hbv: (text) => HEPATITIS_B.test(text),
 };
 
 /**
