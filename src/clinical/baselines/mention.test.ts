@@ -394,6 +394,12 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read(text)).toContainEqual([drug, 'inpatient']);
   });
 
+  it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
+    expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
+    expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);
+    expect(read('服用秋水仙碱后未再发作', '现病史')).toEqual([['秋水仙碱', 'positive']]);
+  });
+
   it.each([
     ['阿仑膦酸钠70mg 每周1次', '阿仑膦酸钠'],
     ['二甲双胍0.5g 1次/日', '二甲双胍'],

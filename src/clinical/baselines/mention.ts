@@ -75,7 +75,7 @@ const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|
 // "切勿自行停药", "不要随意停用": a stop the note forbids is no stop.
 const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自行|随意|擅自)?)';
 // "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
-const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|口服|注射|应用|用|服|吃)|不再继续|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
+const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|口服|注射|应用|用|服|吃)|不再继续|未再(?:继续)?(?:使用|服用|口服|应用|用|服)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
