@@ -394,6 +394,11 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read(text)).toContainEqual([drug, 'inpatient']);
   });
 
+  it('a bare stop after a re-check or an end point in a clause of its own refers back to the drug', () => {
+    expect(read('予环硅酸锆钠散10g tid口服2天降钾，复查K 4.9mmol/L后停用，期间血钾稳定。')).toEqual([['环硅酸锆钠', 'stopped']]);
+    expect(read('环硅酸锆钠散10g tid 2天后血钾降至4.9mmol/L，停用；')).toEqual([['环硅酸锆钠', 'stopped']]);
+  });
+
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
     expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
     expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);

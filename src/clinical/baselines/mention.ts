@@ -172,8 +172,11 @@ const COURSE_GOES_ON = /至今|目前|仍/;
 const CLAUSE_DELIMITER = /[。；;！!？?\n，,]/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
 const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^，,。；;]{0,4}?(?:自服|自行服用|服用|口服|自用)[^，,。；;]{0,30}$/;
-/** The clause before a bare stop gives the end point of the course: "K降至4.9mmol/L后", "肿痛基本缓解后". */
-const RESOLVED_THEN = /(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}后$/;
+/**
+ * The clause before a bare stop gives the end point of the course: "K降至4.9mmol/L后", "肿痛基本缓解后",
+ * a re-check ("复查K 4.9mmol/L后"), or the end point as a clause of its own ("…2天后血钾降至4.9mmol/L，停用").
+ */
+const RESOLVED_THEN = /(?:(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}|复查[^，,。；;\n]{0,16})(?:后|[，,])$/;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
