@@ -390,6 +390,7 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ['予山莨菪碱、双氯芬酸钠栓各1次止痛', '双氯芬酸'],
     ['血压180/100mmHg，临时予卡托普利25mg含服', '卡托普利'],
     ['术后予低分子肝素皮下注射3天（住院期间）', '低分子肝素'],
+    ['输注后低热，予对乙酰氨基酚片0.5g 1次后退热', '对乙酰氨基酚'],
   ])('a dose the note bounds to the stay is inpatient: %s', (text, drug) => {
     expect(read(text)).toContainEqual([drug, 'inpatient']);
   });
@@ -408,6 +409,8 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
   it.each([
     ['阿仑膦酸钠70mg 每周1次', '阿仑膦酸钠'],
     ['二甲双胍0.5g 1次/日', '二甲双胍'],
+    ['二甲双胍0.5g 1次每日', '二甲双胍'],
+    ['阿仑膦酸钠70mg 1次/周', '阿仑膦酸钠'],
     ['地舒单抗60mg皮下注射，每6个月1次', '地舒单抗'],
   ])('a dosing frequency is not a single dose: %s', (text, drug) => {
     expect(read(text)).toEqual([[drug, 'positive']]);

@@ -156,10 +156,10 @@ const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
 const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
 /**
  * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
- * ("皮下注射1次", "…栓各1次"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
+ * ("皮下注射1次", "…栓各1次", "0.5g 1次后退热"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
  * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
  */
-const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
+const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|\d\s*(?:g|mg|μg|ug|U|IU|ml|片|粒|支)\s*[×xX*]?\s*[1一]\s*次(?!\s*[\/／每日天周月])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /**
  * In 现病史, a course counted in days after the drug in its clause ("外院予头孢克肟口服5天无效",
  * "自服芬必得2天无缓解"): an episode before admission, read as an earlier regimen ('past'), not as a
