@@ -305,6 +305,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: '他汀强化降脂。' }, ['辛伐他汀']).size).toBe(0);
   });
 
+  it('zoledronic acid or denosumab, given or planned, supersedes oral bisphosphonates; one named after it is kept', () => {
+    const given = withheld({ 现病史: '医嘱福善美70mg qw，患者常忘服。', 诊疗过程描述: '住院第3天予唑来膦酸注射液5mg静滴。' }, ['阿仑膦酸钠', '利塞膦酸钠', '碳酸钙D3']);
+    expect([...given.keys()].sort()).toEqual(['利塞膦酸钠', '阿仑膦酸钠'].sort());
+    expect(given.get('阿仑膦酸钠')!.statement).toMatchObject({ kind: 'superseded', drug: '阿仑膦酸钠' });
+    expect(withheld({ 诊疗过程描述: '予唑来膦酸5mg静滴。出院后改为阿仑膦酸钠70mg qw。' }, ['阿仑膦酸钠']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '暂不予唑来膦酸，予阿仑膦酸钠70mg qw。' }, ['阿仑膦酸钠']).size).toBe(0);
+  });
+
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
     const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
     expect([...byClass.keys()]).toEqual(['华法林']);

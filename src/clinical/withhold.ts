@@ -108,6 +108,13 @@ const STARTED_BEFORE = new RegExp(`(?:${START_WORDS}|${SWITCH_WORDS})[^，,。�
 const WITH_ANOTHER = /与|和/;
 const TOGETHER_AFTER = /^[^，,。；;\n]{0,4}(?:合用|联用|同用|同服|联合使用)/;
 
+/**
+ * Antiresorptives given at long intervals (zoledronic acid once a year, denosumab every 6 months):
+ * given or planned, they leave no room for an oral bisphosphonate on top (RULE-1207h).
+ */
+const LONG_INTERVAL_ANTIRESORPTIVES: ReadonlySet<string> = new Set(['唑来膦酸', '地舒单抗']);
+const ORAL_BISPHOSPHONATES: readonly string[] = ['阿仑膦酸钠', '阿仑膦酸钠维D3', '利塞膦酸钠', '伊班膦酸钠'];
+
 interface ClassStop {
   at: { field: number; pos: number };
   drugs: Set<string>;
@@ -148,6 +155,10 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       // A switch to a named drug replaces what a switch to its class would ("改为来得时14U qn" on a premix).
       if ((m.status === 'positive' || m.status === 'discharge') && SWITCHED_TO.test(before)) {
         const replaced = supersededBySwitchTo(m.name, formulary.drugs).filter((n) => formulary.has(n));
+        if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence, superseded: true });
+      }
+      if (LONG_INTERVAL_ANTIRESORPTIVES.has(m.name) && (m.status === 'positive' || m.status === 'discharge' || m.status === 'inpatient')) {
+        const replaced = ORAL_BISPHOSPHONATES.filter((n) => formulary.has(n));
         if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence, superseded: true });
       }
       continue;
