@@ -400,6 +400,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('环硅酸锆钠散10g tid 2天后血钾降至4.9mmol/L，停用；')).toEqual([['环硅酸锆钠', 'stopped']]);
   });
 
+  it('vitamin D as the object of supplementation is an aim, not a drug; with a dose or a form it is the drug', () => {
+    expect(read('补充维生素D：骨化三醇软胶囊0.25μg bid口服')).toEqual([['骨化三醇', 'positive']]);
+    expect(read('补充维生素D及钙剂后复查血钙2.31mmol/L')).toEqual([]);
+    expect(read('补充钙及维生素D')).toEqual([]);
+    expect(read('补充维生素D滴剂400IU qd')).toEqual([['维生素D', 'positive']]);
+  });
+
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
     expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
     expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);

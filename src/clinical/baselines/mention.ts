@@ -183,6 +183,14 @@ const RESOLVED_THEN = /(?:(?:降至|恢复|缓解|正常|好转|消退|消失|�
 const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:水平)?(?:正常|降低|减低|升高)|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）|[（(]含)$/;
+/**
+ * Vitamin D as the object of supplementation ("补充维生素D：骨化三醇…", "补充钙及维生素D"): the aim of a
+ * therapy, not a drug named; unless a dose or a form follows ("补充维生素D滴剂400IU").
+ */
+const SUPPLEMENTED_BEFORE = /(?:补充|补)(?:钙剂?[及和、与]?)?$/;
+const DOSE_OR_FORM_AFTER = /^\s*(?:[\d０-９]|滴剂|软胶囊|胶囊|片|颗粒|注射液)/;
+const aimNotDrug = (name: string, text: string, start: number, end: number): boolean =>
+  name === '维生素D' && SUPPLEMENTED_BEFORE.test(text.slice(Math.max(0, start - 6), start)) && !DOSE_OR_FORM_AFTER.test(text.slice(end));
 /** Right before a name: an item of a list of things to re-check ("复查血脂、胰酶"), a lab. */
 const RECHECK_LIST_BEFORE = /(?:复查|检查|监测|检测)[^，,。；;\n]{0,12}[、及和]$/;
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
@@ -277,7 +285,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const offersClasses = found.some((m) => m.name.startsWith(CLASS_WORD_PREFIX));
   const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !inWithPhrase(text, m.start);
   const mentions = (offersClasses ? found : withClassWordMentions(text, found).filter(blocking))
-    .filter((m) => !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)) && !RECHECK_LIST_BEFORE.test(text.slice(Math.max(0, m.start - 20), m.start)))
+    .filter((m) => !aimNotDrug(m.name, text, m.start, m.end) && !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)) && !RECHECK_LIST_BEFORE.test(text.slice(Math.max(0, m.start - 20), m.start)))
     .sort((a, b) => a.start - b.start);
   if (mentions.length === 0) return [];
   const reported = (m: LexiconMention): boolean => offersClasses || !m.name.startsWith(CLASS_WORD_PREFIX);
