@@ -407,6 +407,12 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('补充维生素D滴剂400IU qd')).toEqual([['维生素D', 'positive']]);
   });
 
+  it('in 现病史 a drug taken without effect before admission is past; one that goes on is not', () => {
+    expect(read('5天前受凉后咳嗽，自服"连花清瘟胶囊"无好转。', '现病史')).toEqual([['连花清瘟胶囊', 'past']]);
+    expect(read('口服二甲双胍0.5g bid，血糖控制不佳。', '现病史')).toEqual([['二甲双胍', 'positive']]);
+    expect(read('服用阿卡波糖50mg tid效果不佳，加用西格列汀。', '现病史')).toContainEqual(['阿卡波糖', 'positive']);
+  });
+
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
     expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
     expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);

@@ -168,6 +168,8 @@ const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静�
  */
 const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)/;
 const COURSE_GOES_ON = /至今|目前|仍/;
+/** In 现病史, taken without effect before admission ("自服“连花清瘟胶囊”无好转"): an earlier regimen too. */
+const WITHOUT_EFFECT = /无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解/;
 /** One character that ends a clause. */
 const CLAUSE_DELIMITER = /[。；;！!？?\n，,]/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
@@ -331,11 +333,11 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
     !HOME_INJECTABLE.test(name) &&
     (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
 
-  /** The drug's clause counts a finished course in days after it, or takes it for flares (COURSE_BEFORE_ADMISSION, AS_NEEDED_FOR_FLARES). */
+  /** The drug's clause counts a finished course in days after it, says it had no effect, or takes it for flares (COURSE_BEFORE_ADMISSION, WITHOUT_EFFECT, AS_NEEDED_FOR_FLARES). */
   const courseBeforeAdmission = (start: number, end: number): boolean => {
     if (AS_NEEDED_FOR_FLARES.test(text.slice(clauseStart(start), start))) return true;
     const tail = text.slice(end, clauseEnd(end));
-    return COURSE_BEFORE_ADMISSION.test(tail) && !COURSE_GOES_ON.test(tail);
+    return (COURSE_BEFORE_ADMISSION.test(tail) || WITHOUT_EFFECT.test(tail)) && !COURSE_GOES_ON.test(tail);
   };
 
   /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
