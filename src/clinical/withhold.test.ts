@@ -313,6 +313,16 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '暂不予唑来膦酸，予阿仑膦酸钠70mg qw。' }, ['阿仑膦酸钠']).size).toBe(0);
   });
 
+  it('a drug marked as the former regimen is replaced by a later switch in its sentence to another drug or class', () => {
+    const w = withheld({ 诊疗过程描述: '原瑞格列奈每日3次，依从性差，降糖改为DPP-4抑制剂每日一次。' }, ['瑞格列奈', '西格列汀']);
+    expect([...w.keys()]).toEqual(['瑞格列奈']);
+    expect(w.get('瑞格列奈')!.statement).toMatchObject({ kind: 'superseded', drug: '瑞格列奈' });
+    // the target holds the drug (a dose change, its own class), no 原, or the switch in another sentence: kept
+    expect(withheld({ 诊疗过程描述: '原甘精胰岛素12U，空腹血糖偏高，调整为基础胰岛素16U。' }, ['甘精胰岛素']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '瑞格列奈每日3次，依从性差，加用DPP-4抑制剂后改为每日一次。' }, ['瑞格列奈']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '原瑞格列奈每日3次。降糖改为DPP-4抑制剂每日一次。' }, ['瑞格列奈']).size).toBe(0);
+  });
+
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
     const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
     expect([...byClass.keys()]).toEqual(['华法林']);

@@ -25,8 +25,8 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
-import { classWordOf, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
+import { classWordOf, drugsOfClassWord, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
 import { extractNoteFacts, type FactSource, type NoteFacts } from './note-facts.ts';
@@ -123,6 +123,37 @@ interface ClassStop {
   superseded?: true;
 }
 
+/** The drug named as the former regimen: "原瑞格列奈", "原口服二甲双胍". */
+const FORMER_BEFORE = /原(?:用|服用|口服|使用)?$/;
+const SWITCH_CUE = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})`);
+/** How far after the switch cue its target may start ("改为DPP-4抑制剂", "调整为睡前甘精胰岛素"). */
+const SWITCH_TARGET_REACH = 8;
+
+/**
+ * Former regimens the same sentence switches away from ("原瑞格列奈每日3次，依从性差，降糖改为DPP-4抑制剂
+ * 每日一次", RULE-1207k): the drug marked 原 is replaced, unless the switch's target is the drug
+ * itself or a class word that holds it. "原" is the tie between the drug and a later clause's switch.
+ */
+function formerRegimenSwitches(mentions: readonly AnalyzedMention[], record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
+  const out: ClassStop[] = [];
+  for (const m of mentions) {
+    if (classWordOf(m.name) || (m.status !== 'positive' && m.status !== 'discharge')) continue;
+    const text = record[m.field] ?? '';
+    if (!FORMER_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) continue;
+    const rest = text.slice(m.end);
+    const sentence = rest.slice(0, rest.search(SENTENCE_BOUNDARY) < 0 ? rest.length : rest.search(SENTENCE_BOUNDARY));
+    const cue = SWITCH_CUE.exec(sentence);
+    if (!cue) continue;
+    const cueEnd = m.end + cue.index + cue[0].length;
+    const target = mentions.find((n) => n.field === m.field && n.start >= cueEnd && n.start - cueEnd <= SWITCH_TARGET_REACH);
+    if (!target) continue;
+    const word = classWordOf(target.name);
+    if (word ? drugsOfClassWord(word, formulary.drugs).includes(m.name) : target.name === m.name) continue;
+    out.push({ at: { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: target.start }, drugs: new Set([m.name]), evidence: evidenceOf(m, text), superseded: true });
+  }
+  return out;
+}
+
 function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
   return a.field > b.field || (a.field === b.field && a.pos > b.pos);
 }
@@ -145,7 +176,8 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
   const stopOf = new Map<string, ClassStop>();
   /** Class words read as positive so far: the replacement of a later "替换原X" is among them. */
   const named: { field: string; start: number; drugs: string[] }[] = [];
-  for (const m of analyzeRecord(record, withClassWords(formulary))) {
+  const mentions = analyzeRecord(record, withClassWords(formulary));
+  for (const m of mentions) {
     const word = classWordOf(m.name);
     const text = record[m.field] ?? '';
     const before = text.slice(0, m.start).split(CLAUSE).pop() ?? '';
@@ -191,6 +223,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }
+  out.push(...formerRegimenSwitches(mentions, record, formulary));
   return out;
 }
 
