@@ -391,6 +391,7 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ['血压180/100mmHg，临时予卡托普利25mg含服', '卡托普利'],
     ['术后予低分子肝素皮下注射3天（住院期间）', '低分子肝素'],
     ['输注后低热，予对乙酰氨基酚片0.5g 1次后退热', '对乙酰氨基酚'],
+    ['低分子肝素预防血栓', '低分子肝素'],
   ])('a dose the note bounds to the stay is inpatient: %s', (text, drug) => {
     expect(read(text)).toContainEqual([drug, 'inpatient']);
   });
@@ -411,6 +412,11 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('5天前受凉后咳嗽，自服"连花清瘟胶囊"无好转。', '现病史')).toEqual([['连花清瘟胶囊', 'past']]);
     expect(read('口服二甲双胍0.5g bid，血糖控制不佳。', '现病史')).toEqual([['二甲双胍', 'positive']]);
     expect(read('服用阿卡波糖50mg tid效果不佳，加用西格列汀。', '现病史')).toContainEqual(['阿卡波糖', 'positive']);
+  });
+
+  it('a low-molecular-weight heparin in the course is a ward injection; in the discharge plan it goes home', () => {
+    expect(read('胰岛素静脉泵入，低分子肝素预防血栓。')).toContainEqual(['低分子肝素', 'inpatient']);
+    expect(read('出院带药：依诺肝素4000IU皮下注射 qd×14天')).toContainEqual(['依诺肝素', 'discharge']);
   });
 
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {

@@ -198,6 +198,8 @@ const RECHECK_LIST_BEFORE = /(?:复查|检查|监测|检测)[^，,。；;\n]{0,1
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
+/** Low-molecular-weight heparins: thrombosis prophylaxis in bed; home only when a discharge plan names them. */
+const WARD_ANTICOAGULANTS: ReadonlySet<string> = new Set(['低分子肝素', '依诺肝素', '那屈肝素', '达肝素']);
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
@@ -330,8 +332,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
 
   const wardInjection = (start: number, end: number, name: string): boolean =>
-    !HOME_INJECTABLE.test(name) &&
-    (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end)));
+    WARD_ANTICOAGULANTS.has(name) ||
+    (!HOME_INJECTABLE.test(name) &&
+    (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end))));
 
   /** The drug's clause counts a finished course in days after it, says it had no effect, or takes it for flares (COURSE_BEFORE_ADMISSION, WITHOUT_EFFECT, AS_NEEDED_FOR_FLARES). */
   const courseBeforeAdmission = (start: number, end: number): boolean => {
