@@ -116,6 +116,11 @@ describe('withheldDrugs: formulary rules', () => {
     expect(checkSafety(['氯吡格雷'], extractNoteFacts(rec('v', after)), f)).toContainEqual(expect.objectContaining({ drug: '氯吡格雷', acute: true }));
     const during = { ...onAspirin, 诊疗过程描述: '停用阿司匹林，内镜下止血。予氯吡格雷75mg qd，出血停止。' };
     expect(withheld(during).get('氯吡格雷')?.reason).toBe('condition');
+    // a switch to the drug, or keeping it as the single agent, is the clinician's decision too (RULE-1207m)
+    const switched = { ...onAspirin, 诊疗过程描述: '输注悬浮红细胞2U，出血停止。停用阿司匹林，心内科会诊：改为氯吡格雷75mg qd单抗治疗。' };
+    expect(withheld(switched).has('氯吡格雷')).toBe(false);
+    const single = { ...onAspirin, 诊疗过程描述: '心内科会诊：PCI已2年，停用阿司匹林，单用氯吡格雷抗血小板。' };
+    expect(withheld(single).has('氯吡格雷')).toBe(false);
     // the resolution words of another sentence do not count
     const otherSentence = { ...onAspirin, 诊疗过程描述: '出血停止后复查胃镜。予氯吡格雷75mg qd。' };
     expect(withheld(otherSentence).get('氯吡格雷')?.reason).toBe('condition');

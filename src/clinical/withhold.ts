@@ -246,11 +246,11 @@ const ACUTE_RESOLVED_BEFORE =
   /(?:出血|酮症|酸中毒|休克|感染)[^。；;，,\n]{0,6}(?:停止|控制|纠正|好转|缓解|消失)(?:\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|日|周|个月|月|小时|h))?后|止血(?:成功)?后/;
 
 /**
- * The course continues or resumes the drug in so many words ("恢复拜糖苹", "二甲双胍缓释片、西格列汀
- * 继续", "保留氯吡格雷单药抗血小板"): the clinician's decision, which an acute contraindication does
- * not overrule either.
+ * The course continues, resumes or switches to the drug in so many words ("恢复拜糖苹", "二甲双胍缓释片、
+ * 西格列汀继续", "保留氯吡格雷单药抗血小板", "改为氯吡格雷75mg qd", "单用氯吡格雷"): the clinician's
+ * decision, which an acute contraindication does not overrule either.
  */
-const CONTINUED_BEFORE = /(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启)[^，,。；;\n]{0,2}$/;
+const CONTINUED_BEFORE = new RegExp(`(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})[^，,。；;\\n]{0,2}$`);
 const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
 
 /**
