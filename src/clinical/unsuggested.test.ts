@@ -57,6 +57,17 @@ describe('unsuggestedDrugs', () => {
     expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
   });
 
+  it('no second urate-lowering drug where the note names or plans one', () => {
+    const named = unsuggestedDrugs(rec({ 诊疗过程描述: '予苯溴马隆25mg qd。' }), f, new Map<string, MentionStatus>([['苯溴马隆', 'positive']]), new Set());
+    expect(named.has('非布司他')).toBe(true);
+    expect(named.has('别嘌醇')).toBe(true);
+    expect(named.has('苯溴马隆')).toBe(false); // named: its own status decides
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '加用促尿酸排泄药。' }), f, none, new Set(['苯溴马隆'])).has('非布司他')).toBe(true);
+    // none chosen, or the one named was stopped: the others stay possible
+    expect(unsuggestedDrugs(rec({}), f, none, new Set()).has('非布司他')).toBe(false);
+    expect(unsuggestedDrugs(rec({}), f, new Map<string, MentionStatus>([['别嘌醇', 'stopped']]), new Set()).has('非布司他')).toBe(false);
+  });
+
   it('a hepatitis-B antiviral needs hepatitis B in the note; a fatty liver or a raised ALT is not it', () => {
     const antivirals = ['恩替卡韦', '替诺福韦二吡呋酯', '丙酚替诺福韦'];
     const fattyLiver = unsuggestedDrugs(rec({ 既往史: '脂肪肝。', 入院情况: 'ALT 68' }), f, none, new Set());

@@ -13,7 +13,7 @@
  *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l), a hepatitis-B
  *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
- *    (RULE-1206m).
+ *    (RULE-1206m); no second urate-lowering drug where the note names or plans one (RULE-1207o).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).
@@ -77,6 +77,12 @@ const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
 };
 
 /**
+ * Urate-lowering drugs: one is the therapy; a second on top (xanthine-oxidase inhibitor plus
+ * uricosuric) is a second-line combination a note writes out (RULE-1207o).
+ */
+const URATE_LOWERING: ReadonlySet<string> = new Set(['别嘌醇', '非布司他', '苯溴马隆', '丙磺舒']);
+
+/**
  * The candidate drugs this note leaves no room for as unnamed suggestions (see the file comment).
  * `statuses`: the note's named drugs (they are never in the set); `planned`: the usual drugs of the
  * classes it plans (neither); `supported`: the areas the note gives a reason for (supportedAreas).
@@ -99,11 +105,13 @@ export function unsuggestedDrugs(
   const lacking = (bound: Readonly<Record<string, Finding>>) => new Set(Object.entries(bound).filter(([, has]) => !has(text, record)).map(([key]) => key));
   const lackingGroups = lacking(FINDING_BOUND_GROUPS);
   const lackingDrugs = lacking(FINDING_BOUND_DRUGS);
+  const urateLoweringChosen = [...URATE_LOWERING].some((n) => planned.has(n) || takenOrPlanned(statuses.get(n)));
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
     const unfounded =
-      NAMED_ONLY.has(d.name) || isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
+      NAMED_ONLY.has(d.name) ||
+      (urateLoweringChosen && URATE_LOWERING.has(d.name)) || isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
     if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
   return out;
