@@ -45,8 +45,16 @@ describe('unsuggestedDrugs', () => {
     expect(unsuggestedDrugs(rec({}), f, new Map([['氯化钾', 'positive']]), new Set()).has('氯化钾')).toBe(false);
   });
 
-  it('a fibrate or an omega-3 ethyl ester needs a lipid finding in the note or the diagnoses', () => {
-    const tgLowering = ['非诺贝特', '苯扎贝特', '二十碳五烯酸乙酯'];
+  it('an omega-3 ethyl ester is never an unnamed suggestion, even with a lipid finding; named, its status decides', () => {
+    const omega3 = ['二十碳五烯酸乙酯', '多烯酸乙酯'];
+    const lipid = unsuggestedDrugs(rec({ 入院情况: 'TG 5.6mmol/L', 出院诊断: ['高甘油三酯血症'] }), f, none, new Set());
+    expect(omega3.every((d) => lipid.has(d))).toBe(true);
+    expect(lipid.has('非诺贝特')).toBe(false);
+    expect(unsuggestedDrugs(rec({ 入院情况: 'TG 5.6mmol/L' }), f, new Map<string, MentionStatus>([['多烯酸乙酯', 'positive']]), new Set()).has('多烯酸乙酯')).toBe(false);
+  });
+
+  it('a fibrate needs a lipid finding in the note or the diagnoses', () => {
+    const tgLowering = ['非诺贝特', '苯扎贝特'];
     const gout = unsuggestedDrugs(rec({ 现病史: '痛风5年，UA 520μmol/L', 出院诊断: ['痛风', '高血压病2级'] }), f, none, new Set());
     expect(tgLowering.every((d) => gout.has(d))).toBe(true);
     expect(gout.has('阿托伐他汀')).toBe(false); // not finding-bound here

@@ -8,12 +8,12 @@
  *    -zg.md). One that continues it ("降糖方案不变", "降压、调脂同前") does so where the note names a drug
  *    of it as taken or planned (RULE-1205c).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
- *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate or an omega-3
- *    ethyl ester a lipid finding (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
+ *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate a lipid finding
+ *    (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
  *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l), a hepatitis-B
  *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
- *    (RULE-1206m); no second urate-lowering drug where the note names or plans one (RULE-1207o).
+ *    (RULE-1206m), nor an omega-3 ethyl ester (RULE-1207p); no second urate-lowering drug where the note names or plans one (RULE-1207o).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).
@@ -57,7 +57,6 @@ type Finding = (text: string, record: CDrugRedRecord) => boolean;
 const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
   potassium: (text, record) => HYPOKALAEMIA_WORDS.test(text) || labValuesOf(record, 'k').some((k) => k < 3.5),
   fibrate: (text) => LIPID_FINDING.test(text),
-  omega3: (text) => LIPID_FINDING.test(text),
   nucleoside_hbv: (text) => HEPATITIS_B.test(text),
 };
 
@@ -66,6 +65,11 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
  * desiccated thyroid (levothyroxine is the usual) and alfacalcidol (calcitriol is the usual).
  */
 const NAMED_ONLY: ReadonlySet<string> = new Set(['甲状腺片', '阿法骨化醇']);
+/**
+ * Duplication groups taken when the note names them, never started as a suggestion: omega-3 ethyl
+ * esters, an add-on for residual hypertriglyceridaemia (RULE-1207p).
+ */
+const NAMED_ONLY_GROUPS: ReadonlySet<string> = new Set(['omega3']);
 
 /** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
 const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
@@ -111,6 +115,7 @@ export function unsuggestedDrugs(
     if (statuses.has(d.name) || planned.has(d.name)) continue;
     const unfounded =
       NAMED_ONLY.has(d.name) ||
+      (d.duplicationGroup !== undefined && NAMED_ONLY_GROUPS.has(d.duplicationGroup)) ||
       (urateLoweringChosen && URATE_LOWERING.has(d.name)) || isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
     if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
