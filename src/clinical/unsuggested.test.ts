@@ -53,6 +53,13 @@ describe('unsuggestedDrugs', () => {
     expect(unsuggestedDrugs(rec({ 入院情况: 'TG 5.6mmol/L' }), f, new Map<string, MentionStatus>([['多烯酸乙酯', 'positive']]), new Set()).has('多烯酸乙酯')).toBe(false);
   });
 
+  it('an acid suppressant is no unnamed suggestion; a planned class keeps its usual drug', () => {
+    const out = unsuggestedDrugs(rec({ 诊疗过程描述: '予阿司匹林100mg qd。' }), f, new Map<string, MentionStatus>([['阿司匹林', 'positive']]), new Set());
+    expect(['泮托拉唑', '奥美拉唑', '雷贝拉唑'].every((d) => out.has(d))).toBe(true);
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '加用PPI护胃。' }), f, none, new Set(['泮托拉唑'])).has('泮托拉唑')).toBe(false);
+    expect(unsuggestedDrugs(rec({}), f, new Map<string, MentionStatus>([['奥美拉唑', 'positive']]), new Set()).has('奥美拉唑')).toBe(false);
+  });
+
   it('a fibrate needs a lipid finding in the note or the diagnoses', () => {
     const tgLowering = ['非诺贝特', '苯扎贝特'];
     const gout = unsuggestedDrugs(rec({ 现病史: '痛风5年，UA 520μmol/L', 出院诊断: ['痛风', '高血压病2级'] }), f, none, new Set());

@@ -13,7 +13,7 @@
  *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l), a hepatitis-B
  *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
- *    (RULE-1206m), nor an omega-3 ethyl ester (RULE-1207p); no second urate-lowering drug where the note names or plans one (RULE-1207o).
+ *    (RULE-1206m), nor an omega-3 ethyl ester or an acid suppressant (RULE-1207p, q); no second urate-lowering drug where the note names or plans one (RULE-1207o).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).
@@ -66,10 +66,11 @@ const FINDING_BOUND_GROUPS: Readonly<Record<string, Finding>> = {
  */
 const NAMED_ONLY: ReadonlySet<string> = new Set(['甲状腺片', '阿法骨化醇']);
 /**
- * Duplication groups taken when the note names them, never started as a suggestion: omega-3 ethyl
- * esters, an add-on for residual hypertriglyceridaemia (RULE-1207p).
+ * Duplication groups taken when the note names them (or plans their class), never started as a
+ * suggestion: omega-3 ethyl esters, an add-on for residual hypertriglyceridaemia (RULE-1207p), and
+ * acid suppressants, a gastroprotection the note writes ("加用泮托拉唑护胃", RULE-1207q).
  */
-const NAMED_ONLY_GROUPS: ReadonlySet<string> = new Set(['omega3']);
+const NAMED_ONLY_GROUPS: ReadonlySet<string> = new Set(['omega3', 'ppi']);
 
 /** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
 const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
