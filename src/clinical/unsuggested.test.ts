@@ -87,7 +87,8 @@ describe('unsuggestedDrugs', () => {
     const antivirals = ['恩替卡韦', '替诺福韦二吡呋酯', '丙酚替诺福韦'];
     const fattyLiver = unsuggestedDrugs(rec({ 既往史: '脂肪肝。', 入院情况: 'ALT 68' }), f, none, new Set());
     expect(antivirals.every((d) => fattyLiver.has(d))).toBe(true);
-    expect(fattyLiver.has('多烯磷脂酰胆碱')).toBe(false); // a liver drug is not finding-bound
+    expect(fattyLiver.has('多烯磷脂酰胆碱')).toBe(true); // a liver drug only when named (RULE-1207r)
+    expect(unsuggestedDrugs(rec({ 既往史: '脂肪肝。' }), f, new Map<string, MentionStatus>([['多烯磷脂酰胆碱', 'positive']]), new Set()).has('多烯磷脂酰胆碱')).toBe(false);
     for (const fields of [{ 既往史: '慢性乙型病毒性肝炎10年' }, { 入院情况: 'HBsAg(+)，HBV-DNA 2.1×10^3 IU/ml' }, { 出院诊断: ['慢性乙肝'] }]) {
       expect(antivirals.some((d) => unsuggestedDrugs(rec(fields), f, none, new Set()).has(d)), JSON.stringify(fields)).toBe(false);
     }
