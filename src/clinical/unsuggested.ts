@@ -13,7 +13,8 @@
  *    (RULE-1205a), dapagliflozin a reason the SGLT2 class is preferred for (RULE-1206l), a hepatitis-B
  *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
- *    (RULE-1206m), nor an omega-3 ethyl ester, an acid suppressant or a liver drug (RULE-1207p, q, r); no second urate-lowering drug where the note names or plans one (RULE-1207o).
+ *    (RULE-1206m), nor an omega-3 ethyl ester, an acid suppressant or a liver drug (RULE-1207p, q,
+ *    r); no second urate-lowering drug where the note names or plans one (RULE-1207o).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).
@@ -24,7 +25,7 @@
  */
 import { takenOrPlanned, type MentionStatus } from './baselines/mention.ts';
 import { isUnsupportedArea } from './area-support.ts';
-import type { TherapeuticArea } from './formulary-types.ts';
+import type { FormularyDrug, TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
@@ -73,6 +74,8 @@ const NAMED_ONLY: ReadonlySet<string> = new Set(['甲状腺片', '阿法骨化�
 const NAMED_ONLY_GROUPS: ReadonlySet<string> = new Set(['omega3', 'ppi']);
 /** Classes taken when the note names them: liver drugs for raised transaminases (RULE-1207r). */
 const NAMED_ONLY_CLASSES: ReadonlySet<string> = new Set(['保肝药', '中成药(保肝)']);
+const namedOnly = (d: FormularyDrug): boolean =>
+  NAMED_ONLY.has(d.name) || NAMED_ONLY_CLASSES.has(d.class) || (d.duplicationGroup !== undefined && NAMED_ONLY_GROUPS.has(d.duplicationGroup));
 
 /** The reasons guidelines prefer an SGLT2 inhibitor for (CDS 2020), or the class named. */
 const SGLT2_REASON = /SGLT|列净|心衰|心力衰竭|蛋白尿|ACR|白蛋白|肾病|减重|肥胖|BMI|冠心病|心肌梗|动脉粥样|PCI|支架/i;
@@ -117,10 +120,11 @@ export function unsuggestedDrugs(
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
     const unfounded =
-      NAMED_ONLY.has(d.name) ||
-      (d.duplicationGroup !== undefined && NAMED_ONLY_GROUPS.has(d.duplicationGroup)) ||
-      NAMED_ONLY_CLASSES.has(d.class) ||
-      (urateLoweringChosen && URATE_LOWERING.has(d.name)) || isUnsupportedArea(d.area, supported) || lackingDrugs.has(d.name) || (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
+      namedOnly(d) ||
+      (urateLoweringChosen && URATE_LOWERING.has(d.name)) ||
+      isUnsupportedArea(d.area, supported) ||
+      lackingDrugs.has(d.name) ||
+      (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
     if (unfounded || stated.some((scope) => regimenCovers(scope, d))) out.add(d.name);
   }
   return out;

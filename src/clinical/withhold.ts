@@ -140,9 +140,7 @@ function formerRegimenSwitches(mentions: readonly AnalyzedMention[], record: CDr
     if (classWordOf(m.name) || (m.status !== 'positive' && m.status !== 'discharge')) continue;
     const text = record[m.field] ?? '';
     if (!FORMER_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) continue;
-    const rest = text.slice(m.end);
-    const sentence = rest.slice(0, rest.search(SENTENCE_BOUNDARY) < 0 ? rest.length : rest.search(SENTENCE_BOUNDARY));
-    const cue = SWITCH_CUE.exec(sentence);
+    const cue = SWITCH_CUE.exec(text.slice(m.end).split(SENTENCE_BOUNDARY)[0] ?? '');
     if (!cue) continue;
     const cueEnd = m.end + cue.index + cue[0].length;
     const target = mentions.find((n) => n.field === m.field && n.start >= cueEnd && n.start - cueEnd <= SWITCH_TARGET_REACH);
