@@ -331,10 +331,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
 
+  const injectionForm = (start: number, end: number): boolean =>
+    /注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end));
   const wardInjection = (start: number, end: number, name: string): boolean =>
-    WARD_ANTICOAGULANTS.has(name) ||
-    (!HOME_INJECTABLE.test(name) &&
-    (/注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end))));
+    WARD_ANTICOAGULANTS.has(name) || (!HOME_INJECTABLE.test(name) && injectionForm(start, end));
 
   /** The drug's clause counts a finished course in days after it, says it had no effect, or takes it for flares (COURSE_BEFORE_ADMISSION, WITHOUT_EFFECT, AS_NEEDED_FOR_FLARES). */
   const courseBeforeAdmission = (start: number, end: number): boolean => {
