@@ -95,8 +95,10 @@ const CUE_BEFORE_CLASS = new RegExp(`(?:${STOP_OR_AVOID.source})([^，,。；;\n
 const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
 /** A replacement cue right before a class word: "ARB＋噻嗪类单片复方制剂替换原ARB" stops the ARB. */
 const REPLACED_BEFORE = new RegExp(`(?:${REPLACED_BY_WORDS})原?$`);
-/** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took ("未改为…" does not). */
-const SWITCHED_TO = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})[^，,。；;\n]{0,4}$`);
+/** A switch cue, not negated ("未改为…" is no switch). */
+const SWITCH_CUE = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})`);
+/** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
+const SWITCHED_TO = new RegExp(`${SWITCH_CUE.source}[^，,。；;\n]{0,4}$`);
 /**
  * A stop cue standing alone at the end of a later clause of the sentence ("磺脲类可加速β细胞功能衰竭，
  * 一并停用"): the analyser's bare cue refers back to the class.
@@ -125,7 +127,6 @@ interface ClassStop {
 
 /** The drug named as the former regimen: "原瑞格列奈", "原口服二甲双胍". */
 const FORMER_BEFORE = /原(?:用|服用|口服|使用)?$/;
-const SWITCH_CUE = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})`);
 /** How far after the switch cue its target may start ("改为DPP-4抑制剂", "调整为睡前甘精胰岛素"). */
 const SWITCH_TARGET_REACH = 8;
 
