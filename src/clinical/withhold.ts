@@ -25,7 +25,7 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, takenOrPlanned, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsOfClassWord, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
@@ -138,7 +138,7 @@ const SWITCH_TARGET_REACH = 8;
 function formerRegimenSwitches(mentions: readonly AnalyzedMention[], record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
   const out: ClassStop[] = [];
   for (const m of mentions) {
-    if (classWordOf(m.name) || (m.status !== 'positive' && m.status !== 'discharge')) continue;
+    if (classWordOf(m.name) || !takenOrPlanned(m.status)) continue;
     const text = record[m.field] ?? '';
     if (!FORMER_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) continue;
     const cue = SWITCH_CUE.exec(text.slice(m.end).split(SENTENCE_BOUNDARY)[0] ?? '');
@@ -188,7 +188,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
         const replaced = supersededBySwitchTo(m.name, formulary.drugs).filter((n) => formulary.has(n));
         if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence, superseded: true });
       }
-      if (LONG_INTERVAL_ANTIRESORPTIVES.has(m.name) && (m.status === 'positive' || m.status === 'discharge' || m.status === 'inpatient')) {
+      if (LONG_INTERVAL_ANTIRESORPTIVES.has(m.name) && (takenOrPlanned(m.status) || m.status === 'inpatient')) {
         const replaced = ORAL_BISPHOSPHONATES.filter((n) => formulary.has(n));
         if (replaced.length > 0) out.push({ at, drugs: new Set(replaced), evidence, superseded: true });
       }
