@@ -177,7 +177,12 @@ describe('past regimens, bare stops and ward injections', () => {
       ['阿仑膦酸钠', 'positive'],
       ['地舒单抗', 'inpatient'],
     ]);
-    expect(read('改地舒单抗60mg皮下注射，每6个月1次。')).toEqual([['地舒单抗', 'positive']]);
+    // a yearly or six-monthly drug's schedule alone says the same (RULE-1208a): it is never taken home
+    expect(read('改地舒单抗60mg皮下注射，每6个月1次。')).toEqual([['地舒单抗', 'inpatient']]);
+    expect(read('唑来膦酸每年1次（下次2023年5月），3月后复查血钙。')).toEqual([['唑来膦酸', 'inpatient']]);
+    // …but a discharge list that names it sends it home, and a weekly drug is no long-interval drug
+    expect(read('出院带药：地舒单抗60mg皮下注射，每6个月1次。')).toEqual([['地舒单抗', 'discharge']]);
+    expect(read('改司美格鲁肽0.25mg皮下注射，每周1次，下次门诊调整剂量。')).toEqual([['司美格鲁肽', 'positive']]);
   });
 
   it('stops scheduled inside the plan (后可停, a threshold, 随X停用) keep the drugs; a stop with neither still stops', () => {
@@ -430,7 +435,7 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ['二甲双胍0.5g 1次/日', '二甲双胍'],
     ['二甲双胍0.5g 1次每日', '二甲双胍'],
     ['阿仑膦酸钠70mg 1次/周', '阿仑膦酸钠'],
-    ['地舒单抗60mg皮下注射，每6个月1次', '地舒单抗'],
+    ['司美格鲁肽0.5mg皮下注射，每周1次', '司美格鲁肽'],
   ])('a dosing frequency is not a single dose: %s', (text, drug) => {
     expect(read(text)).toEqual([[drug, 'positive']]);
   });
@@ -705,5 +710,77 @@ describe('mention analysis: labs to re-check and a stop after the course end poi
     expect(course('入院后予依托考昔片120mg qd抗炎止痛4天，关节肿痛基本缓解后停用。')).toEqual([['依托考昔', 'stopped']]);
     // without an end point the cue may be about something else the clause names
     expect(course('予二甲双胍0.5g bid，血糖控制可，胰岛素逐渐减量后停用。')).toEqual([['二甲双胍', 'positive']]);
+  });
+});
+
+describe('mention analysis: tapers, deferrals, resumes and finished courses (RULE-1208a)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+  const hpi = (t: string) => analyzeText(t, '现病史', bundled).map((m) => [m.name, m.status]);
+
+  it('"未选" after a clause break rules out the drug before it', () => {
+    expect(course('降尿酸：苯溴马隆在eGFR<30时疗效差，未选；加用非布司他20mg qd。')).toEqual([
+      ['苯溴马隆', 'stopped'],
+      ['非布司他', 'positive'],
+    ]);
+    expect(course('未选用非布司他。')).toEqual([['非布司他', 'stopped']]);
+  });
+
+  it('a taper over weeks still to come sends the drug home; a taper without a period still stops', () => {
+    expect(course('术后疼痛：奇曼丁50mg bid，2周内减停。')).toEqual([['曲马多', 'positive']]);
+    expect(course('奇曼丁50mg bid，疼痛缓解，已减停。')).toEqual([['曲马多', 'stopped']]);
+  });
+
+  it('in a plan, "停X后" is the time point of another stop, not a stop of X', () => {
+    expect(course('出院：强的松20mg qd（每周减5mg），诺和灵N随强的松减量同步减量，停强的松后停用。')).toEqual([
+      ['泼尼松', 'discharge'],
+      ['精蛋白生物合成人胰岛素', 'discharge'],
+      ['泼尼松', 'discharge'],
+      ['泼尼松', 'discharge'],
+    ]);
+    // outside a plan it is a stop
+    expect(course('停强的松后血糖下降。')).toEqual([['泼尼松', 'stopped']]);
+  });
+
+  it('a time and the value reached right before a bare stop refer it back to the drug', () => {
+    expect(course('环硅酸锆钠10g tid 2天后K 4.9mmol/L停用；')).toEqual([['环硅酸锆钠', 'stopped']]);
+    // a value alone, with no time, is a finding of the clause, not an end point over 20 characters
+    expect(course('环硅酸锆钠10g tid口服三天，期间监测血钾水平K 4.9mmol/L，停用；')).toEqual([['环硅酸锆钠', 'positive']]);
+  });
+
+  it('a start left to another department, or to a decision later, is deferred', () => {
+    expect(course('孕12周后产科评估小剂量阿司匹林。')).toEqual([['阿司匹林', 'stopped']]);
+    expect(course('131I后是否口服泼尼松预防眼病由核医学科决定。')).toEqual([['泼尼松', 'stopped']]);
+    // a stop left to a later decision is no stop
+    expect(course('予阿司匹林100mg qd，是否停用阿司匹林由心内科决定。')).toEqual([
+      ['阿司匹林', 'positive'],
+      ['阿司匹林', 'positive'],
+    ]);
+  });
+
+  it('a resume that names no drug restarts the drug its sentence paused', () => {
+    expect(course('住院早期血压偏低，暂停氨氯地平，出院前血压回升至138/76mmHg，恢复原剂量。')).toEqual([['氨氯地平', 'positive']]);
+    // a stop that is not a pause, and a pause in another sentence, stay stopped
+    expect(course('停用氨氯地平，血压回升后恢复原剂量。')).toEqual([['氨氯地平', 'stopped']]);
+    expect(course('暂停氨氯地平。出院前恢复原剂量。')).toEqual([['氨氯地平', 'stopped']]);
+  });
+
+  it('in 现病史, a course written "×5d", or a verdict of no effect in the next clause, is an earlier regimen', () => {
+    expect(hpi('院外布洛芬缓释胶囊0.3g bid×5d，无效。')).toEqual([['布洛芬', 'past']]);
+    expect(hpi('自服布洛芬缓释胶囊0.3g bid，疼痛无缓解。')).toEqual([['布洛芬', 'past']]);
+    // a verdict about something else is not about the drug
+    expect(hpi('服布洛芬缓释胶囊0.3g bid，近1周关节肿痛反复发作无缓解。')).toEqual([['布洛芬', 'positive']]);
+  });
+});
+
+describe('mention analysis: a department evaluation with no object (RULE-1208a)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+  it('defers nothing, neither the drug before it nor the list after it', () => {
+    expect(course('出院带药：1.替格瑞洛片 90mg bid（满12个月后心内科评估） 2.阿托伐他汀钙片 40mg qn')).toEqual([
+      ['替格瑞洛', 'discharge'],
+      ['阿托伐他汀', 'discharge'],
+    ]);
+    expect(course('加用氯吡格雷。DAPT满12月后心内科评估。')).toEqual([['氯吡格雷', 'positive']]);
   });
 });

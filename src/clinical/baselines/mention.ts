@@ -76,10 +76,10 @@ const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|
 const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自行|随意|擅自)?)';
 // "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
 const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|口服|注射|应用|用|服|吃)|不再继续|未再(?:继续)?(?:使用|服用|口服|应用|用|服)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
-/** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑"). */
+/** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑", "苯溴马隆…疗效差，未选"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
-const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|不选用|不予以?(?:使用|应用|选用|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
+const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -88,16 +88,17 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
 // A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他", "门诊评估PCSK9抑制剂" (not "门诊随诊，继续X").
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
+// So is a start left to another department: "孕12周后产科评估小剂量阿司匹林", "131I后是否口服泼尼松…由核医学科决定";
+// an evaluation with no object of its own ("DAPT满12月后心内科评估。", "…（满12个月后心内科评估）") is not one.
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
-const DEFER_STOP_ANCHORED = new RegExp(`^(?:${DEFER_STOP.source})$`);
 const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g');
 /** A stop or avoidance cue, unanchored (class-level statements in src/clinical/withhold.ts). */
 export const STOP_OR_AVOID = new RegExp(`(?:${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START})`);
 /** Avoidance words that only ever look forward ("避免X"), never back at the drug before them. */
-const LEADING_AVOID = new RegExp(`^(?:无需|无须|不需|不必|避免|不宜|不选用|不予|勿用|避用|不用|${DEFER})`);
+const LEADING_AVOID = new RegExp(`^(?:无需|无须|不需|不必|避免|不宜|不选|未选|不予|勿用|避用|不用|${DEFER})`);
 /** "先予A，后…改为B": the regimen given first, and the later clause that replaces it. */
 const FIRST_REGIMEN = /先(?:予以?|给予|使用|应用|用)/;
 const THEN_CLAUSE = /[，,；;]\s*(?:后|之后|然后|随后|再)/;
@@ -110,11 +111,16 @@ const CLAUSE_BREAK = /[，,；;]/;
  * stopped either).
  */
 const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^，,；;。\n]{1,14}|随[^，,；;。\n]{1,12}|(?:逐渐|逐步)(?:减量至|减至|减)?)\s*$/;
+/**
+ * A taper over a period still to come ("奇曼丁50mg bid，2周内减停"), anywhere in the course: the drug goes
+ * home and is tapered there. A taper done on the ward is written as done ("已减停").
+ */
+const TAPER_WITHIN = /(?:\d+|[一二两三四五六七八九十半])\s*(?:周|个?月)内(?:逐渐|逐步)?减$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
 /** Words that rule a drug out rather than stop it (for wording a withheld drug's reason). */
-export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选用|不予|勿用|避用|暂不|暂未|不推荐|不再推荐|不用|无需|无须|不需|不必/;
+export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选|未选|不予|勿用|避用|暂不|暂未|不推荐|不再推荐|不用|无需|无须|不需|不必/;
 /** Words that make a start conditional, not a plan yet: "待急性期后", "拟", "必要时", "若/如…" (for the readers of plans). */
 export const CONDITION_WORDS = '待|拟|必要时|若|如';
 /** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
@@ -136,6 +142,8 @@ export const REPLACED_BY_WORDS = '替代|代替|取代|替换(?![为成])';
 const REPLACED_BY_CUE = new RegExp(REPLACED_BY_WORDS, 'g');
 /** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
 const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
+/** A resume that names no drug: "恢复原剂量", "恢复原方案", "恢复使用". */
+const BARE_RESUME = /^恢复(?:原(?:剂量|用量|方案|治疗)|用药|使用|服用|口服)/;
 /** Words that start, continue or restart a drug (also read before a class word: withhold.ts). */
 export const START_WORDS = '加用|给予|予以?|继续|开始|启动|启用|联合|单用|已(?:在)?(?:用|服用)|恢复|重新(?:加用|使用|服用|启用)|重启';
 const POS_CUE = new RegExp(START_WORDS, 'g');
@@ -155,6 +163,12 @@ const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
  */
 const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
 /**
+ * A yearly or six-monthly drug with its schedule or next dose ("唑来膦酸每年1次（下次2023年5月）"), outside a
+ * discharge list: it is given in hospital or clinic, never taken home (LABELLING.md §1 rule 5).
+ */
+const LONG_INTERVAL_DRUGS: ReadonlySet<string> = new Set(['唑来膦酸', '地舒单抗']);
+const NEXT_DOSE = /每年\s*[1一]\s*次|每\s*(?:6|六)\s*个?月\s*[1一]?\s*次|每半年|下次/;
+/**
  * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
  * ("皮下注射1次", "…栓各1次", "0.5g 1次后退热"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
  * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
@@ -162,23 +176,26 @@ const CLINIC_DOSE = /门诊(?:输注|注射|静滴|静脉)/;
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|\d\s*(?:g|mg|μg|ug|U|IU|ml|片|粒|支)\s*[×xX*]?\s*[1一]\s*次(?!\s*[\/／每日天周月])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
 /**
  * In 现病史, a course counted in days after the drug in its clause ("外院予头孢克肟口服5天无效",
- * "自服芬必得2天无缓解"): an episode before admission, read as an earlier regimen ('past'), not as a
+ * "自服芬必得2天无缓解", "院外布洛芬0.3g bid×5d"): an episode before admission, read as an earlier regimen ('past'), not as a
  * drug the patient takes. Not a time point (3天前/后/内), a frequency (1天1次) or a course that goes
  * on (至今/目前/仍).
  */
-const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)/;
+const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)|[×xX*]\s*\d+\s*d(?![a-z])/;
 const COURSE_GOES_ON = /至今|目前|仍/;
 /** In 现病史, taken without effect before admission ("自服“连花清瘟胶囊”无好转"): an earlier regimen too. */
 const WITHOUT_EFFECT = /无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解/;
+/** …also when the verdict is a short clause of its own right after ("…×5d，无效", "…，疼痛无缓解"). */
+const WITHOUT_EFFECT_NEXT = /^[，,]\s*[^，,。；;\n]{0,6}?(?:无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解)\s*(?:[。；;，,\n]|$)/;
 /** One character that ends a clause. */
 const CLAUSE_DELIMITER = /[。；;！!？?\n，,]/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
 const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^，,。；;]{0,4}?(?:自服|自行服用|服用|口服|自用)[^，,。；;]{0,30}$/;
 /**
  * The clause before a bare stop gives the end point of the course: "K降至4.9mmol/L后", "肿痛基本缓解后",
- * a re-check ("复查K 4.9mmol/L后"), or the end point as a clause of its own ("…2天后血钾降至4.9mmol/L，停用").
+ * a re-check ("复查K 4.9mmol/L后"), the end point as a clause of its own ("…2天后血钾降至4.9mmol/L，停用"), or
+ * a time and the value reached ("2天后K 4.9mmol/L停用").
  */
-const RESOLVED_THEN = /(?:(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}|复查[^，,。；;\n]{0,16})(?:后|[，,])$/;
+const RESOLVED_THEN = /(?:(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}|复查[^，,。；;\n]{0,16})(?:后|[，,])$|\d\s*(?:天|日|小时|h)后\s*[A-Za-z\u4e00-\u9fff+]{1,6}\s*\d+(?:\.\d+)?\s*(?:mmol\/L|μmol\/L|umol\/L|mg\/dl)?\s*$/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
 // …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
 // ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
@@ -257,7 +274,9 @@ function tokens(text: string, mentions: readonly LexiconMention[]): Token[] {
   const overlaps = (t: Token, s: number, e: number) => t.start < e && s < t.end;
   const inMention = (t: Token) => mentions.some((m) => overlaps(t, m.start, m.end));
   const swallowing = out.filter((t) => t.kind === 'past' || t.kind === 'stop' || t.kind === 'neg');
-  const deferredStops = out.filter((t) => t.kind === 'pos' && DEFER_STOP_ANCHORED.test(text.slice(t.start, t.end)));
+  // Matched in the whole text: a deferral may look ahead past its own words ("是否停用X由…决定").
+  const deferredStopAt = new Set([...text.matchAll(DEFER_STOP)].map((m) => `${m.index}:${m.index + m[0].length}`));
+  const deferredStops = out.filter((t) => t.kind === 'pos' && deferredStopAt.has(`${t.start}:${t.end}`));
   const swallowed = (t: Token) =>
     (t.kind === 'pos' && !deferredStops.includes(t) && swallowing.some((p) => overlaps(t, p.start, p.end))) ||
     (t.kind === 'stop' && deferredStops.some((d) => overlaps(t, d.start, d.end)));
@@ -326,7 +345,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
 
   // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
   // stop (a taper or a condition): the drug still goes home.
-  const futureStop = (pos: number): boolean => inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 16), pos));
+  const futureStop = (pos: number): boolean =>
+    (inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 16), pos))) || TAPER_WITHIN.test(text.slice(Math.max(0, pos - 12), pos));
+  /** In a plan, "停强的松后停用": the stop of the drug is the time point of another's, not a stop now. */
+  const stopAsTimePoint = (cue: Token, drug: Token): boolean => inPlan(cue.start) && /^\s*后/.test(text.slice(drug.end));
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
@@ -340,10 +362,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const courseBeforeAdmission = (start: number, end: number): boolean => {
     if (AS_NEEDED_FOR_FLARES.test(text.slice(clauseStart(start), start))) return true;
     const tail = text.slice(end, clauseEnd(end));
-    return (COURSE_BEFORE_ADMISSION.test(tail) || WITHOUT_EFFECT.test(tail)) && !COURSE_GOES_ON.test(tail);
+    return (COURSE_BEFORE_ADMISSION.test(tail) || WITHOUT_EFFECT.test(tail) || WITHOUT_EFFECT_NEXT.test(text.slice(clauseEnd(end)))) && !COURSE_GOES_ON.test(tail);
   };
 
-  /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic. */
+  /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic (or a long-interval drug's schedule). */
   const clinicDose = (i: number): boolean => {
     const t = toks[i]!;
     let end = text.length;
@@ -354,7 +376,14 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         break;
       }
     }
-    return CLINIC_DOSE.test(text.slice(t.end, end));
+    const rest = text.slice(t.end, end);
+    return CLINIC_DOSE.test(rest) || (t.kind === 'mention' && LONG_INTERVAL_DRUGS.has(t.mention.name) && !inPlan(t.start) && NEXT_DOSE.test(rest));
+  };
+
+  /** "暂停氨氯地平，出院前血压回升…，恢复原剂量": a resume with no drug of its own restarts what this sentence paused. */
+  const resumePaused = (cue: number): void => {
+    const from = cue - sentenceBefore(text, cue).length;
+    for (const a of result) if (a.start >= from && a.status === 'stopped' && text.slice(Math.max(0, a.start - 2), a.start) === '暂停') a.status = 'positive';
   };
 
   /** Where "先予…" opens this sentence's first regimen, when a later clause (后/然后/再…) replaces it. */
@@ -389,11 +418,13 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         pending = [];
         break;
       case 'pos':
+        if (BARE_RESUME.test(text.slice(t.start)) && !nextInClauseIsMention) resumePaused(t.start);
         state = 'neutral';
         pending = [];
         break;
       case 'stop':
         if (futureStop(t.start)) break;
+        if (nextInClauseIsMention && stopAsTimePoint(t, next)) break;
         if (nextInClauseIsMention) {
           state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
           pending = [];
