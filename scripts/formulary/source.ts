@@ -66,6 +66,8 @@ const GLP1_MTC = cond(['甲状腺髓样癌', '多发性内分泌腺瘤病2型', 
  * note restarts or prescribes at discharge after it is warned about, not withheld.
  */
 const acute = (c: Contraindication): Contraindication => ({ ...c, acute: true });
+/** Glucocorticoid replacement: what treats adrenal insufficiency. */
+const GLUCOCORTICOIDS = ['氢化可的松', '泼尼松', '泼尼松龙', '甲泼尼龙', '地塞米松'];
 const DKA = acute(cond(['酮症酸中毒', 'DKA'], '糖尿病酮症酸中毒时禁用(需胰岛素治疗)'));
 const ACTIVE_BLEEDING = acute(cond(['活动性出血', '消化道出血', '颅内出血', '脑出血'], '活动性病理性出血者禁用'));
 const RAS_PREGNANCY = preg('妊娠期禁用(胎儿毒性)', 'htn2018');
@@ -447,7 +449,9 @@ const DRUG_FACTS: Record<string, Facts> = {
   },
   左甲状腺素: {
     ci: [
-      cond(['未纠正的肾上腺皮质功能减退', '肾上腺皮质功能不全', '急性心肌梗死', '甲状腺毒症'], '未经治疗的肾上腺功能不全、急性心肌梗死、未经治疗的甲状腺毒症禁用'),
+      // "未经治疗的": a note that replaces glucocorticoids treats it, so it is warned about, not withheld.
+      { kind: 'condition', keywords: ['未纠正的肾上腺皮质功能减退', '肾上腺皮质功能不全'], note: '未经治疗的肾上腺皮质功能不全禁用(先行糖皮质激素替代)', source: 'label', treatedBy: GLUCOCORTICOIDS },
+      cond(['急性心肌梗死', '甲状腺毒症'], '急性心肌梗死、未经治疗的甲状腺毒症禁用'),
     ],
     ix: [
       ix('碳酸钙', 'moderate', THYROXINE_SPACING),
@@ -464,7 +468,9 @@ const DRUG_FACTS: Record<string, Facts> = {
   },
   甲巯咪唑: {
     ci: [
-      cond(['粒细胞缺乏', '中性粒细胞减少'], '既往用药后发生粒细胞缺乏者禁用', 'thyroid2022'),
+      cond(['粒细胞缺乏'], '既往用药后发生粒细胞缺乏者禁用', 'thyroid2022'),
+      // Mild neutropenia before treatment (often from Graves' disease itself) calls for monitoring, not avoidance.
+      caution(cond(['中性粒细胞减少'], '中性粒细胞减少者慎用, 用药前后监测血常规', 'thyroid2022')),
       preg('妊娠早期(T1期)有致畸风险, 首选丙硫氧嘧啶', 'thyroid2022'),
     ],
   },

@@ -37,7 +37,17 @@ export type Contraindication = (
   /** Triggered when the note's serum potassium (mmol/L) is at least `value` (e.g. 5.5). */
   | { kind: 'potassium_at_least'; value: number; note: string; source: string }
   /** Triggered when the note mentions one of these condition keywords (e.g. 酮症酸中毒, 心力衰竭). */
-  | { kind: 'condition'; keywords: string[]; note: string; source: string }
+  | {
+      kind: 'condition';
+      keywords: string[];
+      note: string;
+      source: string;
+      /**
+       * Drugs that treat the condition ("未经治疗的肾上腺功能不全": 氢化可的松…): when the note names one
+       * taken, the condition is treated, so the fact is warned about, not withheld.
+       */
+      treatedBy?: string[];
+    }
   /** Triggered by an allergy to any of these drug names or classes. */
   | { kind: 'allergy'; keywords: string[]; note: string; source: string }
 ) & { caution?: boolean; acute?: boolean };

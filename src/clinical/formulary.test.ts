@@ -328,6 +328,8 @@ describe('fromJson', () => {
     [{ version: '1', drugs: [{ name: 'A药', area: 'nowhere' }] }, /unknown area 'nowhere'/],
     [{ version: '1', drugs: [{ name: 'A药', contraindications: [{ kind: 'pregnancy', note: 'x', source: 'nope' }] }] }, /entry 0 \(A药\) contraindication 0 cites unknown source 'nope'/],
     [{ version: '1', sources: [{ id: 's', citation: 'c' }], drugs: [{ name: 'A药', interactions: [{ with: 'B药', severity: 'major', note: 'x', source: 's' }] }] }, /interaction 0 refers to unknown drug or group 'B药'/],
+    [{ version: '1', sources: [{ id: 's', citation: 'c' }], drugs: [{ name: 'A药', contraindications: [{ kind: 'condition', keywords: ['k'], note: 'x', source: 's', treatedBy: ['B药'] }] }] }, /contraindication 0 is treated by unknown drug 'B药'/],
+    [{ version: '1', sources: [{ id: 's', citation: 'c' }], drugs: [{ name: 'A药' }, { name: 'B药', contraindications: [{ kind: 'allergy', keywords: ['k'], note: 'x', source: 's', treatedBy: ['A药'] }] }] }, /treatedBy applies to a condition, not an allergy/],
   ])('rejects %j', (json, message) => {
     expect(() => Formulary.fromJson(json, 'x.json')).toThrow(FormularyError);
     expect(() => Formulary.fromJson(json, 'x.json')).toThrow(message);

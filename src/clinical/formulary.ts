@@ -279,6 +279,7 @@ const ContraindicationSchema = v.pipe(
         source: str,
         caution: Caution,
         acute: v.optional(v.boolean('must be true or false')),
+        treatedBy: v.optional(strList),
       }),
     ],
     (i) => `unknown kind '${String(i.input)}'`,
@@ -418,6 +419,9 @@ export class Formulary {
         const ok = x.with.startsWith('group:') ? groups.has(x.with.slice(6)) : names.has(x.with);
         if (!ok) fail(`entry ${i} (${d.name}) interaction ${j} refers to unknown drug or group '${x.with}'`);
       });
+      (d.contraindications ?? []).forEach((c, j) => {
+        for (const n of (c.kind === 'condition' && c.treatedBy) || []) if (!names.has(n)) fail(`entry ${i} (${d.name}) contraindication ${j} is treated by unknown drug '${n}'`);
+      });
     });
     return new Formulary(version, drugs, sources, index, textKeys, ambiguousKeys);
   }
@@ -467,7 +471,9 @@ export class Formulary {
         case 'pregnancy':
           return { kind: 'pregnancy', note: c.note, source, ...caution };
         case 'condition':
+          return { kind: c.kind, keywords: c.keywords, note: c.note, source, ...caution, ...(c.acute === true ? { acute: true } : {}), ...(c.treatedBy ? { treatedBy: c.treatedBy } : {}) };
         case 'allergy':
+          if (c.treatedBy) fail(`contraindication ${j}: treatedBy applies to a condition, not an allergy`);
           return { kind: c.kind, keywords: c.keywords, note: c.note, source, ...caution, ...(c.acute === true ? { acute: true } : {}) };
       }
     });

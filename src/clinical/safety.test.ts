@@ -89,3 +89,26 @@ describe('checkSafety', () => {
     expect(contraindicationsFor('吡格列酮', hf, formulary).length).toBeGreaterThan(0);
   });
 });
+
+describe('conditions the note treats, and a caution instead of a contraindication (RULE-1208b)', () => {
+  const facts = (fields: Parameters<typeof rec>[1]) => extractNoteFacts(rec('v', fields));
+  const lt4 = (f: Parameters<typeof rec>[1]) => contraindicationsFor('左甲状腺素', facts(f), formulary).map((w) => [w.note, w.caution === true]);
+
+  it('untreated adrenal insufficiency withholds levothyroxine; glucocorticoid replacement in the note makes it a caution', () => {
+    const ai = { 出院诊断: ['肾上腺危象', '腺垂体功能减退症'], 诊疗过程描述: '发放肾上腺皮质功能不全急救卡。' };
+    expect(lt4(ai)).toEqual([['未经治疗的肾上腺皮质功能不全禁用(先行糖皮质激素替代)', false]]);
+    expect(lt4({ ...ai, 现病史: '长期口服氢化可的松片（早20mg、下午10mg）及左甲状腺素钠片75μg qd替代。' })).toEqual([
+      ['未经治疗的肾上腺皮质功能不全禁用(先行糖皮质激素替代)', true],
+    ]);
+    // a glucocorticoid the note denies or stops does not treat it
+    expect(lt4({ ...ai, 现病史: '未服用氢化可的松。' })).toEqual([['未经治疗的肾上腺皮质功能不全禁用(先行糖皮质激素替代)', false]]);
+    // the glucocorticoid treats the adrenal condition only: thyrotoxicosis still withholds it
+    expect(lt4({ 出院诊断: ['亚急性甲状腺炎', '甲状腺毒症'], 诊疗过程描述: '予泼尼松30mg qd。' })).toEqual([['急性心肌梗死、未经治疗的甲状腺毒症禁用', false]]);
+  });
+
+  it('mild neutropenia is a caution for methimazole; agranulocytosis still withholds it', () => {
+    const mmi = (dx: string) => contraindicationsFor('甲巯咪唑', facts({ 出院诊断: ['Graves病', dx] }), formulary).map((w) => [w.note, w.caution === true]);
+    expect(mmi('中性粒细胞减少症')).toEqual([['中性粒细胞减少者慎用, 用药前后监测血常规', true]]);
+    expect(mmi('粒细胞缺乏症（甲巯咪唑所致）')).toEqual([['既往用药后发生粒细胞缺乏者禁用', false]]);
+  });
+});

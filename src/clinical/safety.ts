@@ -74,6 +74,18 @@ function interactionMatches(i: Interaction, other: FormularyDrug): boolean {
  */
 const PAST_EVENT = /(?:\d+|[一二两三四五六七八九十半数多]+)\s*年(?:余|多)?前|(?:[3-9]|[1-9]\d|[三四五六七八九十]|十[一二]|数)\s*个?月(?:余|多)?前|早年|既往|史(?:[，,。；;）)]|$)/;
 
+/** A clause that denies or ends the drug before its name: "未予氢化可的松", "停用泼尼松". */
+const NOT_TAKEN_BEFORE = /(?:否认|未|无|停|拒)[^。；;，,\n]*$/;
+
+/** The note names one of these drugs taken (not denied or stopped in its clause), in its history or course. */
+function treatedInNote(drugs: readonly string[], facts: NoteFacts, formulary: Formulary): boolean {
+  return facts.texts.some(
+    ({ field, text }) =>
+      field !== '出院诊断' &&
+      formulary.findMentions(text).some((m) => drugs.includes(m.name) && !NOT_TAKEN_BEFORE.test(text.slice(0, m.start).split(/[。；;，,\n]/).pop() ?? '')),
+  );
+}
+
 /** Contraindications of one drug triggered by the note. */
 export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: Formulary): ContraindicationWarning[] {
   const d = formulary.get(drug);
@@ -116,8 +128,10 @@ export function contraindicationsFor(drug: string, facts: NoteFacts, formulary: 
           if (hit) {
             // An acute condition the note places months or years back ("4年前有上消化道出血史") is
             // history, not the event the fact is about ("活动性病理性出血者禁用"): warned, not withheld.
+            // So is an "untreated" condition the note treats ("…左甲状腺素钠片及氢化可的松替代").
             const past = c.acute && PAST_EVENT.test(hit.text);
-            out.push({ ...base(c), evidence: hit, ...(past ? { caution: true } : {}) });
+            const treated = c.treatedBy !== undefined && treatedInNote(c.treatedBy, facts, formulary);
+            out.push({ ...base(c), evidence: hit, ...(past || treated ? { caution: true } : {}) });
             break;
           }
         }
