@@ -328,6 +328,18 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '原瑞格列奈每日3次。降糖改为DPP-4抑制剂每日一次。' }, ['瑞格列奈']).size).toBe(0);
   });
 
+  it('a drug opening a clause of reasons, then a clause that switches to another drug of its area, is replaced (RULE-1208c)', () => {
+    const w = withheld({ 现病史: '瑞格列奈片1mg tid。', 诊疗过程描述: '瑞格列奈依从性差，改为利格列汀5mg qd。' }, ['瑞格列奈', '利格列汀']);
+    expect([...w.keys()]).toEqual(['瑞格列奈']);
+    expect(w.get('瑞格列奈')!.statement).toMatchObject({ kind: 'superseded', drug: '瑞格列奈' });
+    expect([...withheld({ 诊疗过程描述: '格华止因血糖未达标、患者顾虑孕期用药，改为胰岛素：诺和锐三餐前4-4-4U。' }, ['二甲双胍']).keys()]).toEqual(['二甲双胍']);
+    // another area's target, a clause that keeps or doses the drug, a switch in the next sentence, or a target that holds it: kept
+    expect(withheld({ 诊疗过程描述: '阿托伐他汀调脂，调整为预混胰岛素每日两次。' }, ['阿托伐他汀']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '二甲双胍继续，改为加用西格列汀。' }, ['二甲双胍']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '二甲双胍依从性差。改为利格列汀。' }, ['二甲双胍']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '甘精胰岛素剂量不足，调整为基础胰岛素16U。' }, ['甘精胰岛素']).size).toBe(0);
+  });
+
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
     const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
     expect([...byClass.keys()]).toEqual(['华法林']);

@@ -143,11 +143,53 @@ function formerRegimenSwitches(mentions: readonly AnalyzedMention[], record: CDr
     if (!FORMER_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) continue;
     const cue = SWITCH_CUE.exec(text.slice(m.end).split(SENTENCE_BOUNDARY)[0] ?? '');
     if (!cue) continue;
-    const cueEnd = m.end + cue.index + cue[0].length;
-    const target = mentions.find((n) => n.field === m.field && n.start >= cueEnd && n.start - cueEnd <= SWITCH_TARGET_REACH);
-    if (!target) continue;
+    const target = switchTarget(mentions, m.field, m.end + cue.index + cue[0].length);
+    if (!target || targetHolds(target, m.name, formulary)) continue;
+    out.push({ at: { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: target.start }, drugs: new Set([m.name]), evidence: evidenceOf(m, text), superseded: true });
+  }
+  return out;
+}
+
+/** The drug or class word a switch cue ending at `cueEnd` switches to, if one starts right after it. */
+function switchTarget(mentions: readonly AnalyzedMention[], field: string, cueEnd: number): AnalyzedMention | undefined {
+  return mentions.find((n) => n.field === field && n.start >= cueEnd && n.start - cueEnd <= SWITCH_TARGET_REACH);
+}
+
+/** The switch's target is the drug itself, or a class word that holds it: nothing is replaced. */
+function targetHolds(target: AnalyzedMention, drug: string, formulary: Formulary): boolean {
+  const word = classWordOf(target.name);
+  return word ? drugsOfClassWord(word, formulary.drugs).includes(drug) : target.name === drug;
+}
+
+/** A clause that opens with nothing but a switch cue ("，改为利格列汀", "，遂改为胰岛素"). */
+const SWITCH_OPENS_CLAUSE = new RegExp(`^[，,]\\s*(?:遂|故|因此|则|出院|后)?${SWITCH_CUE.source}`);
+/** A clause that itself starts, keeps or doses the drug: the switch after it adds to it. */
+const KEPT_IN_CLAUSE = new RegExp(`${START_WORDS}|加量|减量|加至|减至|同前|不变`);
+
+/**
+ * A drug that opens its clause with a reason and the next clause switches to another drug of its
+ * area ("瑞格列奈依从性差，改为利格列汀5mg qd", "格华止因血糖未达标、患者顾虑孕期用药，改为胰岛素：诺和锐…",
+ * RULE-1208c): the drug is replaced. The drug as the clause's subject and the target's area are the
+ * tie that a bare later-clause switch lacks (RULE-1205l): "他汀类调脂，调整为预混胰岛素" leaves the
+ * statin alone.
+ */
+function reasonThenSwitches(mentions: readonly AnalyzedMention[], record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
+  const out: ClassStop[] = [];
+  for (const m of mentions) {
+    if (classWordOf(m.name) || !takenOrPlanned(m.status)) continue;
+    const area = formulary.get(m.name)?.area;
+    const text = record[m.field] ?? '';
+    if (area === undefined || (text.slice(0, m.start).split(CLAUSE).pop() ?? '').trim() !== '') continue;
+    const rest = text.slice(m.end);
+    const clause = rest.split(CLAUSE)[0] ?? '';
+    if (KEPT_IN_CLAUSE.test(clause) || mentions.some((n) => n.field === m.field && n.start > m.end && n.start < m.end + clause.length)) continue;
+    const cue = SWITCH_OPENS_CLAUSE.exec(rest.slice(clause.length));
+    if (!cue) continue;
+    const target = switchTarget(mentions, m.field, m.end + clause.length + cue[0].length);
+    if (!target || targetHolds(target, m.name, formulary)) continue;
     const word = classWordOf(target.name);
-    if (word ? drugsOfClassWord(word, formulary.drugs).includes(m.name) : target.name === m.name) continue;
+    const targetAreas = word ? drugsOfClassWord(word, formulary.drugs).map((n) => formulary.get(n)?.area) : [formulary.get(target.name)?.area];
+    if (!targetAreas.includes(area)) continue;
     out.push({ at: { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: target.start }, drugs: new Set([m.name]), evidence: evidenceOf(m, text), superseded: true });
   }
   return out;
@@ -222,7 +264,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }
-  out.push(...formerRegimenSwitches(mentions, record, formulary));
+  out.push(...formerRegimenSwitches(mentions, record, formulary), ...reasonThenSwitches(mentions, record, formulary));
   return out;
 }
 

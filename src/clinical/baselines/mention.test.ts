@@ -784,3 +784,20 @@ describe('mention analysis: a department evaluation with no object (RULE-1208a)'
     expect(course('加用氯吡格雷。DAPT满12月后心内科评估。')).toEqual([['氯吡格雷', 'positive']]);
   });
 });
+
+describe('mention analysis: 转为 switches (RULE-1208c)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+  it('the pump before 转为 is the old route; the insulin after it goes home', () => {
+    expect(course('第7天由胰岛素泵转为每日多次皮下注射：诺和锐早6U、中5U、晚5U餐前，诺和达10U睡前。')).toEqual([
+      ['门冬胰岛素', 'positive'],
+      ['德谷胰岛素', 'positive'],
+    ]);
+    expect(course('门冬胰岛素泵入后转为口服二甲双胍。')).toEqual([
+      ['门冬胰岛素', 'stopped'],
+      ['二甲双胍', 'positive'],
+    ]);
+    // 转为 with no drug after it switches nothing
+    expect(course('予胰岛素泵控糖，房颤转为窦律。')).toEqual([]);
+  });
+});

@@ -129,9 +129,10 @@ export const DEFER_WORDS = new RegExp(DEFER);
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 /** The words that switch one regimen for another (also read around class words, src/clinical/withhold.ts). */
 export const SWITCH_WORDS = '改为|换为|换成|换用|改用|调整为|更换为|替换为';
+// "由胰岛素泵转为每日多次皮下注射：诺和锐…" switches too: the pump is the old regimen's route.
 // An arrow between two regimens is a switch in terse notes ("胰岛素泵3d → 门冬30 20-0-16U").
 // A bare 换 too ("停贝那普利36h后换诺欣妥"), not 换药 (a dressing), 换季, 换气, 换算, nor inside 更换/替换/转换.
-const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|过渡为|改(?![善变良正])|(?<![更替转变交])换(?![为成用药季气算])|→|->|⇒`, 'g');
+const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|转为|过渡为|改(?![善变良正])|(?<![更替转变交])换(?![为成用药季气算])|→|->|⇒`, 'g');
 /**
  * The other word order (also read around class words, src/clinical/withhold.ts): "以氯吡格雷替代阿司匹林",
  * "氯吡格雷代替阿司匹林" — the drug right AFTER the cue
