@@ -170,6 +170,20 @@ describe('evidence fusion', () => {
     expect(kept.x).toEqual(all.x);
   });
 
+  it('keeps nothing outside a complete discharge list: not a search suggestion, a named home drug or a planned class (RULE-1208d)', () => {
+    const search = [drug('二甲双胍', 0.9, 0), drug('达格列净', 0.8, 1), drug('阿托伐他汀', 0.7, 2)];
+    const statuses = new Map<string, MentionStatus>([
+      ['二甲双胍', 'discharge'],
+      ['氨氯地平', 'discharge'],
+      ['瑞舒伐他汀', 'positive'],
+    ]);
+    const base = { trajectory: search, stopProbabilities: [0.01, 0.1, 0.2, 0.9], statuses, candidates: CANDIDATES, classPlans: [{ drugs: ['阿司匹林'], usual: '阿司匹林' }] };
+    const names = (input: Parameters<typeof fusionRows>[0]) => fusionRows(input).map((r) => r.name).sort();
+    expect(names(base)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '氨氯地平', '瑞舒伐他汀', '阿司匹林'].sort());
+    expect(names({ ...base, completeList: new Set(['二甲双胍', '氨氯地平']) })).toEqual(['二甲双胍', '氨氯地平'].sort());
+    expect(names({ ...base, completeList: null })).toEqual(names(base));
+  });
+
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
     // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
     const rows: { x: number[]; y: 0 | 1 }[] = [];

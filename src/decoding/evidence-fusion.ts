@@ -104,6 +104,11 @@ export interface FusionInput {
    * searched drug in it that the note does not name is left out. Absent = none.
    */
   unsuggested?: ReadonlySet<string> | undefined;
+  /**
+   * The drugs of the note's complete explicit discharge list (src/clinical/discharge-list.ts): when
+   * present, nothing else enters, named or not. Absent or null = the note has none.
+   */
+  completeList?: ReadonlySet<string> | null | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -147,7 +152,9 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     },
   };
   // A suggestion the note leaves no room for is the model's prior, not the note (it still counts for the reach).
-  const leftOut = (name: string): boolean => input.unsuggested?.has(name) === true && !input.statuses.has(name);
+  // Outside a complete discharge list nothing goes home (LABELLING.md §1 rule 1).
+  const unlisted = (name: string): boolean => input.completeList != null && !input.completeList.has(name);
+  const leftOut = (name: string): boolean => unlisted(name) || (input.unsuggested?.has(name) === true && !input.statuses.has(name));
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
@@ -156,7 +163,7 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     rows.push({ name: d.name, index: d.index, x: features(d.name, true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
   });
   for (const [name, status] of input.statuses) {
-    if (seen.has(name)) continue;
+    if (seen.has(name) || unlisted(name)) continue;
     const index = indexOf.get(name);
     if (index === undefined || blocked.has(index)) continue;
     // A drug the search never reached joins only on the note's positive word for it.
@@ -169,7 +176,7 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // Ward use is no word against the home plan ("予呋塞米注射液静推" … "出院后加用袢利尿剂口服").
   for (const plan of plans) {
     const status = input.statuses.get(plan.usual) ?? null;
-    if (seen.has(plan.usual) || (status !== null && status !== 'inpatient')) continue;
+    if (seen.has(plan.usual) || unlisted(plan.usual) || (status !== null && status !== 'inpatient')) continue;
     const index = indexOf.get(plan.usual);
     if (index === undefined || blocked.has(index)) continue;
     seen.add(plan.usual);

@@ -11,6 +11,7 @@ import { openClassPlans } from '../clinical/class-plans.ts';
 import { supportedAreas } from '../clinical/area-support.ts';
 import { impliedPlans } from '../clinical/implied-drugs.ts';
 import { unsuggestedDrugs } from '../clinical/unsuggested.ts';
+import { completeDischargeList } from '../clinical/discharge-list.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import type { CDrugRedRecord } from '../clinical/record.ts';
@@ -49,20 +50,21 @@ export interface RecordRecommendation extends DecodeResult {
 /**
  * What the note itself says about drugs, as the fusion reads it: each named drug's final status,
  * the drugs of classes it plans without naming one (and the prophylaxis a drug it starts implies,
- * src/clinical/implied-drugs.ts, taken the same way), the therapeutic areas it gives a reason for and
- * the drugs it leaves no room for as suggestions. One function, so the fit (cli/fit-fusion) and every
+ * src/clinical/implied-drugs.ts, taken the same way), the therapeutic areas it gives a reason for,
+ * the drugs it leaves no room for as suggestions and its complete discharge list, if any. One function, so the fit (cli/fit-fusion) and every
  * decode see the same evidence.
  */
 export function noteEvidence(
   record: Record<string, unknown>,
   formulary: Formulary,
   parsed: CDrugRedRecord = recordFromObject(record),
-): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested'> {
+): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested' | 'completeList'> {
   const statuses = mentionStatuses(record, formulary);
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
-  return { statuses, classPlans, areas, unsuggested };
+  const completeList = completeDischargeList(parsed, formulary)?.drugs ?? null;
+  return { statuses, classPlans, areas, unsuggested, completeList };
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { completeDischargeList } from './discharge-list.ts';
+import { Formulary } from './formulary.ts';
+
+const formulary = Formulary.bundled();
+const list = (course: string) => {
+  const l = completeDischargeList({ 诊疗过程描述: course }, formulary);
+  return l === null ? null : [...l.drugs].sort();
+};
+
+describe('completeDischargeList (RULE-1208d)', () => {
+  it('reads a numbered or separated list that names several drugs', () => {
+    expect(list('血糖达标。\n出院后继续：①盐酸二甲双胍片0.5g tid(餐中)；②西格列汀片100mg qd；③厄贝沙坦片150mg qd。\n1月后复查血脂、肝功。')).toEqual(['二甲双胍', '厄贝沙坦', '西格列汀'].sort());
+    expect(list('出院带药（共3种）：\n1.门冬胰岛素30注射液（诺和锐30）早16U、晚12U 餐前\n2.阿卡波糖片 50mg tid\n3.阿司匹林肠溶片 100mg qd')).toEqual(['门冬胰岛素30', '阿卡波糖', '阿司匹林'].sort());
+  });
+
+  it('is no complete list when it keeps anything by reference or by class, or names one drug', () => {
+    expect(list('出院带药：二甲双胍0.5g tid，氨氯地平5mg qd。降压方案同前。')).toBeNull();
+    expect(list('出院带药：甲巯咪唑片10mg bid，琥珀酸美托洛尔缓释片47.5mg qd；利尿剂继续口服。')).toBeNull();
+    expect(list('出院带药：非诺贝特胶囊200mg qn；胰岛素及二甲双胍如上。')).toBeNull();
+    expect(list('出院后继续口服甲钴胺片营养神经。')).toBeNull();
+    expect(list('调整降糖方案。')).toBeNull();
+  });
+
+  it('is not read when an item may be a drug the lexicon does not know', () => {
+    expect(list('出院带药：络活喜 2.5mg qd，吉加，非布司他片，拜糖平。')).toBeNull();
+    // a dose fragment or an instruction is no unknown drug
+    expect(list('出院带药：门冬胰岛素30注射液早16U、晚12U 餐前；阿卡波糖片50mg tid，监测血糖。')).toEqual(['门冬胰岛素30', '阿卡波糖'].sort());
+  });
+});
