@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Formulary } from './formulary.ts';
-import { continuedRegimens, regimenCovers, statedRegimens } from './stated-regimens.ts';
+import { continuedRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen } from './stated-regimens.ts';
 
 const course = (text: string) => statedRegimens({ 诊疗过程描述: text });
 
@@ -63,5 +63,21 @@ describe('continuedRegimens', () => {
     expect(continuedRegimens({ 诊疗过程描述: '予胰岛素泵强化降糖。', 现病史: '降糖方案同前。' } as never)).toEqual(new Set());
     // A stated regimen is not a continued one (each reader its own sentences).
     expect(statedRegimens({ 诊疗过程描述: '降糖方案不变。' })).toEqual(new Set());
+  });
+});
+
+describe('switchedGlucoseRegimen (RULE-1208e)', () => {
+  const formulary = Formulary.bundled();
+  const switched = (course: string) => switchedGlucoseRegimen({ 诊疗过程描述: course }, formulary);
+  it('a switch to two or more glucose agents states the regimen', () => {
+    expect(switched('3天后TG降至4.6mmol/L，改为基础胰岛素联合二甲双胍，血糖控制于6-9mmol/L。')).toBe(true);
+    expect(switched('出院改为来得时睡前18U+诺和锐三餐前6-6-6U皮下注射；')).toBe(true);
+    expect(switched('血糖平稳后改为基础胰岛素每日一次，联合不需按肾功能调整剂量的DPP-4抑制剂。')).toBe(true);
+  });
+  it('a switch to one agent, to an unnamed part, on a condition, or agents not joined to the switch do not', () => {
+    expect(switched('调整为预混胰岛素每日两次皮下注射，予双胍类治疗。')).toBe(false);
+    expect(switched('调整为基础胰岛素联合口服药降糖。')).toBe(false);
+    expect(switched('必要时改为基础胰岛素联合二甲双胍。')).toBe(false);
+    expect(switched('格列美脲改为利格列汀。')).toBe(false);
   });
 });

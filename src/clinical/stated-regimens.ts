@@ -14,7 +14,9 @@
  * Why a reading rule and not the model: the synthetic generator never writes such a sentence in the
  * course, so a model trained on it cannot learn what the sentence closes (docs/decision-rules/RULE-1204y.md).
  */
-import { CONDITION_WORDS } from './baselines/mention.ts';
+import { analyzeText, CONDITION_WORDS } from './baselines/mention.ts';
+import { classWordOf, drugsOfClassWord, withClassWords } from './class-words.ts';
+import type { Formulary } from './formulary.ts';
 import type { FormularyDrug } from './formulary-types.ts';
 import type { CDrugRedRecord } from './record.ts';
 
@@ -101,4 +103,40 @@ export function statedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'
  */
 export function continuedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
   return scopesIn(record, REGIMEN_CONTINUED);
+}
+
+/** A switch cue ending at most 6 characters before its target: "出院改为来得时…", "调整为二甲双胍+…". */
+const SWITCH_BEFORE = /(?:改为|调整为|更改为|转为|过渡为|换为|换用|改用)[^，,。；;\n]{0,6}$/;
+/** A clause that goes on with the same regimen: "…，联合DPP-4抑制剂". */
+const JOINED_CLAUSE = /^[，,]\s*(?:联合|加用|并用|及)/;
+/** An unnamed part of the regimen ("联合口服药降糖"): the switch does not say the whole regimen. */
+const UNNAMED_PART = /口服药|降糖药/;
+
+/**
+ * The course switches to a glucose regimen of two or more named agents ("改为基础胰岛素联合二甲双胍",
+ * "出院改为来得时睡前18U+诺和锐三餐前6-6-6U", "改为基础胰岛素每日一次，联合…DPP-4抑制剂"): the switch
+ * states the whole regimen, as "降糖改为…" does (RULE-1208e). A switch to one agent may leave others
+ * as they were, and "联合口服药" leaves a part unnamed: neither states it.
+ */
+export function switchedGlucoseRegimen(record: Pick<CDrugRedRecord, '诊疗过程描述'>, formulary: Formulary): boolean {
+  const course = record.诊疗过程描述 ?? '';
+  const glucose = (name: string): boolean => {
+    const word = classWordOf(name);
+    const drugs = word ? drugsOfClassWord(word, formulary.drugs) : [name];
+    return drugs.some((n) => formulary.get(n)?.area === 'diabetes');
+  };
+  const mentions = analyzeText(course, '诊疗过程描述', withClassWords(formulary)).filter((m) => glucose(m.name));
+  return mentions.some((m) => {
+    const clauseBefore = course.slice(Math.max(0, m.start - 12), m.start).split(/[，,。；;\n]/).pop() ?? '';
+    if (!SWITCH_BEFORE.test(clauseBefore) || CONDITIONAL_BEFORE.test(course.slice(0, m.start))) return false;
+    let end = clauseEndAt(course, m.start);
+    if (JOINED_CLAUSE.test(course.slice(end))) end = clauseEndAt(course, end + 1);
+    if (UNNAMED_PART.test(course.slice(m.start, end))) return false;
+    return new Set(mentions.filter((x) => x.start >= m.start && x.start < end).map((x) => x.name)).size >= 2;
+  });
+}
+
+function clauseEndAt(text: string, from: number): number {
+  const i = text.slice(from).search(/[，,。；;\n]/);
+  return i < 0 ? text.length : from + i;
 }

@@ -72,6 +72,26 @@ describe('unsuggestedDrugs', () => {
     expect(unsuggestedDrugs(rec({ 入院情况: '甲状腺癌术后，Tg 0.2ng/ml' }), f, none, new Set()).has('非诺贝特')).toBe(true);
   });
 
+  it('a switch to a glucose regimen of two or more agents closes the area (RULE-1208e)', () => {
+    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
+    const switched = unsuggestedDrugs(rec({ 诊疗过程描述: '改为基础胰岛素联合二甲双胍，血糖控制于6-9mmol/L。' }), f, statuses, new Set(['甘精胰岛素']));
+    expect(switched.has('西格列汀')).toBe(true);
+    expect(switched.has('甘精胰岛素')).toBe(false); // the switch's planned class
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '调整为预混胰岛素每日两次。' }), f, none, new Set(['门冬胰岛素30'])).has('西格列汀')).toBe(false);
+  });
+
+  it('no statin beside a fibrate, no antiplatelet beside an anticoagulant the note takes or plans (RULE-1208f)', () => {
+    expect(unsuggestedDrugs(rec({ 诊疗过程描述: '加用贝特类降TG。' }), f, none, new Set(['非诺贝特'])).has('阿托伐他汀')).toBe(true);
+    const onRivaroxaban = new Map<string, MentionStatus>([['利伐沙班', 'positive']]);
+    const out = unsuggestedDrugs(rec({ 诊疗过程描述: '利伐沙班同前。' }), f, onRivaroxaban, new Set());
+    expect(out.has('阿司匹林')).toBe(true);
+    expect(out.has('氯吡格雷')).toBe(true);
+    // named itself, its own status decides; a stopped anticoagulant chooses nothing
+    expect(unsuggestedDrugs(rec({}), f, new Map<string, MentionStatus>([...onRivaroxaban, ['阿司匹林', 'positive']]), new Set()).has('阿司匹林')).toBe(false);
+    expect(unsuggestedDrugs(rec({}), f, new Map<string, MentionStatus>([['利伐沙班', 'stopped']]), new Set()).has('阿司匹林')).toBe(false);
+    expect(unsuggestedDrugs(rec({}), f, none, new Set()).has('阿托伐他汀')).toBe(false);
+  });
+
   it('no second urate-lowering drug where the note names or plans one', () => {
     const named = unsuggestedDrugs(rec({ 诊疗过程描述: '予苯溴马隆25mg qd。' }), f, new Map<string, MentionStatus>([['苯溴马隆', 'positive']]), new Set());
     expect(named.has('非布司他')).toBe(true);

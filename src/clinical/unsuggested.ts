@@ -6,7 +6,8 @@
  *  - A course that states a regimen (./stated-regimens.ts: "降糖：…同前", "降压改为CCB+袢利尿剂") closes
  *    what its area word is about: the regimen is what the sentence says (docs/decision-rules/RULE-1204y.md,
  *    -zg.md). One that continues it ("降糖方案不变", "降压、调脂同前") does so where the note names a drug
- *    of it as taken or planned (RULE-1205c).
+ *    of it as taken or planned (RULE-1205c). So does a switch to a glucose regimen of two or more named
+ *    agents ("改为基础胰岛素联合二甲双胍", RULE-1208e).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate a lipid finding
  *    (RULE-1204za), ketoanalogues (复方α-酮酸) reduced kidney function
@@ -14,7 +15,8 @@
  *    antiviral hepatitis B (RULE-1207d).
  *  - A second choice of its class (desiccated thyroid, alfacalcidol) only where the note names it
  *    (RULE-1206m), nor an omega-3 ethyl ester, an acid suppressant or a liver drug (RULE-1207p, q,
- *    r); no second urate-lowering drug where the note names or plans one (RULE-1207o).
+ *    r); no second urate-lowering drug where the note names or plans one (RULE-1207o); no statin beside a
+ *    fibrate, no antiplatelet beside an anticoagulant the note takes or plans (RULE-1208f).
  *  - A drug of an area the note gives no reason for (./area-support.ts: no diagnosis, finding or lab
  *    of it) is not suggested: no statin for a note that never mentions lipids or atherosclerosis
  *    (RULE-1205b).
@@ -29,7 +31,7 @@ import type { FormularyDrug, TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
-import { continuedRegimens, regimenCovers, statedRegimens, type RegimenScope } from './stated-regimens.ts';
+import { continuedRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen, type RegimenScope } from './stated-regimens.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** Low potassium documented in words; a serum potassium below 3.5 mmol/L counts too (./lab-values.ts). */
@@ -93,6 +95,16 @@ const FINDING_BOUND_DRUGS: Readonly<Record<string, Finding>> = {
 const URATE_LOWERING: ReadonlySet<string> = new Set(['别嘌醇', '非布司他', '苯溴马隆', '丙磺舒']);
 
 /**
+ * A therapy the note takes or plans leaves no room for an unnamed drug that would combine with it at
+ * a known risk, a combination a note writes out when it means it (RULE-1208f): a fibrate and a statin
+ * (myopathy), an anticoagulant and an antiplatelet (bleeding).
+ */
+const CHOSEN_EXCLUDES: readonly { chosen: string; excludes: ReadonlySet<string> }[] = [
+  { chosen: 'fibrate', excludes: new Set(['statin']) },
+  { chosen: 'vka_doac', excludes: new Set(['antiplatelet_cox', 'antiplatelet_p2y12']) },
+];
+
+/**
  * The candidate drugs this note leaves no room for as unnamed suggestions (see the file comment).
  * `statuses`: the note's named drugs (they are never in the set); `planned`: the usual drugs of the
  * classes it plans (neither); `supported`: the areas the note gives a reason for (supportedAreas).
@@ -106,7 +118,11 @@ export function unsuggestedDrugs(
 ): Set<string> {
   const namesRegimen = (scope: RegimenScope) => formulary.drugs.some((d) => regimenCovers(scope, d) && takenOrPlanned(statuses.get(d.name)));
   // A continued regimen ("降糖方案不变") closes its scope only where the note names that regimen.
-  const stated = [...statedRegimens(record), ...[...continuedRegimens(record)].filter(namesRegimen)];
+  const stated = [
+    ...statedRegimens(record),
+    ...[...continuedRegimens(record)].filter(namesRegimen),
+    ...(switchedGlucoseRegimen(record, formulary) ? (['glucose'] as const) : []),
+  ];
   // Where a finding may stand: every text of the note, the discharge diagnoses included ("高甘油三酯血症").
   const text = noteTexts(record)
     .map((t) => t.text)
@@ -116,12 +132,15 @@ export function unsuggestedDrugs(
   const lackingGroups = lacking(FINDING_BOUND_GROUPS);
   const lackingDrugs = lacking(FINDING_BOUND_DRUGS);
   const urateLoweringChosen = [...URATE_LOWERING].some((n) => planned.has(n) || takenOrPlanned(statuses.get(n)));
+  const chosenGroups = new Set(formulary.drugs.filter((d) => planned.has(d.name) || takenOrPlanned(statuses.get(d.name))).map((d) => d.duplicationGroup));
+  const excludedGroups = new Set(CHOSEN_EXCLUDES.filter((c) => chosenGroups.has(c.chosen)).flatMap((c) => [...c.excludes]));
   const out = new Set<string>();
   for (const d of formulary.drugs) {
     if (statuses.has(d.name) || planned.has(d.name)) continue;
     const unfounded =
       namedOnly(d) ||
       (urateLoweringChosen && URATE_LOWERING.has(d.name)) ||
+      (d.duplicationGroup !== undefined && excludedGroups.has(d.duplicationGroup)) ||
       isUnsupportedArea(d.area, supported) ||
       lackingDrugs.has(d.name) ||
       (d.duplicationGroup !== undefined && lackingGroups.has(d.duplicationGroup));
