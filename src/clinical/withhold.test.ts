@@ -340,6 +340,15 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '甘精胰岛素剂量不足，调整为基础胰岛素16U。' }, ['甘精胰岛素']).size).toBe(0);
   });
 
+  it('a stop of insulin with no kind named stops the insulins the course gave before it (RULE-1208g)', () => {
+    const course = '予胰岛素静脉泵入，尿酮转阴后改为三餐前门冬胰岛素联合睡前甘精胰岛素皮下注射。感染控制后胰岛素逐步减量，第8天停用胰岛素，恢复格列齐特。';
+    expect([...withheld({ 诊疗过程描述: course }, ['门冬胰岛素', '甘精胰岛素', '格列齐特']).keys()].sort()).toEqual(['甘精胰岛素', '门冬胰岛素'].sort());
+    // the pump, a stop the note forbids, and an insulin named again after the stop: kept
+    expect(withheld({ 诊疗过程描述: '予门冬胰岛素泵入。血糖平稳后停胰岛素泵，改为甘精胰岛素16U睡前。' }, ['甘精胰岛素']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '予甘精胰岛素16U睡前，教育患者不可自行减停胰岛素。' }, ['甘精胰岛素']).size).toBe(0);
+    expect(withheld({ 诊疗过程描述: '予门冬胰岛素三餐前。停胰岛素2天后血糖升高，再予门冬胰岛素4U tid。' }, ['门冬胰岛素']).size).toBe(0);
+  });
+
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
     const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
     expect([...byClass.keys()]).toEqual(['华法林']);

@@ -195,6 +195,25 @@ function reasonThenSwitches(mentions: readonly AnalyzedMention[], record: CDrugR
   return out;
 }
 
+/**
+ * "第8天停用胰岛素", "感染控制后停用胰岛素": insulin with no kind named is the insulin the course gave
+ * before it (RULE-1208g). Not the pump or the drip ("停胰岛素泵", "停静脉胰岛素": the route), not a stop
+ * the note forbids ("不可自行停用胰岛素"), and an insulin the course names again after it is restarted.
+ */
+const GENERIC_INSULIN_STOP = /(?<!(?:不可|不要|勿|切勿|不能|禁止)(?:自行|随意|擅自)?(?:减)?)(?:停用|停)胰岛素(?![泵\u4e00-\u9fffA-Za-z\d])/g;
+const COURSE_FIELD = MENTION_FIELD_ORDER.indexOf('诊疗过程描述');
+
+function genericInsulinStops(mentions: readonly AnalyzedMention[], record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
+  const course = record['诊疗过程描述'] ?? '';
+  const out: ClassStop[] = [];
+  for (const stop of course.matchAll(GENERIC_INSULIN_STOP)) {
+    const given = mentions.filter((m) => m.field === '诊疗过程描述' && m.start < stop.index && !classWordOf(m.name) && /胰岛素/.test(m.name) && formulary.get(m.name)?.area === 'diabetes');
+    const drugs = new Set(given.filter((m) => takenOrPlanned(m.status) || m.status === 'inpatient').map((m) => m.name));
+    if (drugs.size > 0) out.push({ at: { field: COURSE_FIELD, pos: stop.index }, drugs, evidence: { field: '诊疗过程描述', text: clauseOf(course, stop.index, stop.index + stop[0].length) } });
+  }
+  return out;
+}
+
 function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
   return a.field > b.field || (a.field === b.field && a.pos > b.pos);
 }
@@ -264,7 +283,7 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassSto
       if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }
-  out.push(...formerRegimenSwitches(mentions, record, formulary), ...reasonThenSwitches(mentions, record, formulary));
+  out.push(...formerRegimenSwitches(mentions, record, formulary), ...reasonThenSwitches(mentions, record, formulary), ...genericInsulinStops(mentions, record, formulary));
   return out;
 }
 

@@ -801,3 +801,13 @@ describe('mention analysis: 转为 switches (RULE-1208c)', () => {
     expect(course('予胰岛素泵控糖，房颤转为窦律。')).toEqual([]);
   });
 });
+
+describe('mention analysis: intensive insulin injections on the ward (RULE-1208g)', () => {
+  const bundled = Formulary.bundled();
+  it('"…强化皮下注射" is the short intensive course, not the home regimen', () => {
+    expect(analyzeText('血糖予门冬胰岛素三餐前加甘精胰岛素睡前强化皮下注射。', '诊疗过程描述', bundled).map((m) => [m.name, m.status])).toEqual([
+      ['门冬胰岛素', 'inpatient'],
+      ['甘精胰岛素', 'inpatient'],
+    ]);
+  });
+});

@@ -153,9 +153,9 @@ const POS_CUE = new RegExp(START_WORDS, 'g');
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
  */
 const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
-// "强化降糖" / "胰岛素强化治疗" is the short course of intensive insulin given on the ward; what the
+// "强化降糖" / "胰岛素强化治疗" / "…睡前强化皮下注射" is the short course of intensive insulin given on the ward; what the
 // patient goes home on is whatever the note switches to or plans, not this clause's regimen.
-const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|雾化|胰岛素泵|CSII|强化降糖|胰岛素强化|ivgtt|iv(?![a-z])/i;
+const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|雾化|胰岛素泵|CSII|强化降糖|胰岛素强化|强化(?:皮下)?注射|ivgtt|iv(?![a-z])/i;
 /** An intravenous route (no pump: a patient may go home on an insulin pump). */
 const INFUSION = /静滴|静脉|静推|(?<!皮下)输注|滴注|ivgtt/i;
 /**
