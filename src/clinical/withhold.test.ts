@@ -349,6 +349,14 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '予门冬胰岛素三餐前。停胰岛素2天后血糖升高，再予门冬胰岛素4U tid。' }, ['门冬胰岛素']).size).toBe(0);
   });
 
+  it('a drug stopped before admission that the course starts again by its class is restarted (RULE-1208h)', () => {
+    const history = { 现病史: '甲减，口服左甲状腺素钠片替代，2年前自觉无不适自行停药。' };
+    expect(withheld(history, ['左甲状腺素']).size).toBe(1);
+    expect(withheld({ ...history, 诊疗过程描述: '甲状腺激素替代从小剂量开始（12.5μg qd起）。' }, ['左甲状腺素']).size).toBe(0);
+    // a stop in the course itself is the course's decision: a class word elsewhere in it does not undo it
+    expect(withheld({ 诊疗过程描述: '停用阿托伐他汀。继续他汀类以外的调脂治疗：加用依折麦布。' }, ['阿托伐他汀']).size).toBe(1);
+  });
+
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {
     const byClass = withheld({ 既往史: '房颤，口服华法林钠片2.5mg qd。', 诊疗过程描述: '华法林INR控制差，抗凝改为NOAC。' }, ['华法林', '利伐沙班']);
     expect([...byClass.keys()]).toEqual(['华法林']);

@@ -25,7 +25,7 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, takenOrPlanned, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, analyzeText, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, takenOrPlanned, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsOfClassWord, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
@@ -214,6 +214,18 @@ function genericInsulinStops(mentions: readonly AnalyzedMention[], record: CDrug
   return out;
 }
 
+/** The history fields: a stop there happened before admission. */
+const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
+
+/** Drugs stopped in the history whose class the course starts or plans. */
+function restartedByClass(record: CDrugRedRecord, formulary: Formulary, last: ReadonlyMap<string, { reason: string; field?: string }>): string[] {
+  const stoppedBefore = [...last].filter(([, v]) => v.reason === 'stopped' && v.field !== undefined && HISTORY_FIELDS.has(v.field)).map(([n]) => n);
+  if (stoppedBefore.length === 0) return [];
+  const started = analyzeText(record['诊疗过程描述'] ?? '', '诊疗过程描述', withClassWords(formulary)).filter((m) => (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name));
+  const held = new Set(started.flatMap((m) => drugsOfClassWord(classWordOf(m.name)!, formulary.drugs)));
+  return stoppedBefore.filter((n) => held.has(n));
+}
+
 function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
   return a.field > b.field || (a.field === b.field && a.pos > b.pos);
 }
@@ -351,7 +363,7 @@ export function stoppedInNote(
   formulary: Formulary,
   mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
 ): Map<string, NoteStop> {
-  const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true }>();
+  const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true; field?: string }>();
   const classStops = classStatements(record, formulary);
   for (const m of mentions) {
     const text = record[m.field] ?? '';
@@ -360,12 +372,15 @@ export function stoppedInNote(
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
     // A drug named positively after its class was stopped is restarted: the class stop no longer holds for it.
     if (status === 'positive' || status === 'discharge') for (const c of classStops) if (isLater(at, c.at)) c.drugs.delete(m.name);
-    if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence });
+    if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence, field: m.field });
     else if (status === 'negated') {
       const after = INTOLERANCE_AFTER.exec(text.slice(m.end));
       if (after) last.set(m.name, { reason: after[1] === '过敏' ? 'allergy-self' : 'intolerance', evidence });
     } else if (status === 'positive' || status === 'discharge') last.set(m.name, { reason: 'positive', evidence });
   }
+  // A drug the patient had stopped before admission that the course starts again by its class
+  // ("…左甲状腺素钠片替代，2年前自行停药" … "甲状腺激素替代从小剂量开始"): restarted (RULE-1208h).
+  for (const name of restartedByClass(record, formulary, last)) last.set(name, { reason: 'positive', evidence: last.get(name)!.evidence });
   // A class stopped or ruled out, whose drugs the note did not name positively afterwards.
   for (const c of classStops) {
     for (const name of c.drugs) {

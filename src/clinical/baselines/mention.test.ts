@@ -811,3 +811,18 @@ describe('mention analysis: intensive insulin injections on the ward (RULE-1208g
     ]);
   });
 });
+
+describe('mention analysis: circled list numbers and dosing intervals (RULE-1208h)', () => {
+  const bundled = Formulary.bundled();
+  const course = (t: string) => analyzeText(t, '诊疗过程描述', bundled).map((m) => [m.name, m.status]);
+  it('a line numbered ② goes on with the discharge list, so its later stop is scheduled', () => {
+    expect(course('出院带药：\n①左甲状腺素钠片 50μg qd\n②乳果糖口服溶液 15ml qd，大便通畅后可停\n4-6周后复查甲功。')).toEqual([
+      ['左甲状腺素', 'discharge'],
+      ['乳果糖', 'discharge'],
+    ]);
+  });
+  it('"每2周皮下注射1次" is a dosing interval, not a single ward dose; "皮下注射1次" still is', () => {
+    expect(course('改用依洛尤单抗注射液140mg 每2周皮下注射1次。')).toEqual([['依洛尤单抗', 'positive']]);
+    expect(course('予依洛尤单抗注射液140mg皮下注射1次。')).toEqual([['依洛尤单抗', 'inpatient']]);
+  });
+});

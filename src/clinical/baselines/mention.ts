@@ -175,6 +175,8 @@ const NEXT_DOSE = /每年\s*[1一]\s*次|每\s*(?:6|六)\s*个?月\s*[1一]?\s*�
  * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
  */
 const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|\d\s*(?:g|mg|μg|ug|U|IU|ml|片|粒|支)\s*[×xX*]?\s*[1一]\s*次(?!\s*[\/／每日天周月])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
+/** A dosing interval with its count ("每2周皮下注射1次", "每6个月注射1次"): a frequency, not a single dose. */
+const DOSING_INTERVAL = /每\s*[\d一二两三四五六七八九十半]*\s*个?(?:周|日|天|月|年)[^，,。；;\n]{0,8}?[1一]\s*次/g;
 /**
  * In 现病史, a course counted in days after the drug in its clause ("外院予头孢克肟口服5天无效",
  * "自服芬必得2天无缓解", "院外布洛芬0.3g bid×5d"): an episode before admission, read as an earlier regimen ('past'), not as a
@@ -227,8 +229,8 @@ const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|�
 const ROUTE_AFTER_SWITCH = /^\s*(?:口服|po(?![a-z])|皮下)/i;
 /** After the second drug of a pair: what is avoided is the combination ("…与氯吡格雷相互作用", "…与华法林合用"). */
 const COMBINATION_AFTER = /^[^，,。；;\n]{0,6}?(?:相互作用|合用|联用|同服|同用|并用)/;
-/** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "- 氨氯地平". */
-const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[-·•*])/;
+/** A line that continues a plan list: "2. 阿托伐他汀 20mg qn", "②乳果糖口服溶液", "- 氨氯地平". */
+const LIST_LINE = /^\s*(?:\d{1,2}\s*[.、．)）]|[①-⑳]|[-·•*])/;
 
 /** A plan cue that ends its line with a colon: the plan is the next line ("院外继续：\n二甲双胍…；…"). */
 const HEADING_END = /^\s*[:：]\s*\n/;
@@ -352,7 +354,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const stopAsTimePoint = (cue: Token, drug: Token): boolean => inPlan(cue.start) && /^\s*后/.test(text.slice(drug.end));
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
-  const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause);
+  const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause.replace(DOSING_INTERVAL, ''));
 
   const injectionForm = (start: number, end: number): boolean =>
     /注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end));
