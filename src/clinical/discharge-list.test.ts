@@ -14,6 +14,10 @@ describe('completeDischargeList (RULE-1208d)', () => {
     expect(list('出院带药（共3种）：\n1.门冬胰岛素30注射液（诺和锐30）早16U、晚12U 餐前\n2.阿卡波糖片 50mg tid\n3.阿司匹林肠溶片 100mg qd')).toEqual(['门冬胰岛素30', '阿卡波糖', '阿司匹林'].sort());
   });
 
+  it('opens with any of the guide\'s plan cues, 出院续服 and 出院方案 too (RULE-1208i)', () => {
+    expect(list('秋水仙碱+依托考昔，症状缓解。出院续服：非布司他20mg qd，秋水仙碱0.5mg qd。')).toEqual(['秋水仙碱', '非布司他'].sort());
+  });
+
   it('is no complete list when it keeps anything by reference or by class, or names one drug', () => {
     expect(list('出院带药：二甲双胍0.5g tid，氨氯地平5mg qd。降压方案同前。')).toBeNull();
     expect(list('出院带药：甲巯咪唑片10mg bid，琥珀酸美托洛尔缓释片47.5mg qd；利尿剂继续口服。')).toBeNull();

@@ -5,7 +5,8 @@
  * (RULE-1208d).
  *
  * Read conservatively, because a list this reader only half understands would drop real drugs:
- *  - the list opens with a cue and a colon (出院带药：, 出院后继续：, 院外继续：, 嘱出院后：, 出院用药：) and runs to the
+ *  - the list opens with a cue and a colon (出院带药：, 出院后继续：, 院外继续：, 嘱出院后：, 出院用药：, 出院续服：,
+ *    出院方案：…) and runs to the
  *    end of its sentence, or over the lines that go on numbering it;
  *  - it names at least two drugs the reader sends home (status 'discharge');
  *  - every item of it is a drug the lexicon knows, or an instruction (监测血糖, 2周后门诊复诊…): an
@@ -19,7 +20,7 @@ import type { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** The cue that opens a list, with its colon. */
-const LIST_CUE = /(?:出院带药|出院后继续|院外继续|嘱出院后|出院用药|出院医嘱)[^：:。；;\n]{0,8}[：:]/g;
+const LIST_CUE = /(?:出院带药|出院后继续|院外继续|嘱出院后|出院用药|出院医嘱|出院续服|出院续用|出院继续|出院方案|出院治疗方案)[^：:。；;\n]{0,8}[：:]/g;
 /** Words that keep drugs without naming them. */
 const KEPT_BY_REFERENCE = /同前|不变|照旧|维持原|原方案|继续原|余药|其余|其他|如上|同住院|剂量同|原剂量/;
 /** Where one item of a list ends. */
