@@ -353,6 +353,8 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     const history = { 现病史: '甲减，口服左甲状腺素钠片替代，2年前自觉无不适自行停药。' };
     expect(withheld(history, ['左甲状腺素']).size).toBe(1);
     expect(withheld({ ...history, 诊疗过程描述: '甲状腺激素替代从小剂量开始（12.5μg qd起）。' }, ['左甲状腺素']).size).toBe(0);
+    // a class kept as it was does not restart the drug stopped before ("抗血小板同前" after "已停用氯吡格雷")
+    expect(withheld({ 现病史: '术后双抗12月，已停用氯吡格雷，目前服阿司匹林肠溶片100mg qd。', 诊疗过程描述: 'CCB同前；抗血小板同前。' }, ['氯吡格雷']).size).toBe(1);
     // a stop in the course itself is the course's decision: a class word elsewhere in it does not undo it
     expect(withheld({ 诊疗过程描述: '停用阿托伐他汀。继续他汀类以外的调脂治疗：加用依折麦布。' }, ['阿托伐他汀']).size).toBe(1);
   });

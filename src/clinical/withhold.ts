@@ -214,6 +214,9 @@ function genericInsulinStops(mentions: readonly AnalyzedMention[], record: CDrug
   return out;
 }
 
+/** After a class word: its start ("…从小剂量开始"), or its continuation ("…同前"). */
+const STARTED_AFTER = /开始|起始|启用|启动/;
+const CLASS_KEPT_AFTER = /同前|不变|继续|维持|照旧/;
 /** The history fields: a stop there happened before admission. */
 const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
 
@@ -221,7 +224,15 @@ const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
 function restartedByClass(record: CDrugRedRecord, formulary: Formulary, last: ReadonlyMap<string, { reason: string; field?: string }>): string[] {
   const stoppedBefore = [...last].filter(([, v]) => v.reason === 'stopped' && v.field !== undefined && HISTORY_FIELDS.has(v.field)).map(([n]) => n);
   if (stoppedBefore.length === 0) return [];
-  const started = analyzeText(record['诊疗过程描述'] ?? '', '诊疗过程描述', withClassWords(formulary)).filter((m) => (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name));
+  const course = record['诊疗过程描述'] ?? '';
+  // A start of the class ("加用…", "甲状腺激素替代从小剂量开始"), not its continuation ("抗血小板同前": the
+  // regimen as it was, without the drug stopped before).
+  const isStart = (m: AnalyzedMention): boolean => {
+    const before = course.slice(0, m.start).split(CLAUSE).pop() ?? '';
+    const after = course.slice(m.end).split(CLAUSE)[0] ?? '';
+    return !CLASS_KEPT_AFTER.test(after) && (STARTED_BEFORE.test(before) || STARTED_AFTER.test(after));
+  };
+  const started = analyzeText(course, '诊疗过程描述', withClassWords(formulary)).filter((m) => (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name) && isStart(m));
   const held = new Set(started.flatMap((m) => drugsOfClassWord(classWordOf(m.name)!, formulary.drugs)));
   return stoppedBefore.filter((n) => held.has(n));
 }
