@@ -82,6 +82,15 @@ describe('mapCandidateList', () => {
     });
   });
 
+  it('keeps the drugs that treat a condition only while the list holds them (RULE-1208b)', () => {
+    const treatedBy = (list: string[]) => {
+      const d = mapCandidateList(list).formulary.get('左甲状腺素')!;
+      return d.contraindications!.map((c) => (c.kind === 'condition' ? (c.treatedBy ?? null) : null));
+    };
+    expect(treatedBy(['左甲状腺素片', '二甲双胍']).filter((t) => t !== null)).toEqual([]);
+    expect(treatedBy(['左甲状腺素片', '氢化可的松片', '二甲双胍']).filter((t) => t !== null)).toEqual([['氢化可的松']]);
+  });
+
   it('candidateMappingFor memoises on the content (the worker gets a fresh copy per request)', () => {
     const a = candidateMappingFor([...OFFICIAL_STYLE]);
     expect(candidateMappingFor([...OFFICIAL_STYLE])).toBe(a);

@@ -62,8 +62,8 @@ export interface CandidateMapping {
   /**
    * A Formulary over `decodeNames`, for the baselines, the safety checks and canonicalising
    * free-form names into decode space: the model formulary's entries (aliases, class, safety
-   * facts; interactions only with drugs / groups still present) for mapped entries; the entry
-   * and its stripped core, without facts, for unmapped ones.
+   * facts; interactions, and the drugs that treat a condition, only with drugs / groups still
+   * present) for mapped entries; the entry and its stripped core, without facts, for unmapped ones.
    */
   readonly formulary: Formulary;
   /** Decode name (or any spelling the model formulary folds to one) → the list's spelling; null when not a candidate. */
@@ -180,6 +180,16 @@ function decodingFormulary(model: Formulary, decodeNames: readonly string[], unm
         const ix = d.interactions.filter((x) => kept(x.with));
         if (ix.length) copy.interactions = ix;
         else delete copy.interactions;
+      }
+      // A condition treated by a drug the list lacks: the note's use of it cannot be read with this
+      // lexicon, so the fact stays a contraindication (the safe side).
+      if (d.contraindications?.some((c) => c.kind === 'condition' && c.treatedBy)) {
+        copy.contraindications = d.contraindications.map((c) => {
+          if (c.kind !== 'condition' || !c.treatedBy) return c;
+          const { treatedBy, ...rest } = c;
+          const still = treatedBy.filter((n) => present.has(n) && !unmapped.has(n));
+          return still.length ? { ...rest, treatedBy: still } : rest;
+        });
       }
       drugs.push(copy);
       continue;
