@@ -166,9 +166,6 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'pcsk9', term: /PCSK9(?:单抗|抑制剂)/i, classes: ['PCSK9抑制剂'], usual: '依洛尤单抗' },
   { key: 'nitrate', term: /硝酸酯类?(?:药物?)?/, classes: ['硝酸酯类'], usual: '单硝酸异山梨酯' },
   { key: 'iron', term: /口服铁剂|补铁/, classes: ['口服铁剂'], usual: '琥珀酸亚铁' },
-  { key: 'pcsk9', term: /PCSK9(?:单抗|抑制剂)/i, classes: ['PCSK9抑制剂'], usual: '依洛尤单抗' },
-  { key: 'nitrate', term: /硝酸酯类?(?:药物?)?/, classes: ['硝酸酯类'], usual: '单硝酸异山梨酯' },
-  { key: 'iron', term: /口服铁剂|补铁/, classes: ['口服铁剂'], usual: '琥珀酸亚铁' },
   // Urate-lowering drugs as a whole: a plan names which one; "暂不予降尿酸药物治疗" rules them all out.
   { key: 'urateLowering', term: /降尿酸(?:药物?|治疗)/, classes: ['黄嘌呤氧化酶抑制剂', '促尿酸排泄药'] },
   // Only ruled out here ("避免NSAIDs"): an NSAID named as a class is no plan for one drug.
