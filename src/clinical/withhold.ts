@@ -25,7 +25,7 @@
  * formulary `duplicationGroup` (or of an exclusive family, listGroupsOf) is in the list, the
  * group's other drugs are closed.
  */
-import { analyzeRecord, analyzeText, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, takenOrPlanned, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeRecord, AVOID_WORDS, DEFER_WORDS, inWithPhrase, MENTION_FIELD_ORDER, REPLACED_BY_WORDS, SENTENCE_BOUNDARY, sentenceBefore, START_WORDS, STOP_OR_AVOID, SWITCH_WORDS, takenOrPlanned, type AnalyzedMention } from './baselines/mention.ts';
 import { classWordOf, drugsOfClassWord, drugsStoppedWithClassWord, supersededBySwitchTo, withClassWords } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { listGroupsOf } from './formulary-types.ts';
@@ -221,7 +221,12 @@ const CLASS_KEPT_AFTER = /同前|不变|继续|维持|照旧/;
 const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
 
 /** Drugs stopped in the history whose class the course starts or plans. */
-function restartedByClass(record: CDrugRedRecord, formulary: Formulary, last: ReadonlyMap<string, { reason: string; field?: string }>): string[] {
+function restartedByClass(
+  record: CDrugRedRecord,
+  formulary: Formulary,
+  last: ReadonlyMap<string, { reason: string; field?: string }>,
+  classMentions: readonly AnalyzedMention[],
+): string[] {
   const stoppedBefore = [...last].filter(([, v]) => v.reason === 'stopped' && v.field !== undefined && HISTORY_FIELDS.has(v.field)).map(([n]) => n);
   if (stoppedBefore.length === 0) return [];
   const course = record['诊疗过程描述'] ?? '';
@@ -232,7 +237,7 @@ function restartedByClass(record: CDrugRedRecord, formulary: Formulary, last: Re
     const after = course.slice(m.end).split(CLAUSE)[0] ?? '';
     return !CLASS_KEPT_AFTER.test(after) && (STARTED_BEFORE.test(before) || STARTED_AFTER.test(after));
   };
-  const started = analyzeText(course, '诊疗过程描述', withClassWords(formulary)).filter((m) => (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name) && isStart(m));
+  const started = classMentions.filter((m) => m.field === '诊疗过程描述' && (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name) && isStart(m));
   const held = new Set(started.flatMap((m) => drugsOfClassWord(classWordOf(m.name)!, formulary.drugs)));
   return stoppedBefore.filter((n) => held.has(n));
 }
@@ -253,13 +258,12 @@ function isLater(a: { field: number; pos: number }, b: { field: number; pos: num
  * analyser's forward scope stops it, but no cue stands next to it), nor a combination ruled out
  * ("吉非罗齐避免与他汀类合用").
  */
-function classStatements(record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
+function classStatements(record: CDrugRedRecord, formulary: Formulary, mentions: readonly AnalyzedMention[]): ClassStop[] {
   const out: ClassStop[] = [];
   /** The latest stop of each class word: a later positive statement of the word lifts it. */
   const stopOf = new Map<string, ClassStop>();
   /** Class words read as positive so far: the replacement of a later "替换原X" is among them. */
   const named: { field: string; start: number; drugs: string[] }[] = [];
-  const mentions = analyzeRecord(record, withClassWords(formulary));
   for (const m of mentions) {
     const word = classWordOf(m.name);
     const text = record[m.field] ?? '';
@@ -375,7 +379,9 @@ export function stoppedInNote(
   mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
 ): Map<string, NoteStop> {
   const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true; field?: string }>();
-  const classStops = classStatements(record, formulary);
+  // The note read once more with class words, for what it says about whole classes.
+  const classMentions = analyzeRecord(record, withClassWords(formulary));
+  const classStops = classStatements(record, formulary, classMentions);
   for (const m of mentions) {
     const text = record[m.field] ?? '';
     const evidence = evidenceOf(m, text);
@@ -391,7 +397,7 @@ export function stoppedInNote(
   }
   // A drug the patient had stopped before admission that the course starts again by its class
   // ("…左甲状腺素钠片替代，2年前自行停药" … "甲状腺激素替代从小剂量开始"): restarted (RULE-1208h).
-  for (const name of restartedByClass(record, formulary, last)) last.set(name, { reason: 'positive', evidence: last.get(name)!.evidence });
+  for (const name of restartedByClass(record, formulary, last, classMentions)) last.set(name, { reason: 'positive', evidence: last.get(name)!.evidence });
   // A class stopped or ruled out, whose drugs the note did not name positively afterwards.
   for (const c of classStops) {
     for (const name of c.drugs) {
