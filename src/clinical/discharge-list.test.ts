@@ -5,7 +5,7 @@ import { Formulary } from './formulary.ts';
 const formulary = Formulary.bundled();
 const list = (course: string) => {
   const l = completeDischargeList({ 诊疗过程描述: course }, formulary);
-  return l === null ? null : [...l.drugs].sort();
+  return l === null ? null : [...l].sort();
 };
 
 describe('completeDischargeList (RULE-1208d)', () => {

@@ -30,21 +30,13 @@ const INSTRUCTION = /监测|复诊|复查|门诊|随访|随诊|饮食|运动|宣
 /** What a dose, a time or a route fragment is made of ("晚12U 餐前", "0.5g tid"): removed, nothing is left. */
 const DOSE_WORDS = /[\d.\s%×xX*~～\-/()（）:：]+|mg|μg|ug|g|IU|U|ml|片|粒|支|袋|丸|qd|bid|tid|qid|qn|qw|qod|prn|po|ih|iv|h|次|天|日|周|月|早|中|午|晚|餐前|餐后|餐时|睡前|随餐|每|口服|皮下注射|一|二|三|两|半/gi;
 
-export interface CompleteList {
-  /** The drugs it sends home (candidate-formulary names). */
-  drugs: Set<string>;
-  /** The list's words, for a reason. */
-  quote: string;
-}
-
-/** The course's complete explicit discharge list, or null when it has none this reader can trust. */
-export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程描述'>, formulary: Formulary): CompleteList | null {
+/** The drugs of the course's complete explicit discharge list, or null when it has none this reader can trust. */
+export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程描述'>, formulary: Formulary): Set<string> | null {
   const course = record['诊疗过程描述'] ?? '';
   const cues = [...course.matchAll(LIST_CUE)];
   if (cues.length === 0 || KEPT_BY_REFERENCE.test(course)) return null;
   const mentions = analyzeText(course, '诊疗过程描述', withClassWords(formulary));
   const drugs = new Set<string>();
-  let quote = '';
   for (const cue of cues) {
     const from = cue.index + cue[0].length;
     const to = listEnd(course, from, cues);
@@ -52,9 +44,8 @@ export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程
     if (inList.some((m) => m.name.startsWith(CLASS_WORD_PREFIX))) return null;
     if (!everyItemRead(course, from, to, inList)) return null;
     for (const m of inList) if (m.status === 'discharge') drugs.add(m.name);
-    quote += course.slice(cue.index, to);
   }
-  return drugs.size >= 2 ? { drugs, quote } : null;
+  return drugs.size >= 2 ? drugs : null;
 }
 
 /** A line that goes on with a numbered list: "2. 阿托伐他汀 20mg qn", "②西格列汀", "- 氨氯地平". */

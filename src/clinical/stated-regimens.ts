@@ -123,7 +123,10 @@ export function switchedGlucoseRegimen(record: Pick<CDrugRedRecord, '诊疗过�
   const glucose = (name: string): boolean => {
     const word = classWordOf(name);
     const drugs = word ? drugsOfClassWord(word, formulary.drugs) : [name];
-    return drugs.some((n) => formulary.get(n)?.area === 'diabetes');
+    return drugs.some((n) => {
+      const d = formulary.get(n);
+      return d !== undefined && regimenCovers('glucose', d);
+    });
   };
   const mentions = analyzeText(course, '诊疗过程描述', withClassWords(formulary)).filter((m) => glucose(m.name));
   return mentions.some((m) => {

@@ -63,7 +63,7 @@ export function noteEvidence(
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
-  const completeList = completeDischargeList(parsed, formulary)?.drugs ?? null;
+  const completeList = completeDischargeList(parsed, formulary);
   return { statuses, classPlans, areas, unsuggested, completeList };
 }
 
