@@ -238,12 +238,16 @@ const stem = (cls: string): string => cls.replace(/类$/, '');
 
 /**
  * The formulary drugs a note rules out when it stops or rules out the class word ("停用磺脲类",
- * "暂不加用他汀"): every drug of its classes, and every combination with a part of them
- * ("磺脲/双胍复方", "ARB/利尿剂复方", "他汀/胆固醇吸收抑制剂复方").
+ * "暂不加用他汀"): every drug of its classes, and every combination with a part of them, whether its
+ * class spells the part ("磺脲/双胍复方", "他汀/胆固醇吸收抑制剂复方") or only its name holds a drug of
+ * the class ("不再使用噻嗪类利尿剂" stops 厄贝沙坦氢氯噻嗪, an "ARB/利尿剂复方").
  */
 export function drugsStoppedWithClassWord(word: ClassWord, drugs: readonly FormularyDrug[]): string[] {
-  const inCombination = (cls: string): boolean =>
-    cls.includes('/') && cls.split('/').some((part) => word.classes.some((c) => part === c || part.startsWith(stem(c)) || stem(c).startsWith(part)));
-  return drugs.filter((d) => word.classes.includes(d.class) || inCombination(d.class)).map((d) => d.name);
+  const members = drugs.filter((d) => word.classes.includes(d.class)).map((d) => d.name);
+  const inCombination = (d: FormularyDrug): boolean =>
+    d.class.includes('/') &&
+    (d.class.split('/').some((part) => word.classes.some((c) => part === c || part.startsWith(stem(c)) || stem(c).startsWith(part))) ||
+      members.some((m) => d.name.includes(m)));
+  return drugs.filter((d) => word.classes.includes(d.class) || inCombination(d)).map((d) => d.name);
 }
 

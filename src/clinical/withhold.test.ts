@@ -386,6 +386,9 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(w.has('厄贝沙坦氢氯噻嗪')).toBe(false);
     // a plain class stop still takes the combinations with it
     expect(withheld({ 诊疗过程描述: '血钾6.1mmol/L，停用ARB类药物。' }, ['缬沙坦氢氯噻嗪']).has('缬沙坦氢氯噻嗪')).toBe(true);
+    // a combination whose class does not spell the stopped class, but whose name holds a drug of it
+    const thiazide = withheld({ 现病史: '服安博诺1片 qd。', 诊疗过程描述: '安博诺所含氢氯噻嗪会加重失钾，不再使用噻嗪类利尿剂。' }, ['厄贝沙坦氢氯噻嗪', '厄贝沙坦', '螺内酯']);
+    expect([...thiazide.keys()]).toEqual(['厄贝沙坦氢氯噻嗪']);
   });
 
   it('"B替换原A" replaces A and keeps B, for classes and drugs; "替换为" is the other direction', () => {

@@ -448,6 +448,8 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加用维生素D滴剂400IU qd')).toEqual([['维生素D', 'positive']]);
     // a deficiency is a diagnosis, not the drug
     expect(read('维生素D缺乏伴继发性甲旁亢，予骨化三醇0.25μg qd')).toEqual([['骨化三醇', 'positive']]);
+    // a lack of evidence is not a deficiency: the drug is named, and the stop after it refers back
+    expect(read('达格列净缺乏妊娠安全性资料，停用。', '诊疗过程描述')).toEqual([['达格列净', 'stopped']]);
   });
 
   it('a plan heading that ends its line with a colon covers the next line, and a GLP-1/GIP pen goes home', () => {

@@ -200,9 +200,9 @@ const AS_NEEDED_FOR_FLARES = /(?:发作时|每次发作时?|疼痛时|痛时)[^�
  */
 const RESOLVED_THEN = /(?:(?:降至|恢复|缓解|正常|好转|消退|消失|稳定|转阴)[^，,。；;\n]{0,12}|复查[^，,。；;\n]{0,16})(?:后|[，,])$|\d\s*(?:天|日|小时|h)后\s*[A-Za-z\u4e00-\u9fff+]{1,6}\s*\d+(?:\.\d+)?\s*(?:mmol\/L|μmol\/L|umol\/L|mg\/dl)?\s*$/i;
 /** Right after a name: a function test ("卡托普利试验") or a lab value ("维生素B12 186pg/ml"), not a drug taken. */
-// …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), or a susceptibility result, alone or
-// ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
-const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|缺乏|不足|缺少|偏低|(?:水平)?(?:正常|降低|减低|升高)|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
+// …or a deficiency ("维生素D缺乏伴继发性甲旁亢", "叶酸不足"), though not a lack of evidence ("达格列净缺乏
+// 妊娠安全性资料"), or a susceptibility result, alone or ending a list of drugs ("对左氧氟沙星、头孢呋辛敏感").
+const NOT_TAKEN_AFTER = /^(?:[^，,。；;\n]{0,4}试验|(?:缺乏|缺少)(?![^，,。；;\n]{0,8}?(?:资料|证据|数据|经验|研究))|不足|偏低|(?:水平)?(?:正常|降低|减低|升高)|(?:[、和及][^、和及，,。；;\n]{1,12}?)*均?(?:敏感|耐药|中介)|\s*(?:水平|浓度)?\s*[:：]?\s*[<>≤≥]?\s*\d+(?:\.\d+)?\s*(?:pg|ng|μg|ug|nmol|pmol|μmol|umol|mmol)\s*\/\s*(?:ml|l|dl)(?![a-z]))/i;
 /** Right before a name: a class word around it ("活性维生素D") or a lab ("25-羟维生素D", "25(OH)D"). */
 const NOT_TAKEN_BEFORE = /(?:活性|羟基?-?|\(OH\)|（OH）|[（(]含)$/;
 /**
