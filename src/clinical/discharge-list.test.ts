@@ -14,6 +14,10 @@ describe('completeDischargeList (RULE-1208d)', () => {
     expect(list('出院带药（共3种）：\n1.门冬胰岛素30注射液（诺和锐30）早16U、晚12U 餐前\n2.阿卡波糖片 50mg tid\n3.阿司匹林肠溶片 100mg qd')).toEqual(['门冬胰岛素30', '阿卡波糖', '阿司匹林'].sort());
   });
 
+  it('reads an item that carries a dose-change remark (RULE-1209b)', () => {
+    expect(list('院外继续：\n1. 二甲双胍片 0.5g bid（减量）\n2. 达格列净片 10mg qd\n3. 缬沙坦胶囊 160mg qd（加量）\n低盐饮食。')).toEqual(['二甲双胍', '达格列净', '缬沙坦'].sort());
+  });
+
   it('opens with any of the guide\'s plan cues, 出院续服 and 出院方案 too (RULE-1208i)', () => {
     expect(list('秋水仙碱+依托考昔，症状缓解。出院续服：非布司他20mg qd，秋水仙碱0.5mg qd。')).toEqual(['秋水仙碱', '非布司他'].sort());
   });

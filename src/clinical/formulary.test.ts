@@ -261,6 +261,8 @@ describe('findMentions', () => {
     const names = (t: string) => f.findMentions(t).map((m) => m.name);
     expect(names('可定 10mg qn。')).toEqual(['瑞舒伐他汀']);
     expect(names('LDL 2.2，可定加至20mg qn。')).toEqual(['瑞舒伐他汀']);
+    // a resume with its dose (RULE-1209b)
+    expect(names('出院：来得时加至16U qn，MET恢复1.0 bid。')).toEqual(['甘精胰岛素', '二甲双胍']);
     expect(names('安定 5mg qn')).toEqual(['地西泮']);
     expect(names('病情可定期随访，情绪安定，可定。')).toEqual([]);
     const m = f.findMentions('HTN：可定 10 qn')[0];

@@ -220,9 +220,10 @@ const WORD_ENDING_IN_FU = /[恢反重回修康答平]/;
 
 /**
  * After an ambiguous alias (可定, 安定, 美林 are also ordinary words): a dose, possibly after a
- * dosage form or a change of dose — "可定 10mg qn", "可定加至20mg", "美林 0.2g". "可定期复查" has none.
+ * dosage form, a change of dose or a resume — "可定 10mg qn", "可定加至20mg", "美林 0.2g",
+ * "MET恢复1.0 bid". "可定期复查" has none.
  */
-const DOSE_AFTER_AMBIGUOUS = /^\s*(?:片|胶囊|缓释片)?\s*(?:(?:加|减)量?至|改为|调至|调整为|调整至)?\s*\d/;
+const DOSE_AFTER_AMBIGUOUS = /^\s*(?:片|胶囊|缓释片)?\s*(?:(?:加|减)量?至|改为|调至|调整为|调整至|恢复|继续|维持)?\s*\d/;
 
 /** The node for `key`, created along the way. */
 function trieNode(root: TrieNode, key: string): TrieNode {

@@ -119,6 +119,9 @@ describe('withheldDrugs: formulary rules', () => {
     // a switch to the drug, or keeping it as the single agent, is the clinician's decision too (RULE-1207m)
     const switched = { ...onAspirin, 诊疗过程描述: '输注悬浮红细胞2U，出血停止。停用阿司匹林，心内科会诊：改为氯吡格雷75mg qd单抗治疗。' };
     expect(withheld(switched).has('氯吡格雷')).toBe(false);
+    // a bare 改 right before the drug is that switch too (RULE-1209b); 修改 is not
+    const bare = { ...onAspirin, 诊疗过程描述: '停用阿司匹林；心内科会诊：PCI已>3年，改氯吡格雷75mg qd单药抗血小板。' };
+    expect(withheld(bare).has('氯吡格雷')).toBe(false);
     const single = { ...onAspirin, 诊疗过程描述: '心内科会诊：PCI已2年，停用阿司匹林，单用氯吡格雷抗血小板。' };
     expect(withheld(single).has('氯吡格雷')).toBe(false);
     // the resolution words of another sentence do not count
@@ -304,6 +307,8 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect([...w.keys()]).toEqual(['辛伐他汀']);
     expect(w.get('辛伐他汀')!.statement).toMatchObject({ kind: 'superseded', drug: '辛伐他汀' });
     expect(w.get('辛伐他汀')!.note).toContain('高强度他汀');
+    // a bare 改 switches too (RULE-1209b)
+    expect([...withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C未达标，改高强度他汀。' }, ['辛伐他汀', '阿托伐他汀']).keys()]).toEqual(['辛伐他汀']);
     expect(withheld({ 既往史: '长期服用辛伐他汀片20mg qn。', 诊疗过程描述: 'LDL-C未达标，辛伐他汀继续。' }, ['辛伐他汀']).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '他汀强化降脂：辛伐他汀40mg qn。' }, ['辛伐他汀']).size).toBe(0);
     // "他汀强化" alone does not say the drug changes

@@ -97,8 +97,10 @@ const REPLACED_AFTER = new RegExp(`^[^，,。；;\n]{0,4}(?:${SWITCH_WORDS})`);
 const REPLACED_BEFORE = new RegExp(`(?:${REPLACED_BY_WORDS})原?$`);
 /** A switch cue, not negated ("未改为…" is no switch). */
 const SWITCH_CUE = new RegExp(`(?<![未不没])(?:${SWITCH_WORDS})`);
+/** A bare 改 right before the drug or class it switches to ("改高强度他汀", "改氯吡格雷75mg qd"); not 修改/更改. */
+const BARE_SWITCH = '(?<![修更未不没])改';
 /** A switch cue right before a class word: "改为高强度他汀" replaces what the patient took. */
-const SWITCHED_TO = new RegExp(`${SWITCH_CUE.source}[^，,。；;\n]{0,4}$`);
+const SWITCHED_TO = new RegExp(`(?:${SWITCH_CUE.source}[^，,。；;\n]{0,4}|${BARE_SWITCH})$`);
 /**
  * A stop cue standing alone at the end of a later clause of the sentence ("磺脲类可加速β细胞功能衰竭，
  * 一并停用"): the analyser's bare cue refers back to the class.
@@ -337,7 +339,7 @@ const ACUTE_RESOLVED_BEFORE =
  * 西格列汀继续", "保留氯吡格雷单药抗血小板", "改为氯吡格雷75mg qd", "单用氯吡格雷"): the clinician's
  * decision, which an acute contraindication does not overrule either.
  */
-const CONTINUED_BEFORE = new RegExp(`(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})[^，,。；;\\n]{0,2}$`);
+const CONTINUED_BEFORE = new RegExp(`(?:(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})[^，,。；;\\n]{0,2}|${BARE_SWITCH})$`);
 const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
 
 /**

@@ -424,6 +424,22 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('出院带药：依诺肝素4000IU皮下注射 qd×14天')).toContainEqual(['依诺肝素', 'discharge']);
   });
 
+  it('labs to re-check, deferrals with a time, end points and home tapers still to come (RULE-1209b)', () => {
+    // a re-check list does not reach over a time point and a cue; a name right after 复查 that opens a list is a lab
+    expect(read('检查完成后停用维拉帕米及多沙唑嗪，开始螺内酯片40mg bid。')).toEqual([['维拉帕米', 'stopped'], ['多沙唑嗪', 'stopped'], ['螺内酯', 'positive']]);
+    expect(read('出院后3月复查维生素D、血钙、尿钙。')).toEqual([]);
+    expect(read('出院后加用维生素D滴剂400IU qd。')).toEqual([['维生素D', 'discharge']]);
+    // a deferral with a time is a deferral; 再议 and "仍…再加" defer too
+    expect(read('出院后3月复查血钙，1年后门诊评估第2剂唑来膦酸，必要时再议序贯特立帕肽。')).toEqual([['唑来膦酸', 'stopped'], ['特立帕肽', 'stopped']]);
+    expect(read('降压选用厄贝沙坦150mg qd，2周后血压仍>130/80mmHg再加氨氯地平。')).toEqual([['厄贝沙坦', 'positive'], ['氨氯地平', 'stopped']]);
+    // an end point still to come, and a taper by a rule the patient follows at home, are no stop now
+    expect(read('产科建议口服小剂量阿司匹林100mg qn预防子痫前期，至孕36周停用。')).toEqual([['阿司匹林', 'positive']]);
+    expect(read('出院带泼尼松15mg qd，按上法减停。')).toEqual([['泼尼松', 'discharge']]);
+    expect(read('2周门诊随访，根据血糖逐步减停甘精胰岛素。')).toEqual([['甘精胰岛素', 'positive']]);
+    // a taper done on the ward still stops it
+    expect(read('甘精胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
+  });
+
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
     expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
     expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);

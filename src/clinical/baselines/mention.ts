@@ -90,7 +90,7 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
 // So is a start left to another department: "孕12周后产科评估小剂量阿司匹林", "131I后是否口服泼尼松…由核医学科决定";
 // an evaluation with no object of its own ("DAPT满12月后心内科评估。", "…（满12个月后心内科评估）") is not one.
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -116,6 +116,11 @@ const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^
  * home and is tapered there. A taper done on the ward is written as done ("已减停").
  */
 const TAPER_WITHIN = /(?:\d+|[一二两三四五六七八九十半])\s*(?:周|个?月)内(?:逐渐|逐步)?减$/;
+/**
+ * A stop at an end point still to come ("…至孕36周停用", "至满12个月停用") or a taper by a rule the
+ * patient follows at home ("出院带泼尼松15mg qd，按上法减停", "根据血糖逐步减停基础胰岛素"): no stop now.
+ */
+const STOP_AHEAD = /(?:至(?:孕|满|术后|产后|分娩)[^，,。；;\n]{0,8}|(?:根据|视|按|依)[^，,。；;\n]{0,8}?(?:逐渐|逐步)?减)$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
@@ -214,7 +219,11 @@ const DOSE_OR_FORM_AFTER = /^\s*(?:[\d０-９]|滴剂|软胶囊|胶囊|片|颗�
 const aimNotDrug = (name: string, text: string, start: number, end: number): boolean =>
   name === '维生素D' && SUPPLEMENTED_BEFORE.test(text.slice(Math.max(0, start - 6), start)) && !DOSE_OR_FORM_AFTER.test(text.slice(end));
 /** Right before a name: an item of a list of things to re-check ("复查血脂、胰酶"), a lab. */
-const RECHECK_LIST_BEFORE = /(?:复查|检查|监测|检测)[^，,。；;\n]{0,12}[、及和]$/;
+// Not over a time point or a cue: "检查完成后停用维拉帕米及多沙唑嗪" stops both.
+const RECHECK_LIST_BEFORE = /(?:复查|检查|监测|检测)(?:(?!后|停|用|服|予|改)[^，,。；;\n]){0,12}[、及和]$/;
+/** The first item of a list of labs to re-check ("出院后3月复查维生素D、血钙"), or a lab alone ("复查维生素D。"). */
+const RECHECKED_NAME = (text: string, start: number, end: number): boolean =>
+  /(?:复查|检测)$/.test(text.slice(Math.max(0, start - 2), start)) && /^(?:[、及和]|水平|浓度|[，,。；;\n]|$)/.test(text.slice(end));
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
@@ -311,7 +320,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const offersClasses = found.some((m) => m.name.startsWith(CLASS_WORD_PREFIX));
   const blocking = (m: LexiconMention): boolean => !m.name.startsWith(CLASS_WORD_PREFIX) || !inWithPhrase(text, m.start);
   const mentions = (offersClasses ? found : withClassWordMentions(text, found).filter(blocking))
-    .filter((m) => !aimNotDrug(m.name, text, m.start, m.end) && !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)) && !RECHECK_LIST_BEFORE.test(text.slice(Math.max(0, m.start - 20), m.start)))
+    .filter((m) => !aimNotDrug(m.name, text, m.start, m.end) && !NOT_TAKEN_AFTER.test(text.slice(m.end)) && !NOT_TAKEN_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start)) && !RECHECK_LIST_BEFORE.test(text.slice(Math.max(0, m.start - 20), m.start)) && !RECHECKED_NAME(text, m.start, m.end))
     .sort((a, b) => a.start - b.start);
   if (mentions.length === 0) return [];
   const reported = (m: LexiconMention): boolean => offersClasses || !m.name.startsWith(CLASS_WORD_PREFIX);
@@ -349,8 +358,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   // In a discharge plan, "1周后停用", "（每周减5mg，至停药）", "心率<70次/分时停用" schedule a later
   // stop (a taper or a condition): the drug still goes home.
   const futureStop = (pos: number): boolean =>
-    (inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 16), pos))) || TAPER_WITHIN.test(text.slice(Math.max(0, pos - 12), pos));
+    (inPlan(pos) && FUTURE_BEFORE.test(text.slice(Math.max(0, pos - 16), pos))) || TAPER_WITHIN.test(text.slice(Math.max(0, pos - 12), pos)) || STOP_AHEAD.test(text.slice(Math.max(0, pos - 16), pos));
   /** In a plan, "停强的松后停用": the stop of the drug is the time point of another's, not a stop now. */
+  const deferral = (cue: Token): boolean => DEFER_WORDS.test(text.slice(cue.start, cue.end)) && !/停/.test(text.slice(cue.start, cue.end));
   const stopAsTimePoint = (cue: Token, drug: Token): boolean => inPlan(cue.start) && /^\s*后/.test(text.slice(drug.end));
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
@@ -426,7 +436,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         pending = [];
         break;
       case 'stop':
-        if (futureStop(t.start)) break;
+        // "1年后门诊评估第2剂唑来膦酸": a deferral with a time is a deferral, not a stop still to come.
+        if (futureStop(t.start) && !deferral(t)) break;
         if (nextInClauseIsMention && stopAsTimePoint(t, next)) break;
         if (nextInClauseIsMention) {
           state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
