@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MINI_FORMULARY } from './__fixtures__/mini-formulary.ts';
 import { classStatuses, openClassPlans } from './class-plans.ts';
-import { CLASS_WORDS } from './class-words.ts';
+import { CLASS_WORDS, unnamedPicks } from './class-words.ts';
 import { Formulary } from './formulary.ts';
 import { recordFromObject, withheldDrugs } from './withhold.ts';
 
@@ -137,5 +137,18 @@ describe('class-level plans', () => {
     expect(usual({ 诊疗过程描述: '甲亢未控制，加用β受体阻滞剂控制心率。' })).toBe('普萘洛尔');
     expect(usual({ 诊疗过程描述: '加用β受体阻滞剂控制心率。', 出院诊断: ['冠心病'] })).toBe('美托洛尔');
     expect(usual({ 诊疗过程描述: '加用β受体阻滞剂控制心率。', 既往史: '否认甲亢病史。' })).toBe('美托洛尔');
+  });
+});
+
+describe('unnamed picks (RULE-1209c)', () => {
+  const bundled = Formulary.bundled();
+  it('takes an unnamed statin as atorvastatin, only while the note names no statin, and no other class', () => {
+    const picks = unnamedPicks(bundled.drugs, () => false);
+    expect(picks.get('瑞舒伐他汀')).toBe('阿托伐他汀');
+    expect(picks.get('辛伐他汀')).toBe('阿托伐他汀');
+    expect(picks.has('阿托伐他汀')).toBe(false);
+    expect(new Set(picks.values())).toEqual(new Set(['阿托伐他汀']));
+    expect(unnamedPicks(bundled.drugs, (n) => n === '瑞舒伐他汀').size).toBe(0);
+    expect(unnamedPicks(bundled.drugs, (n) => n === '阿托伐他汀').size).toBe(0);
   });
 });

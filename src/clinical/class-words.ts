@@ -39,6 +39,12 @@ export interface ClassWord {
    * (not negated) or an eGFR below `egfrBelow`.
    */
   instead?: { conditions: readonly string[]; egfrBelow?: number; usual: string };
+  /**
+   * The model's suggestion of a drug of this class that the note never names is taken as `usual`,
+   * when the note names no drug of the class at all: nothing in such a note tells one drug of the
+   * class from another (RULE-1209c; only the statins, where the swap was measured to help).
+   */
+  unnamedPick?: true;
 }
 
 /**
@@ -58,7 +64,7 @@ export const CLASS_WORDS: readonly ClassWord[] = [
     members: ['阿托伐他汀', '瑞舒伐他汀'],
     supersedes: ['辛伐他汀', '普伐他汀', '氟伐他汀', '洛伐他汀', '匹伐他汀'],
   },
-  { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀' },
+  { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀', unnamedPick: true },
   { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },
   // Linagliptin is cleared mostly outside the kidney and needs no dose change at any eGFR (label;
   // CDS 2020), so it is the first DPP-4 inhibitor with kidney disease; the synthetic training
@@ -217,6 +223,21 @@ export function classWordOf(name: string): ClassWord | undefined {
 /** The formulary drugs a plan for the class word can mean (its `members`, else its classes' drugs). */
 export function drugsOfClassWord(word: ClassWord, drugs: readonly FormularyDrug[]): string[] {
   return drugs.filter((d) => (word.members ? word.members.includes(d.name) : word.classes.includes(d.class))).map((d) => d.name);
+}
+
+/**
+ * Unnamed suggestions taken as their class's usual drug (`ClassWord.unnamedPick`): drug → usual, for
+ * each such class of which `named` (the drugs the note says anything about) holds no drug.
+ */
+export function unnamedPicks(drugs: readonly FormularyDrug[], named: (name: string) => boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const word of CLASS_WORDS) {
+    if (!word.unnamedPick || word.usual === undefined) continue;
+    const members = drugsOfClassWord(word, drugs);
+    if (!members.includes(word.usual) || members.some(named)) continue;
+    for (const m of members) if (m !== word.usual) out.set(m, word.usual);
+  }
+  return out;
 }
 
 /**

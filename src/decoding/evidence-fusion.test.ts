@@ -184,6 +184,21 @@ describe('evidence fusion', () => {
     expect(names({ ...base, completeList: null })).toEqual(names(base));
   });
 
+  it('weighs an unnamed statin as the class\'s usual drug, with the searched drug\'s evidence (RULE-1209c)', () => {
+    const search = [drug('二甲双胍', 0.9, 0), drug('瑞舒伐他汀', 0.7, 1)];
+    const statuses = new Map<string, MentionStatus>([['二甲双胍', 'positive']]);
+    const base = { trajectory: search, stopProbabilities: [0.01, 0.1, 0.9], statuses, candidates: CANDIDATES };
+    const picks = new Map([['瑞舒伐他汀', '阿托伐他汀']]);
+    const rows = fusionRows({ ...base, unnamedPicks: picks });
+    expect(rows.map((r) => r.name)).toEqual(['二甲双胍', '阿托伐他汀']);
+    expect(rows[1]!.x).toEqual(fusionRows(base)[1]!.x);
+    expect(rows[1]!.modelConfidence).toBe(0.7);
+    // the note names the drug: it stays; the usual drug is blocked: the searched one stays
+    expect(fusionRows({ ...base, statuses: new Map([...statuses, ['瑞舒伐他汀', 'positive']]), unnamedPicks: picks }).map((r) => r.name)).toContain('瑞舒伐他汀');
+    const mask = { blocked: [CANDIDATES.indexOf('阿托伐他汀')] };
+    expect(fusionRows({ ...base, mask, unnamedPicks: picks }).map((r) => r.name)).toEqual(['二甲双胍', '瑞舒伐他汀']);
+  });
+
   it('fits weights that separate a synthetic signal and rejects a foreign weights file', () => {
     // y = 1 exactly when the discharge-plan feature is on, or when the model is confident.
     const rows: { x: number[]; y: 0 | 1 }[] = [];

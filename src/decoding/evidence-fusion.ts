@@ -109,6 +109,12 @@ export interface FusionInput {
    * present, nothing else enters, named or not. Absent or null = the note has none.
    */
   completeList?: ReadonlySet<string> | null | undefined;
+  /**
+   * Searched drugs the note never names that stand for their class's usual drug
+   * (src/clinical/class-words.ts `unnamedPicks`): the fusion weighs the usual drug in their place.
+   * Absent = none.
+   */
+  unnamedPicks?: ReadonlyMap<string, string> | undefined;
 }
 
 const LOGIT_CLAMP = 8;
@@ -155,12 +161,19 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
   // Outside a complete discharge list nothing goes home (LABELLING.md §1 rule 1).
   const unlisted = (name: string): boolean => input.completeList != null && !input.completeList.has(name);
   const leftOut = (name: string): boolean => unlisted(name) || (input.unsuggested?.has(name) === true && !input.statuses.has(name));
+  /** The drug a searched one stands for: its class's usual drug where the note names none of the class. */
+  const standsFor = (name: string): { name: string; index: number } | null => {
+    const usual = input.statuses.has(name) ? undefined : input.unnamedPicks?.get(name);
+    const index = usual === undefined ? undefined : indexOf.get(usual);
+    return usual === undefined || index === undefined || blocked.has(index) ? null : { name: usual, index };
+  };
   input.trajectory.forEach((d, k) => {
     // log P(the list goes on to drug k): every boundary before it chose to continue.
     reach += Math.log(Math.max(1e-6, 1 - (stops[k] ?? 0)));
-    if (leftOut(d.name)) return;
-    seen.add(d.name);
-    rows.push({ name: d.name, index: d.index, x: features(d.name, true, d.confidence, reach, input.statuses.get(d.name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(d.name) ?? null });
+    const { name, index } = standsFor(d.name) ?? d;
+    if (seen.has(name) || leftOut(name)) return;
+    seen.add(name);
+    rows.push({ name, index, x: features(name, true, d.confidence, reach, input.statuses.get(name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(name) ?? null });
   });
   for (const [name, status] of input.statuses) {
     if (seen.has(name) || unlisted(name)) continue;

@@ -8,6 +8,7 @@
  * `safety: false` is the research switch: no mask, nothing withheld.
  */
 import { openClassPlans } from '../clinical/class-plans.ts';
+import { unnamedPicks } from '../clinical/class-words.ts';
 import { supportedAreas } from '../clinical/area-support.ts';
 import { impliedPlans } from '../clinical/implied-drugs.ts';
 import { unsuggestedDrugs } from '../clinical/unsuggested.ts';
@@ -58,13 +59,14 @@ export function noteEvidence(
   record: Record<string, unknown>,
   formulary: Formulary,
   parsed: CDrugRedRecord = recordFromObject(record),
-): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested' | 'completeList'> {
+): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested' | 'completeList' | 'unnamedPicks'> {
   const statuses = mentionStatuses(record, formulary);
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
   const completeList = completeDischargeList(parsed, formulary);
-  return { statuses, classPlans, areas, unsuggested, completeList };
+  const unnamed = unnamedPicks(formulary.drugs, (name) => statuses.has(name));
+  return { statuses, classPlans, areas, unsuggested, completeList, unnamedPicks: unnamed };
 }
 
 export async function recommendForRecord(input: RecordInput): Promise<RecordRecommendation> {
