@@ -140,6 +140,17 @@ describe('class-level plans', () => {
   });
 });
 
+describe('basal-bolus spelled with a plus (RULE-1209d)', () => {
+  const bundled = Formulary.bundled();
+  it('"改为基础+三餐前速效胰岛素方案" plans both classes and replaces the premix', () => {
+    const r = { 现病史: '长期门冬胰岛素30注射液早18U、晚14U ih。', 诊疗过程描述: '出院改为基础+三餐前速效胰岛素方案（基础12U qn，餐时4-5-5U）。' };
+    expect(openClassPlans(r, bundled).map((p) => p.usual).sort()).toEqual(['甘精胰岛素', '门冬胰岛素'].sort());
+    expect(withheldDrugs(recordFromObject(r), ['门冬胰岛素30'], bundled).map((w) => w.drug)).toEqual(['门冬胰岛素30']);
+    // "基础" alone is no class word
+    expect(classStatuses({ 诊疗过程描述: '基础代谢率正常，予胰岛素泵。' }, bundled).size).toBe(0);
+  });
+});
+
 describe('unnamed picks (RULE-1209c)', () => {
   const bundled = Formulary.bundled();
   it('takes an unnamed statin as atorvastatin, only while the note names no statin, and no other class', () => {

@@ -138,7 +138,8 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   // nobody goes home on a premix and a basal insulin together.
   {
     key: 'basalInsulin',
-    term: /基础胰岛素|长效胰岛素/,
+    // "基础+三餐前速效胰岛素方案" names the basal class too.
+    term: /基础胰岛素|长效胰岛素|基础(?=\s*[+＋]\s*(?:三餐前|餐时|餐前)?(?:速效|短效)?胰岛素)/,
     classes: ['长效胰岛素类似物'],
     usual: '甘精胰岛素',
     supersedes: ['门冬胰岛素30', '门冬胰岛素50', '赖脯胰岛素25', '赖脯胰岛素50', '精蛋白生物合成人胰岛素(预混30R)', '精蛋白生物合成人胰岛素(预混50R)', '精蛋白锌重组人胰岛素混合', '30/70混合重组人胰岛素', '50/50混合重组人胰岛素', '德谷门冬双胰岛素'],
