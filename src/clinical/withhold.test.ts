@@ -4,7 +4,7 @@ import { Formulary } from './formulary.ts';
 import { extractNoteFacts } from './note-facts.ts';
 import { checkSafety, contraindicationsFor } from './safety.ts';
 import type { CDrugRedRecord } from './record.ts';
-import { applySafetyToRanked, recordFromObject, safetyPlan, withheldDrugs, type WithheldDrug } from './withhold.ts';
+import { applySafetyToRanked, recordFromObject, restartedInNote, safetyPlan, withheldDrugs, type WithheldDrug } from './withhold.ts';
 
 const f = Formulary.bundled();
 const ALL = f.names;
@@ -362,6 +362,21 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 现病史: '术后双抗12月，已停用氯吡格雷，目前服阿司匹林肠溶片100mg qd。', 诊疗过程描述: 'CCB同前；抗血小板同前。' }, ['氯吡格雷']).size).toBe(1);
     // a stop in the course itself is the course's decision: a class word elsewhere in it does not undo it
     expect(withheld({ 诊疗过程描述: '停用阿托伐他汀。继续他汀类以外的调脂治疗：加用依折麦布。' }, ['阿托伐他汀']).size).toBe(1);
+  });
+
+  it('a home drug held for a work-up is restarted when the course later starts or plans its class (RULE-1209e)', () => {
+    const washout = { 现病史: '服硝苯地平控释片30mg qd。', 诊疗过程描述: '为行ARR筛查，停硝苯地平控释片，暂改为维拉帕米缓释片240mg qd。' };
+    expect(withheld(washout, ['硝苯地平']).size).toBe(1);
+    const joined = { ...washout, 诊疗过程描述: washout.诊疗过程描述 + '确诊后停用维拉帕米，启用螺内酯20mg bid，联合原二氢吡啶类CCB（恢复原剂量）。' };
+    expect(withheld(joined, ['硝苯地平']).size).toBe(0);
+    expect(restartedInNote(recordFromObject(joined), f)).toEqual(['硝苯地平']);
+    // the class in a discharge plan heading restarts it too
+    const planned = { ...washout, 诊疗过程描述: washout.诊疗过程描述 + '\n出院降压方案：醛固酮受体拮抗剂+二氢吡啶类CCB。' };
+    expect(withheld(planned, ['硝苯地平']).size).toBe(0);
+    // a stop without a temporary replacement is the course's decision: a later class plan does not undo it
+    const stopped = { ...washout, 诊疗过程描述: '停硝苯地平控释片（下肢水肿）。\n出院降压方案：醛固酮受体拮抗剂+二氢吡啶类CCB。' };
+    expect(withheld(stopped, ['硝苯地平']).size).toBe(1);
+    expect(restartedInNote(recordFromObject(stopped), f)).toEqual([]);
   });
 
   it('a switch to a NOAC, by class or by name, supersedes warfarin; a NOAC named without a switch does not', () => {

@@ -221,17 +221,24 @@ const STARTED_AFTER = /开始|起始|启用|启动/;
 const CLASS_KEPT_AFTER = /同前|不变|继续|维持|照旧/;
 /** The history fields: a stop there happened before admission. */
 const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
+/** A replacement for a while in the stop's sentence ("停用缬沙坦及氨氯地平，暂改为维拉帕米…"): a hold for a work-up. */
+const TEMPORARY_REPLACEMENT = /暂改|暂换|暂时改|暂用|洗脱/;
 
-/** Drugs stopped in the history whose class the course starts or plans. */
+/**
+ * Drugs stopped in the history, or held in the course for a work-up (RULE-1209e), whose class the
+ * course then starts or plans.
+ */
 function restartedByClass(
   record: CDrugRedRecord,
   formulary: Formulary,
-  last: ReadonlyMap<string, { reason: string; field?: string }>,
+  last: ReadonlyMap<string, { reason: string; field?: string; pos?: number }>,
   classMentions: readonly AnalyzedMention[],
 ): string[] {
-  const stoppedBefore = [...last].filter(([, v]) => v.reason === 'stopped' && v.field !== undefined && HISTORY_FIELDS.has(v.field)).map(([n]) => n);
-  if (stoppedBefore.length === 0) return [];
   const course = record['诊疗过程描述'] ?? '';
+  const heldAt = (v: { field?: string; pos?: number }): number | null =>
+    v.field === '诊疗过程描述' && v.pos !== undefined && TEMPORARY_REPLACEMENT.test(sentenceBefore(course, v.pos) + (course.slice(v.pos).split(SENTENCE_BOUNDARY)[0] ?? '')) ? v.pos : null;
+  const stoppedBefore = [...last].filter(([, v]) => v.reason === 'stopped' && v.field !== undefined && (HISTORY_FIELDS.has(v.field) || heldAt(v) !== null));
+  if (stoppedBefore.length === 0) return [];
   // A start of the class ("加用…", "甲状腺激素替代从小剂量开始"), not its continuation ("抗血小板同前": the
   // regimen as it was, without the drug stopped before).
   const isStart = (m: AnalyzedMention): boolean => {
@@ -239,9 +246,17 @@ function restartedByClass(
     const after = course.slice(m.end).split(CLAUSE)[0] ?? '';
     return !CLASS_KEPT_AFTER.test(after) && (STARTED_BEFORE.test(before) || STARTED_AFTER.test(after));
   };
-  const started = classMentions.filter((m) => m.field === '诊疗过程描述' && (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name) && isStart(m));
-  const held = new Set(started.flatMap((m) => drugsOfClassWord(classWordOf(m.name)!, formulary.drugs)));
-  return stoppedBefore.filter((n) => held.has(n));
+  const started = classMentions.filter((m) => m.field === '诊疗过程描述' && (m.status === 'positive' || m.status === 'discharge') && classWordOf(m.name));
+  // A held drug: any later start of its class, or its class in a discharge plan ("出院降压方案：…+二氢吡啶类CCB").
+  const inDischargeSentence = (m: AnalyzedMention): boolean => m.status === 'discharge' || /^\s*出院/.test(sentenceBefore(course, m.start));
+  return stoppedBefore
+    .filter(([name, v]) => {
+      const held = heldAt(v);
+      return started.some(
+        (m) => (held === null ? isStart(m) : m.start > held && (inDischargeSentence(m) || isStart(m))) && drugsOfClassWord(classWordOf(m.name)!, formulary.drugs).includes(name),
+      );
+    })
+    .map(([name]) => name);
 }
 
 function isLater(a: { field: number; pos: number }, b: { field: number; pos: number }): boolean {
@@ -380,7 +395,19 @@ export function stoppedInNote(
   formulary: Formulary,
   mentions: readonly AnalyzedMention[] = analyzeRecord(record, formulary),
 ): Map<string, NoteStop> {
-  const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true; field?: string }>();
+  return readNoteStops(record, formulary, mentions).stops;
+}
+
+/**
+ * Drugs the note stopped (before admission, or held in the course for a work-up) and then restarts
+ * by their class (RULE-1208h, RULE-1209e): taken, though the note never names them again.
+ */
+export function restartedInNote(record: CDrugRedRecord, formulary: Formulary): string[] {
+  return readNoteStops(record, formulary, analyzeRecord(record, formulary)).restarted;
+}
+
+function readNoteStops(record: CDrugRedRecord, formulary: Formulary, mentions: readonly AnalyzedMention[]): { stops: Map<string, NoteStop>; restarted: string[] } {
+  const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true; field?: string; pos?: number }>();
   // The note read once more with class words, for what it says about whole classes.
   const classMentions = analyzeRecord(record, withClassWords(formulary));
   const classStops = classStatements(record, formulary, classMentions);
@@ -391,7 +418,7 @@ export function stoppedInNote(
     const at = { field: MENTION_FIELD_ORDER.indexOf(m.field), pos: m.start };
     // A drug named positively after its class was stopped is restarted: the class stop no longer holds for it.
     if (status === 'positive' || status === 'discharge') for (const c of classStops) if (isLater(at, c.at)) c.drugs.delete(m.name);
-    if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence, field: m.field });
+    if (status === 'stopped') last.set(m.name, { reason: 'stopped', evidence, field: m.field, pos: m.start });
     else if (status === 'negated') {
       const after = INTOLERANCE_AFTER.exec(text.slice(m.end));
       if (after) last.set(m.name, { reason: after[1] === '过敏' ? 'allergy-self' : 'intolerance', evidence });
@@ -399,7 +426,8 @@ export function stoppedInNote(
   }
   // A drug the patient had stopped before admission that the course starts again by its class
   // ("…左甲状腺素钠片替代，2年前自行停药" … "甲状腺激素替代从小剂量开始"): restarted (RULE-1208h).
-  for (const name of restartedByClass(record, formulary, last, classMentions)) last.set(name, { reason: 'positive', evidence: last.get(name)!.evidence });
+  const restarted = restartedByClass(record, formulary, last, classMentions);
+  for (const name of restarted) last.set(name, { reason: 'positive', evidence: last.get(name)!.evidence });
   // A class stopped or ruled out, whose drugs the note did not name positively afterwards.
   for (const c of classStops) {
     for (const name of c.drugs) {
@@ -407,9 +435,9 @@ export function stoppedInNote(
       if (prev === undefined || prev.reason === 'positive') last.set(name, { reason: 'stopped', evidence: c.evidence, ...(c.superseded ? { superseded: true as const } : {}) });
     }
   }
-  const out = new Map<string, NoteStop>();
-  for (const [name, v] of last) if (v.reason !== 'positive') out.set(name, { ...v, reason: v.reason });
-  return out;
+  const stops = new Map<string, NoteStop>();
+  for (const [name, { reason, evidence, superseded }] of last) if (reason !== 'positive') stops.set(name, { reason, evidence, ...(superseded ? { superseded } : {}) });
+  return { stops, restarted: restarted.filter((n) => !stops.has(n)) };
 }
 
 /**

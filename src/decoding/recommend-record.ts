@@ -16,7 +16,7 @@ import { completeDischargeList } from '../clinical/discharge-list.ts';
 import { buildPrompt, mentionStatuses } from '../clinical/prompt.ts';
 import { Formulary } from '../clinical/formulary.ts';
 import type { CDrugRedRecord } from '../clinical/record.ts';
-import { recordFromObject, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
+import { recordFromObject, restartedInNote, safetyPlan, type WithheldDrug } from '../clinical/withhold.ts';
 import { recommendWithCausalLm, type RecommendInput } from './causal-lm.ts';
 import { fuse, type FusedDrug, type FusionInput, type FusionWeights } from './evidence-fusion.ts';
 import type { CandidateTrie } from './trie.ts';
@@ -61,6 +61,8 @@ export function noteEvidence(
   parsed: CDrugRedRecord = recordFromObject(record),
 ): Pick<FusionInput, 'statuses' | 'classPlans' | 'areas' | 'unsuggested' | 'completeList' | 'unnamedPicks'> {
   const statuses = mentionStatuses(record, formulary);
+  // A drug the note restarts by its class is taken, though its last word is the stop.
+  for (const name of restartedInNote(parsed, formulary)) if (statuses.get(name) === 'stopped') statuses.set(name, 'positive');
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
