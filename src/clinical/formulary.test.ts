@@ -261,6 +261,9 @@ describe('findMentions', () => {
     const names = (t: string) => f.findMentions(t).map((m) => m.name);
     expect(names('可定 10mg qn。')).toEqual(['瑞舒伐他汀']);
     expect(names('LDL 2.2，可定加至20mg qn。')).toEqual(['瑞舒伐他汀']);
+    // a stop names the drug as surely as a dose does (RULE-1209g)
+    expect(names('K 4.6，停KCl。')).toEqual(['氯化钾']);
+    expect(names('查血KCl水平。')).toEqual([]);
     // a resume with its dose (RULE-1209b)
     expect(names('出院：来得时加至16U qn，MET恢复1.0 bid。')).toEqual(['甘精胰岛素', '二甲双胍']);
     expect(names('安定 5mg qn')).toEqual(['地西泮']);

@@ -223,6 +223,8 @@ const WORD_ENDING_IN_FU = /[恢反重回修康答平]/;
  * dosage form, a change of dose or a resume — "可定 10mg qn", "可定加至20mg", "美林 0.2g",
  * "MET恢复1.0 bid". "可定期复查" has none.
  */
+/** Right before an ambiguous alias: a stop ("停KCl", "停用可定"), which names a drug as surely as a dose does. */
+const STOP_BEFORE_AMBIGUOUS = /(?:停用|停服|停)$/;
 const DOSE_AFTER_AMBIGUOUS = /^\s*(?:片|胶囊|缓释片)?\s*(?:(?:加|减)量?至|改为|调至|调整为|调整至|恢复|继续|维持)?\s*\d/;
 
 /** The node for `key`, created along the way. */
@@ -563,7 +565,7 @@ export class Formulary {
         node = node.next.get(c);
         if (!node) break;
         key += c;
-        if (node.name !== undefined && this.acceptable(key, chars[j + 1], prevAlnum) && (!node.ambiguous || DOSE_AFTER_AMBIGUOUS.test(chars.slice(j + 1, j + 12).join('')))) {
+        if (node.name !== undefined && this.acceptable(key, chars[j + 1], prevAlnum) && (!node.ambiguous || DOSE_AFTER_AMBIGUOUS.test(chars.slice(j + 1, j + 12).join('')) || STOP_BEFORE_AMBIGUOUS.test(chars.slice(Math.max(0, i - 2), i).join('')))) {
           best = j + 1;
           bestName = node.name;
         }

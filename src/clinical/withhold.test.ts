@@ -364,6 +364,17 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '停用阿托伐他汀。继续他汀类以外的调脂治疗：加用依折麦布。' }, ['阿托伐他汀']).size).toBe(1);
   });
 
+  it('"停补钾" stops potassium; insulin tapered off in the course stops the course insulins, not a taper planned for home; 暂停 is a hold (RULE-1209g)', () => {
+    const k = withheld({ 诊疗过程描述: '予氯化钾缓释片1g tid。血钾4.3-4.6mmol/L，停补钾。' }, ['氯化钾', '二甲双胍']);
+    expect([...k.keys()]).toEqual(['氯化钾']);
+    const given = '血糖以三餐前门冬胰岛素+睡前甘精胰岛素控制。';
+    expect([...withheld({ 诊疗过程描述: given + '胰岛素逐渐减量，第5天停，空腹血糖5.8-7.1mmol/L。' }, ['门冬胰岛素', '甘精胰岛素']).keys()]).toEqual(['门冬胰岛素', '甘精胰岛素']);
+    expect(withheld({ 诊疗过程描述: given + '出院后胰岛素逐渐减量，2周后停用。' }, ['门冬胰岛素', '甘精胰岛素']).size).toBe(0);
+    const paused = { 现病史: '服氨氯地平5mg qd。', 诊疗过程描述: '入院后暂停氨氯地平，改为维拉帕米缓释片240mg qd。检查完毕停用维拉帕米，恢复院外原CCB。' };
+    expect(withheld(paused, ['氨氯地平']).size).toBe(0);
+    expect(withheld({ ...paused, 诊疗过程描述: '入院后暂停氨氯地平，改为维拉帕米缓释片240mg qd。' }, ['氨氯地平']).size).toBe(1);
+  });
+
   it('a home drug held for a work-up is restarted when the course later starts or plans its class (RULE-1209e)', () => {
     const washout = { 现病史: '服硝苯地平控释片30mg qd。', 诊疗过程描述: '为行ARR筛查，停硝苯地平控释片，暂改为维拉帕米缓释片240mg qd。' };
     expect(withheld(washout, ['硝苯地平']).size).toBe(1);

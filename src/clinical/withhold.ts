@@ -198,17 +198,22 @@ function reasonThenSwitches(mentions: readonly AnalyzedMention[], record: CDrugR
 }
 
 /**
- * "第8天停用胰岛素", "感染控制后停用胰岛素": insulin with no kind named is the insulin the course gave
- * before it (RULE-1208g). Not the pump or the drip ("停胰岛素泵", "停静脉胰岛素": the route), not a stop
- * the note forbids ("不可自行停用胰岛素"), and an insulin the course names again after it is restarted.
+ * "第8天停用胰岛素", "感染控制后停用胰岛素", "胰岛素逐渐减量，第5天停": insulin with no kind named is the
+ * insulin the course gave before it (RULE-1208g, RULE-1209g). Not the pump or the drip ("停胰岛素泵",
+ * "停静脉胰岛素": the route), not a stop the note forbids ("不可自行停用胰岛素"), not a taper planned for
+ * after discharge ("出院后胰岛素逐渐减量，2周后停用"), and an insulin the course names again after it is
+ * restarted.
  */
-const GENERIC_INSULIN_STOP = /(?<!(?:不可|不要|勿|切勿|不能|禁止)(?:自行|随意|擅自)?(?:减)?)(?:停用|停)胰岛素(?![泵\u4e00-\u9fffA-Za-z\d])/g;
+const GENERIC_INSULIN_STOP =
+  /(?<!(?:不可|不要|勿|切勿|不能|禁止)(?:自行|随意|擅自)?(?:减)?)(?:停用|停)胰岛素(?![泵\u4e00-\u9fffA-Za-z\d])|(?<![\u4e00-\u9fffA-Za-z\d])胰岛素(?:逐渐|逐步)减量[，,]\s*(?:第\s*\d+\s*(?:天|日)|\d+\s*(?:天|日)后)?停(?:用)?(?=[，,。；;\n]|$)/g;
+const PLANNED_FOR_HOME = /出院|嘱/;
 const COURSE_FIELD = MENTION_FIELD_ORDER.indexOf('诊疗过程描述');
 
 function genericInsulinStops(mentions: readonly AnalyzedMention[], record: CDrugRedRecord, formulary: Formulary): ClassStop[] {
   const course = record['诊疗过程描述'] ?? '';
   const out: ClassStop[] = [];
   for (const stop of course.matchAll(GENERIC_INSULIN_STOP)) {
+    if (!stop[0].startsWith('停') && PLANNED_FOR_HOME.test(sentenceBefore(course, stop.index))) continue;
     const given = mentions.filter((m) => m.field === '诊疗过程描述' && m.start < stop.index && !classWordOf(m.name) && /胰岛素/.test(m.name) && formulary.get(m.name)?.area === 'diabetes');
     const drugs = new Set(given.filter((m) => takenOrPlanned(m.status) || m.status === 'inpatient').map((m) => m.name));
     if (drugs.size > 0) out.push({ at: { field: COURSE_FIELD, pos: stop.index }, drugs, evidence: { field: '诊疗过程描述', text: clauseOf(course, stop.index, stop.index + stop[0].length) } });
@@ -221,8 +226,8 @@ const STARTED_AFTER = /开始|起始|启用|启动/;
 const CLASS_KEPT_AFTER = /同前|不变|继续|维持|照旧/;
 /** The history fields: a stop there happened before admission. */
 const HISTORY_FIELDS: ReadonlySet<string> = new Set(['现病史', '既往史']);
-/** A replacement for a while in the stop's sentence ("停用缬沙坦及氨氯地平，暂改为维拉帕米…"): a hold for a work-up. */
-const TEMPORARY_REPLACEMENT = /暂改|暂换|暂时改|暂用|洗脱/;
+/** A pause, or a replacement for a while, in the stop's sentence ("停用缬沙坦及氨氯地平，暂改为维拉帕米…"): a hold for a work-up. */
+const TEMPORARY_REPLACEMENT = /暂停|暂改|暂换|暂时改|暂用|洗脱/;
 
 /**
  * Drugs stopped in the history, or held in the course for a work-up (RULE-1209e), whose class the

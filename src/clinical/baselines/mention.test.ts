@@ -440,6 +440,16 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('甘精胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
   });
 
+  it('courses counted in days, rectal doses and refusals (RULE-1209g)', () => {
+    // a purpose after the drug is no class word: the stop after it is about the drug
+    expect(read('K 3.3mmol/L，予口服氯化钾缓释片补钾3天，K 4.0mmol/L后停用。')).toEqual([['氯化钾', 'stopped']]);
+    expect(read('予头孢呋辛酯片口服5天，复查尿常规(-)。')).toEqual([['头孢呋辛', 'inpatient']]);
+    expect(read('加用达格列净10mg qd口服3天后血糖下降。')).toEqual([['达格列净', 'positive']]);
+    expect(read('住院期间便秘予开塞露纳肛2次。')).toEqual([['开塞露', 'inpatient']]);
+    expect(read('特立帕肽因费用患者拒绝。')).toEqual([['特立帕肽', 'stopped']]);
+    expect(read('患者拒绝依洛尤单抗，加用依折麦布。')).toEqual([['依洛尤单抗', 'negated'], ['依折麦布', 'positive']]);
+  });
+
   it('"未再" with a verb of taking stops the drug; "未再发作" does not', () => {
     expect(read('急性期予秋水仙碱0.5mg tid；扶他林未再使用。')).toContainEqual(['双氯芬酸', 'stopped']);
     expect(read('半年前起未再服用二甲双胍', '现病史')).toEqual([['二甲双胍', 'stopped']]);

@@ -79,7 +79,7 @@ const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑", "苯溴马隆…疗效差，未选"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
-const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])';
+const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])|(?:患者|家属)?拒绝(?=\\s*(?:[，,。；;\\n]|$))';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -176,10 +176,16 @@ const LONG_INTERVAL_DRUGS: ReadonlySet<string> = new Set(['唑来膦酸', '地�
 const NEXT_DOSE = /每年\s*[1一]\s*次|每\s*(?:6|六)\s*个?月\s*[1一]?\s*次|每半年|下次/;
 /**
  * A dose or course the note itself bounds to the admission: a fixed course ("×2天"), a single dose
- * ("皮下注射1次", "…栓各1次", "0.5g 1次后退热"), an ad-hoc dose ("临时予"), or the words "（住院期间）". A dosing
- * frequency ("每日1次", "1次/周") is not a single dose: the verb must come right before it.
+ * ("皮下注射1次", "…栓各1次", "0.5g 1次后退热"), an ad-hoc dose ("临时予"), the words "（住院期间）" or doses
+ * given rectally ("纳肛2次"). A dosing frequency ("每日1次", "1次/周") is not a single dose: the verb must
+ * come right before it.
  */
-const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|\d\s*(?:g|mg|μg|ug|U|IU|ml|片|粒|支)\s*[×xX*]?\s*[1一]\s*次(?!\s*[\/／每日天周月])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]/i;
+const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静推|静注|肌注|口服|含服|予以?|给予|使用|各)\s*[1一]\s*次(?![\/／])|\d\s*(?:g|mg|μg|ug|U|IU|ml|片|粒|支)\s*[×xX*]?\s*[1一]\s*次(?!\s*[\/／每日天周月])|临时(?:予|给予|口服|使用|加用|(?:皮下)?注射)|[（(]住院期间[）)]|(?:纳肛|塞肛)\s*\d+\s*次/i;
+/**
+ * A course counted in days right after the verb ("予头孢呋辛酯片口服5天，复查尿常规(-)"; not "口服3天后…"):
+ * given on the ward, unless a stop refers back to it ("…口服2天降钾，复查K 4.9mmol/L后停用": stopped).
+ */
+const DAY_COURSE = /(?:口服|服用)\s*\d+\s*(?:天|日)(?![后余以])/;
 /** A dosing interval with its count ("每2周皮下注射1次", "每6个月注射1次"): a frequency, not a single dose. */
 const DOSING_INTERVAL = /每\s*[\d一二两三四五六七八九十半]*\s*个?(?:周|日|天|月|年)[^，,。；;\n]{0,8}?[1一]\s*次/g;
 /**
@@ -411,6 +417,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   let state: 'neutral' | 'negated' | 'stopped' | 'past' | 'ward' = 'neutral';
   let pending: AnalyzedMention[] = [];
   let last: AnalyzedMention | null = null; // last mention in the current sentence
+  /** Mentions read as ward-only from their course in days (DAY_COURSE): a stop after them still refers back. */
+  const dayCourses = new WeakSet<AnalyzedMention>();
 
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -442,7 +450,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge' || last.status === 'past')) {
+        } else if (last && (last.status === 'positive' || last.status === 'discharge' || last.status === 'past' || dayCourses.has(last))) {
           // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
           // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does. A cue
           // that opens a new clause with an object of its own ("恢复西格列汀，停胰岛素") is about that
@@ -485,6 +493,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // clause says nothing about it.
         if (state === 'stopped' && inWithPhrase(text, t.start) && COMBINATION_AFTER.test(text.slice(t.end))) break;
         let status: MentionStatus;
+        let dayCourse = false;
         if (state === 'negated') status = 'negated';
         else if (state === 'stopped') status = 'stopped';
         else if (state === 'ward' || clinicDose(i)) status = 'inpatient';
@@ -492,6 +501,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
         else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && DAY_COURSE.test(ownRouteOf(t.start))) {
+          status = 'inpatient';
+          dayCourse = true;
+        }
         // Elsewhere an intravenous route is the emergency room's or another hospital's ("急诊予乌拉地尔静脉泵入后收入院"):
         // not a home drug either (a pump or an injection under the skin may be).
         else if (INFUSION.test(ownRouteOf(t.start))) status = 'inpatient';
@@ -499,6 +512,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
+        if (dayCourse) dayCourses.add(a);
         if (reported(t.mention)) result.push(a);
         pending.push(a);
         last = a;
