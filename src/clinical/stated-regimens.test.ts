@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Formulary } from './formulary.ts';
-import { continuedRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen } from './stated-regimens.ts';
+import { continuedRegimens, deferredRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen } from './stated-regimens.ts';
 
 const course = (text: string) => statedRegimens({ 诊疗过程描述: text });
 
@@ -42,6 +42,18 @@ describe('statedRegimens', () => {
     expect(covers('urate', '碳酸氢钠')).toBe(false);
     expect(covers('antiplatelet', '氯吡格雷')).toBe(true);
     expect(covers('antiplatelet', '利伐沙班')).toBe(false);
+  });
+});
+
+describe('deferredRegimens (RULE-1209h)', () => {
+  const deferred = (text: string) => [...deferredRegimens({ 诊疗过程描述: text })].sort();
+  it('reads an area the course defers in so many words', () => {
+    expect(deferred('LDL-C 3.9（甲减相关），暂不调脂，甲功正常后复查。')).toEqual(['lipids']);
+    expect(deferred('血脂升高考虑与甲减相关，暂不加用调脂药。')).toEqual(['lipids']);
+    expect(deferred('无症状高尿酸血症，暂不予降尿酸药物治疗。')).toEqual(['urate']);
+    expect(deferred('降脂同前，降压改为CCB。')).toEqual([]);
+    // a condition earlier in the clause is no deferral yet
+    expect(deferred('若血压稳定可暂缓降压。')).toEqual([]);
   });
 });
 

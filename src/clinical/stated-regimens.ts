@@ -77,6 +77,9 @@ const EACH_AREA_WORD = new RegExp(AREA_WORD, 'g');
  */
 const REGIMEN_CONTINUED = new RegExp(`((?:${AREA_WORD})(?:(?:、|及|和|与)(?:${AREA_WORD}))*)(?:方案|治疗|药物|用药)?(?:同前|不变|继续|维持|照旧)`, 'g');
 
+/** An area the course defers in so many words: "暂不调脂", "暂不加用调脂药", "暂不予降尿酸药物治疗" (RULE-1209h). */
+const REGIMEN_DEFERRED = new RegExp(`(?:暂不|暂缓|不予|无需|暂未)(?:予以?|加用|启动|启用|使用)?(${AREA_WORD})(?:药物?|治疗)?`, 'g');
+
 /** A condition or deferral earlier in the clause: "若血压仍高，…" is in another clause, "必要时降压改为…" is not a plan yet. */
 const CONDITIONAL_BEFORE = new RegExp(`(?:${CONDITION_WORDS}|考虑|可)[^，,。；;\\n]*$`);
 
@@ -103,6 +106,11 @@ export function statedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'
  */
 export function continuedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
   return scopesIn(record, REGIMEN_CONTINUED);
+}
+
+/** The scopes the course defers ("暂不调脂"): no drug of them is started now, so none is suggested. */
+export function deferredRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
+  return scopesIn(record, REGIMEN_DEFERRED);
 }
 
 /** A switch cue ending at most 6 characters before its target: "出院改为来得时…", "调整为二甲双胍+…". */

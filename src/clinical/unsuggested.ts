@@ -6,7 +6,7 @@
  *  - A course that states a regimen (./stated-regimens.ts: "降糖：…同前", "降压改为CCB+袢利尿剂") closes
  *    what its area word is about: the regimen is what the sentence says (docs/decision-rules/RULE-1204y.md,
  *    -zg.md). One that continues it ("降糖方案不变", "降压、调脂同前") does so where the note names a drug
- *    of it as taken or planned (RULE-1205c). So does a switch to a glucose regimen of two or more named
+ *    of it as taken or planned (RULE-1205c); one that defers it ("暂不调脂") closes it too (RULE-1209h). So does a switch to a glucose regimen of two or more named
  *    agents ("改为基础胰岛素联合二甲双胍", RULE-1208e).
  *  - A drug given only for a documented finding is not suggested without it: a potassium supplement
  *    needs low potassium in the note (docs/decision-rules/RULE-1204z.md), a fibrate a lipid finding
@@ -31,7 +31,7 @@ import type { FormularyDrug, TherapeuticArea } from './formulary-types.ts';
 import type { Formulary } from './formulary.ts';
 import { labValuesOf } from './lab-values.ts';
 import { noteTexts } from './note-facts.ts';
-import { continuedRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen, type RegimenScope } from './stated-regimens.ts';
+import { continuedRegimens, deferredRegimens, regimenCovers, statedRegimens, switchedGlucoseRegimen, type RegimenScope } from './stated-regimens.ts';
 import type { CDrugRedRecord } from './record.ts';
 
 /** Low potassium documented in words; a serum potassium below 3.5 mmol/L counts too (./lab-values.ts). */
@@ -120,6 +120,7 @@ export function unsuggestedDrugs(
   // A continued regimen ("降糖方案不变") closes its scope only where the note names that regimen.
   const stated = [
     ...statedRegimens(record),
+    ...deferredRegimens(record),
     ...[...continuedRegimens(record)].filter(namesRegimen),
     ...(switchedGlucoseRegimen(record, formulary) ? (['glucose'] as const) : []),
   ];
