@@ -102,8 +102,9 @@ describe('evidence fusion', () => {
     ]);
     expect(fuse(input, w).trajectory.map((d) => d.name)).toEqual(['二甲双胍', '氨氯地平', '阿托伐他汀']);
     const withPlan = fuse({ ...input, classPlans: [usualSearched] }, w).trajectory;
-    expect(withPlan.map((d) => d.name)).toEqual(['二甲双胍', '阿托伐他汀', '氨氯地平']);
-    expect(withPlan[1]).toMatchObject({ source: 'model', modelConfidence: 0.2 });
+    // weighed on the plan, which here says more than the search's 0.2 (RULE-1209i)
+    expect(withPlan.map((d) => d.name)).toEqual(['阿托伐他汀', '二甲双胍', '氨氯地平']);
+    expect(withPlan[0]).toMatchObject({ source: 'model+note', modelConfidence: 0.2 });
     // the search reached another statin than the usual one: the usual one joins with the plan, the
     // searched one keeps only its own evidence (and the duplication group keeps one of the two)
     const otherSearched = { drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '瑞舒伐他汀' };
@@ -182,6 +183,20 @@ describe('evidence fusion', () => {
     expect(names(base)).toEqual(['二甲双胍', '达格列净', '阿托伐他汀', '氨氯地平', '瑞舒伐他汀', '阿司匹林'].sort());
     expect(names({ ...base, completeList: new Set(['二甲双胍', '氨氯地平']) })).toEqual(['二甲双胍', '氨氯地平'].sort());
     expect(names({ ...base, completeList: null })).toEqual(names(base));
+  });
+
+  it('weighs a planned class\'s usual drug on the plan even when the search reached it with low confidence (RULE-1209i)', () => {
+    const w = weights({ classPlanned: 3 }, -0.5);
+    const plan = { classPlans: [{ drugs: ['阿托伐他汀', '瑞舒伐他汀'], usual: '阿托伐他汀' }], statuses: new Map<string, MentionStatus>(), candidates: CANDIDATES };
+    const reachedLow = fuse({ ...plan, trajectory: [drug('阿托伐他汀', 0.02, 0)], stopProbabilities: [0.1, 0.9] }, w).trajectory;
+    const missed = fuse({ ...plan, trajectory: [], stopProbabilities: [0.9] }, w).trajectory;
+    expect(reachedLow[0]!.confidence).toBeCloseTo(missed[0]!.confidence, 10);
+    expect(reachedLow[0]!.modelConfidence).toBe(0.02);
+    // a confident search keeps its own, higher reading; an unplanned drug keeps the searched one
+    const reachedHigh = fuse({ ...plan, trajectory: [drug('阿托伐他汀', 0.99, 0)], stopProbabilities: [0.1, 0.9] }, w).trajectory;
+    expect(reachedHigh[0]!.confidence).toBeGreaterThan(missed[0]!.confidence);
+    const unplanned = fuse({ ...plan, classPlans: [], trajectory: [drug('阿托伐他汀', 0.02, 0)], stopProbabilities: [0.1, 0.9] }, w).trajectory;
+    expect(unplanned[0]!.confidence).toBeLessThan(missed[0]!.confidence);
   });
 
   it('weighs an unnamed statin as the class\'s usual drug, with the searched drug\'s evidence (RULE-1209c)', () => {

@@ -124,11 +124,25 @@ function logit(p: number): number {
   return Math.max(-LOGIT_CLAMP, Math.min(LOGIT_CLAMP, Math.log(q / (1 - q))));
 }
 
+/** A drug's features for the fusion, and what it came from. */
+export interface FusionRow {
+  name: string;
+  index: number;
+  x: number[];
+  modelConfidence: number | null;
+  noteStatus: MentionStatus | null;
+  /**
+   * A planned class's usual drug that the search reached and the note says nothing else about: its
+   * features as a note row (not searched), weighed too (RULE-1209i, `fuse`).
+   */
+  xAsPlanned?: number[];
+}
+
 /** One feature vector per drug that the search reached, the note names, or a class plan brings in. */
-export function fusionRows(input: FusionInput): { name: string; index: number; x: number[]; modelConfidence: number | null; noteStatus: MentionStatus | null }[] {
+export function fusionRows(input: FusionInput): FusionRow[] {
   const indexOf = new Map(input.candidates.map((c, i) => [c, i] as const));
   const blocked = new Set(input.mask?.blocked ?? []);
-  const rows: { name: string; index: number; x: number[]; modelConfidence: number | null; noteStatus: MentionStatus | null }[] = [];
+  const rows: FusionRow[] = [];
   const seen = new Set<string>();
   let reach = 0;
   const stops = input.stopProbabilities;
@@ -173,7 +187,10 @@ export function fusionRows(input: FusionInput): { name: string; index: number; x
     const { name, index } = standsFor(d.name) ?? d;
     if (seen.has(name) || leftOut(name)) return;
     seen.add(name);
-    rows.push({ name, index, x: features(name, true, d.confidence, reach, input.statuses.get(name) ?? null, note), modelConfidence: d.confidence, noteStatus: input.statuses.get(name) ?? null });
+    const status = input.statuses.get(name) ?? null;
+    const row: FusionRow = { name, index, x: features(name, true, d.confidence, reach, status, note), modelConfidence: d.confidence, noteStatus: status };
+    if (status === null && note.classPlanned.has(name)) row.xAsPlanned = features(name, false, 0, 0, null, note);
+    rows.push(row);
   });
   for (const [name, status] of input.statuses) {
     if (seen.has(name) || unlisted(name)) continue;
@@ -300,7 +317,12 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
   const superseded = supersededNamed(input, rows);
   const scored = rows
     .filter((r) => !superseded.has(r.name))
-    .map((r) => ({ ...r, p: fusedProbability(r.x, w) }))
+    // The search reaching a planned drug with low confidence is no evidence against the plan (RULE-1209i).
+    .map((r) => {
+      const searched = fusedProbability(r.x, w);
+      const planned = r.xAsPlanned ? fusedProbability(r.xAsPlanned, w) : 0;
+      return { ...r, p: Math.max(searched, planned), onPlan: planned > searched };
+    })
     .sort((a, b) => b.p - a.p || a.index - b.index);
   const takenGroups = new Set<string>();
   const trajectory: FusedDrug[] = [];
@@ -308,7 +330,7 @@ export function fuse(input: FusionInput, w: FusionWeights): { trajectory: FusedD
     const groups = maskGroupsAt(input.mask, r.index);
     if (groups.some((g) => takenGroups.has(g))) continue;
     for (const g of groups) takenGroups.add(g);
-    const source: FusedSource = r.modelConfidence === null ? 'note' : takenOrPlanned(r.noteStatus) ? 'model+note' : 'model';
+    const source: FusedSource = r.modelConfidence === null ? 'note' : takenOrPlanned(r.noteStatus) || r.onPlan ? 'model+note' : 'model';
     trajectory.push({ name: r.name, index: r.index, confidence: r.p, position: trajectory.length, modelConfidence: r.modelConfidence, noteStatus: r.noteStatus, source });
   }
   // Before the first drug: stop only if even the best drug is unlikely (the cut's minDrugs
