@@ -440,6 +440,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('甘精胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
   });
 
+  it('a stop on a condition still to be met is no stop now; "门诊加X" is deferred (RULE-1209j)', () => {
+    expect(read('普萘洛尔10mg tid，心率<90次/分后减停。')).toEqual([['普萘洛尔', 'positive']]);
+    expect(read('予氯化钾缓释片，K>4.5mmol/L时停用。')).toEqual([['氯化钾', 'positive']]);
+    expect(read('4-6周复查，仍未达标门诊加依洛尤单抗。')).toEqual([['依洛尤单抗', 'stopped']]);
+    expect(read('门诊加量二甲双胍。')).toEqual([['二甲双胍', 'positive']]);
+  });
+
   it('courses counted in days, rectal doses and refusals (RULE-1209g)', () => {
     // a purpose after the drug is no class word: the stop after it is about the drug
     expect(read('K 3.3mmol/L，予口服氯化钾缓释片补钾3天，K 4.0mmol/L后停用。')).toEqual([['氯化钾', 'stopped']]);

@@ -90,7 +90,7 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
 // So is a start left to another department: "孕12周后产科评估小剂量阿司匹林", "131I后是否口服泼尼松…由核医学科决定";
 // an evaluation with no object of its own ("DAPT满12月后心内科评估。", "…（满12个月后心内科评估）") is not one.
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始)))';
+const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始|加(?!量|至|到|大|强))))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -117,10 +117,11 @@ const FUTURE_BEFORE = /(?:(?:后|至|时|则)(?:可|即|再)?|[<>≤≥＜＞][^
  */
 const TAPER_WITHIN = /(?:\d+|[一二两三四五六七八九十半])\s*(?:周|个?月)内(?:逐渐|逐步)?减$/;
 /**
- * A stop at an end point still to come ("…至孕36周停用", "至满12个月停用") or a taper by a rule the
- * patient follows at home ("出院带泼尼松15mg qd，按上法减停", "根据血糖逐步减停基础胰岛素"): no stop now.
+ * A stop at an end point still to come ("…至孕36周停用", "至满12个月停用"), on a condition still to be met
+ * ("心率<90次/分后减停", RULE-1209j) or a taper by a rule the patient follows at home ("出院带泼尼松15mg qd，
+ * 按上法减停", "根据血糖逐步减停基础胰岛素"): no stop now.
  */
-const STOP_AHEAD = /(?:至(?:孕|满|术后|产后|分娩)[^，,。；;\n]{0,8}|(?:根据|视|按|依)[^，,。；;\n]{0,8}?(?:逐渐|逐步)?减)$/;
+const STOP_AHEAD = /(?:至(?:孕|满|术后|产后|分娩)[^，,。；;\n]{0,8}|(?:根据|视|按|依)[^，,。；;\n]{0,8}?(?:逐渐|逐步)?减|[<>≤≥＜＞][^，,；;。\n]{1,14}(?:后|时)(?:可|即|再)?(?:逐渐|逐步)?减?)$/;
 /** Nothing but the clause's end after a cue: it takes no object, so it refers back. */
 // A duration is no object either: "钙尔奇D，已自行停用半年", "阿卡波糖已停药3月余".
 const BARE_CUE_END = /^(?:用|服|药|止|掉)?\s*(?:约?(?:\d+|[一二两三四五六七八九十半数])+\s*个?(?:天|日|周|月|年)(?:余|多|左右)?\s*)?(?:[。；;！!？?\n，,）)]|$)/;
