@@ -179,7 +179,8 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   // Urate-lowering drugs as a whole: a plan names which one; "暂不予降尿酸药物治疗" rules them all out.
   { key: 'urateLowering', term: /降尿酸(?:药物?|治疗)/, classes: ['黄嘌呤氧化酶抑制剂', '促尿酸排泄药'] },
   // Only ruled out here ("避免NSAIDs"): an NSAID named as a class is no plan for one drug.
-  { key: 'nsaid', term: /NSAIDs?|非甾体(?:类)?抗炎药/i, classes: ['非甾体抗炎药'] },
+  // The COX-2 inhibitors are NSAIDs too: "避免NSAIDs" rules out 依托考昔 and 塞来昔布 (RULE-1209l).
+  { key: 'nsaid', term: /NSAIDs?|非甾体(?:类)?抗炎药/i, classes: ['非甾体抗炎药', '非甾体抗炎药(COX-2抑制剂)'] },
 ];
 
 /** The pseudo-drug name of a class word: `class:<key>`. */

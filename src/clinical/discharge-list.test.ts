@@ -14,6 +14,10 @@ describe('completeDischargeList (RULE-1208d)', () => {
     expect(list('出院带药（共3种）：\n1.门冬胰岛素30注射液（诺和锐30）早16U、晚12U 餐前\n2.阿卡波糖片 50mg tid\n3.阿司匹林肠溶片 100mg qd')).toEqual(['门冬胰岛素30', '阿卡波糖', '阿司匹林'].sort());
   });
 
+  it('reads an item that carries its duration (RULE-1209l)', () => {
+    expect(list('出院带药：①诺和锐30 早16u 晚12u；②左氧氟沙星片0.5g qd，再服10天；③拜阿司匹灵100mg qd。门诊换药。')).toEqual(['门冬胰岛素30', '左氧氟沙星', '阿司匹林'].sort());
+  });
+
   it('reads an item that carries a dose-change remark (RULE-1209b)', () => {
     expect(list('院外继续：\n1. 二甲双胍片 0.5g bid（减量）\n2. 达格列净片 10mg qd\n3. 缬沙坦胶囊 160mg qd（加量）\n低盐饮食。')).toEqual(['二甲双胍', '达格列净', '缬沙坦'].sort());
   });

@@ -28,7 +28,7 @@ const ITEM_BREAK = /[；;，,、。\n]|\s+(?=\d{1,2}\s*[.、．)）])/;
 /** An item that is an instruction, not a drug: "出院后监测血糖", "2周后内分泌门诊复诊". */
 const INSTRUCTION = /监测|复诊|复查|门诊|随访|随诊|饮食|运动|宣教|注意|嘱|定期|教育|戒烟|戒酒|观察|避免|就诊|指导|血糖|血压|心率/;
 /** What a dose, a time or a route fragment is made of ("晚12U 餐前", "0.5g tid"): removed, nothing is left. */
-const DOSE_WORDS = /[\d.\s%×xX*~～\-/()（）:：]+|mg|μg|ug|g|IU|U|ml|片|粒|支|袋|丸|qd|bid|tid|qid|qn|qw|qod|prn|po|ih|iv|h|次|天|日|周|月|早|中|午|晚|餐前|餐后|餐时|睡前|随餐|每|口服|皮下注射|一|二|三|两|半|减量|加量|新加|新增/gi;
+const DOSE_WORDS = /[\d.\s%×xX*~～\-/()（）:：]+|mg|μg|ug|g|IU|U|ml|片|粒|支|袋|丸|qd|bid|tid|qid|qn|qw|qod|prn|po|ih|iv|h|次|天|日|周|月|早|中|午|晚|餐前|餐后|餐时|睡前|随餐|每|口服|皮下注射|一|二|三|两|半|减量|加量|新加|新增|再服|续服|连服|再用|共/gi;
 
 /** The drugs of the course's complete explicit discharge list, or null when it has none this reader can trust. */
 export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程描述'>, formulary: Formulary): Set<string> | null {

@@ -364,6 +364,10 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '停用阿托伐他汀。继续他汀类以外的调脂治疗：加用依折麦布。' }, ['阿托伐他汀']).size).toBe(1);
   });
 
+  it('"避免NSAIDs" rules out the COX-2 inhibitors too (RULE-1209l)', () => {
+    expect([...withheld({ 诊疗过程描述: 'CKD，避免NSAIDs。加非布司他20mg qd。' }, ['布洛芬', '依托考昔', '塞来昔布', '非布司他']).keys()]).toEqual(['布洛芬', '依托考昔', '塞来昔布']);
+  });
+
   it('"停补钾" stops potassium; insulin tapered off in the course stops the course insulins, not a taper planned for home; 暂停 is a hold (RULE-1209g)', () => {
     const k = withheld({ 诊疗过程描述: '予氯化钾缓释片1g tid。血钾4.3-4.6mmol/L，停补钾。' }, ['氯化钾', '二甲双胍']);
     expect([...k.keys()]).toEqual(['氯化钾']);

@@ -440,6 +440,21 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('甘精胰岛素逐步减停。')).toEqual([['甘精胰岛素', 'stopped']]);
   });
 
+  it('不予选择 and 避开 rule out; 效果差 in 现病史 is past; a deferred restart; ward-only alprostadil and long-interval drugs (RULE-1209l)', () => {
+    expect(read('降尿酸：非布司他心血管风险增加，不予选择；苯溴马隆50mg qd。')).toEqual([['非布司他', 'stopped'], ['苯溴马隆', 'positive']]);
+    expect(read('PPI口服选潘妥洛克40mg qd（避开洛赛克）。')).toEqual([['泮托拉唑', 'positive'], ['奥美拉唑', 'stopped']]);
+    expect(read('3月来干咳，外院予头孢克洛、复方甲氧那明效果差。', '现病史')).toEqual([['头孢克洛', 'past'], ['复方甲氧那明', 'past']]);
+    expect(read('出院后：甘精胰岛素12U睡前；二甲双胍待门诊复查肝功、血乳酸后再决定是否加回。')).toEqual([['甘精胰岛素', 'discharge'], ['二甲双胍', 'stopped']]);
+    // a review of a drug that goes home stays a later decision about it
+    expect(read('出院后：氯吡格雷75mg qd（满12个月后门诊评估）。')).toEqual([['氯吡格雷', 'discharge']]);
+    expect(read('局部清创换药，前列地尔改善循环。')).toEqual([['前列地尔', 'inpatient']]);
+    expect(read('双膦酸盐禁用，改选地舒单抗。出院后：钙尔奇D 600mg qd；每6个月皮下注射地舒单抗60mg一次（下次2023年4月门诊注射）。')).toEqual([
+      ['地舒单抗', 'inpatient'],
+      ['碳酸钙D3', 'discharge'],
+      ['地舒单抗', 'inpatient'],
+    ]);
+  });
+
   it('a stop on a condition still to be met is no stop now; "门诊加X" is deferred (RULE-1209j)', () => {
     expect(read('普萘洛尔10mg tid，心率<90次/分后减停。')).toEqual([['普萘洛尔', 'positive']]);
     expect(read('予氯化钾缓释片，K>4.5mmol/L时停用。')).toEqual([['氯化钾', 'positive']]);
@@ -543,7 +558,8 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
 
   it('a bare 改 between two drugs switches; 改口服 and 改善 do not stop the drug before them', () => {
     expect(read('诺和力改诺和泰 0.25mg qw')).toEqual([['利拉鲁肽', 'stopped'], ['司美格鲁肽', 'positive']]);
-    expect(read('前列地尔改善微循环，甲钴胺改口服0.5mg tid')).toEqual([['前列地尔', 'positive'], ['甲钴胺', 'positive']]);
+    // (前列地尔 is a ward drug wherever it is named, RULE-1209l: 改善 leaves it as it was)
+    expect(read('前列地尔改善微循环，甲钴胺改口服0.5mg tid')).toEqual([['前列地尔', 'inpatient'], ['甲钴胺', 'positive']]);
   });
 
   it('替代/代替 stop the drug after them ("以氯吡格雷替代阿司匹林"); replacement therapy is no stop', () => {

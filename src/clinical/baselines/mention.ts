@@ -79,7 +79,7 @@ const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑", "苯溴马隆…疗效差，未选"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
-const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])|(?:患者|家属)?拒绝(?=\\s*(?:[，,。；;\\n]|$))';
+const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|避开|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|选择|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])|(?:患者|家属)?拒绝(?=\\s*(?:[，,。；;\\n]|$))';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -91,7 +91,7 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // So is a start left to another department: "孕12周后产科评估小剂量阿司匹林", "131I后是否口服泼尼松…由核医学科决定";
 // an evaluation with no object of its own ("DAPT满12月后心内科评估。", "…（满12个月后心内科评估）") is not one.
 const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始|加(?!量|至|到|大|强))))';
-const DEFER_START = `${DEFER}(?:需要?)?(?:加用|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
+const DEFER_START = `${DEFER}(?:需要?)?(?:加用|加回|用回|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
 const STOP_CUE = new RegExp(`${STOP_WORDS}|${AVOID_PHRASES}|${DEFER_START}`, 'g');
@@ -131,6 +131,8 @@ export const AVOID_WORDS = /避免|禁用|忌用|不宜|不选|未选|不予|勿
 export const CONDITION_WORDS = '待|拟|必要时|若|如';
 /** Words that defer the decision to start a drug (for wording a withheld drug's reason). */
 export const DEFER_WORDS = new RegExp(DEFER);
+/** A deferral that ends on a (re)start verb: the drug is started later, not kept and reviewed later. */
+const DEFERRED_START_VERB = /(?:加用|加回|用回|启用|启动|开始|恢复)$/;
 // A bare 改 between two drugs is a switch too ("诺和力改诺和泰"); 改善/改变 are not cues, and a cue
 // only acts when a drug follows it ("改口服" leaves the drug before it alone).
 /** The words that switch one regimen for another (also read around class words, src/clinical/withhold.ts). */
@@ -199,6 +201,11 @@ const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七�
 const COURSE_GOES_ON = /至今|目前|仍/;
 /** In 现病史, taken without effect before admission ("自服“连花清瘟胶囊”无好转"): an earlier regimen too. */
 const WITHOUT_EFFECT = /无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解/;
+/**
+ * A poor effect closing the drug's sentence ("外院予头孢克洛、复方甲氧那明效果差。"); not one an add-on
+ * follows ("阿卡波糖效果不佳，加用西格列汀": the drug goes on) (RULE-1209l).
+ */
+const POOR_EFFECT_ENDS_SENTENCE = /^[^。；;\n，,]*?(?:效果|疗效)(?:差|不佳)\s*(?:[。；;\n]|$)/;
 /** …also when the verdict is a short clause of its own right after ("…×5d，无效", "…，疼痛无缓解"). */
 const WITHOUT_EFFECT_NEXT = /^[，,]\s*[^，,。；;\n]{0,6}?(?:无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解)\s*(?:[。；;，,\n]|$)/;
 /** One character that ends a clause. */
@@ -234,8 +241,12 @@ const RECHECKED_NAME = (text: string, start: number, end: number): boolean =>
 /** An injection form named with the drug ("注射用奥美拉唑钠", "前列地尔注射液"): given on the ward. */
 const INJECTION_BEFORE = /注射用$/;
 const INJECTION_AFTER = /^[^，,。；;\n]{0,3}注射液/;
-/** Low-molecular-weight heparins: thrombosis prophylaxis in bed; home only when a discharge plan names them. */
-const WARD_ANTICOAGULANTS: ReadonlySet<string> = new Set(['低分子肝素', '依诺肝素', '那屈肝素', '达肝素']);
+/**
+ * Drugs given on the ward wherever the course names them (home only when a discharge plan does):
+ * low-molecular-weight heparins (thrombosis prophylaxis in bed) and alprostadil, an injection only
+ * (LABELLING.md §1 rule 4; RULE-1209l).
+ */
+const WARD_ONLY_DRUGS: ReadonlySet<string> = new Set(['低分子肝素', '依诺肝素', '那屈肝素', '达肝素', '前列地尔']);
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
@@ -376,13 +387,13 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   const injectionForm = (start: number, end: number): boolean =>
     /注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end));
   const wardInjection = (start: number, end: number, name: string): boolean =>
-    WARD_ANTICOAGULANTS.has(name) || (!HOME_INJECTABLE.test(name) && injectionForm(start, end));
+    WARD_ONLY_DRUGS.has(name) || (!HOME_INJECTABLE.test(name) && injectionForm(start, end));
 
   /** The drug's clause counts a finished course in days after it, says it had no effect, or takes it for flares (COURSE_BEFORE_ADMISSION, WITHOUT_EFFECT, AS_NEEDED_FOR_FLARES). */
   const courseBeforeAdmission = (start: number, end: number): boolean => {
     if (AS_NEEDED_FOR_FLARES.test(text.slice(clauseStart(start), start))) return true;
     const tail = text.slice(end, clauseEnd(end));
-    return (COURSE_BEFORE_ADMISSION.test(tail) || WITHOUT_EFFECT.test(tail) || WITHOUT_EFFECT_NEXT.test(text.slice(clauseEnd(end)))) && !COURSE_GOES_ON.test(tail);
+    return (COURSE_BEFORE_ADMISSION.test(tail) || WITHOUT_EFFECT.test(tail) || WITHOUT_EFFECT_NEXT.test(text.slice(clauseEnd(end))) || POOR_EFFECT_ENDS_SENTENCE.test(text.slice(end))) && !COURSE_GOES_ON.test(tail);
   };
 
   /** The rest of the mention's sentence, up to the next drug named, gives its next dose in clinic (or a long-interval drug's schedule). */
@@ -460,8 +471,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           const bare = BARE_CUE_END.test(text.slice(t.end));
           // A deferral after a drug of the discharge plan ("氯吡格雷75mg qd（满12个月后门诊评估）") is a
           // later decision about a drug that goes home, not a stop.
-          const laterDecision = last.status === 'discharge' && DEFER_WORDS.test(text.slice(t.start, t.end));
-          const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !futureStop(t.start) && !laterDecision;
+          // Not a deferred (re)start ("二甲双胍待门诊复查…后再决定是否加回"): that drug is not taken now.
+          const laterDecision = last.status === 'discharge' && DEFER_WORDS.test(text.slice(t.start, t.end)) && !DEFERRED_START_VERB.test(text.slice(t.start, t.end));
+          const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !laterDecision;
           // A bare cue ending the sentence after the course's end point ("…4天，关节肿痛基本缓解后停用")
           // is about the drug over a longer course description.
           const reach = bare && RESOLVED_THEN.test(gap) ? 40 : 20;
@@ -521,6 +533,13 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
       }
     }
   }
+  // A long-interval drug given on the ward or in clinic anywhere in the course is that
+  // administration wherever the course names it ("改选地舒单抗" … "每6个月皮下注射地舒单抗60mg一次（下次…门诊注射）"):
+  // not a take-home drug (LABELLING.md §1 rule 5; RULE-1209l).
+  if (field === '诊疗过程描述')
+    for (const name of LONG_INTERVAL_DRUGS)
+      if (result.some((a) => a.name === name && a.status === 'inpatient'))
+        for (const a of result) if (a.name === name && (a.status === 'positive' || a.status === 'discharge')) a.status = 'inpatient';
   return result;
 }
 
