@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MentionStatus } from './baselines/mention.ts';
 import { completeDischargeList } from './discharge-list.ts';
 import { Formulary } from './formulary.ts';
 
@@ -12,6 +13,25 @@ describe('completeDischargeList (RULE-1208d)', () => {
   it('reads a numbered or separated list that names several drugs', () => {
     expect(list('血糖达标。\n出院后继续：①盐酸二甲双胍片0.5g tid(餐中)；②西格列汀片100mg qd；③厄贝沙坦片150mg qd。\n1月后复查血脂、肝功。')).toEqual(['二甲双胍', '厄贝沙坦', '西格列汀'].sort());
     expect(list('出院带药（共3种）：\n1.门冬胰岛素30注射液（诺和锐30）早16U、晚12U 餐前\n2.阿卡波糖片 50mg tid\n3.阿司匹林肠溶片 100mg qd')).toEqual(['门冬胰岛素30', '阿卡波糖', '阿司匹林'].sort());
+  });
+
+  it('with the note\'s statuses, a list whose only references are area continuations goes on with those areas\' drugs (RULE-1209m)', () => {
+    const course = '出院带药：甘精胰岛素注射液16U睡前；二甲双胍缓释片1.0g qd；阿托伐他汀钙片20mg qn。降压同前。';
+    const statuses = new Map<string, MentionStatus>([
+      ['甘精胰岛素', 'discharge'],
+      ['二甲双胍', 'discharge'],
+      ['阿托伐他汀', 'discharge'],
+      ['氨氯地平', 'positive'],
+      ['格列美脲', 'stopped'],
+    ]);
+    const read = (c: string) => {
+      const l = completeDischargeList({ 诊疗过程描述: c }, formulary, statuses);
+      return l === null ? null : [...l].sort();
+    };
+    expect(read(course)).toEqual(['二甲双胍', '氨氯地平', '甘精胰岛素', '阿托伐他汀'].sort());
+    // without the statuses, or with another reference, the list is not read
+    expect(list(course)).toBeNull();
+    expect(read(course + '余药同前。')).toBeNull();
   });
 
   it('reads an item that carries its duration (RULE-1209l)', () => {

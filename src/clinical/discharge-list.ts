@@ -11,13 +11,16 @@
  *  - it names at least two drugs the reader sends home (status 'discharge');
  *  - every item of it is a drug the lexicon knows, or an instruction (监测血糖, 2周后门诊复诊…): an
  *    item that may be a drug the lexicon does not know ("吉加", "ASA") leaves the list unread;
- *  - neither the list nor the rest of the course keeps anything by reference (同前, 不变, 如上, 其余…,
- *    "原降压、调脂方案不变") or by class ("利尿剂继续口服"): those areas go home without being listed.
+ *  - neither the list nor the rest of the course keeps anything by reference (同前, 不变, 如上, 其余…)
+ *    or by class ("利尿剂继续口服"): those go home without being listed. Except area continuations
+ *    ("降压同前", "降糖方案不变"), when they are the only references and the caller gives the note's
+ *    statuses: the list then goes on with the drugs of those areas the note takes or plans (RULE-1209m).
  */
-import { analyzeText, type AnalyzedMention } from './baselines/mention.ts';
+import { analyzeText, takenOrPlanned, type AnalyzedMention, type MentionStatus } from './baselines/mention.ts';
 import { CLASS_WORD_PREFIX, withClassWords } from './class-words.ts';
 import type { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
+import { continuedRegimens, regimenCovers, withoutContinuedRegimens } from './stated-regimens.ts';
 
 /** The cue that opens a list, with its colon. */
 const LIST_CUE = /(?:出院带药|出院后继续|院外继续|嘱出院后|出院用药|出院医嘱|出院续服|出院续用|出院继续|出院方案|出院治疗方案)[^：:。；;\n]{0,8}[：:]/g;
@@ -31,10 +34,16 @@ const INSTRUCTION = /监测|复诊|复查|门诊|随访|随诊|饮食|运动|宣
 const DOSE_WORDS = /[\d.\s%×xX*~～\-/()（）:：]+|mg|μg|ug|g|IU|U|ml|片|粒|支|袋|丸|qd|bid|tid|qid|qn|qw|qod|prn|po|ih|iv|h|次|天|日|周|月|早|中|午|晚|餐前|餐后|餐时|睡前|随餐|每|口服|皮下注射|一|二|三|两|半|减量|加量|新加|新增|再服|续服|连服|再用|共/gi;
 
 /** The drugs of the course's complete explicit discharge list, or null when it has none this reader can trust. */
-export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程描述'>, formulary: Formulary): Set<string> | null {
+export function completeDischargeList(
+  record: Pick<CDrugRedRecord, '诊疗过程描述'>,
+  formulary: Formulary,
+  statuses?: ReadonlyMap<string, MentionStatus>,
+): Set<string> | null {
   const course = record['诊疗过程描述'] ?? '';
   const cues = [...course.matchAll(LIST_CUE)];
-  if (cues.length === 0 || KEPT_BY_REFERENCE.test(course)) return null;
+  if (cues.length === 0) return null;
+  const continued = KEPT_BY_REFERENCE.test(course) && statuses !== undefined && !KEPT_BY_REFERENCE.test(withoutContinuedRegimens(course)) ? continuedRegimens(record) : null;
+  if (KEPT_BY_REFERENCE.test(course) && (continued === null || continued.size === 0)) return null;
   const mentions = analyzeText(course, '诊疗过程描述', withClassWords(formulary));
   const drugs = new Set<string>();
   for (const cue of cues) {
@@ -45,7 +54,15 @@ export function completeDischargeList(record: Pick<CDrugRedRecord, '诊疗过程
     if (!everyItemRead(course, from, to, inList)) return null;
     for (const m of inList) if (m.status === 'discharge') drugs.add(m.name);
   }
-  return drugs.size >= 2 ? drugs : null;
+  if (drugs.size < 2) return null;
+  // The areas the course continues by reference go home as the note has them.
+  for (const scope of continued ?? []) {
+    for (const [name, status] of statuses ?? []) {
+      const d = formulary.get(name);
+      if (d !== undefined && takenOrPlanned(status) && regimenCovers(scope, d)) drugs.add(name);
+    }
+  }
+  return drugs;
 }
 
 /** A line that goes on with a numbered list: "2. 阿托伐他汀 20mg qn", "②西格列汀", "- 氨氯地平". */

@@ -108,6 +108,11 @@ export function continuedRegimens(record: Pick<CDrugRedRecord, '诊疗过程描�
   return scopesIn(record, REGIMEN_CONTINUED);
 }
 
+/** The text with its area continuations ("降压同前", "降糖方案不变") taken out: what else it keeps by reference. */
+export function withoutContinuedRegimens(text: string): string {
+  return text.replace(REGIMEN_CONTINUED, '');
+}
+
 /** The scopes the course defers ("暂不调脂"): no drug of them is started now, so none is suggested. */
 export function deferredRegimens(record: Pick<CDrugRedRecord, '诊疗过程描述'>): Set<RegimenScope> {
   return scopesIn(record, REGIMEN_DEFERRED);

@@ -66,7 +66,7 @@ export function noteEvidence(
   const areas = { of: (name: string) => formulary.get(name)?.area, supported: supportedAreas(parsed) };
   const classPlans = [...openClassPlans(record, formulary, statuses), ...impliedPlans(parsed, formulary, statuses)];
   const unsuggested = unsuggestedDrugs(parsed, formulary, statuses, new Set(classPlans.map((p) => p.usual)), areas.supported);
-  const completeList = completeDischargeList(parsed, formulary);
+  const completeList = completeDischargeList(parsed, formulary, statuses);
   const unnamed = unnamedPicks(formulary.drugs, (name) => statuses.has(name));
   return { statuses, classPlans, areas, unsuggested, completeList, unnamedPicks: unnamed };
 }
