@@ -408,10 +408,32 @@ export function stoppedInNote(
  * by their class (RULE-1208h, RULE-1209e): taken, though the note never names them again.
  */
 export function restartedInNote(record: CDrugRedRecord, formulary: Formulary): string[] {
-  return readNoteStops(record, formulary, analyzeRecord(record, formulary)).restarted;
+  return readNoteStops(record, formulary).restarted;
 }
 
-function readNoteStops(record: CDrugRedRecord, formulary: Formulary, mentions: readonly AnalyzedMention[]): { stops: Map<string, NoteStop>; restarted: string[] } {
+interface NoteStops {
+  stops: Map<string, NoteStop>;
+  restarted: string[];
+}
+
+/**
+ * One reading per record and formulary: the safety plan and the fusion's evidence both ask for it
+ * on the same parsed record in every decode (src/decoding/recommend-record.ts), and it reads the
+ * note twice (drugs, then class words). Records are not mutated after parsing.
+ */
+const noteStopsRead = new WeakMap<CDrugRedRecord, WeakMap<Formulary, NoteStops>>();
+
+function readNoteStops(record: CDrugRedRecord, formulary: Formulary, mentions?: readonly AnalyzedMention[]): NoteStops {
+  const byFormulary = noteStopsRead.get(record) ?? new WeakMap<Formulary, NoteStops>();
+  noteStopsRead.set(record, byFormulary);
+  const known = byFormulary.get(formulary);
+  if (known) return known;
+  const read = readNoteStopsOnce(record, formulary, mentions ?? analyzeRecord(record, formulary));
+  byFormulary.set(formulary, read);
+  return read;
+}
+
+function readNoteStopsOnce(record: CDrugRedRecord, formulary: Formulary, mentions: readonly AnalyzedMention[]): NoteStops {
   const last = new Map<string, { reason: 'positive' | NoteStop['reason']; evidence: FactSource; superseded?: true; field?: string; pos?: number }>();
   // The note read once more with class words, for what it says about whole classes.
   const classMentions = analyzeRecord(record, withClassWords(formulary));
