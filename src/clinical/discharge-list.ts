@@ -20,7 +20,7 @@ import { analyzeText, takenOrPlanned, type AnalyzedMention, type MentionStatus }
 import { CLASS_WORD_PREFIX, withClassWords } from './class-words.ts';
 import type { Formulary } from './formulary.ts';
 import type { CDrugRedRecord } from './record.ts';
-import { continuedRegimens, regimenCovers, withoutContinuedRegimens } from './stated-regimens.ts';
+import { continuedRegimens, regimenCovers, withoutContinuedRegimens, type RegimenScope } from './stated-regimens.ts';
 
 /** The cue that opens a list, with its colon. */
 const LIST_CUE = /(?:出院带药|出院后继续|院外继续|嘱出院后|出院用药|出院医嘱|出院续服|出院续用|出院继续|出院方案|出院治疗方案)[^：:。；;\n]{0,8}[：:]/g;
@@ -42,8 +42,11 @@ export function completeDischargeList(
   const course = record['诊疗过程描述'] ?? '';
   const cues = [...course.matchAll(LIST_CUE)];
   if (cues.length === 0) return null;
-  const continued = KEPT_BY_REFERENCE.test(course) && statuses !== undefined && !KEPT_BY_REFERENCE.test(withoutContinuedRegimens(course)) ? continuedRegimens(record) : null;
-  if (KEPT_BY_REFERENCE.test(course) && (continued === null || continued.size === 0)) return null;
+  const referenced = KEPT_BY_REFERENCE.test(course);
+  // Area continuations as the only references: their areas go on beside the list (RULE-1209m).
+  const continued: ReadonlySet<RegimenScope> =
+    referenced && statuses !== undefined && !KEPT_BY_REFERENCE.test(withoutContinuedRegimens(course)) ? continuedRegimens(record) : new Set();
+  if (referenced && continued.size === 0) return null;
   const mentions = analyzeText(course, '诊疗过程描述', withClassWords(formulary));
   const drugs = new Set<string>();
   for (const cue of cues) {
@@ -56,7 +59,7 @@ export function completeDischargeList(
   }
   if (drugs.size < 2) return null;
   // The areas the course continues by reference go home as the note has them.
-  for (const scope of continued ?? []) {
+  for (const scope of continued) {
     for (const [name, status] of statuses ?? []) {
       const d = formulary.get(name);
       if (d !== undefined && takenOrPlanned(status) && regimenCovers(scope, d)) drugs.add(name);
