@@ -258,7 +258,7 @@ export const DRUG_LINES = String.raw`
 丹七片||中成药(活血化瘀)||||丹七胶囊
 ## gout
 别嘌醇|M04AA01|黄嘌呤氧化酶抑制剂|xanthine_oxidase_inhibitor||片,缓释片,缓释胶囊|别嘌呤醇,赛来力
-非布司他|M04AA03|黄嘌呤氧化酶抑制剂|xanthine_oxidase_inhibitor||片|优立通,风定宁
+非布司他|M04AA03|黄嘌呤氧化酶抑制剂|xanthine_oxidase_inhibitor||片|优立通,风定宁,非布斯他
 苯溴马隆|M04AB03|促尿酸排泄药|uricosuric||片,胶囊|立加利仙
 丙磺舒|M04AB01|促尿酸排泄药|uricosuric||片|
 秋水仙碱|M04AC01|抗痛风药|||片|

@@ -57,7 +57,8 @@ export function openClassPlans(
     if (word.usual === undefined) continue;
     const drugs = drugsOfClassWord(word, formulary.drugs);
     // Any drug of the class the note names answers the plan ("他汀强化" on simvastatin keeps it),
-    // unless the note switched away from it ("改为高强度他汀").
+    // unless the note switched away from it ("改为高强度他汀") or planned a stronger one for a reason
+    // ("LDL-C未达标，他汀强化降脂"; ClassWord.supersedesWhenPlanned).
     let answering = drugs;
     if (word.supersedes) {
       superseded ??= supersededInNote(recordFromObject(record), formulary);

@@ -31,9 +31,15 @@ export interface ClassWord {
   /**
    * Drugs of the class a switch to this word replaces: after "改为高强度他汀" a named simvastatin
    * is withheld (it never reaches high intensity). The word alone ("他汀强化") keeps a named drug
-   * of the class (src/clinical/withhold.ts, class-plans.ts).
+   * of the class (src/clinical/withhold.ts, class-plans.ts), unless `supersedesWhenPlanned`.
    */
   supersedes?: readonly string[];
+  /**
+   * The word replaces `supersedes` without a switch verb too, where the course plans it for a reason
+   * (`reason`: "LDL-C未达标（目标<1.4mmol/L），他汀强化降脂") or in the discharge plan ("出院方案：…他汀强化"):
+   * a home 辛伐他汀 then goes home as 阿托伐他汀 (eval/handwritten/LABELLING.md §1.1; RULE-1210a).
+   */
+  supersedesWhenPlanned?: { reason: RegExp };
   /**
    * Where practice picks another drug of the class first: the note names one of `conditions`
    * (not negated) or an eGFR below `egfrBelow`.
@@ -63,6 +69,9 @@ export const CLASS_WORDS: readonly ClassWord[] = [
     usual: '阿托伐他汀',
     members: ['阿托伐他汀', '瑞舒伐他汀'],
     supersedes: ['辛伐他汀', '普伐他汀', '氟伐他汀', '洛伐他汀', '匹伐他汀'],
+    // Escalation follows an LDL-C above its target; the phrase alone, as our generator writes it,
+    // keeps the home statin in its labels (measured: RULE-1210a).
+    supersedesWhenPlanned: { reason: /(?:LDL|低密度脂蛋白)[^。；;\n]{0,40}?(?:未达标|不达标|目标\s*[<＜≤]|目标值)/i },
   },
   { key: 'statin', term: /他汀/, classes: ['他汀类'], usual: '阿托伐他汀', unnamedPick: true },
   { key: 'sglt2', term: /SGLT-?2(?:抑制剂|i)?|列净类|钠-?葡萄糖(?:协同)?转运蛋白-?2抑制剂/i, classes: ['SGLT2抑制剂'], usual: '达格列净' },

@@ -22,6 +22,11 @@ describe('impliedPlans', () => {
     }
   });
 
+  it('a home urate-lowering drug the note stopped (an allopurinol rash) leaves the next one a new start (RULE-1210a)', () => {
+    const r = rec({ 现病史: '2周前加用别嘌醇片100mg bid，5天前出现皮疹，已自行停药。', 诊疗过程描述: '别嘌醇终身禁用。皮疹消退后改用非布司他片20mg qd起始。' });
+    expect(implied(r)).toEqual(['秋水仙碱']);
+  });
+
   it('no plan for a continued home drug, a deferred start, a note without gout, or a note that names colchicine', () => {
     expect(implied(rec({ 现病史: '痛风5年，长期口服别嘌醇0.1g bid。', 诊疗过程描述: '别嘌醇加量至0.2g bid，予别嘌醇继续降尿酸。' }))).toEqual([]);
     expect(implied(rec({ 既往史: '高尿酸血症，服非布司他。', 诊疗过程描述: '加用非布司他20mg qd。' }))).toEqual([]);

@@ -37,9 +37,11 @@ const CLAUSE_END = /[，,。；;\n]/;
 export function impliedPlans(record: CDrugRedRecord, formulary: Formulary, statuses: ReadonlyMap<string, MentionStatus>): ClassPlan[] {
   if (statuses.has(PROPHYLAXIS) || !record.出院诊断.some((d) => d.includes('痛风'))) return [];
   const lowersUrate = (name: string) => URATE_LOWERING_GROUPS.has(formulary.get(name)?.duplicationGroup ?? '');
-  // A urate-lowering drug of the history is a home drug the course continues or restarts, not a start.
+  // A urate-lowering drug of the history is a home drug the course continues or restarts, not a start;
+  // one the note no longer has taken (an allopurinol rash, "终身禁用") leaves the course's next drug a
+  // new start (RULE-1210a).
   const history = `${record.现病史 ?? ''}\n${record.既往史 ?? ''}`;
-  if (formulary.findMentions(history).some((m) => lowersUrate(m.name))) return [];
+  if (formulary.findMentions(history).some((m) => lowersUrate(m.name) && takenOrPlanned(statuses.get(m.name)))) return [];
   const course = record.诊疗过程描述 ?? '';
   const started = formulary.findMentions(course).some((m) => {
     if (!lowersUrate(m.name) || !takenOrPlanned(statuses.get(m.name))) return false;

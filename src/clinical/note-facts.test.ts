@@ -85,6 +85,10 @@ describe('findCondition', () => {
     expect(findCondition(taught, '粒细胞缺乏')).toBeNull();
     expect(findCondition(extractNoteFacts(rec('v', { 入院情况: '血常规示粒细胞缺乏。' })), '粒细胞缺乏')).not.toBeNull();
   });
+  it('"除外…" excludes a condition as "排除…" does (RULE-1210a)', () => {
+    expect(findCondition(extractNoteFacts(rec('v', { 诊疗过程描述: '8am皮质醇 412nmol/L，除外肾上腺皮质功能不全。' })), '肾上腺皮质功能不全')).toBeNull();
+    expect(findCondition(extractNoteFacts(rec('v', { 出院诊断: ['肾上腺皮质功能不全'] })), '肾上腺皮质功能不全')).not.toBeNull();
+  });
   it('a condition after a bare 防 is one to prevent; 防治 names the disease (RULE-1205h)', () => {
     const prevent = extractNoteFacts(rec('v', { 诊疗过程描述: '加可多华4mg qn（首剂睡前，防体位性低血压）。' }));
     expect(findCondition(prevent, '体位性低血压')).toBeNull();

@@ -57,7 +57,8 @@ const CLAUSE_SPLIT = /[。；;，,\n]/;
  * ("告知粒细胞缺乏及肝损症状", "如出现发热、咽痛立即停药"), is not one the patient has.
  */
 // A bare 防 is prevention too ("首剂睡前，防体位性低血压"), but not 消防/国防, and 防治 names the disease.
-const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|不考虑|预防|防止|以防|谨防|(?<![消国])防(?!治)|警惕|避免|告知|宣教|如出现|若出现|一旦出现)[^。；;，,\n]*$/;
+// "除外肾上腺皮质功能不全" excludes it as "排除…" does (RULE-1210a).
+const NEG_BEFORE = /(?:否认|无(?!明显诱因|诱因)|未见|未发现|未诉|排除|除外|不考虑|预防|防止|以防|谨防|(?<![消国])防(?!治)|警惕|避免|告知|宣教|如出现|若出现|一旦出现)[^。；;，,\n]*$/;
 
 export function noteTexts(record: CDrugRedRecord): Array<{ field: string; text: string }> {
   const out: Array<{ field: string; text: string }> = [];
@@ -107,7 +108,7 @@ function extractEgfr(texts: ReadonlyArray<{ field: string; text: string }>): Not
 
 /** Current pregnancy, not obstetric history ("孕2产1") and not negated ("否认妊娠", "未孕"). */
 const PREGNANCY_RE = /妊娠\s*\d+|孕\s*\d+\s*\+?\s*\d*\s*周|宫内(?:早孕|妊娠)|早孕|中孕|晚孕|怀孕|妊娠状态|妊娠期(?!糖尿病史)|妊娠合并|孕期|孕妇/g;
-const PREGNANCY_NEG = /否认|未孕|非孕|非妊娠|无(?:妊娠|怀孕)|排除妊娠|未怀孕|既往|曾/;
+const PREGNANCY_NEG = /否认|未孕|非孕|非妊娠|无(?:妊娠|怀孕)|(?:排除|除外)妊娠|未怀孕|既往|曾/;
 
 /** After delivery: a pregnancy the note mentions is over ("孕期起服PTU，现产后4月哺乳中"). */
 const POSTPARTUM = /产后|分娩后|产褥期|哺乳期|哺乳中/;

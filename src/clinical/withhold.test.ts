@@ -251,6 +251,9 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     // restarted by name after the class stop: not withheld; the class statement alone does not withhold other classes
     expect(withheld({ 诊疗过程描述: '停用磺脲类，血糖仍高，后加用格列美脲1mg qd。' }, ['格列美脲', '格列齐特']).has('格列美脲')).toBe(false);
     expect(withheld({ 诊疗过程描述: '磺脲类控制血糖欠佳。' }, ['格列美脲']).size).toBe(0);
+    // a bare stop in a later clause, with the switch in the clause after it, still refers back (RULE-1210a)
+    const later = withheld({ 现病史: '近5年服格列喹酮片30mg tid。', 诊疗过程描述: '磺脲类致反复低血糖，停用，改为基础胰岛素。' }, ['格列喹酮', '甘精胰岛素']);
+    expect([...later.keys()]).toEqual(['格列喹酮']);
   });
 
   it('a class word stopped by a cue after it withholds its drugs ("餐时胰岛素逐步减停"); one that only describes the therapy does not', () => {
@@ -265,6 +268,16 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     // the same words with the class word as the therapy's name only, or no stop after it
     expect(withheld({ 诊疗过程描述: '以氯吡格雷75mg qd替代阿司匹林单药抗血小板。' }, ['氯吡格雷']).size).toBe(0);
     expect(withheld({ 诊疗过程描述: '改为三餐前门冬胰岛素，餐时胰岛素剂量同前。' }, ['门冬胰岛素']).size).toBe(0);
+  });
+
+  it('"他汀强化" replaces a home moderate-intensity statin when planned for an LDL-C above target or in the discharge plan (RULE-1210a)', () => {
+    const home = { 既往史: '冠心病，服辛伐他汀片20mg qn。' };
+    const reasoned = withheld({ ...home, 诊疗过程描述: 'LDL-C 3.1mmol/L未达标（目标<1.4mmol/L），他汀强化降脂。' }, ['辛伐他汀', '阿托伐他汀']);
+    expect([...reasoned.keys()]).toEqual(['辛伐他汀']);
+    expect(withheld({ ...home, 诊疗过程描述: '出院方案：双联抗血小板；他汀强化；β受体阻滞剂。' }, ['辛伐他汀']).has('辛伐他汀')).toBe(true);
+    // the phrase alone keeps the home statin; a home atorvastatin is high intensity already
+    expect(withheld({ ...home, 诊疗过程描述: '颈动脉彩超示斑块，他汀强化降脂。' }, ['辛伐他汀']).size).toBe(0);
+    expect(withheld({ 既往史: '服阿托伐他汀20mg qn。', 诊疗过程描述: 'LDL-C未达标，他汀强化降脂。' }, ['阿托伐他汀']).size).toBe(0);
   });
 
   it('a class the note does not start yet ("暂不加用他汀") withholds its drugs, worded as its words; a combination ruled out does not', () => {

@@ -103,9 +103,9 @@ const BARE_SWITCH = '(?<![修更未不没])改';
 const SWITCHED_TO = new RegExp(`(?:${SWITCH_CUE.source}[^，,。；;\n]{0,4}|${BARE_SWITCH})$`);
 /**
  * A stop cue standing alone at the end of a later clause of the sentence ("磺脲类可加速β细胞功能衰竭，
- * 一并停用"): the analyser's bare cue refers back to the class.
+ * 一并停用"; "磺脲类致反复低血糖，停用，改为基础胰岛素", RULE-1210a): the analyser's bare cue refers back to the class.
  */
-const BARE_STOP_LATER = new RegExp(`^[^。；;！!？?\\n]*[，,]\\s*(?:一并|同时|均|亦|也)?(?:${STOP_OR_AVOID.source})\\s*(?:[。；;！!？?\\n]|$)`);
+const BARE_STOP_LATER = new RegExp(`^[^。；;！!？?\\n]*[，,]\\s*(?:一并|同时|均|亦|也)?(?:${STOP_OR_AVOID.source})\\s*(?:[。；;！!？?\\n，,]|$)`);
 /** A start or switch cue right before a class word ("联合预混胰岛素", "恢复他汀", "启用胰岛素", "改为基础胰岛素"). */
 const STARTED_BEFORE = new RegExp(`(?:${START_WORDS}|${SWITCH_WORDS})[^，,。；;\n]{0,6}$`);
 /** "避免与他汀类合用": a combination is ruled out, not the class. */
@@ -329,7 +329,9 @@ function classStatements(record: CDrugRedRecord, formulary: Formulary, mentions:
         // 复方"): the earlier stop no longer holds for the started class's own drugs.
         for (const s of out) if (!s.superseded && isLater(at, s.at)) for (const n of classDrugs) s.drugs.delete(n);
       }
-      if (word.supersedes && SWITCHED_TO.test(before)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
+      const plannedForReason =
+        word.supersedesWhenPlanned !== undefined && m.field === '诊疗过程描述' && (m.status === 'discharge' || word.supersedesWhenPlanned.reason.test(text));
+      if (word.supersedes && (SWITCHED_TO.test(before) || plannedForReason)) out.push({ at, drugs: new Set(word.supersedes.filter((n) => formulary.has(n))), evidence, superseded: true });
     }
   }
   out.push(...formerRegimenSwitches(mentions, record, formulary), ...reasonThenSwitches(mentions, record, formulary), ...genericInsulinStops(mentions, record, formulary));

@@ -455,6 +455,24 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     ]);
   });
 
+
+  it('no-effect words with 明显, a stop as a time point, 不再恢复 over a list, 必要时加, sick-day holds, single doses and 除外 (RULE-1210a)', () => {
+    expect(read('4天前右膝红肿，自服布洛芬缓释胶囊无明显缓解。', '现病史')).toEqual([['布洛芬', 'past']]);
+    expect(read('出院带药：\n①醋酸泼尼松片 25mg qd\n②奥美拉唑肠溶胶囊 20mg qd（泼尼松停用后停）')).toEqual([['泼尼松', 'discharge'], ['奥美拉唑', 'discharge'], ['泼尼松', 'discharge']]);
+    // outside a plan the narrative still reads it as a stop
+    expect(read('二甲双胍停用后血糖升高。')).toEqual([['二甲双胍', 'stopped']]);
+    expect(read('改为螺内酯20mg bid。原厄贝沙坦及美托洛尔不再恢复。')).toEqual([['螺内酯', 'positive'], ['厄贝沙坦', 'stopped'], ['美托洛尔', 'stopped']]);
+    // a joiner other than 、/及 leaves the earlier drug alone
+    expect(read('继续阿司匹林，美托洛尔不再使用。')).toEqual([['阿司匹林', 'positive'], ['美托洛尔', 'stopped']]);
+    expect(read('改用依折麦布片10mg qd，3月后复查血脂，必要时加依洛尤单抗。')).toEqual([['依折麦布', 'positive'], ['依洛尤单抗', 'stopped']]);
+    expect(read('出院后胸痛时必要时含服硝酸甘油。')).toContainEqual(['硝酸甘油', 'discharge']);
+    expect(read('恢复二甲双胍0.5g tid；嘱生病进食差、呕吐时暂停二甲双胍并及时就诊。')).toEqual([['二甲双胍', 'positive'], ['二甲双胍', 'positive']]);
+    expect(read('入院后暂停二甲双胍。')).toEqual([['二甲双胍', 'stopped']]);
+    expect(read('输注后低热37.8℃，予对乙酰氨基酚1次后缓解。')).toEqual([['对乙酰氨基酚', 'inpatient']]);
+    expect(read('出院带药同上（氯雷他定除外）。')).toEqual([['氯雷他定', 'stopped']]);
+    expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
+  });
+
   it('a stop on a condition still to be met is no stop now; "门诊加X" is deferred (RULE-1209j)', () => {
     expect(read('普萘洛尔10mg tid，心率<90次/分后减停。')).toEqual([['普萘洛尔', 'positive']]);
     expect(read('予氯化钾缓释片，K>4.5mmol/L时停用。')).toEqual([['氯化钾', 'positive']]);

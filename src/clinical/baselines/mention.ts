@@ -75,7 +75,7 @@ const NEG_CUE = /否认|无(?!明显|特殊|诱因|不适|好转|缓解|法|效|
 // "切勿自行停药", "不要随意停用": a stop the note forbids is no stop.
 const FORBIDDEN = '(?<!(?:切勿|勿|不要|不可|不能|不得|禁止)(?:自行|随意|擅自)?)';
 // "泼尼松疗程已结束": only at the clause's end, so it refers back and never stops a drug after it.
-const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|口服|注射|应用|用|服|吃)|不再继续|未再(?:继续)?(?:使用|服用|口服|应用|用|服)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
+const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，,。；;\\n]|$))|停用|停服|停药|已停|撤停|撤除|停止(?:使用|服用)|不再(?:继续)?(?:使用|服用|口服|注射|应用|恢复|加用|用|服|吃)|不再继续|未再(?:继续)?(?:使用|服用|口服|应用|用|服)|自行停|暂停|予停|(?<![暂予已自撤不])停(?![止经留顿用服药泵]))`;
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑", "苯溴马隆…疗效差，未选"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
@@ -87,10 +87,11 @@ const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使�
 // A start on a condition not yet met is deferred too: "4-6周复查，仍不达标再联合依折麦布",
 // "未达标考虑PCSK9抑制剂". The 再 / 考虑 must follow: a bare "血糖不达标，" is a finding.
 // A start left to a later clinic visit is deferred too: "2周后门诊启动非布司他", "门诊评估PCSK9抑制剂" (not "门诊随诊，继续X").
+// So is a start left to need: "必要时加PCSK9抑制剂" (not "必要时含服硝酸甘油", a drug taken as needed; RULE-1210a).
 // So is a start left until something else is done: "PTH待血磷控制后再考虑活性维生素D".
 // So is a start left to another department: "孕12周后产科评估小剂量阿司匹林", "131I后是否口服泼尼松…由核医学科决定";
 // an evaluation with no object of its own ("DAPT满12月后心内科评估。", "…（满12个月后心内科评估）") is not one.
-const DEFER = '(?:(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始|加(?!量|至|到|大|强))))';
+const DEFER = '(?:必要时(?:再)?(?=加(?!量|至|到|大|强))|(?:再|后)?(?:决定|考虑|评估|斟酌)是否|是否(?=[^，,。；;\\n]{0,24}?决定)|(?<=[\\u4e00-\\u9fff])科(?:门诊)?评估(?:是否)?(?=[^）)，,。；;\\n\\s])|再考虑|再议|仍[^，,。；;\\n]{1,16}?(?:时|者|则)?再(?=加|用|联|启)|(?:仍|如|若)?(?:不|未)达标(?:时|者|则)?(?:再|可|则|考虑)(?:考虑)?|门诊(?:再|可)?(?:(?:评估|考虑)(?:是否)?|(?=启动|启用|加用|开始|加(?!量|至|到|大|强))))';
 const DEFER_START = `${DEFER}(?:需要?)?(?:加用|加回|用回|启用|启动|开始|恢复|使用|应用|服用|联合|予以?|用)?`;
 /** A deferred stop ("复查胃镜后决定是否停用阿司匹林"): the drug goes on until then, so no stop at all. */
 const DEFER_STOP = new RegExp(`${DEFER}(?:需要?)?(?:停用|停药|停服|减停|撤停|停)`, 'g');
@@ -200,14 +201,16 @@ const DOSING_INTERVAL = /每\s*[\d一二两三四五六七八九十半]*\s*个?(
 const COURSE_BEFORE_ADMISSION = /(?:^|[^\d前])(?:\d+|[一二两三四五六七八九十半数几]+)\s*天(?![前后内]|\s*\d|\s*[一二三]次)|[×xX*]\s*\d+\s*d(?![a-z])/;
 const COURSE_GOES_ON = /至今|目前|仍/;
 /** In 现病史, taken without effect before admission ("自服“连花清瘟胶囊”无好转"): an earlier regimen too. */
-const WITHOUT_EFFECT = /无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解/;
+// 明显 may stand inside ("自服布洛芬缓释胶囊无明显缓解", RULE-1210a).
+const NO_EFFECT_WORDS = '无(?:明显)?(?:好转|缓解|改善)|无效|未见(?:明显)?(?:好转|缓解)|未(?:明显)?(?:好转|缓解)|不缓解';
+const WITHOUT_EFFECT = new RegExp(NO_EFFECT_WORDS);
 /**
  * A poor effect closing the drug's sentence ("外院予头孢克洛、复方甲氧那明效果差。"); not one an add-on
  * follows ("阿卡波糖效果不佳，加用西格列汀": the drug goes on) (RULE-1209l).
  */
 const POOR_EFFECT_ENDS_SENTENCE = /^[^。；;\n，,]*?(?:效果|疗效)(?:差|不佳)\s*(?:[。；;\n]|$)/;
 /** …also when the verdict is a short clause of its own right after ("…×5d，无效", "…，疼痛无缓解"). */
-const WITHOUT_EFFECT_NEXT = /^[，,]\s*[^，,。；;\n]{0,6}?(?:无好转|无效|未见好转|未好转|无缓解|未缓解|不缓解)\s*(?:[。；;，,\n]|$)/;
+const WITHOUT_EFFECT_NEXT = new RegExp(`^[，,]\\s*[^，,。；;\\n]{0,6}?(?:${NO_EFFECT_WORDS})\\s*(?:[。；;，,\\n]|$)`);
 /** One character that ends a clause. */
 const CLAUSE_DELIMITER = /[。；;！!？?\n，,]/;
 /** In 现病史, a drug taken for past flares as needed ("发作时自服双氯芬酸钠"): an earlier regimen too. */
@@ -250,6 +253,17 @@ const WARD_ONLY_DRUGS: ReadonlySet<string> = new Set(['低分子肝素', '依诺
 /** Injectables patients take home (insulin, GLP-1 RAs, EPO, osteoporosis and PCSK9 biologics). */
 const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕肽|地舒单抗|尤单抗/;
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
+/** "出院带药同上（氯雷他定除外）": the drug is left out of what goes home (RULE-1210a). */
+const EXCEPTED_AFTER = /^[^。；;，,\n（(]{0,2}除外/;
+/** A single dose right after the name ("予对乙酰氨基酚1次后缓解"): given on the ward (RULE-1210a). */
+const SINGLE_DOSE_AFTER = /^\s*[1一]\s*次(?![\/／每日天周月])/;
+/**
+ * A stop the patient is told to make on a condition ("嘱生病进食差、呕吐时暂停二甲双胍", "如出现腹泻时停用"):
+ * a sick-day instruction about a drug that goes on, not a stop (RULE-1210a).
+ */
+const CONDITIONAL_STOP_BEFORE = /(?:嘱|如|若|一旦)[^，,。；;\n]*时$/;
+/** A list joined by 、 or 及 ("原ARB及β受体阻滞剂不再恢复"): a bare cue after it is about every item (RULE-1210a). */
+const LIST_JOINER = /^\s*[、及]\s*$/;
 // A bare 出院 with a colon opens the discharge list too ("出院：波立维、潘妥洛克、可定").
 const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|出院[:：]|院外继续|继续院外|回家后继续/g;
 /** The new route right after a switch cue: "改口服", "改为皮下注射". */
@@ -380,6 +394,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   /** In a plan, "停强的松后停用": the stop of the drug is the time point of another's, not a stop now. */
   const deferral = (cue: Token): boolean => DEFER_WORDS.test(text.slice(cue.start, cue.end)) && !/停/.test(text.slice(cue.start, cue.end));
   const stopAsTimePoint = (cue: Token, drug: Token): boolean => inPlan(cue.start) && /^\s*后/.test(text.slice(drug.end));
+  /** …and the other word order, "（泼尼松停用后停）" (RULE-1210a). */
+  const stopThenAfter = (cue: Token): boolean => inPlan(cue.start) && /^\s*后/.test(text.slice(cue.end));
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause.replace(DOSING_INTERVAL, ''));
@@ -459,6 +475,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // "1年后门诊评估第2剂唑来膦酸": a deferral with a time is a deferral, not a stop still to come.
         if (futureStop(t.start) && !deferral(t)) break;
         if (nextInClauseIsMention && stopAsTimePoint(t, next)) break;
+        if (stopThenAfter(t) || CONDITIONAL_STOP_BEFORE.test(text.slice(clauseStart(t.start), t.start))) break;
         if (nextInClauseIsMention) {
           state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
           pending = [];
@@ -480,6 +497,14 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           if (refersBack && gap.length <= reach && !SENTENCE_BOUNDARY.test(gap)) {
             last.status = 'stopped';
             last.decidedUntil = t.end;
+            for (let k = pending.indexOf(last) - 1; k >= 0 && bare; k--) {
+              const item = pending[k]!;
+              if (!LIST_JOINER.test(text.slice(item.end, pending[k + 1]!.start))) break;
+              if (item.status === 'positive' || item.status === 'discharge' || item.status === 'past') {
+                item.status = 'stopped';
+                item.decidedUntil = t.end;
+              }
+            }
           }
         }
         break;
@@ -513,7 +538,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)))) status = 'inpatient';
         else if (field === '诊疗过程描述' && DAY_COURSE.test(ownRouteOf(t.start))) {
           status = 'inpatient';
           dayCourse = true;
@@ -524,6 +549,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         else if (field === '现病史' && courseBeforeAdmission(t.start, t.end)) status = 'past';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
+        else if (status !== 'negated' && EXCEPTED_AFTER.test(text.slice(t.end))) status = 'stopped';
         const a: AnalyzedMention = { field, name: t.mention.name, start: t.start, end: t.end, status };
         if (dayCourse) dayCourses.add(a);
         if (reported(t.mention)) result.push(a);
