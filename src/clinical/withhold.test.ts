@@ -270,6 +270,12 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ 诊疗过程描述: '改为三餐前门冬胰岛素，餐时胰岛素剂量同前。' }, ['门冬胰岛素']).size).toBe(0);
   });
 
+  it('a drug the course keeps "同前" is the clinician\'s decision over an acute contraindication from the history (RULE-1210c)', () => {
+    const r = { 既往史: '2020年因阿司匹林致上消化道出血停用，之后改波立维75mg qd。', 出院诊断: ['冠心病', '消化性溃疡出血史'] };
+    expect(withheld({ ...r, 诊疗过程描述: '二级预防：波立维、可定同前。' }, ['氯吡格雷']).size).toBe(0);
+    expect(withheld({ ...r, 诊疗过程描述: '病情平稳出院。' }, ['氯吡格雷']).has('氯吡格雷')).toBe(true);
+  });
+
   it('"他汀强化" replaces a home moderate-intensity statin when planned for an LDL-C above target or in the discharge plan (RULE-1210a)', () => {
     const home = { 既往史: '冠心病，服辛伐他汀片20mg qn。' };
     const reasoned = withheld({ ...home, 诊疗过程描述: 'LDL-C 3.1mmol/L未达标（目标<1.4mmol/L），他汀强化降脂。' }, ['辛伐他汀', '阿托伐他汀']);

@@ -362,7 +362,8 @@ const ACUTE_RESOLVED_BEFORE =
  * decision, which an acute contraindication does not overrule either.
  */
 const CONTINUED_BEFORE = new RegExp(`(?:(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})[^，,。；;\\n]{0,2}|${BARE_SWITCH})$`);
-const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
+// "波立维、可定、潘妥洛克同前" continues them too (RULE-1210c).
+const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持|同前|照旧)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
 
 /**
  * Drugs the note resumes after stopping them, puts in its discharge plan, continues or resumes in

@@ -473,6 +473,18 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
   });
 
+  it('hormone replacement is no switch; a stop after a "×N天" course, or after 均, refers back (RULE-1210c)', () => {
+    expect(read('糖皮质激素替代：氢化可的松片早15mg、午后5mg。')).toEqual([['氢化可的松', 'positive']]);
+    expect(read('以氯吡格雷75mg qd替代阿司匹林。')).toEqual([['氯吡格雷', 'positive'], ['阿司匹林', 'stopped']]);
+    expect(read('急性期予安康信 120mg qd×5天，左踝肿痛消退后停用。')).toEqual([['依托考昔', 'stopped']]);
+    expect(read('急性期予安康信 120mg qd×5天。')).toEqual([['依托考昔', 'inpatient']]);
+    expect(read('口服秋水仙碱0.5mg bid×5天及安康信120mg qd×3天，症状消退后均停用。立加利仙加量至75mg qd。')).toEqual([
+      ['秋水仙碱', 'stopped'],
+      ['依托考昔', 'stopped'],
+      ['苯溴马隆', 'positive'],
+    ]);
+  });
+
   it('a stop on a condition still to be met is no stop now; "门诊加X" is deferred (RULE-1209j)', () => {
     expect(read('普萘洛尔10mg tid，心率<90次/分后减停。')).toEqual([['普萘洛尔', 'positive']]);
     expect(read('予氯化钾缓释片，K>4.5mmol/L时停用。')).toEqual([['氯化钾', 'positive']]);

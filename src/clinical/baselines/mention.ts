@@ -148,7 +148,8 @@ const REPLACE_CUE = new RegExp(`${SWITCH_WORDS}|简化为|转换为|转为|过�
  * is the one stopped ("…单片复方制剂替换原ARB" too; "替换为" is a switch the other way round). It only
  * looks forward: "左甲状腺素替代治疗" is replacement therapy, not a stop.
  */
-export const REPLACED_BY_WORDS = '替代|代替|取代|替换(?![为成])';
+// Not hormone replacement therapy: "糖皮质激素替代：氢化可的松…", "替代治疗" (RULE-1210c).
+export const REPLACED_BY_WORDS = '(?:(?<!激素)替代|代替|取代|替换(?![为成]))(?!\\s*[:：]|治疗)';
 const REPLACED_BY_CUE = new RegExp(REPLACED_BY_WORDS, 'g');
 /** "改胰岛素" / "改为胰岛素控制血糖": insulin is the switch's target, though no drug of the lexicon. */
 const INSULIN_TARGET = /^\s*(?:治疗)?胰岛素/;
@@ -190,6 +191,8 @@ const INPATIENT_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))|(?:注射|静�
  * given on the ward, unless a stop refers back to it ("…口服2天降钾，复查K 4.9mmol/L后停用": stopped).
  */
 const DAY_COURSE = /(?:口服|服用)\s*\d+\s*(?:天|日)(?![后余以])/;
+/** A fixed course written with a multiplication sign ("qd×5天", "×3d"). */
+const FIXED_COURSE = /[×xX*]\s*\d+\s*(?:天|日|d(?![a-z]))/;
 /** A dosing interval with its count ("每2周皮下注射1次", "每6个月注射1次"): a frequency, not a single dose. */
 const DOSING_INTERVAL = /每\s*[\d一二两三四五六七八九十半]*\s*个?(?:周|日|天|月|年)[^，,。；;\n]{0,8}?[1一]\s*次/g;
 /**
@@ -264,6 +267,8 @@ const SINGLE_DOSE_AFTER = /^\s*[1一]\s*次(?![\/／每日天周月])/;
 const CONDITIONAL_STOP_BEFORE = /(?:嘱|如|若|一旦)[^，,。；;\n]*时$/;
 /** A list joined by 、 or 及 ("原ARB及β受体阻滞剂不再恢复"): a bare cue after it is about every item (RULE-1210a). */
 const LIST_JOINER = /^\s*[、及]\s*$/;
+/** "…均停用", "…一并停用": a bare stop about every drug of its sentence (RULE-1210c). */
+const ALL_OF_THEM_BEFORE = /(?:均|都|一并|全部)$/;
 // A bare 出院 with a colon opens the discharge list too ("出院：波立维、潘妥洛克、可定").
 const DISCHARGE_CUE = /出院带药|出院带(?=[\u4e00-\u9fff])|带药出院|出院用药|出院医嘱|出院后(?:继续|予|给予|口服|服用|使用|规律|改为|加用)?|出院(?:续服|续用|继续|口服|治疗方案|治疗|方案)|出院[:：]|院外继续|继续院外|回家后继续/g;
 /** The new route right after a switch cue: "改口服", "改为皮下注射". */
@@ -445,6 +450,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   let state: 'neutral' | 'negated' | 'stopped' | 'past' | 'ward' = 'neutral';
   let pending: AnalyzedMention[] = [];
   let last: AnalyzedMention | null = null; // last mention in the current sentence
+  let sentenceMentions: AnalyzedMention[] = [];
   /** Mentions read as ward-only from their course in days (DAY_COURSE): a stop after them still refers back. */
   const dayCourses = new WeakSet<AnalyzedMention>();
 
@@ -456,7 +462,10 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
       case 'boundary':
         state = 'neutral';
         pending = [];
-        if (SENTENCE_BOUNDARY.test(text.slice(t.start, t.end))) last = null;
+        if (SENTENCE_BOUNDARY.test(text.slice(t.start, t.end))) {
+          last = null;
+          sentenceMentions = [];
+        }
         break;
       case 'neg':
         state = 'negated';
@@ -505,6 +514,13 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
                 item.decidedUntil = t.end;
               }
             }
+            // "口服秋水仙碱0.5mg bid×5天及安康信120mg qd×3天，症状消退后均停用": every drug of the sentence.
+            if (bare && ALL_OF_THEM_BEFORE.test(text.slice(0, t.start)))
+              for (const a of sentenceMentions)
+                if (a !== last && (a.status === 'positive' || a.status === 'discharge' || a.status === 'past' || dayCourses.has(a))) {
+                  a.status = 'stopped';
+                  a.decidedUntil = t.end;
+                }
           }
         }
         break;
@@ -538,7 +554,11 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)))) status = 'inpatient';
+        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)))) {
+          status = 'inpatient';
+          // "予安康信 120mg qd×5天，…消退后停用": a fixed course, which a later stop refers back to (RULE-1210c).
+          dayCourse = FIXED_COURSE.test(ownRouteOf(t.start));
+        }
         else if (field === '诊疗过程描述' && DAY_COURSE.test(ownRouteOf(t.start))) {
           status = 'inpatient';
           dayCourse = true;
@@ -554,6 +574,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (dayCourse) dayCourses.add(a);
         if (reported(t.mention)) result.push(a);
         pending.push(a);
+        sentenceMentions.push(a);
         last = a;
         break;
       }
