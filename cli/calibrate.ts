@@ -34,7 +34,7 @@
 import { join } from 'node:path';
 import { requireLabels } from '../src/clinical/parse-record.ts';
 import { countLabels, describeMapping, mapCandidateList } from '../src/clinical/candidate-list.ts';
-import { readSiteRecords } from './site-dev.ts';
+import { readSiteRecords, sitePaths } from './site-dev.ts';
 import { calibrateThreshold, type CalibrationResult } from '../src/decoding/threshold.ts';
 import {
   DECODING_CONFIG_FILE,
@@ -60,7 +60,7 @@ import {
 } from './model-method.ts';
 
 export const CALIBRATE_USAGE =
-  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--site-dev SITE.jsonl [--site-weight W] [--source-band LO,HI|none]] [--out FILE] [--no-safety] [--no-fusion]';
+  'npm run calibrate -- --dev DEV.jsonl [--model DIR] [--dtype fp32|q8|q4|fp16] [--beam B] [--limit N] [--candidates LIST.json] [--max-drugs N] [--ratio-band LO,HI|none] [--site-dev SITE.jsonl[,SITE2.jsonl…] [--site-weight W] [--source-band LO,HI|none]] [--out FILE] [--no-safety] [--no-fusion]';
 
 export type RatioBand = readonly [number, number] | null;
 
@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
   const folder = resolveModelFolder(dir, dtype);
   // Before the (minutes-long) decode, and after the model folder is known to exist: --out must
   // not be the dev file, and its folder must be writable.
-  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, sitePath]);
+  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, ...sitePaths(sitePath)]);
   const previous = await readDecodingConfig(dir).catch(() => null);
   const beamWidth = beamFlag !== undefined ? parseBeam(beamFlag) : (previous?.beamWidth ?? DEFAULT_BEAM);
   const minDrugs = previous?.minDrugs ?? 1;

@@ -1,5 +1,5 @@
 /**
- * npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl [--site-weight W]] [--dtype q8] [--l2 λ] [--out FILE]
+ * npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl[,SITE2.jsonl…] [--site-weight W]] [--dtype q8] [--l2 λ] [--out FILE]
  *
  * Fits the evidence-fusion weights (src/decoding/evidence-fusion.ts) and writes MODEL/fusion.json.
  * The model searches each labelled dev visit once (safety on, no fusion, never stopping early);
@@ -41,10 +41,10 @@ import {
   type TimedDecode,
 } from './model-method.ts';
 import type { CDrugRedRecord } from '../src/clinical/record.ts';
-import { readSiteRecords } from './site-dev.ts';
+import { readSiteRecords, sitePaths } from './site-dev.ts';
 
 export const FIT_FUSION_USAGE =
-  'npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl [--site-weight W]] [--dtype fp32|q8|q4|fp16] [--l2 λ] [--out FILE]';
+  'npm run fit-fusion -- [--model DIR] [--dev DEV.jsonl] [--skip N] [--limit N] [--site-dev SITE.jsonl[,SITE2.jsonl…] [--site-weight W]] [--dtype fp32|q8|q4|fp16] [--l2 λ] [--out FILE]';
 
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, {
@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   const siteWeightFlag = optionalFlag(flags, 'site-weight');
   if (siteWeightFlag !== undefined && sitePath === undefined) throw new CliError('--site-weight needs --site-dev');
   const folder = resolveModelFolder(dir, dtype);
-  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, sitePath]);
+  await assertWritableOutput(outPath, sitePath === undefined ? [devPath] : [devPath, ...sitePaths(sitePath)]);
   const config = await readDecodingConfig(dir);
   const formulary = await loadCandidates(undefined);
   const all = await readRecordsFile(devPath);

@@ -194,6 +194,17 @@ describe('calibrate → decoding.json → predict', () => {
     expectOneLineError(await run('calibrate', ['--model', model, '--dev', join(TINY, 'dev.jsonl'), '--site-weight', '2']), 2, '--site-weight needs --site-dev');
   });
 
+  it('--site-dev reads several files joined by commas as one site', async () => {
+    const out = p('decoding-sites.json');
+    const sites = [join(TINY, 'test.jsonl'), join(TINY, 'dev.jsonl')];
+    const visits = sites.map((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '').length).reduce((a, b) => a + b, 0);
+    const r = await run('calibrate', ['--model', model, '--dev', join(TINY, 'dev.jsonl'), '--candidates', CANDIDATES, '--limit', '6', '--beam', '1', '--site-dev', sites.join(','), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${visits} visits pooled with the dev visits`);
+    expect(parseDecodingConfig(JSON.parse(readFileSync(out, 'utf8'))).calibratedOn!.site).toEqual({ file: sites.join(','), visits, weight: Math.round((6 / visits) * 1e4) / 1e4 });
+    expectOneLineError(await run('calibrate', ['--model', model, '--dev', join(TINY, 'dev.jsonl'), '--site-dev', `${sites[0]},`]), 1, '--site-dev has an empty path');
+  });
+
   it('bad model path: one line, exit 1', async () => {
     expectOneLineError(await run('calibrate', ['--model', p('nope'), '--dev', join(TINY, 'dev.jsonl')]), 1, 'model folder not found');
   });
