@@ -15,6 +15,13 @@ describe('therapeutic areas a note gives a reason for', () => {
     expect([...b].filter((x) => ['lipids', 'diabetes', 'antithrombotic', 'cardiac'].includes(x)).sort()).toEqual(['antithrombotic', 'cardiac', 'diabetes', 'lipids']);
   });
 
+  it('an infection supports the anti-infective area; a non-infectious 炎 does not (RULE-1210g)', () => {
+    expect(areasOf({ 出院诊断: ['桥本甲状腺炎', '甲状腺功能减退症'] }).has('anti-infective')).toBe(false);
+    expect(areasOf({ 出院诊断: ['痛风性关节炎急性发作'] }).has('anti-infective')).toBe(false);
+    expect(areasOf({ 出院诊断: ['急性膀胱炎', '2型糖尿病'] }).has('anti-infective')).toBe(true);
+    expect(areasOf({ 出院诊断: ['社区获得性肺炎'] }).has('anti-infective')).toBe(true);
+  });
+
   it('a negated word is no reason ("否认冠心病、糖尿病"), but the same word elsewhere unnegated is', () => {
     const r = areasOf({ 既往史: '否认冠心病、糖尿病病史。', 出院诊断: ['高血压病2级'] });
     expect(r.has('hypertension')).toBe(true);

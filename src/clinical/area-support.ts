@@ -37,7 +37,8 @@ export const AREA_REASONS: Readonly<Partial<Record<TherapeuticArea, readonly str
   neuropathy: ['神经病变', '周围神经', '麻木', '感觉减退', 'DPN'],
   liver: ['肝', 'ALT', 'AST', '转氨酶', '胆'],
   gastrointestinal: ['胃', '消化', '反流', '便秘', '腹泻', '十二指肠', '幽门', '腹胀', '恶心', '呕吐', '消化道出血', '肠'],
-  'anti-infective': ['感染', '肺炎', '炎', '发热', '结核', '菌'],
+  // An infection, not any 炎: "桥本甲状腺炎" and "关节炎" give no reason for an antibiotic (RULE-1210g).
+  'anti-infective': ['感染', '肺炎', '支气管炎', '膀胱炎', '肾盂肾炎', '胆囊炎', '阑尾炎', '蜂窝织炎', '咽炎', '扁桃体炎', '鼻窦炎', '中耳炎', '骨髓炎', '肠炎', '前列腺炎', '脓', '发热', '结核', '菌'],
   respiratory: ['肺', '咳', '痰', '哮喘', 'COPD', '支气管', '气促', '喘'],
   'neuro-psych': ['失眠', '睡眠', '焦虑', '抑郁', '眩晕', '头晕', '痴呆', '阿尔茨海默', '认知', '帕金森', '癫痫', '脑梗', '脑卒中', '头痛'],
   urology: ['前列腺', '尿路', '膀胱', '排尿', '尿频', '尿急'],

@@ -473,6 +473,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
   });
 
+  it('a poor effect, then a switch in the next clause, replaces the drug; 偶服 is no regular drug (RULE-1210g)', () => {
+    expect(read('入院初布洛芬缓释胶囊效果差，第3天改泼尼松30mg qd。')).toEqual([['布洛芬', 'stopped'], ['泼尼松', 'positive']]);
+    // an add-on after a poor effect keeps the drug
+    expect(read('阿卡波糖效果不佳，加用西格列汀。')).toEqual([['阿卡波糖', 'positive'], ['西格列汀', 'positive']]);
+    expect(read('平素偶服复方丹参滴丸。', '现病史')).toEqual([['复方丹参滴丸', 'past']]);
+  });
+
   it('hormone replacement is no switch; a stop after a "×N天" course, or after 均, refers back (RULE-1210c)', () => {
     expect(read('糖皮质激素替代：氢化可的松片早15mg、午后5mg。')).toEqual([['氢化可的松', 'positive']]);
     expect(read('以氯吡格雷75mg qd替代阿司匹林。')).toEqual([['氯吡格雷', 'positive'], ['阿司匹林', 'stopped']]);

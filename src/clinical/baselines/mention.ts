@@ -162,7 +162,8 @@ const POS_CUE = new RegExp(START_WORDS, 'g');
  * A drug of the past regimen: "既往曾使用诺和龙", "曾先后服用格列吡嗪、瑞格列奈", "起初予消渴丸治疗".
  * The cue swallows its verb, so the 予 of "起初予" does not end the scope.
  */
-const PAST_CUE = /(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
+// "平素偶服复方丹参滴丸": taken now and then, no regular home drug (RULE-1210g).
+const PAST_CUE = /偶(?:尔)?(?:服用?|口服|用)|(?:既往)?曾(?:经)?(?:先后)?(?:服用|使用|应用|口服|予以?|用|注射)?|(?:起初|最初|初始|早年|以往|此前)(?:曾)?(?:予以?|服用|使用|应用|口服)?|先后(?:服用|使用|应用|予以?|口服)/g;
 // "强化降糖" / "胰岛素强化治疗" / "…睡前强化皮下注射" is the short course of intensive insulin given on the ward; what the
 // patient goes home on is whatever the note switches to or plans, not this clause's regimen.
 const INPATIENT_CUE = /静滴|静脉|静推|泵入|微泵|输注|滴注|雾化|胰岛素泵|CSII|强化降糖|胰岛素强化|强化(?:皮下)?注射|ivgtt|iv(?![a-z])/i;
@@ -211,6 +212,8 @@ const WITHOUT_EFFECT = new RegExp(NO_EFFECT_WORDS);
  * A poor effect closing the drug's sentence ("外院予头孢克洛、复方甲氧那明效果差。"); not one an add-on
  * follows ("阿卡波糖效果不佳，加用西格列汀": the drug goes on) (RULE-1209l).
  */
+/** Between a drug and a switch cue: its poor effect closes its clause, the next clause switches ("…效果差，第3天改"). */
+const POOR_EFFECT_THEN_SWITCH = /^[^，,。；;\n]{0,12}?(?:(?:效果|疗效)(?:差|不佳)|无效)\s*[，,][^，,。；;\n]{0,10}$/;
 const POOR_EFFECT_ENDS_SENTENCE = /^[^。；;\n，,]*?(?:效果|疗效)(?:差|不佳)\s*(?:[。；;\n]|$)/;
 /** …also when the verdict is a short clause of its own right after ("…×5d，无效", "…，疼痛无缓解"). */
 const WITHOUT_EFFECT_NEXT = new RegExp(`^[，,]\\s*[^，,。；;\\n]{0,6}?(?:${NO_EFFECT_WORDS})\\s*(?:[。；;，,\\n]|$)`);
@@ -531,6 +534,9 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         }
         break;
       case 'replace':
+        // "入院初布洛芬缓释胶囊效果差，第3天改泼尼松": the drug whose poor effect closed the clause before is replaced (RULE-1210g).
+        if (nextInClauseIsMention && pending.length === 0 && last && (last.status === 'positive' || last.status === 'discharge') && POOR_EFFECT_THEN_SWITCH.test(text.slice(last.end, t.start)))
+          last.status = 'stopped';
         if (nextInClauseIsMention || INSULIN_TARGET.test(text.slice(t.end))) {
           // Inside a discharge plan too: "出院后二甲双胍改为达格列净" sends the second one home.
           for (const p of pending) if (p.status === 'positive' || p.status === 'inpatient' || p.status === 'discharge') p.status = 'stopped';
