@@ -473,6 +473,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
   });
 
+  it('a drug for an acute symptom of the stay (止泻, 退热) is a ward drug, an earlier regimen in 现病史; pain relief is not read so (RULE-1210h)', () => {
+    expect(read('左氧氟沙星注射液0.5g qd抗感染5天，蒙脱石散止泻。')).toContainEqual(['蒙脱石', 'inpatient']);
+    expect(read('家中多人"流感"，自服"布洛芬"退热，未调整激素剂量。', '现病史')).toEqual([['布洛芬', 'past']]);
+    expect(read('秋水仙碱0.5mg bid抗炎止痛。')).toEqual([['秋水仙碱', 'positive']]);
+    expect(read('出院带药：蒙脱石散3g tid止泻。')).toEqual([['蒙脱石', 'discharge']]);
+  });
+
   it('a poor effect, then a switch in the next clause, replaces the drug; 偶服 is no regular drug (RULE-1210g)', () => {
     expect(read('入院初布洛芬缓释胶囊效果差，第3天改泼尼松30mg qd。')).toEqual([['布洛芬', 'stopped'], ['泼尼松', 'positive']]);
     // an add-on after a poor effect keeps the drug

@@ -261,6 +261,12 @@ const HOME_INJECTABLE = /胰岛素|鲁肽|那肽|糖肽|泊肽|促红|特立帕�
 const ALLERGY_AFTER = /^[^。；;，,\n]{0,3}(?:过敏|不耐受)/;
 /** "出院带药同上（氯雷他定除外）": the drug is left out of what goes home (RULE-1210a). */
 const EXCEPTED_AFTER = /^[^。；;，,\n（(]{0,2}除外/;
+/**
+ * A drug for an acute symptom of the stay, the purpose right after it ("蒙脱石散止泻", "自服“布洛芬”退热"):
+ * short acute treatment (LABELLING.md §1 rule 4), not a home drug; pain relief is not read so, as
+ * "秋水仙碱…抗炎止痛" in a gout flare often goes home (RULE-1210h).
+ */
+const ACUTE_SYMPTOM_AFTER = /^[^，,。；;\n]{0,12}?(?:止泻|止吐|退热|退烧)/;
 /** A single dose right after the name ("予对乙酰氨基酚1次后缓解"): given on the ward (RULE-1210a). */
 const SINGLE_DOSE_AFTER = /^\s*[1一]\s*次(?![\/／每日天周月])/;
 /**
@@ -560,7 +566,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)))) {
+        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)) || ACUTE_SYMPTOM_AFTER.test(text.slice(t.end)))) {
           status = 'inpatient';
           // "予安康信 120mg qd×5天，…消退后停用": a fixed course, which a later stop refers back to (RULE-1210c).
           dayCourse = FIXED_COURSE.test(ownRouteOf(t.start));
@@ -572,7 +578,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // Elsewhere an intravenous route is the emergency room's or another hospital's ("急诊予乌拉地尔静脉泵入后收入院"):
         // not a home drug either (a pump or an injection under the skin may be).
         else if (INFUSION.test(ownRouteOf(t.start))) status = 'inpatient';
-        else if (field === '现病史' && courseBeforeAdmission(t.start, t.end)) status = 'past';
+        else if (field === '现病史' && (courseBeforeAdmission(t.start, t.end) || ACUTE_SYMPTOM_AFTER.test(text.slice(t.end)))) status = 'past';
         else status = 'positive';
         if (status !== 'negated' && ALLERGY_AFTER.test(text.slice(t.end))) status = 'negated';
         else if (status !== 'negated' && EXCEPTED_AFTER.test(text.slice(t.end))) status = 'stopped';
