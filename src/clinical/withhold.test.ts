@@ -276,6 +276,15 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ ...r, 诊疗过程描述: '病情平稳出院。' }, ['氯吡格雷']).has('氯吡格雷')).toBe(true);
   });
 
+  it('a drug resumed as an item of a list, or kept "需长期服用", is the clinician\'s decision over an acute contraindication (RULE-1210k)', () => {
+    const dka = { 出院诊断: ['糖尿病酮症酸中毒（SGLT2抑制剂相关）', '2型糖尿病'], 现病史: '服二甲双胍、格列美脲。' };
+    expect(withheld({ ...dka, 诊疗过程描述: '第5天恢复二甲双胍0.5g tid及格列美脲2mg qd。' }, ['格列美脲']).size).toBe(0);
+    expect(withheld({ ...dka, 诊疗过程描述: '第5天恢复二甲双胍0.5g tid。' }, ['格列美脲']).has('格列美脲')).toBe(true);
+    const bleed = { 现病史: '2周前出现黑便2次。长期服阿司匹林。', 出院诊断: ['冠心病'] };
+    expect(withheld({ ...bleed, 诊疗过程描述: '因需长期服用阿司匹林，加用泮托拉唑肠溶片40mg qd护胃。' }, ['阿司匹林']).size).toBe(0);
+    expect(withheld({ ...bleed, 诊疗过程描述: '加用泮托拉唑肠溶片40mg qd护胃。' }, ['阿司匹林']).has('阿司匹林')).toBe(true);
+  });
+
   it('"他汀强化" replaces a home moderate-intensity statin when planned for an LDL-C above target or in the discharge plan (RULE-1210a)', () => {
     const home = { 既往史: '冠心病，服辛伐他汀片20mg qn。' };
     const reasoned = withheld({ ...home, 诊疗过程描述: 'LDL-C 3.1mmol/L未达标（目标<1.4mmol/L），他汀强化降脂。' }, ['辛伐他汀', '阿托伐他汀']);

@@ -361,7 +361,10 @@ const ACUTE_RESOLVED_BEFORE =
  * 西格列汀继续", "保留氯吡格雷单药抗血小板", "改为氯吡格雷75mg qd", "单用氯吡格雷"): the clinician's
  * decision, which an acute contraindication does not overrule either.
  */
-const CONTINUED_BEFORE = new RegExp(`(?:(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})[^，,。；;\\n]{0,2}|${BARE_SWITCH})$`);
+// An item of a list the cue heads ("恢复二甲双胍0.5g tid及格列美脲2mg qd"), and "因需长期服用阿司匹林" (RULE-1210k).
+const CONTINUED_BEFORE = new RegExp(
+  `(?:(?:继续|恢复|保留|维持|重新(?:加用|使用|服用|启用)?|重启|单用|${SWITCH_WORDS})(?:[^，,。；;\\n]{0,2}|[^，,。；;\\n]{1,24}[、及和])|需长期(?:服用|使用|口服)|${BARE_SWITCH})$`,
+);
 // "波立维、可定、潘妥洛克同前" continues them too (RULE-1210c).
 const CONTINUED_AFTER = /^[^，,。；;\n]{0,16}?(?:继续|恢复|保留|维持|同前|照旧)(?:原剂量|原方案|使用|服用|口服|应用)?\s*(?:[，,。；;\n]|$)/;
 

@@ -473,6 +473,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
   });
 
+  it('an analgesic given as needed in the course is ward pain relief; a plan sends it home (RULE-1210k)', () => {
+    expect(read('鲑降钙素注射液50IU ih qd×10天，对乙酰氨基酚必要时口服，佩戴腰围下床。')).toContainEqual(['对乙酰氨基酚', 'inpatient']);
+    expect(read('入院后予卧床休息，必要时短期对乙酰氨基酚止痛。')).toEqual([['对乙酰氨基酚', 'inpatient']]);
+    expect(read('出院带药：对乙酰氨基酚0.5g 必要时口服。')).toEqual([['对乙酰氨基酚', 'discharge']]);
+    expect(read('予对乙酰氨基酚0.5g tid口服。')).toEqual([['对乙酰氨基酚', 'positive']]);
+  });
+
   it('a drug for an acute symptom of the stay (止泻, 退热) is a ward drug, an earlier regimen in 现病史; pain relief is not read so (RULE-1210h)', () => {
     expect(read('左氧氟沙星注射液0.5g qd抗感染5天，蒙脱石散止泻。')).toContainEqual(['蒙脱石', 'inpatient']);
     expect(read('家中多人"流感"，自服"布洛芬"退热，未调整激素剂量。', '现病史')).toEqual([['布洛芬', 'past']]);

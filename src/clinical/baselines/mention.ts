@@ -267,6 +267,12 @@ const EXCEPTED_AFTER = /^[^。；;，,\n（(]{0,2}除外/;
  * "秋水仙碱…抗炎止痛" in a gout flare often goes home (RULE-1210h).
  */
 const ACUTE_SYMPTOM_AFTER = /^[^，,。；;\n]{0,12}?(?:止泻|止吐|退热|退烧)/;
+/**
+ * Analgesics given as needed in the course ("对乙酰氨基酚必要时口服", "必要时短期对乙酰氨基酚止痛"): ward pain
+ * relief, unless a discharge plan names them (RULE-1210k). The formulary's paracetamol and NSAIDs.
+ */
+const PRN_ANALGESICS: ReadonlySet<string> = new Set(['对乙酰氨基酚', '布洛芬', '双氯芬酸', '洛索洛芬', '美洛昔康', '塞来昔布', '依托考昔']);
+const AS_NEEDED = /必要时/;
 /** A single dose right after the name ("予对乙酰氨基酚1次后缓解"): given on the ward (RULE-1210a). */
 const SINGLE_DOSE_AFTER = /^\s*[1一]\s*次(?![\/／每日天周月])/;
 /**
@@ -566,7 +572,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)) || ACUTE_SYMPTOM_AFTER.test(text.slice(t.end)))) {
+        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)) || ACUTE_SYMPTOM_AFTER.test(text.slice(t.end)) || (PRN_ANALGESICS.has(t.mention.name) && AS_NEEDED.test(text.slice(clauseStart(t.start), clauseEnd(t.end)))))) {
           status = 'inpatient';
           // "予安康信 120mg qd×5天，…消退后停用": a fixed course, which a later stop refers back to (RULE-1210c).
           dayCourse = FIXED_COURSE.test(ownRouteOf(t.start));
