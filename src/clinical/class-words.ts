@@ -164,7 +164,8 @@ export const CLASS_WORDS: readonly ClassWord[] = [
   { key: 'alkali', term: /碱化尿液/, classes: ['碱化剂', '尿液碱化剂'], usual: '碳酸氢钠' },
   // Potassium supplements, planned by name when at all: only a stop ("血钾恢复正常后停补钾") is read; "氯化钾
   // 缓释片补钾3天" names the drug's purpose, and a stop after it is about the drug.
-  { key: 'potassium', term: /(?<=停(?:用|止)?)补钾/, classes: ['补钾药'] },
+  // …also with its route ("停用口服补钾", RULE-1210l).
+  { key: 'potassium', term: /(?<=停(?:用|止)?(?:口服|静脉)?)补钾/, classes: ['补钾药'] },
   { key: 'loopDiuretic', term: /袢利尿剂/, classes: ['袢利尿剂'], usual: '呋塞米' },
   { key: 'thiazide', term: /噻嗪(?:类|样)利尿剂/, classes: ['噻嗪类利尿剂', '噻嗪样利尿剂'], usual: '吲达帕胺' },
   { key: 'uricosuric', term: /促(?:进)?尿酸排泄(?:药物?|剂)/, classes: ['促尿酸排泄药'], usual: '苯溴马隆' },

@@ -285,6 +285,12 @@ describe('withheldDrugs: the note rules a drug or its class out', () => {
     expect(withheld({ ...bleed, 诊疗过程描述: '加用泮托拉唑肠溶片40mg qd护胃。' }, ['阿司匹林']).has('阿司匹林')).toBe(true);
   });
 
+  it('"停止补钾" and "停用口服补钾" stop the potassium supplement given beside the IV one (RULE-1210l)', () => {
+    const course = (stop: string) => ({ 诊疗过程描述: `予氯化钾注射液静滴，同时口服氯化钾缓释片。次日K 4.2mmol/L，${stop}，警惕反跳性高钾。`, 出院诊断: ['低钾血症'] });
+    for (const stop of ['停止补钾', '停用口服补钾']) expect(withheld(course(stop), ['氯化钾']).has('氯化钾'), stop).toBe(true);
+    expect(withheld(course('继续监测血钾'), ['氯化钾']).size).toBe(0);
+  });
+
   it('"他汀强化" replaces a home moderate-intensity statin when planned for an LDL-C above target or in the discharge plan (RULE-1210a)', () => {
     const home = { 既往史: '冠心病，服辛伐他汀片20mg qn。' };
     const reasoned = withheld({ ...home, 诊疗过程描述: 'LDL-C 3.1mmol/L未达标（目标<1.4mmol/L），他汀强化降脂。' }, ['辛伐他汀', '阿托伐他汀']);
