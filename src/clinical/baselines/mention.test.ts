@@ -473,6 +473,13 @@ describe('chart phrasings: bounded courses, tests and labs, bare switches, 出�
     expect(read('加非布斯他20mg qd。')).toEqual([['非布司他', 'positive']]);
   });
 
+  it('"不作为选择" rules out; a bare avoidance after the risk that is its reason refers back over a longer stretch (RULE-1210m)', () => {
+    expect(read('患者有冠心病支架史，非布司他心血管风险增加，不作为选择；予苯溴马隆25mg qd。')).toEqual([['非布司他', 'stopped'], ['苯溴马隆', 'positive']]);
+    expect(read('非布司他说明书有心血管死亡风险警示，结合其冠心病史不选用。')).toEqual([['非布司他', 'stopped']]);
+    // without a risk as the reason the long stretch is no reference back
+    expect(read('非布司他20mg qd起始，4周后复查血尿酸及肝功能，门诊随访，不用加量。')).toContainEqual(['非布司他', 'positive']);
+  });
+
   it('an analgesic given as needed in the course is ward pain relief; a plan sends it home (RULE-1210k)', () => {
     expect(read('鲑降钙素注射液50IU ih qd×10天，对乙酰氨基酚必要时口服，佩戴腰围下床。')).toContainEqual(['对乙酰氨基酚', 'inpatient']);
     expect(read('入院后予卧床休息，必要时短期对乙酰氨基酚止痛。')).toEqual([['对乙酰氨基酚', 'inpatient']]);

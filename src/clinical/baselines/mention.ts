@@ -79,7 +79,7 @@ const STOP_WORDS = `${FORBIDDEN}(?:疗程(?:已)?(?:结束|完成)(?=\\s*(?:[，
 /** Avoidance: the note rules the drug out ("避免NSAIDs", "不选用非布司他", "不予甲巯咪唑", "苯溴马隆…疗效差，未选"). */
 // "无需抗甲状腺药物", "无需联用抗血小板药物": no need for it rules it out; "无需根据肾功能调整剂量的DPP-4抑制剂"
 // (a 的 soon after) describes the drug instead.
-const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|避开|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不予以?(?:使用|应用|选用|选择|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])|(?:患者|家属)?拒绝(?=\\s*(?:[，,。；;\\n]|$))';
+const AVOID_PHRASES = '(?:无需|无须|不需要?|不必)(?:再)?(?:加用|使用|服用|应用|联用|联合|予以?|用)?(?![^，,。；;\\n]{0,12}的)|避免(?:使用|服用|应用|自行服用)?|避开|禁用|忌用|不宜(?:选用|使用|服用|应用)?|(?:不|未)选(?:用|择)?|不作为[^，,。；;\\n]{0,4}?(?:选择|首选|选用)|不予以?(?:使用|应用|选用|选择|采用|考虑)?|勿用|避用|暂不(?:加用|使用|应用|服用|恢复|启用|启动|予以?|用)?|暂未(?:予以?|加用|使用|应用|启用|启动|用)|不(?:再)?推荐(?:使用|应用|服用)?|不用(?![担心药说再于来去])|(?:患者|家属)?拒绝(?=\\s*(?:[，,。；;\\n]|$))';
 /**
  * A deferred decision: "3月后复查血脂再决定是否启用贝特类", "视血糖考虑是否加用二甲双胍". The drug is
  * not started now, so it reads like "暂不加用" (an avoidance that only looks forward).
@@ -282,6 +282,8 @@ const SINGLE_DOSE_AFTER = /^\s*[1一]\s*次(?![\/／每日天周月])/;
 const CONDITIONAL_STOP_BEFORE = /(?:嘱|如|若|一旦)[^，,。；;\n]*时$/;
 /** A list joined by 、 or 及 ("原ARB及β受体阻滞剂不再恢复"): a bare cue after it is about every item (RULE-1210a). */
 const LIST_JOINER = /^\s*[、及]\s*$/;
+/** A risk given as the reason between a drug and a bare cue after it (RULE-1210m). */
+const RISK_REASON = /风险|警示|禁忌|不良反应/;
 /** "…均停用", "…一并停用": a bare stop about every drug of its sentence (RULE-1210c). */
 const ALL_OF_THEM_BEFORE = /(?:均|都|一并|全部)$/;
 // A bare 出院 with a colon opens the discharge list too ("出院：波立维、潘妥洛克、可定").
@@ -517,7 +519,8 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           const refersBack = (bare || (!LEADING_AVOID.test(text.slice(t.start, t.end)) && !CLAUSE_BREAK.test(gap))) && !laterDecision;
           // A bare cue ending the sentence after the course's end point ("…4天，关节肿痛基本缓解后停用")
           // is about the drug over a longer course description.
-          const reach = bare && RESOLVED_THEN.test(gap) ? 40 : 20;
+          // So is a bare avoidance after the risk that is its reason ("非布司他说明书有心血管死亡风险警示，结合其冠心病史不选用", RULE-1210m).
+          const reach = bare && (RESOLVED_THEN.test(gap) || RISK_REASON.test(gap)) ? 40 : 20;
           if (refersBack && gap.length <= reach && !SENTENCE_BOUNDARY.test(gap)) {
             last.status = 'stopped';
             last.decidedUntil = t.end;
