@@ -421,6 +421,16 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
 
   /** A clause that gives a drug on the ward only: an intravenous/pump route, or a dose bounded to the stay. */
   const wardClause = (clause: string): boolean => INPATIENT_CUE.test(clause) || INPATIENT_COURSE.test(clause.replace(DOSING_INTERVAL, ''));
+  /**
+   * In the course, a mention given on the ward only: its clause (wardClause), an injection form, a
+   * single dose after it, an acute symptom it relieves, or an analgesic as needed.
+   */
+  const wardMention = (m: { start: number; end: number; mention: LexiconMention }): boolean =>
+    wardClause(ownRouteOf(m.start)) ||
+    wardInjection(m.start, m.end, m.mention.name) ||
+    SINGLE_DOSE_AFTER.test(text.slice(m.end)) ||
+    ACUTE_SYMPTOM_AFTER.test(text.slice(m.end)) ||
+    (PRN_ANALGESICS.has(m.mention.name) && AS_NEEDED.test(text.slice(clauseStart(m.start), clauseEnd(m.end))));
 
   const injectionForm = (start: number, end: number): boolean =>
     /注射用|注射液/.test(text.slice(start, end)) || INJECTION_BEFORE.test(text.slice(Math.max(0, start - 3), start)) || INJECTION_AFTER.test(text.slice(end));
@@ -470,6 +480,12 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
   let sentenceMentions: AnalyzedMention[] = [];
   /** Mentions read as ward-only from their course in days (DAY_COURSE): a stop after them still refers back. */
   const dayCourses = new WeakSet<AnalyzedMention>();
+  /** A mention a bare stop after it can refer back to: taken, planned, past, or a course in days. */
+  const stoppable = (a: AnalyzedMention): boolean => a.status === 'positive' || a.status === 'discharge' || a.status === 'past' || dayCourses.has(a);
+  const stopAt = (a: AnalyzedMention, cueEnd: number): void => {
+    a.status = 'stopped';
+    a.decidedUntil = cueEnd;
+  };
 
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -505,7 +521,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         if (nextInClauseIsMention) {
           state = INFUSION.test(text.slice(t.end, next.start)) ? 'ward' : 'stopped';
           pending = [];
-        } else if (last && (last.status === 'positive' || last.status === 'discharge' || last.status === 'past' || dayCourses.has(last))) {
+        } else if (last && stoppable(last)) {
           // "二甲双胍已停" / "二甲双胍禁用" stop the drug before them; "予阿卡波糖，避免低血糖" does not;
           // an avoidance word with no object of its own ("非布司他增加心血管风险，不选用；") does. A cue
           // that opens a new clause with an object of its own ("恢复西格列汀，停胰岛素") is about that
@@ -522,23 +538,15 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
           // So is a bare avoidance after the risk that is its reason ("非布司他说明书有心血管死亡风险警示，结合其冠心病史不选用", RULE-1210m).
           const reach = bare && (RESOLVED_THEN.test(gap) || RISK_REASON.test(gap)) ? 40 : 20;
           if (refersBack && gap.length <= reach && !SENTENCE_BOUNDARY.test(gap)) {
-            last.status = 'stopped';
-            last.decidedUntil = t.end;
+            stopAt(last, t.end);
+            // "原ARB及β受体阻滞剂不再恢复": the items joined to it by 、/及 too.
             for (let k = pending.indexOf(last) - 1; k >= 0 && bare; k--) {
               const item = pending[k]!;
               if (!LIST_JOINER.test(text.slice(item.end, pending[k + 1]!.start))) break;
-              if (item.status === 'positive' || item.status === 'discharge' || item.status === 'past') {
-                item.status = 'stopped';
-                item.decidedUntil = t.end;
-              }
+              if (item.status === 'positive' || item.status === 'discharge' || item.status === 'past') stopAt(item, t.end);
             }
             // "口服秋水仙碱0.5mg bid×5天及安康信120mg qd×3天，症状消退后均停用": every drug of the sentence.
-            if (bare && ALL_OF_THEM_BEFORE.test(text.slice(0, t.start)))
-              for (const a of sentenceMentions)
-                if (a !== last && (a.status === 'positive' || a.status === 'discharge' || a.status === 'past' || dayCourses.has(a))) {
-                  a.status = 'stopped';
-                  a.decidedUntil = t.end;
-                }
+            if (bare && ALL_OF_THEM_BEFORE.test(text.slice(0, t.start))) for (const a of sentenceMentions) if (stoppable(a)) stopAt(a, t.end);
           }
         }
         break;
@@ -575,7 +583,7 @@ export function analyzeText(text: string, field: TextField, lexicon: DrugLexicon
         // An infusion in the plan is given in clinic, not taken home ("下次唑来膦酸于1年后门诊输注").
         else if (inPlan(t.start)) status = INFUSION.test(ownRouteOf(t.start)) ? 'inpatient' : 'discharge';
         else if (state === 'past') status = 'past';
-        else if (field === '诊疗过程描述' && (wardClause(ownRouteOf(t.start)) || wardInjection(t.start, t.end, t.mention.name) || SINGLE_DOSE_AFTER.test(text.slice(t.end)) || ACUTE_SYMPTOM_AFTER.test(text.slice(t.end)) || (PRN_ANALGESICS.has(t.mention.name) && AS_NEEDED.test(text.slice(clauseStart(t.start), clauseEnd(t.end)))))) {
+        else if (field === '诊疗过程描述' && wardMention(t)) {
           status = 'inpatient';
           // "予安康信 120mg qd×5天，…消退后停用": a fixed course, which a later stop refers back to (RULE-1210c).
           dayCourse = FIXED_COURSE.test(ownRouteOf(t.start));
